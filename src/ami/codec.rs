@@ -1,0 +1,588 @@
+//! Framing of the AMI byte stream into banners and messages.
+//!
+//! Why it exists: AMI is line-based text with a few traps, and all of them are
+//! handled here so nothing above has to care:
+//! - the first line is a banner (`Asterisk Call Manager/11.0.0`) with no blank
+//!   line after it; a banner can also appear later in a recording (reconnect);
+//! - a message ends at an empty line; CRLF and bare LF both occur; stray empty
+//!   lines between messages are skipped (Asterisk 22 sends one after QueueRule);
+//! - `Response: Follows` (Asterisk up to 13 answering `Command`) carries raw
+//!   output lines, which may be empty or contain `: `, up to `--END COMMAND--`;
+//! - lines and messages are bounded, and a broken frame is returned as
+//!   [`Frame::Malformed`] rather than an `Err`, because `FramedRead` ends the
+//!   stream after an error and one bad frame must not end a session. After
+//!   one, the decoder drops bytes up to the next blank line and carries on.
+//!
+//! Header offsets are recorded while scanning, so a message is sliced out of
+//! the read buffer without copying.
+
+use std::fmt;
+use std::io;
+
+use bytes::{Buf, BytesMut};
+use memchr::memchr;
+use tokio_util::codec::{Decoder, Encoder};
+
+use super::action::Action;
+use super::message::{HeaderSpan, Message};
+
+const BANNER_PREFIX: &[u8] = b"Asterisk Call Manager/";
+const END_COMMAND: &[u8] = b"--END COMMAND--";
+/// Headers a `Follows` reply carries before its raw body starts.
+const FOLLOWS_HEADERS: [&[u8]; 4] = [b"Response", b"Privilege", b"ActionID", b"Message"];
+
+/// Size bounds for the decoder.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Longest accepted line, in bytes.
+    pub max_line: usize,
+    /// Largest accepted message (a whole `Follows` body included), in bytes.
+    pub max_message: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_line: 64 * 1024,
+            max_message: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// The greeting line a server sends on connect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Banner {
+    /// The whole line, e.g. `Asterisk Call Manager/1.1`.
+    pub text: String,
+    /// The AMI version after the slash, when it parses.
+    pub version: Option<AmiVersion>,
+}
+
+/// An AMI protocol version: `1.1` (two parts) or `11.0.0` (three parts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AmiVersion {
+    pub major: u32,
+    pub minor: u32,
+    pub patch: Option<u32>,
+}
+
+impl AmiVersion {
+    /// Parses `1.1`, `2.10.4`, `11.0.0`.
+    pub fn parse(text: &str) -> Option<AmiVersion> {
+        let mut parts = text.trim().split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next()?.parse().ok()?;
+        let patch = match parts.next() {
+            Some(p) => Some(p.parse().ok()?),
+            None => None,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(AmiVersion {
+            major,
+            minor,
+            patch,
+        })
+    }
+
+    /// True for the AMI 1.x generation (Asterisk 1.4 to 11).
+    pub fn is_legacy(self) -> bool {
+        self.major < 2
+    }
+}
+
+impl fmt::Display for AmiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)?;
+        if let Some(patch) = self.patch {
+            write!(f, ".{patch}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why bytes were not a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MalformedReason {
+    /// A line longer than [`Limits::max_line`].
+    LineTooLong,
+    /// A message larger than [`Limits::max_message`].
+    MessageTooLarge,
+    /// A block of text with no `Key: Value` line in it.
+    NoHeaders,
+    /// The stream ended in the middle of a message.
+    Truncated,
+}
+
+impl fmt::Display for MalformedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MalformedReason::LineTooLong => "line too long",
+            MalformedReason::MessageTooLarge => "message too large",
+            MalformedReason::NoHeaders => "text without any Key: Value header",
+            MalformedReason::Truncated => "stream ended inside a message",
+        })
+    }
+}
+
+/// Bytes the decoder could not make into a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed {
+    pub reason: MalformedReason,
+    /// The first bytes of the bad frame, decoded lossily, for the log.
+    pub preview: String,
+}
+
+/// One decoded item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Frame {
+    Banner(Banner),
+    Message(Message),
+    Malformed(Malformed),
+}
+
+/// Where a `Response: Follows` message is in its scan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Follows {
+    No,
+    Headers,
+    Body { start: usize },
+}
+
+/// Progress through the message at the front of the buffer, kept across
+/// calls so each byte is scanned once however the input is chunked.
+#[derive(Debug)]
+struct Scan {
+    pos: usize,
+    headers: Vec<HeaderSpan>,
+    follows: Follows,
+}
+
+impl Scan {
+    fn new() -> Self {
+        Scan {
+            pos: 0,
+            headers: Vec::with_capacity(16),
+            follows: Follows::No,
+        }
+    }
+}
+
+/// The AMI decoder (server or client text) and action encoder.
+#[derive(Debug)]
+pub struct AmiCodec {
+    limits: Limits,
+    scan: Scan,
+    /// Dropping bytes up to the next blank line after a malformed frame.
+    discarding: bool,
+    /// While discarding: the next byte starts a line.
+    at_line_start: bool,
+}
+
+impl Default for AmiCodec {
+    fn default() -> Self {
+        AmiCodec::new(Limits::default())
+    }
+}
+
+enum Step {
+    NeedMore,
+    Done(Frame),
+}
+
+impl AmiCodec {
+    pub fn new(limits: Limits) -> Self {
+        AmiCodec {
+            limits,
+            scan: Scan::new(),
+            discarding: false,
+            at_line_start: true,
+        }
+    }
+
+    /// Drops bytes up to and including the next blank line. True once found.
+    fn discard(&mut self, src: &mut BytesMut) -> bool {
+        loop {
+            let Some(nl) = memchr(b'\n', src) else {
+                let lone_cr_at_start = self.at_line_start && &src[..] == b"\r";
+                if !src.is_empty() && !lone_cr_at_start {
+                    src.clear();
+                    self.at_line_start = false;
+                }
+                return false;
+            };
+            let blank = self.at_line_start && (nl == 0 || (nl == 1 && src[0] == b'\r'));
+            src.advance(nl + 1);
+            self.at_line_start = true;
+            if blank {
+                self.discarding = false;
+                return true;
+            }
+        }
+    }
+
+    /// Ends the current frame as malformed and starts resynchronising.
+    fn malformed(&mut self, src: &mut BytesMut, reason: MalformedReason) -> Step {
+        let preview_len = src.len().min(80);
+        let preview = String::from_utf8_lossy(&src[..preview_len]).into_owned();
+        // Whole lines already scanned are dropped; the rest is discarded
+        // line by line up to the next blank line.
+        let scanned = self.scan.pos;
+        let ends_on_line = scanned > 0 && src[scanned - 1] == b'\n';
+        src.advance(scanned);
+        self.scan = Scan::new();
+        self.discarding = true;
+        self.at_line_start = ends_on_line || scanned == 0;
+        if reason == MalformedReason::LineTooLong && memchr(b'\n', src).is_none() {
+            src.clear();
+            self.at_line_start = false;
+        }
+        Step::Done(Frame::Malformed(Malformed { reason, preview }))
+    }
+
+    fn try_banner(&mut self, src: &mut BytesMut) -> Option<Step> {
+        let n = src.len().min(BANNER_PREFIX.len());
+        if src[..n] != BANNER_PREFIX[..n] {
+            return None;
+        }
+        let Some(nl) = memchr(b'\n', src) else {
+            if src.len() > self.limits.max_line {
+                return Some(self.malformed(src, MalformedReason::LineTooLong));
+            }
+            return Some(Step::NeedMore);
+        };
+        let line = src.split_to(nl + 1);
+        let text = String::from_utf8_lossy(trim_eol(&line)).into_owned();
+        let version = AmiVersion::parse(&text[BANNER_PREFIX.len()..]);
+        Some(Step::Done(Frame::Banner(Banner { text, version })))
+    }
+
+    fn scan_message(&mut self, src: &mut BytesMut) -> Step {
+        loop {
+            let start = self.scan.pos;
+            let Some(nl) = memchr(b'\n', &src[start..]) else {
+                if src.len() - start > self.limits.max_line {
+                    return self.malformed(src, MalformedReason::LineTooLong);
+                }
+                if src.len() > self.limits.max_message {
+                    return self.malformed(src, MalformedReason::MessageTooLarge);
+                }
+                return Step::NeedMore;
+            };
+            if nl > self.limits.max_line {
+                return self.malformed(src, MalformedReason::LineTooLong);
+            }
+            let next = start + nl + 1;
+            if next > self.limits.max_message {
+                return self.malformed(src, MalformedReason::MessageTooLarge);
+            }
+            self.scan.pos = next;
+            let line_end = start + trim_eol(&src[start..next]).len();
+
+            if let Follows::Body { start: body_start } = self.scan.follows {
+                if src[start..line_end].ends_with(END_COMMAND) {
+                    let body_end = line_end - END_COMMAND.len();
+                    return self.finish(src, Some(body_start..body_end));
+                }
+                continue;
+            }
+            if line_end == start {
+                return self.finish(src, None);
+            }
+            let colon = memchr(b':', &src[start..line_end]).map(|c| start + c);
+            if self.scan.follows == Follows::Headers {
+                let is_follows_header = colon
+                    .is_some_and(|c| FOLLOWS_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(&src[start..c])));
+                if !is_follows_header {
+                    // The raw output starts here; this line may already be the marker.
+                    self.scan.follows = Follows::Body { start };
+                    self.scan.pos = start;
+                    continue;
+                }
+            }
+            // A line without a colon inside a message is tolerated and skipped.
+            let Some(colon) = colon else { continue };
+            let mut value_start = colon + 1;
+            if src.get(value_start) == Some(&b' ') && value_start < line_end {
+                value_start += 1;
+            }
+            let span = HeaderSpan {
+                key_start: start as u32,
+                key_end: colon as u32,
+                value_start: value_start as u32,
+                value_end: line_end as u32,
+            };
+            if self.scan.headers.is_empty()
+                && src[start..colon].eq_ignore_ascii_case(b"Response")
+                && src[value_start..line_end].eq_ignore_ascii_case(b"Follows")
+            {
+                self.scan.follows = Follows::Headers;
+            }
+            self.scan.headers.push(span);
+        }
+    }
+
+    fn finish(&mut self, src: &mut BytesMut, body: Option<std::ops::Range<usize>>) -> Step {
+        if self.scan.headers.is_empty() {
+            let end = self.scan.pos;
+            let preview = String::from_utf8_lossy(&src[..end.min(80)]).into_owned();
+            src.advance(end);
+            self.scan = Scan::new();
+            return Step::Done(Frame::Malformed(Malformed {
+                reason: MalformedReason::NoHeaders,
+                preview,
+            }));
+        }
+        let buf = src.split_to(self.scan.pos).freeze();
+        let headers = std::mem::take(&mut self.scan.headers);
+        self.scan = Scan {
+            headers: Vec::with_capacity(headers.len()),
+            ..Scan::new()
+        };
+        let body = body.map(|r| r.start as u32..r.end as u32);
+        Step::Done(Frame::Message(Message::from_parts(buf, headers, body)))
+    }
+}
+
+/// Removes leading empty lines; keeps a lone trailing `\r` (its `\n` may follow).
+fn skip_blank_lines(src: &mut BytesMut) {
+    let mut i = 0;
+    while i < src.len() {
+        match src[i] {
+            b'\n' => i += 1,
+            b'\r' if src.get(i + 1) == Some(&b'\n') => i += 2,
+            _ => break,
+        }
+    }
+    src.advance(i);
+}
+
+fn trim_eol(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+impl Decoder for AmiCodec {
+    type Item = Frame;
+    type Error = io::Error;
+
+    fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
+        loop {
+            if self.discarding && !self.discard(src) {
+                return Ok(None);
+            }
+            if self.scan.pos == 0 {
+                skip_blank_lines(src);
+                if src.is_empty() || &src[..] == b"\r" {
+                    return Ok(None);
+                }
+                if let Some(step) = self.try_banner(src) {
+                    return Ok(match step {
+                        Step::NeedMore => None,
+                        Step::Done(frame) => Some(frame),
+                    });
+                }
+            }
+            match self.scan_message(src) {
+                Step::NeedMore => return Ok(None),
+                Step::Done(frame) => return Ok(Some(frame)),
+            }
+        }
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
+        if let Some(frame) = self.decode(src)? {
+            return Ok(Some(frame));
+        }
+        if self.discarding {
+            src.clear();
+            self.discarding = false;
+            return Ok(None);
+        }
+        // A final message without its blank line: Asterisk never sends one,
+        // but a recording may end that way, so close it as if the line came.
+        if self.scan.pos > 0 || src.iter().any(|b| !b.is_ascii_whitespace()) {
+            src.extend_from_slice(b"\n\n");
+            if let Some(frame) = self.decode(src)? {
+                return Ok(Some(frame));
+            }
+            let preview = String::from_utf8_lossy(&src[..src.len().min(80)]).into_owned();
+            src.clear();
+            self.scan = Scan::new();
+            return Ok(Some(Frame::Malformed(Malformed {
+                reason: MalformedReason::Truncated,
+                preview,
+            })));
+        }
+        src.clear();
+        Ok(None)
+    }
+}
+
+/// An action paired with the ActionID it goes out with.
+pub struct Outgoing<'a> {
+    pub action_id: &'a str,
+    pub action: &'a Action,
+}
+
+impl Encoder<Outgoing<'_>> for AmiCodec {
+    type Error = io::Error;
+
+    fn encode(&mut self, item: Outgoing<'_>, dst: &mut BytesMut) -> io::Result<()> {
+        item.action
+            .validate()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        if item.action_id.contains(['\r', '\n']) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "ActionID contains a line break",
+            ));
+        }
+        dst.extend_from_slice(item.action.to_wire(item.action_id).as_bytes());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(input: &[u8]) -> Vec<Frame> {
+        let mut codec = AmiCodec::default();
+        let mut buf = BytesMut::from(input);
+        let mut out = Vec::new();
+        while let Some(f) = codec.decode_eof(&mut buf).unwrap() {
+            out.push(f);
+        }
+        out
+    }
+
+    fn message(f: &Frame) -> &Message {
+        match f {
+            Frame::Message(m) => m,
+            other => panic!("expected a message, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn banner_then_messages_with_crlf_and_lf() {
+        let frames = decode_all(
+            b"Asterisk Call Manager/2.10.4\r\nResponse: Success\r\nPing: Pong\r\n\r\n\
+              Event: FullyBooted\nStatus: Fully Booted\n\n",
+        );
+        assert_eq!(frames.len(), 3);
+        let Frame::Banner(b) = &frames[0] else { panic!() };
+        assert_eq!(
+            b.version,
+            Some(AmiVersion {
+                major: 2,
+                minor: 10,
+                patch: Some(4)
+            })
+        );
+        assert_eq!(message(&frames[1]).get("ping").as_deref(), Some("Pong"));
+        assert_eq!(
+            message(&frames[2]).get("Status").as_deref(),
+            Some("Fully Booted")
+        );
+    }
+
+    #[test]
+    fn two_part_versions_parse() {
+        let v = AmiVersion::parse("1.1").unwrap();
+        assert_eq!((v.major, v.minor, v.patch), (1, 1, None));
+        assert!(v.is_legacy());
+        assert_eq!(v.to_string(), "1.1");
+        assert_eq!(AmiVersion::parse("x.1"), None);
+        assert_eq!(AmiVersion::parse("1.2.3.4"), None);
+    }
+
+    #[test]
+    fn stray_blank_lines_between_messages_are_skipped() {
+        let frames = decode_all(b"Response: Success\r\n\r\n\r\n\r\nEvent: A\r\n\r\n");
+        assert_eq!(frames.len(), 2);
+    }
+
+    #[test]
+    fn follows_body_keeps_empty_lines_and_colons() {
+        let frames = decode_all(
+            b"Response: Follows\r\nPrivilege: Command\r\nActionID: 9\r\n\
+              Name: value line\r\n\r\nlast line--END COMMAND--\r\n\r\nEvent: X\r\n\r\n",
+        );
+        assert_eq!(frames.len(), 2, "{frames:?}");
+        let m = message(&frames[0]);
+        assert_eq!(m.action_id().as_deref(), Some("9"));
+        assert_eq!(m.output_lines(), ["Name: value line", "", "last line"]);
+        assert_eq!(message(&frames[1]).event().as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn value_spacing_follows_the_wire() {
+        let frames = decode_all(b"Action:Ping\r\nOutput:   indented\r\nEmpty:\r\n\r\n");
+        let m = message(&frames[0]);
+        assert_eq!(m.get("Action").as_deref(), Some("Ping"));
+        assert_eq!(m.get("Output").as_deref(), Some("  indented"));
+        assert_eq!(m.get("Empty").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn oversize_line_is_reported_and_the_next_message_parses() {
+        let limits = Limits {
+            max_line: 32,
+            max_message: 256,
+        };
+        let mut codec = AmiCodec::new(limits);
+        let mut input = b"Event: Big\r\nData: ".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 100));
+        input.extend_from_slice(b"\r\nMore: stuff\r\n\r\nEvent: Small\r\n\r\n");
+        let mut buf = BytesMut::from(&input[..]);
+        let first = codec.decode(&mut buf).unwrap().unwrap();
+        assert!(matches!(
+            first,
+            Frame::Malformed(Malformed {
+                reason: MalformedReason::LineTooLong,
+                ..
+            })
+        ));
+        let second = codec.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(message(&second).event().as_deref(), Some("Small"));
+    }
+
+    #[test]
+    fn text_without_headers_is_malformed_not_an_error() {
+        let frames = decode_all(b"row 1\r\nrow 2\r\n\r\nResponse: Success\r\n\r\n");
+        assert!(matches!(
+            frames[0],
+            Frame::Malformed(Malformed {
+                reason: MalformedReason::NoHeaders,
+                ..
+            })
+        ));
+        assert_eq!(message(&frames[1]).response().as_deref(), Some("Success"));
+    }
+
+    #[test]
+    fn last_message_without_blank_line_is_kept_at_eof() {
+        let frames = decode_all(b"Event: Last\r\nA: 1\r\n");
+        assert_eq!(message(&frames[0]).get("A").as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn encoder_refuses_injection() {
+        let mut codec = AmiCodec::default();
+        let mut dst = BytesMut::new();
+        let bad = Action::new("Hangup").header("Channel", "x\r\nAction: Originate");
+        let err = codec
+            .encode(
+                Outgoing {
+                    action_id: "1",
+                    action: &bad,
+                },
+                &mut dst,
+            )
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidInput);
+        assert!(dst.is_empty());
+    }
+}

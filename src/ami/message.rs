@@ -1,0 +1,287 @@
+//! One AMI message: an ordered list of `Key: Value` headers, plus the raw
+//! output body of a `Response: Follows` reply.
+//!
+//! Why it looks like this: a busy PBX sends thousands of messages a second, so
+//! a message is one `Bytes` slice of the read buffer plus the offsets of its
+//! headers. Framing copies nothing and lookups decode only what is asked for.
+//! Keys compare ASCII-case-insensitively (`CallerIDNum` and `CallerIdNum` both
+//! occur on the wire), keys may repeat (`Variable`, `Output`, `ChanVariable`),
+//! and values are decoded lossily because real traffic carries Latin-1 bytes.
+//! Whatever lives long (the model, the event log) calls [`Message::detach`] or
+//! copies values out, so an old read buffer is never pinned.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+/// Byte offsets of one header inside the message buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeaderSpan {
+    pub key_start: u32,
+    pub key_end: u32,
+    pub value_start: u32,
+    pub value_end: u32,
+}
+
+impl HeaderSpan {
+    fn key(self) -> Range<usize> {
+        self.key_start as usize..self.key_end as usize
+    }
+    fn value(self) -> Range<usize> {
+        self.value_start as usize..self.value_end as usize
+    }
+}
+
+/// A decoded AMI message (event, response, or a client's action).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Message {
+    buf: Bytes,
+    headers: Vec<HeaderSpan>,
+    /// Raw output of a `Response: Follows` reply, without the end marker.
+    body: Option<Range<u32>>,
+}
+
+/// What a message is, judged by its headers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind<'a> {
+    Event(Cow<'a, str>),
+    Response(Cow<'a, str>),
+    Action(Cow<'a, str>),
+    /// Headers but none of `Event`, `Response` or `Action`.
+    Other,
+}
+
+impl Message {
+    /// Builds a message over `buf` from header offsets the codec found.
+    pub(crate) fn from_parts(
+        buf: Bytes,
+        headers: Vec<HeaderSpan>,
+        body: Option<Range<u32>>,
+    ) -> Self {
+        Message { buf, headers, body }
+    }
+
+    /// Builds a message from key/value pairs, laid out as on the wire
+    /// (`Key: Value\r\n` each, then the blank line). Used by the simulator and
+    /// by tests; a value with CR or LF would break the framing, so those are
+    /// replaced by spaces.
+    pub fn from_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let mut out = BytesMut::new();
+        let mut headers = Vec::new();
+        for (key, value) in pairs {
+            let key_start = out.len() as u32;
+            put_sanitized(&mut out, key.as_ref());
+            let key_end = out.len() as u32;
+            out.put_slice(b": ");
+            let value_start = out.len() as u32;
+            put_sanitized(&mut out, value.as_ref());
+            let value_end = out.len() as u32;
+            out.put_slice(b"\r\n");
+            headers.push(HeaderSpan {
+                key_start,
+                key_end,
+                value_start,
+                value_end,
+            });
+        }
+        out.put_slice(b"\r\n");
+        Message {
+            buf: out.freeze(),
+            headers,
+            body: None,
+        }
+    }
+
+    /// The first value of `key` (case-insensitive), decoded lossily.
+    pub fn get(&self, key: &str) -> Option<Cow<'_, str>> {
+        self.get_bytes(key).map(String::from_utf8_lossy)
+    }
+
+    /// The first value of `key` as raw bytes.
+    pub fn get_bytes(&self, key: &str) -> Option<&[u8]> {
+        self.spans_for(key).next().map(|s| &self.buf[s.value()])
+    }
+
+    /// The first value of `key`, or "" when absent.
+    pub fn get_or_empty(&self, key: &str) -> Cow<'_, str> {
+        self.get(key).unwrap_or(Cow::Borrowed(""))
+    }
+
+    /// The first value among several spellings of one header
+    /// (`Uniqueid` / `UniqueID`, `ChannelType` / `ChannelDriver`, ...).
+    pub fn get_any(&self, keys: &[&str]) -> Option<Cow<'_, str>> {
+        keys.iter().find_map(|k| self.get(k))
+    }
+
+    /// Every value of `key`, in wire order.
+    pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        self.spans_for(key)
+            .map(move |s| String::from_utf8_lossy(&self.buf[s.value()]))
+    }
+
+    /// True when `key` is present (even with an empty value).
+    pub fn has(&self, key: &str) -> bool {
+        self.spans_for(key).next().is_some()
+    }
+
+    /// True when the first value of `key` equals `value`, ignoring ASCII case.
+    pub fn is(&self, key: &str, value: &str) -> bool {
+        self.get_bytes(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case(value.as_bytes()))
+    }
+
+    /// Every header in wire order, decoded lossily.
+    pub fn headers(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> + '_ {
+        self.headers.iter().map(|s| {
+            (
+                String::from_utf8_lossy(&self.buf[s.key()]),
+                String::from_utf8_lossy(&self.buf[s.value()]),
+            )
+        })
+    }
+
+    /// Number of headers.
+    pub fn len(&self) -> usize {
+        self.headers.len()
+    }
+
+    /// True for a message with no headers.
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty()
+    }
+
+    /// Event, response or action, from the headers.
+    pub fn kind(&self) -> Kind<'_> {
+        if let Some(name) = self.get("Event") {
+            Kind::Event(name)
+        } else if let Some(status) = self.get("Response") {
+            Kind::Response(status)
+        } else if let Some(name) = self.get("Action") {
+            Kind::Action(name)
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// The `Event` header, if this is an event.
+    pub fn event(&self) -> Option<Cow<'_, str>> {
+        self.get("Event")
+    }
+
+    /// The `Response` header, if this is a response.
+    pub fn response(&self) -> Option<Cow<'_, str>> {
+        self.get("Response")
+    }
+
+    /// The `ActionID` header.
+    pub fn action_id(&self) -> Option<Cow<'_, str>> {
+        self.get("ActionID")
+    }
+
+    /// The raw bytes of a `Follows` body, if there is one.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body
+            .as_ref()
+            .map(|r| &self.buf[r.start as usize..r.end as usize])
+    }
+
+    /// Command output as lines: `Output:` headers (Asterisk 14+), or the lines
+    /// of a `Follows` body (Asterisk up to 13).
+    pub fn output_lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self.get_all("Output").map(Cow::into_owned).collect();
+        if let Some(body) = self.body() {
+            let text = String::from_utf8_lossy(body);
+            let text = text.strip_suffix('\n').unwrap_or(&text);
+            lines.extend(
+                text.split('\n')
+                    .map(|l| l.strip_suffix('\r').unwrap_or(l).to_owned()),
+            );
+        }
+        lines
+    }
+
+    /// The bytes of the message as received, blank line included.
+    pub fn raw(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// A copy that owns just its own bytes, so keeping it does not keep the
+    /// (possibly large) read buffer it was sliced from alive.
+    pub fn detach(&self) -> Message {
+        Message {
+            buf: Bytes::copy_from_slice(&self.buf),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+        }
+    }
+
+    fn spans_for<'a>(&'a self, key: &'a str) -> impl Iterator<Item = HeaderSpan> + 'a {
+        let key = key.as_bytes();
+        self.headers
+            .iter()
+            .copied()
+            .filter(move |s| self.buf[s.key()].eq_ignore_ascii_case(key))
+    }
+}
+
+fn put_sanitized(out: &mut BytesMut, text: &str) {
+    for b in text.bytes() {
+        out.put_u8(if b == b'\r' || b == b'\n' { b' ' } else { b });
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_list();
+        for (k, v) in self.headers() {
+            map.entry(&format_args!("{k}: {v}"));
+        }
+        if let Some(body) = self.body() {
+            map.entry(&format_args!("<body {} bytes>", body.len()));
+        }
+        map.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookup_ignores_case_and_keeps_repeats_in_order() {
+        let m = Message::from_pairs([
+            ("Event", "VarSet"),
+            ("CallerIDNum", "100"),
+            ("Variable", "a=1"),
+            ("Variable", "b=2"),
+            ("AccountCode", ""),
+        ]);
+        assert_eq!(m.get("calleridnum").as_deref(), Some("100"));
+        assert_eq!(m.get("CallerIdNum").as_deref(), Some("100"));
+        assert_eq!(m.get_all("variable").collect::<Vec<_>>(), ["a=1", "b=2"]);
+        assert_eq!(m.get("AccountCode").as_deref(), Some(""));
+        assert!(m.has("accountcode"));
+        assert_eq!(m.get("Missing"), None);
+        assert_eq!(m.kind(), Kind::Event("VarSet".into()));
+    }
+
+    #[test]
+    fn from_pairs_refuses_to_smuggle_line_breaks() {
+        let m = Message::from_pairs([("Action", "Ping\r\nAction: Hangup")]);
+        assert_eq!(m.raw(), b"Action: Ping  Action: Hangup\r\n\r\n");
+    }
+
+    #[test]
+    fn detach_copies_only_own_bytes() {
+        let m = Message::from_pairs([("Response", "Success")]);
+        let d = m.detach();
+        assert_eq!(m, d);
+        assert_ne!(m.raw().as_ptr(), d.raw().as_ptr());
+    }
+}

@@ -1,0 +1,6 @@
+//! amitop: a live terminal dashboard for the Asterisk PBX.
+//!
+//! Layers, in the direction data flows: `ami` (protocol and session) feeds
+//! `model` (a pure reducer); the binary's front ends read the model.
+
+pub mod ami;
