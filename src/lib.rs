@@ -4,3 +4,10 @@
 //! `model` (a pure reducer); the binary's front ends read the model.
 
 pub mod ami;
+pub mod model;
+pub mod sim;
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod ui;
+pub mod app;

@@ -162,7 +162,12 @@ mod tests {
         assert!(Action::new("Ping").header("A\nB", "x").validate().is_err());
         assert!(Action::new("Ping").header("Key:", "x").validate().is_err());
         assert!(Action::new("").validate().is_err());
-        assert!(Action::new("Ping").header("ActionID", "x").validate().is_err());
+        assert!(
+            Action::new("Ping")
+                .header("ActionID", "x")
+                .validate()
+                .is_err()
+        );
         assert!(Action::new("Ping").header("X", "").validate().is_ok());
     }
 

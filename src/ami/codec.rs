@@ -186,6 +186,13 @@ impl Default for AmiCodec {
     }
 }
 
+/// A bound crossed, and the length of the frame at the byte that crossed it.
+#[derive(Clone, Copy)]
+struct Overflow {
+    reason: MalformedReason,
+    at: usize,
+}
+
 enum Step {
     NeedMore,
     Done(Frame),
@@ -193,8 +200,13 @@ enum Step {
 
 impl AmiCodec {
     pub fn new(limits: Limits) -> Self {
+        // Header offsets are stored as u32.
+        let max_message = limits.max_message.min(u32::MAX as usize - 1);
         AmiCodec {
-            limits,
+            limits: Limits {
+                max_message,
+                ..limits
+            },
             scan: Scan::new(),
             discarding: false,
             at_line_start: true,
@@ -222,23 +234,48 @@ impl AmiCodec {
         }
     }
 
-    /// Ends the current frame as malformed and starts resynchronising.
-    fn malformed(&mut self, src: &mut BytesMut, reason: MalformedReason) -> Step {
-        let preview_len = src.len().min(80);
-        let preview = String::from_utf8_lossy(&src[..preview_len]).into_owned();
-        // Whole lines already scanned are dropped; the rest is discarded
-        // line by line up to the next blank line.
-        let scanned = self.scan.pos;
-        let ends_on_line = scanned > 0 && src[scanned - 1] == b'\n';
-        src.advance(scanned);
+    /// Checks the line starting at `start` against the limits. `newline` is
+    /// its `\n` offset from `start`, if it has arrived. A frame over both
+    /// bounds is reported for the one its bytes cross first, as if they came
+    /// one at a time, so the verdict does not depend on how reads split them.
+    fn check_limits(
+        &self,
+        src: &BytesMut,
+        start: usize,
+        newline: Option<usize>,
+    ) -> Option<Overflow> {
+        let (line_len, consumed) = match newline {
+            Some(nl) => (nl, start + nl + 1),
+            None => (src.len() - start, src.len()),
+        };
+        let line_crossed_at =
+            (line_len > self.limits.max_line).then(|| start + self.limits.max_line + 1);
+        let message_crossed_at =
+            (consumed > self.limits.max_message).then_some(self.limits.max_message + 1);
+        let (reason, at) = match (line_crossed_at, message_crossed_at) {
+            (Some(line), Some(message)) if message < line => {
+                (MalformedReason::MessageTooLarge, message)
+            }
+            (Some(line), _) => (MalformedReason::LineTooLong, line),
+            (None, Some(message)) => (MalformedReason::MessageTooLarge, message),
+            (None, None) => return None,
+        };
+        Some(Overflow { reason, at })
+    }
+
+    /// Ends the frame at the front of `src` as malformed and starts
+    /// resynchronising: whole lines already scanned are dropped, the rest is
+    /// discarded up to the next blank line.
+    fn malformed(&mut self, src: &mut BytesMut, overflow: Overflow) -> Step {
+        let preview = preview(&src[..overflow.at]);
+        src.advance(self.scan.pos);
         self.scan = Scan::new();
         self.discarding = true;
-        self.at_line_start = ends_on_line || scanned == 0;
-        if reason == MalformedReason::LineTooLong && memchr(b'\n', src).is_none() {
-            src.clear();
-            self.at_line_start = false;
-        }
-        Step::Done(Frame::Malformed(Malformed { reason, preview }))
+        self.at_line_start = true;
+        Step::Done(Frame::Malformed(Malformed {
+            reason: overflow.reason,
+            preview,
+        }))
     }
 
     fn try_banner(&mut self, src: &mut BytesMut) -> Option<Step> {
@@ -246,10 +283,11 @@ impl AmiCodec {
         if src[..n] != BANNER_PREFIX[..n] {
             return None;
         }
-        let Some(nl) = memchr(b'\n', src) else {
-            if src.len() > self.limits.max_line {
-                return Some(self.malformed(src, MalformedReason::LineTooLong));
-            }
+        let newline = memchr(b'\n', src);
+        if let Some(overflow) = self.check_limits(src, 0, newline) {
+            return Some(self.malformed(src, overflow));
+        }
+        let Some(nl) = newline else {
             return Some(Step::NeedMore);
         };
         let line = src.split_to(nl + 1);
@@ -261,45 +299,46 @@ impl AmiCodec {
     fn scan_message(&mut self, src: &mut BytesMut) -> Step {
         loop {
             let start = self.scan.pos;
-            let Some(nl) = memchr(b'\n', &src[start..]) else {
-                if src.len() - start > self.limits.max_line {
-                    return self.malformed(src, MalformedReason::LineTooLong);
-                }
-                if src.len() > self.limits.max_message {
-                    return self.malformed(src, MalformedReason::MessageTooLarge);
-                }
+            let newline = memchr(b'\n', &src[start..]);
+            if let Some(overflow) = self.check_limits(src, start, newline) {
+                return self.malformed(src, overflow);
+            }
+            let Some(nl) = newline else {
                 return Step::NeedMore;
             };
-            if nl > self.limits.max_line {
-                return self.malformed(src, MalformedReason::LineTooLong);
-            }
             let next = start + nl + 1;
-            if next > self.limits.max_message {
-                return self.malformed(src, MalformedReason::MessageTooLarge);
-            }
             self.scan.pos = next;
             let line_end = start + trim_eol(&src[start..next]).len();
+            let colon = memchr(b':', &src[start..line_end]).map(|c| start + c);
 
-            if let Follows::Body { start: body_start } = self.scan.follows {
-                if src[start..line_end].ends_with(END_COMMAND) {
-                    let body_end = line_end - END_COMMAND.len();
-                    return self.finish(src, Some(body_start..body_end));
+            match self.scan.follows {
+                Follows::Body { start: body_start } => {
+                    if src[start..line_end].ends_with(END_COMMAND) {
+                        let body_end = line_end - END_COMMAND.len();
+                        return self.finish(src, Some(body_start..body_end));
+                    }
+                    continue;
                 }
-                continue;
+                Follows::Headers => {
+                    let is_follows_header = colon.is_some_and(|c| {
+                        FOLLOWS_HEADERS
+                            .iter()
+                            .any(|h| h.eq_ignore_ascii_case(&src[start..c]))
+                    });
+                    if !is_follows_header {
+                        // The raw output starts here. It may start with an
+                        // empty line (`sip show peer` output does), which
+                        // does not end a `Follows` reply: only the marker
+                        // does, and this line may already be it.
+                        self.scan.follows = Follows::Body { start };
+                        self.scan.pos = start;
+                        continue;
+                    }
+                }
+                Follows::No => {}
             }
             if line_end == start {
                 return self.finish(src, None);
-            }
-            let colon = memchr(b':', &src[start..line_end]).map(|c| start + c);
-            if self.scan.follows == Follows::Headers {
-                let is_follows_header = colon
-                    .is_some_and(|c| FOLLOWS_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(&src[start..c])));
-                if !is_follows_header {
-                    // The raw output starts here; this line may already be the marker.
-                    self.scan.follows = Follows::Body { start };
-                    self.scan.pos = start;
-                    continue;
-                }
             }
             // A line without a colon inside a message is tolerated and skipped.
             let Some(colon) = colon else { continue };
@@ -326,7 +365,7 @@ impl AmiCodec {
     fn finish(&mut self, src: &mut BytesMut, body: Option<std::ops::Range<usize>>) -> Step {
         if self.scan.headers.is_empty() {
             let end = self.scan.pos;
-            let preview = String::from_utf8_lossy(&src[..end.min(80)]).into_owned();
+            let preview = preview(&src[..end]);
             src.advance(end);
             self.scan = Scan::new();
             return Step::Done(Frame::Malformed(Malformed {
@@ -343,6 +382,12 @@ impl AmiCodec {
         let body = body.map(|r| r.start as u32..r.end as u32);
         Step::Done(Frame::Message(Message::from_parts(buf, headers, body)))
     }
+}
+
+/// The start of a bad frame, decoded lossily, for the log.
+fn preview(frame: &[u8]) -> String {
+    const PREVIEW_LEN: usize = 80;
+    String::from_utf8_lossy(&frame[..frame.len().min(PREVIEW_LEN)]).into_owned()
 }
 
 /// Removes leading empty lines; keeps a lone trailing `\r` (its `\n` may follow).
@@ -407,7 +452,7 @@ impl Decoder for AmiCodec {
             if let Some(frame) = self.decode(src)? {
                 return Ok(Some(frame));
             }
-            let preview = String::from_utf8_lossy(&src[..src.len().min(80)]).into_owned();
+            let preview = preview(src);
             src.clear();
             self.scan = Scan::new();
             return Ok(Some(Frame::Malformed(Malformed {
@@ -472,7 +517,9 @@ mod tests {
               Event: FullyBooted\nStatus: Fully Booted\n\n",
         );
         assert_eq!(frames.len(), 3);
-        let Frame::Banner(b) = &frames[0] else { panic!() };
+        let Frame::Banner(b) = &frames[0] else {
+            panic!()
+        };
         assert_eq!(
             b.version,
             Some(AmiVersion {
@@ -515,6 +562,103 @@ mod tests {
         assert_eq!(m.action_id().as_deref(), Some("9"));
         assert_eq!(m.output_lines(), ["Name: value line", "", "last line"]);
         assert_eq!(message(&frames[1]).event().as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn follows_body_may_start_with_an_empty_line() {
+        // Asterisk 11 `sip show peer` output starts with blank lines.
+        let frames = decode_all(
+            b"Response: Follows\r\nPrivilege: Command\r\nActionID: 3\r\n\
+              \n\n  * Name       : 2001\n--END COMMAND--\r\n\r\nEvent: X\r\n\r\n",
+        );
+        assert_eq!(frames.len(), 2, "{frames:?}");
+        let m = message(&frames[0]);
+        assert_eq!(m.len(), 3);
+        assert_eq!(m.output_lines(), ["", "", "  * Name       : 2001"]);
+        assert_eq!(message(&frames[1]).event().as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn follows_without_output_has_an_empty_body() {
+        let frames =
+            decode_all(b"Response: Follows\r\nPrivilege: Command\r\n--END COMMAND--\r\n\r\n");
+        assert_eq!(message(&frames[0]).body(), Some(&b""[..]));
+    }
+
+    fn reason(frame: &Frame) -> MalformedReason {
+        match frame {
+            Frame::Malformed(m) => m.reason,
+            other => panic!("expected a malformed frame, got {other:?}"),
+        }
+    }
+
+    /// Feeds `input` one byte at a time and in one piece; both must agree.
+    fn decode_both_ways(input: &[u8], limits: Limits) -> Vec<Frame> {
+        let mut codec = AmiCodec::new(limits);
+        let mut buf = BytesMut::new();
+        let mut bytewise = Vec::new();
+        for &b in input {
+            buf.extend_from_slice(&[b]);
+            while let Some(f) = codec.decode(&mut buf).unwrap() {
+                bytewise.push(f);
+            }
+        }
+        while let Some(f) = codec.decode_eof(&mut buf).unwrap() {
+            bytewise.push(f);
+        }
+        let mut codec = AmiCodec::new(limits);
+        let mut buf = BytesMut::from(input);
+        let mut whole = Vec::new();
+        while let Some(f) = codec.decode_eof(&mut buf).unwrap() {
+            whole.push(f);
+        }
+        assert_eq!(bytewise, whole);
+        whole
+    }
+
+    #[test]
+    fn the_bound_crossed_first_names_the_frame() {
+        let limits = Limits {
+            max_line: 32,
+            max_message: 40,
+        };
+        // After a 21-byte first line, the message bound is crossed at byte
+        // 41, before the 50-byte second line crosses the line bound at 21 + 33.
+        let mut input = b"Event: Twenty bytes\r\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', 50));
+        input.extend_from_slice(b"\r\n\r\nEvent: Next\r\n\r\n");
+        let frames = decode_both_ways(&input, limits);
+        assert_eq!(reason(&frames[0]), MalformedReason::MessageTooLarge);
+        assert_eq!(message(&frames[1]).event().as_deref(), Some("Next"));
+
+        // A long first line crosses the line bound first.
+        let mut input = b"Data: ".to_vec();
+        input.extend(std::iter::repeat_n(b'y', 60));
+        input.extend_from_slice(b"\r\n\r\nEvent: Next\r\n\r\n");
+        let frames = decode_both_ways(&input, limits);
+        assert_eq!(reason(&frames[0]), MalformedReason::LineTooLong);
+        let Frame::Malformed(bad) = &frames[0] else {
+            unreachable!()
+        };
+        assert_eq!(
+            bad.preview.len(),
+            33,
+            "the preview stops where the bound was crossed"
+        );
+    }
+
+    #[test]
+    fn an_oversize_banner_is_malformed_however_it_arrives() {
+        let limits = Limits {
+            max_line: 30,
+            max_message: 1024,
+        };
+        let frames = decode_both_ways(
+            b"Asterisk Call Manager/1.1 and far too much more\r\n\r\nEvent: A\r\n\r\n",
+            limits,
+        );
+        assert_eq!(reason(&frames[0]), MalformedReason::LineTooLong);
+        assert_eq!(message(&frames[1]).event().as_deref(), Some("A"));
     }
 
     #[test]

@@ -1,0 +1,15 @@
+//! The live dashboard: the loop, the terminal, and the [`App`] state that
+//! ties the model to the view.
+//!
+//! I/O stays at the edge: [`App::handle`] is pure and tested directly; the
+//! loop in `run` only moves messages to it and frames to the terminal.
+
+pub mod msg;
+pub mod resync;
+pub mod run;
+mod terminal;
+pub mod update;
+
+pub use msg::{Msg, ResyncStep};
+pub use run::{DashboardError, run_dashboard};
+pub use update::App;

@@ -1,0 +1,139 @@
+//! The loop: one `select!` over terminal input, session events, resync
+//! steps and a one-second tick, and the draw that follows.
+//!
+//! Input is never stuck behind session traffic: session events are taken
+//! in batches of at most [`BATCH`], and the `select!` is biased towards
+//! input, so a key waits for at most one batch. Frames are drawn only when
+//! something changed and at most every [`FRAME`], so the cost of drawing
+//! does not grow with the event rate.
+
+use std::future::Future;
+use std::io;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{Event, EventStream};
+use futures_util::{Stream, StreamExt};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
+
+use crate::ami::session::{ConnectionState, SessionEvent, SessionEvents, SessionHandle};
+use crate::app::msg::{Msg, ResyncStep};
+use crate::app::resync;
+use crate::app::terminal::TerminalGuard;
+use crate::app::update::App;
+use crate::ui::theme::Theme;
+
+/// Session events handled between two looks at the keyboard.
+pub const BATCH: usize = 512;
+/// Shortest time between two frames (about 30 per second).
+pub const FRAME: Duration = Duration::from_millis(33);
+
+/// Why the dashboard stopped other than by the user quitting.
+#[derive(Debug, thiserror::Error)]
+pub enum DashboardError {
+    #[error("terminal: {0}")]
+    Terminal(#[from] io::Error),
+}
+
+/// Where session events come from: the real session, or a test's queue.
+pub trait SessionSource {
+    /// The next event; `None` once the session has ended for good.
+    fn recv(&mut self) -> impl Future<Output = Option<SessionEvent>>;
+    /// An event that is already waiting, without waiting.
+    fn try_recv(&mut self) -> Option<SessionEvent>;
+}
+
+impl SessionSource for SessionEvents {
+    fn recv(&mut self) -> impl Future<Output = Option<SessionEvent>> {
+        SessionEvents::recv(self)
+    }
+    fn try_recv(&mut self) -> Option<SessionEvent> {
+        SessionEvents::try_recv(self)
+    }
+}
+
+/// Epoch seconds now.
+pub fn now() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Runs the dashboard on this terminal until the user quits. The session
+/// is asked to log off on the way out.
+pub async fn run_dashboard(
+    handle: SessionHandle,
+    mut events: SessionEvents,
+    title: String,
+) -> Result<(), DashboardError> {
+    let mut guard = TerminalGuard::enter()?;
+    let size = guard.terminal.size()?;
+    let (resync_tx, resync_rx) = unbounded_channel();
+    let (steps_tx, mut steps_rx) = unbounded_channel();
+    let resyncer = tokio::spawn(resync::serve(handle.clone(), resync_rx, steps_tx));
+    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+    let mut app = App::new(title, area, Theme::from_env(), resync_tx);
+    let result = drive(&mut app, EventStream::new(), &mut events, &mut steps_rx, |app| {
+        guard.terminal.draw(|frame| crate::ui::draw(frame, &app.dashboard(now()))).map(|_| ())
+    })
+    .await;
+    resyncer.abort();
+    handle.shutdown();
+    drop(guard);
+    result.map_err(DashboardError::from)
+}
+
+/// The loop proper, over any input stream, session source and drawing
+/// function, so tests can run it without a terminal.
+pub async fn drive<I, S, D>(
+    app: &mut App,
+    mut input: I,
+    session: &mut S,
+    resync_steps: &mut UnboundedReceiver<ResyncStep>,
+    mut draw: D,
+) -> io::Result<()>
+where
+    I: Stream<Item = io::Result<Event>> + Unpin,
+    S: SessionSource,
+    D: FnMut(&App) -> io::Result<()>,
+{
+    let mut tick = interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut next_frame = Instant::now();
+    let mut session_open = true;
+    let mut input_open = true;
+    while !app.quit {
+        if app.dirty && Instant::now() >= next_frame {
+            draw(app)?;
+            app.dirty = false;
+            next_frame = Instant::now() + FRAME;
+        }
+        let frame_due = app.dirty;
+        tokio::select! {
+            biased;
+            event = input.next(), if input_open => match event {
+                Some(event) => app.handle(Msg::Input(event?), now()),
+                None => input_open = false,
+            },
+            event = session.recv(), if session_open => match event {
+                Some(first) => handle_batch(app, session, first),
+                None => {
+                    session_open = false;
+                    app.handle(Msg::Session(SessionEvent::State(ConnectionState::Stopped)), now());
+                }
+            },
+            Some(step) = resync_steps.recv() => app.handle(Msg::Resync(step), now()),
+            _ = tick.tick() => app.handle(Msg::Tick, now()),
+            _ = sleep_until(next_frame), if frame_due => {}
+        }
+    }
+    Ok(())
+}
+
+/// Handles `first` and at most `BATCH - 1` more events already waiting.
+pub fn handle_batch<S: SessionSource>(app: &mut App, session: &mut S, first: SessionEvent) {
+    let now = now();
+    app.handle(Msg::Session(first), now);
+    for _ in 1..BATCH {
+        let Some(event) = session.try_recv() else { break };
+        app.handle(Msg::Session(event), now);
+    }
+}

@@ -1,0 +1,159 @@
+//! The dashboard's state and its one entry point, [`App::handle`].
+//!
+//! `handle` is pure apart from posting resync requests on a channel: the
+//! time is passed in, nothing is drawn or read here, so whole sessions of
+//! keys and events can be replayed in tests without a terminal.
+
+use crossterm::event::{Event, KeyEvent, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::ami::session::{ConnectionState, SessionEvent};
+use crate::app::msg::{Msg, ResyncStep};
+use crate::model::State;
+use crate::ui::dashboard::Dashboard;
+use crate::ui::keymap;
+use crate::ui::panes::{ModelLens, calls};
+use crate::ui::status::{Link, Meters};
+use crate::ui::theme::Theme;
+use crate::ui::view::{Flow, View};
+
+/// Rows the mouse wheel scrolls per notch.
+const WHEEL_STEP: isize = 3;
+
+/// The model, the view and the header's status, plus what the loop needs
+/// to know (redraw? quit?).
+pub struct App {
+    pub title: String,
+    pub state: State,
+    pub view: View,
+    pub link: Link,
+    pub meters: Meters,
+    pub theme: Theme,
+    /// Something changed since the last draw.
+    pub dirty: bool,
+    /// The user asked to quit.
+    pub quit: bool,
+    resync: UnboundedSender<()>,
+}
+
+impl App {
+    /// `resync` receives a message whenever the model must be rebuilt
+    /// from the server's lists (after login, after an overflow).
+    pub fn new(title: String, area: Rect, theme: Theme, resync: UnboundedSender<()>) -> App {
+        App {
+            title,
+            state: State::new(),
+            view: View::new(area),
+            link: Link::default(),
+            meters: Meters::default(),
+            theme,
+            dirty: true,
+            quit: false,
+            resync,
+        }
+    }
+
+    /// What the next frame is drawn from.
+    pub fn dashboard(&self, now: f64) -> Dashboard<'_> {
+        Dashboard {
+            title: &self.title,
+            state: &self.state,
+            view: &self.view,
+            link: &self.link,
+            meters: &self.meters,
+            now,
+            theme: self.theme,
+        }
+    }
+
+    /// Applies one message; `now` is epoch seconds.
+    pub fn handle(&mut self, msg: Msg, now: f64) {
+        match msg {
+            Msg::Input(event) => self.input(event, now),
+            Msg::Session(event) => self.session(event, now),
+            Msg::Resync(step) => self.resync_step(step, now),
+            Msg::Tick => {
+                self.state.queues.tick(now);
+                self.meters.sample(calls::calls(&self.state).len() as u64);
+            }
+        }
+        self.dirty = true;
+    }
+
+    fn input(&mut self, event: Event, now: f64) {
+        match event {
+            Event::Key(key) => self.key(&key, now),
+            Event::Mouse(mouse) => self.mouse(&mouse, now),
+            Event::Resize(width, height) => self.view.area = Rect::new(0, 0, width, height),
+            _ => {}
+        }
+    }
+
+    fn key(&mut self, key: &KeyEvent, now: f64) {
+        if self.view.prompt.is_some() {
+            return self.view.prompt_key(key);
+        }
+        let Some(command) = keymap::lookup(&self.view.contexts(), key) else { return };
+        let lens = ModelLens { state: &self.state, now };
+        if self.view.update(command, &lens) == Flow::Quit {
+            self.quit = true;
+        }
+    }
+
+    fn mouse(&mut self, mouse: &MouseEvent, now: f64) {
+        let lens = ModelLens { state: &self.state, now };
+        let (column, row) = (mouse.column, mouse.row);
+        match mouse.kind {
+            MouseEventKind::Down(_) => self.view.click(column, row, &lens),
+            MouseEventKind::ScrollDown => self.view.wheel(column, row, WHEEL_STEP, &lens),
+            MouseEventKind::ScrollUp => self.view.wheel(column, row, -WHEEL_STEP, &lens),
+            _ => {}
+        }
+    }
+
+    fn session(&mut self, event: SessionEvent, now: f64) {
+        match event {
+            SessionEvent::Event(message) => {
+                self.meters.count_event();
+                self.state.apply(&message, now);
+            }
+            SessionEvent::State(state) => {
+                if let ConnectionState::LoggedIn { banner } = &state {
+                    self.state.apply_banner(banner);
+                    self.request_resync();
+                }
+                self.link.set(state, now);
+            }
+            SessionEvent::Overflow { dropped } => {
+                tracing::warn!(dropped, "the dashboard fell behind; resynchronising");
+                self.request_resync();
+            }
+            SessionEvent::Malformed(malformed) => {
+                tracing::warn!(?malformed, "malformed frame skipped");
+            }
+        }
+    }
+
+    fn request_resync(&self) {
+        // The loop may have stopped listening while shutting down.
+        let _ = self.resync.send(());
+    }
+
+    fn resync_step(&mut self, step: ResyncStep, now: f64) {
+        match step {
+            ResyncStep::Started => self.state.begin_resync(),
+            ResyncStep::Reply(reply) => {
+                self.state.apply(&reply.response, now);
+                for event in &reply.events {
+                    self.state.apply(event, now);
+                }
+            }
+            ResyncStep::Finished { completed } => {
+                for kind in completed {
+                    self.state.sweep(kind);
+                }
+            }
+        }
+    }
+}

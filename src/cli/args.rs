@@ -1,0 +1,215 @@
+//! The command line, as clap sees it: global flags and the subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::ConnectionFlags;
+
+/// A live terminal dashboard for the Asterisk PBX, over the Asterisk Manager
+/// Interface (AMI).
+#[derive(Debug, Parser)]
+#[command(name = "amitop", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+const AFTER_HELP: &str = "\
+The secret is never a flag (it would show in `ps`): set AMITOP_SECRET, or
+`secret_env` / `secret` in the config file (see config.example.toml).
+
+Exit status: 0 success, 1 the server answered Error, 2 usage or config error,
+3 connection or login failure, 4 timeout.";
+
+/// Flags that apply to every subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file [default: ~/.config/amitop/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Server to use, by its [servers.NAME] table in the config file
+    #[arg(long, global = true, value_name = "NAME")]
+    pub server: Option<String>,
+
+    /// AMI host [default: 127.0.0.1]
+    #[arg(long, global = true)]
+    pub host: Option<String>,
+
+    /// AMI port [default: 5038, or 5039 with --tls]
+    #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+
+    /// AMI username (manager.conf section)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Connect with TLS (never falls back to plaintext)
+    #[arg(long, global = true)]
+    pub tls: bool,
+
+    /// PEM file of CA certificates to trust instead of the system roots
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Log file [default: amitop.log in the user state (or cache) directory]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// Append every byte received from the server, unmodified, to FILE
+    #[arg(long, global = true, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The flags that take part in choosing the server and its settings.
+    pub fn connection_flags(&self) -> ConnectionFlags {
+        ConnectionFlags {
+            server: self.server.clone(),
+            host: self.host.clone(),
+            port: self.port,
+            user: self.user.clone(),
+            tls: self.tls,
+            ca_file: self.ca_file.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in and print events as they arrive (Ctrl-C to stop)
+    Tail(TailArgs),
+    /// Send one action and print the full reply
+    Send(SendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TailArgs {
+    /// One JSON object per event and line instead of AMI text
+    #[arg(long)]
+    pub json: bool,
+
+    /// Only these events: comma-separated names, `*` matches any run of
+    /// characters, case-insensitive (e.g. `Newchannel,Dial*,Hangup`)
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub filter: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "Example: amitop send Command Command='core show version'")]
+pub struct SendArgs {
+    /// The action name, e.g. Ping, CoreShowChannels, Command
+    pub action: String,
+
+    /// Action headers, split at the first `=`; a key may repeat
+    #[arg(value_name = "KEY=VALUE", value_parser = parse_header)]
+    pub headers: Vec<(String, String)>,
+
+    /// Print {"response": {...}, "events": [...], "output": [...]}
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_header(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((key, value)) if !key.trim().is_empty() => Ok((key.to_owned(), value.to_owned())),
+        Some(_) => Err("the key before `=` is empty".to_owned()),
+        None => Err("expected KEY=VALUE".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("amitop").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn send_splits_headers_at_the_first_equals_and_keeps_repeats() {
+        let cli = parse(&[
+            "send",
+            "Originate",
+            "Channel=Local/100@test",
+            "Variable=a=1",
+            "Variable=b=",
+            "--json",
+        ])
+        .unwrap();
+        let Some(Command::Send(send)) = cli.command else {
+            panic!("not send")
+        };
+        assert_eq!(send.action, "Originate");
+        assert!(send.json);
+        let pairs: Vec<(&str, &str)> = send
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Channel", "Local/100@test"),
+                ("Variable", "a=1"),
+                ("Variable", "b=")
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_send_arguments_are_usage_errors() {
+        for args in [
+            &["send"][..],
+            &["send", "Ping", "NoEquals"],
+            &["send", "Ping", "=value"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{args:?}");
+        }
+        let err = parse(&["send", "Ping", "NoEquals"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ValueValidation);
+        assert!(err.to_string().contains("NoEquals"));
+    }
+
+    #[test]
+    fn global_flags_go_before_or_after_the_subcommand() {
+        let cli = parse(&[
+            "--host", "pbx", "tail", "--port", "5039", "--tls", "--server", "lab",
+        ])
+        .unwrap();
+        let flags = cli.global.connection_flags();
+        assert_eq!(flags.host.as_deref(), Some("pbx"));
+        assert_eq!(flags.port, Some(5039));
+        assert!(flags.tls);
+        assert_eq!(flags.server.as_deref(), Some("lab"));
+        assert!(parse(&["--port", "0", "tail"]).is_err());
+        assert!(parse(&["--secret", "x", "tail"]).is_err());
+    }
+
+    #[test]
+    fn tail_filter_takes_commas_and_repeats() {
+        let cli = parse(&["tail", "--filter", "Newchannel,Dial*", "--filter", "hangup"]).unwrap();
+        let Some(Command::Tail(tail)) = cli.command else {
+            panic!("not tail")
+        };
+        assert_eq!(tail.filter, ["Newchannel", "Dial*", "hangup"]);
+        assert!(!tail.json);
+    }
+
+    #[test]
+    fn no_subcommand_parses() {
+        assert!(parse(&[]).unwrap().command.is_none());
+    }
+}

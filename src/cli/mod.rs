@@ -1,0 +1,105 @@
+//! The `amitop` command line: flags, config and logging set-up, and the
+//! one-shot tools (`tail`, `send`) that work without the dashboard.
+
+pub mod args;
+mod connect;
+pub mod error;
+pub mod filter;
+pub mod render;
+mod send;
+mod tail;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::ami::session::SessionConfig;
+use crate::config::{self, ConfigFile};
+pub use args::{Cli, Command, GlobalArgs};
+pub use error::CliError;
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and version go to stdout with status 0, usage errors to
+            // stderr with status 2.
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("amitop: {err}");
+            err.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let Some(command) = cli.command else {
+        // The dashboard is the next milestone; saying so beats pretending
+        // success, and scripts get the usage status.
+        return Err(CliError::Usage(
+            "the live dashboard is not built yet; use `amitop tail` to watch events \
+             or `amitop send ACTION` to run an action (see `amitop --help`)"
+                .to_owned(),
+        ));
+    };
+    start_logging(&cli.global)?;
+    let session = session_config(&cli.global)?;
+    tracing::info!("amitop {} starting", command_name(&command));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CliError::Connection(format!("cannot start the async runtime: {err}")))?;
+    runtime.block_on(async {
+        match &command {
+            Command::Tail(args) => tail::run(session, args).await,
+            Command::Send(args) => send::run(session, args).await,
+        }
+    })
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Tail(_) => "tail",
+        Command::Send(_) => "send",
+    }
+}
+
+/// Logs to `--log FILE`, which must be writable, or to the default file,
+/// which may not be (then there is no log, and a warning says why).
+fn start_logging(global: &GlobalArgs) -> Result<(), CliError> {
+    match (&global.log, crate::logging::default_path()) {
+        (Some(path), _) => crate::logging::init(path)
+            .map_err(|err| CliError::Usage(format!("--log {}: {err}", path.display()))),
+        (None, Some(path)) => {
+            if let Err(err) = crate::logging::init(&path) {
+                eprintln!(
+                    "amitop: warning: no log file ({}: {err}); pick one with --log FILE",
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+        (None, None) => Ok(()),
+    }
+}
+
+/// The session settings from the config file, flags and environment.
+fn session_config(global: &GlobalArgs) -> Result<SessionConfig, CliError> {
+    let default = config::default_path();
+    let file = ConfigFile::locate(global.config.as_deref(), default.as_deref())?;
+    if let Some(warning) = file.as_ref().and_then(ConfigFile::secret_exposure_warning) {
+        eprintln!("amitop: {warning}");
+    }
+    let mut session = config::resolve(file.as_ref(), &global.connection_flags(), |name| {
+        std::env::var(name).ok()
+    })?;
+    session.record = global.record.clone();
+    Ok(session)
+}

@@ -1,0 +1,57 @@
+//! `amitop send`: one action, its full reply on stdout, and an exit status
+//! that tells scripts how it went.
+
+use std::io::{self, Write};
+
+use crate::ami::Action;
+use crate::ami::session::{Reply, SessionConfig};
+use crate::cli::args::SendArgs;
+use crate::cli::connect::connect;
+use crate::cli::error::CliError;
+use crate::cli::render::{reply_json, write_reply_text};
+
+pub async fn run(mut config: SessionConfig, args: &SendArgs) -> Result<(), CliError> {
+    let mut action = Action::new(&args.action);
+    for (key, value) in &args.headers {
+        action.push(key, value);
+    }
+    // Refuse a bad action before connecting, as the usage error it is.
+    action
+        .validate()
+        .map_err(|err| CliError::Usage(err.to_string()))?;
+
+    // One action, one reply: no retries, and no event stream to wade through
+    // (list items are part of the reply whatever the event mask).
+    config.reconnect = false;
+    config.events = "off".to_owned();
+    let session = connect(config, false).await?;
+    let result = session.handle.send(action).await;
+    session.close().await;
+    let reply = result?;
+
+    match print(&reply, args.json) {
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => return Err(CliError::Output(err)),
+    }
+    if reply.is_success() {
+        Ok(())
+    } else {
+        Err(CliError::ServerError(
+            reply
+                .message()
+                .unwrap_or_else(|| "(no Message header)".to_owned()),
+        ))
+    }
+}
+
+fn print(reply: &Reply, json: bool) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &reply_json(reply))?;
+        out.write_all(b"\n")?;
+    } else {
+        write_reply_text(&mut out, reply)?;
+    }
+    out.flush()
+}

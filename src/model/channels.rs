@@ -1,0 +1,361 @@
+//! Live channels, keyed by Uniqueid, and the name index and tombstones
+//! that keep them honest.
+//!
+//! Why Uniqueid: a channel's name changes (`Rename`, 1.x masquerades,
+//! `<MASQ>`/`<ZOMBIE>` suffixes) but its Uniqueid does not. Events that carry
+//! only a name (1.x `Link`, `Masquerade`, old `Status` replies) are resolved
+//! through the name index. A hung-up Uniqueid is remembered for a while (a
+//! tombstone) so a late event or list item cannot bring the channel back.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use serde::Serialize;
+
+use super::snapshot::{Snapshot, state_name, uniqueid_epoch};
+
+/// How many hung-up Uniqueids are remembered.
+const TOMBSTONES: usize = 4096;
+/// Channel variables kept per channel (VarSet floods must not grow memory).
+const MAX_VARIABLES: usize = 32;
+/// Longest variable value kept, in bytes.
+const MAX_VARIABLE_LEN: usize = 256;
+/// Channel driver details kept per channel (ChannelUpdate).
+const MAX_DRIVER_DETAILS: usize = 16;
+
+/// One live channel, in the shape of the `--json` document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Channel {
+    pub uniqueid: String,
+    pub name: String,
+    /// Text state (`Up`, `Ringing`, ...).
+    pub state: String,
+    pub caller_id_num: String,
+    pub caller_id_name: String,
+    pub connected_num: String,
+    pub connected_name: String,
+    pub account_code: String,
+    pub context: String,
+    pub exten: String,
+    pub priority: Option<u32>,
+    pub application: String,
+    pub app_data: String,
+    /// Put on hold by its own side (`Hold`).
+    pub hold: bool,
+    /// Hearing music on hold (`MusicOnHoldStart`, 1.x `MusicOnHold`).
+    pub music_on_hold: bool,
+    pub linkedid: String,
+    /// Id of the bridge the channel is in.
+    pub bridge: Option<String>,
+    /// Uniqueids of the other channels in that bridge.
+    pub peers: Vec<String>,
+    /// Epoch seconds the channel was created, when known.
+    pub created: Option<f64>,
+    /// Numeric state, when the server sent it.
+    #[serde(skip)]
+    pub state_code: Option<u8>,
+    /// Music class while `music_on_hold`.
+    #[serde(skip)]
+    pub music_class: String,
+    /// Uniqueids this channel is dialling right now.
+    #[serde(skip)]
+    pub dialing: Vec<String>,
+    /// The last `DialStatus` of a dial this channel made.
+    #[serde(skip)]
+    pub dial_status: String,
+    /// The other half of a Local channel pair (`;1` <-> `;2`).
+    #[serde(skip)]
+    pub local_peer: Option<String>,
+    /// Variables seen in `VarSet` (bounded).
+    #[serde(skip)]
+    pub variables: BTreeMap<String, String>,
+    /// Channel driver details from `ChannelUpdate` (bounded).
+    #[serde(skip)]
+    pub driver: BTreeMap<String, String>,
+    /// Resync generation that last reported this channel.
+    #[serde(skip)]
+    pub seen: u64,
+}
+
+impl Channel {
+    fn new(uniqueid: &str) -> Channel {
+        Channel {
+            uniqueid: uniqueid.to_owned(),
+            created: uniqueid_epoch(uniqueid),
+            ..Channel::default()
+        }
+    }
+
+    /// Copies whatever the snapshot carries; absent fields stay as they were.
+    fn update(&mut self, snap: &Snapshot<'_>) {
+        if let Some(code) = snap.state_code {
+            self.state_code = Some(code);
+            if snap.state_desc.is_none() {
+                set(&mut self.state, state_name(code));
+            }
+        }
+        let text_fields = [
+            (&mut self.state, &snap.state_desc),
+            (&mut self.caller_id_num, &snap.caller_id_num),
+            (&mut self.caller_id_name, &snap.caller_id_name),
+            (&mut self.connected_num, &snap.connected_num),
+            (&mut self.connected_name, &snap.connected_name),
+            (&mut self.account_code, &snap.account_code),
+            (&mut self.context, &snap.context),
+            (&mut self.exten, &snap.exten),
+            (&mut self.linkedid, &snap.linkedid),
+            (&mut self.application, &snap.application),
+            (&mut self.app_data, &snap.app_data),
+        ];
+        for (field, value) in text_fields {
+            if let Some(value) = value {
+                set(field, value);
+            }
+        }
+        if snap.priority.is_some() {
+            self.priority = snap.priority;
+        }
+    }
+
+    /// Records a `VarSet`, within the per-channel bounds.
+    pub fn set_variable(&mut self, name: &str, value: &str) {
+        let value = truncate(value, MAX_VARIABLE_LEN);
+        if let Some(old) = self.variables.get_mut(name) {
+            set(old, value);
+        } else if self.variables.len() < MAX_VARIABLES {
+            self.variables.insert(name.to_owned(), value.to_owned());
+        }
+    }
+
+    /// Records one channel driver detail (`ChannelUpdate`), within bounds.
+    pub fn set_driver_detail(&mut self, key: &str, value: &str) {
+        if let Some(old) = self.driver.get_mut(key) {
+            set(old, value);
+        } else if self.driver.len() < MAX_DRIVER_DETAILS {
+            self.driver.insert(key.to_owned(), value.to_owned());
+        }
+    }
+}
+
+/// Overwrites `field` with `value`, reusing its allocation.
+pub(crate) fn set(field: &mut String, value: &str) {
+    if field != value {
+        field.clear();
+        field.push_str(value);
+    }
+}
+
+fn truncate(value: &str, max: usize) -> &str {
+    if value.len() <= max {
+        return value;
+    }
+    let mut end = max;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    &value[..end]
+}
+
+/// Every live channel, plus the indexes that resolve names and refuse the dead.
+#[derive(Clone, Debug, Default)]
+pub struct Channels {
+    by_id: HashMap<String, Channel>,
+    by_name: HashMap<String, String>,
+    tombstones: HashSet<String>,
+    tombstone_order: VecDeque<String>,
+}
+
+impl Channels {
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    pub fn get(&self, uniqueid: &str) -> Option<&Channel> {
+        self.by_id.get(uniqueid)
+    }
+
+    pub fn get_mut(&mut self, uniqueid: &str) -> Option<&mut Channel> {
+        self.by_id.get_mut(uniqueid)
+    }
+
+    /// Channels in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Channel> {
+        self.by_id.values()
+    }
+
+    /// Channels oldest first (by creation time, then Uniqueid), for display.
+    pub fn sorted(&self) -> Vec<&Channel> {
+        let mut list: Vec<&Channel> = self.by_id.values().collect();
+        list.sort_by(|a, b| {
+            a.created
+                .unwrap_or(f64::MAX)
+                .total_cmp(&b.created.unwrap_or(f64::MAX))
+                .then_with(|| a.uniqueid.cmp(&b.uniqueid))
+        });
+        list
+    }
+
+    /// The Uniqueid of the live channel called `name`.
+    pub fn id_by_name(&self, name: &str) -> Option<&str> {
+        self.by_name.get(name).map(String::as_str)
+    }
+
+    /// The Uniqueid an event means: its own, else the one behind its name.
+    pub fn resolve(&self, uniqueid: Option<&str>, name: Option<&str>) -> Option<String> {
+        match uniqueid.filter(|u| !u.is_empty()) {
+            Some(u) => Some(u.to_owned()),
+            None => name.and_then(|n| self.id_by_name(n)).map(str::to_owned),
+        }
+    }
+
+    /// True when `uniqueid` hung up (recently enough to be remembered).
+    pub fn is_dead(&self, uniqueid: &str) -> bool {
+        self.tombstones.contains(uniqueid)
+    }
+
+    /// Applies a snapshot to its channel, creating the channel when `create`
+    /// and it is neither known nor dead. Returns the channel's Uniqueid when
+    /// the channel exists afterwards.
+    pub fn upsert(&mut self, snap: &Snapshot<'_>, create: bool, generation: u64) -> Option<String> {
+        let id = self.resolve(snap.uniqueid.as_deref(), snap.name.as_deref())?;
+        if !self.by_id.contains_key(&id) {
+            if !create || self.is_dead(&id) {
+                return None;
+            }
+            let mut channel = Channel::new(&id);
+            if snap.timestamp.is_some() {
+                channel.created = snap.timestamp;
+            }
+            self.by_id.insert(id.clone(), channel);
+        }
+        let channel = self.by_id.get_mut(&id)?;
+        channel.update(snap);
+        channel.seen = generation;
+        if let Some(name) = snap.name.as_deref()
+            && channel.name != name
+        {
+            let old = std::mem::replace(&mut channel.name, name.to_owned());
+            self.reindex(&id, &old, name);
+        }
+        Some(id)
+    }
+
+    /// Moves a channel to a new name (`Rename`, masquerades).
+    pub fn rename(&mut self, uniqueid: &str, new_name: &str) -> bool {
+        let Some(channel) = self.by_id.get_mut(uniqueid) else {
+            return false;
+        };
+        let old = std::mem::replace(&mut channel.name, new_name.to_owned());
+        self.reindex(uniqueid, &old, new_name);
+        true
+    }
+
+    fn reindex(&mut self, uniqueid: &str, old: &str, new: &str) {
+        if self.by_name.get(old).is_some_and(|owner| owner == uniqueid) {
+            self.by_name.remove(old);
+        }
+        self.by_name.insert(new.to_owned(), uniqueid.to_owned());
+    }
+
+    /// Removes a channel for good and remembers that it is dead.
+    pub fn remove(&mut self, uniqueid: &str) -> Option<Channel> {
+        self.bury(uniqueid);
+        let channel = self.by_id.remove(uniqueid)?;
+        if self
+            .by_name
+            .get(&channel.name)
+            .is_some_and(|o| o == uniqueid)
+        {
+            self.by_name.remove(&channel.name);
+        }
+        Some(channel)
+    }
+
+    fn bury(&mut self, uniqueid: &str) {
+        if uniqueid.is_empty() || !self.tombstones.insert(uniqueid.to_owned()) {
+            return;
+        }
+        self.tombstone_order.push_back(uniqueid.to_owned());
+        if self.tombstone_order.len() > TOMBSTONES
+            && let Some(oldest) = self.tombstone_order.pop_front()
+        {
+            self.tombstones.remove(&oldest);
+        }
+    }
+
+    /// Uniqueids of channels not reported since `generation` began.
+    pub fn stale(&self, generation: u64) -> Vec<String> {
+        self.by_id
+            .values()
+            .filter(|c| c.seen < generation)
+            .map(|c| c.uniqueid.clone())
+            .collect()
+    }
+}
+
+impl Serialize for Channels {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.sorted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ami::Message;
+
+    fn snap_of(pairs: &[(&str, &str)]) -> Message {
+        Message::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn dead_channels_are_not_recreated() {
+        let mut channels = Channels::default();
+        let m = snap_of(&[("Uniqueid", "1.1"), ("Channel", "SIP/a-1")]);
+        let snap = Snapshot::parse(&m, "");
+        assert_eq!(channels.upsert(&snap, true, 0).as_deref(), Some("1.1"));
+        assert!(channels.remove("1.1").is_some());
+        assert_eq!(channels.upsert(&snap, true, 0), None);
+        assert!(channels.is_empty());
+        assert_eq!(channels.id_by_name("SIP/a-1"), None);
+    }
+
+    #[test]
+    fn rename_moves_the_name_index() {
+        let mut channels = Channels::default();
+        let m = snap_of(&[("Uniqueid", "1.1"), ("Channel", "SIP/a-1")]);
+        channels.upsert(&Snapshot::parse(&m, ""), true, 0);
+        assert!(channels.rename("1.1", "SIP/a-1<MASQ>"));
+        assert_eq!(channels.id_by_name("SIP/a-1"), None);
+        assert_eq!(channels.id_by_name("SIP/a-1<MASQ>"), Some("1.1"));
+    }
+
+    #[test]
+    fn variables_are_bounded() {
+        let mut channel = Channel::new("1.1");
+        for i in 0..100 {
+            channel.set_variable(&format!("V{i}"), &"x".repeat(1000));
+        }
+        assert_eq!(channel.variables.len(), MAX_VARIABLES);
+        assert!(
+            channel
+                .variables
+                .values()
+                .all(|v| v.len() == MAX_VARIABLE_LEN)
+        );
+    }
+
+    #[test]
+    fn tombstones_are_bounded() {
+        let mut channels = Channels::default();
+        for i in 0..TOMBSTONES + 10 {
+            channels.remove(&format!("1.{i}"));
+        }
+        assert_eq!(channels.tombstones.len(), TOMBSTONES);
+        assert!(!channels.is_dead("1.0"));
+        assert!(channels.is_dead(&format!("1.{}", TOMBSTONES + 9)));
+    }
+}

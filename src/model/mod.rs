@@ -1,0 +1,256 @@
+//! The model: a pure reducer from AMI messages to what the PBX looks like now.
+//!
+//! [`State::apply`] takes every message the server sends (events, list items
+//! and replies alike) and the current time, and never does I/O or reads a
+//! clock, so any recorded stream can be replayed into the same state. It
+//! understands the three generations of the protocol: Asterisk 1.4 (AMI 1.0),
+//! 1.6-11 (AMI 1.1-1.3) and 12+ (AMI 2.x and later).
+//!
+//! After a (re)connection the app resyncs by mark and sweep:
+//! [`State::begin_resync`], send the list actions, and [`State::sweep`] each
+//! kind when its list completes. What the list did not report, and no live
+//! event touched since the resync began, is removed.
+
+mod bridges;
+mod channel_events;
+mod channels;
+mod dial;
+mod event_log;
+pub(crate) mod fields;
+pub mod queues;
+pub mod registry;
+mod replay;
+mod server;
+mod snapshot;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::ami::{Banner, Message};
+
+pub use bridges::{Bridge, Bridges, legacy_id};
+pub use channels::{Channel, Channels};
+pub use event_log::{EventLog, LogEntry};
+pub use queues::Queues;
+pub use registry::Registry;
+pub use replay::{ReplayOptions, ReplayOutcome, render_json, render_text, replay};
+pub use server::{ModuleActivity, ModuleLoadReport, Server};
+
+/// Which list a resync sweep is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ListKind {
+    Channels,
+    Bridges,
+    Queues,
+    Registrations,
+    Peers,
+}
+
+impl ListKind {
+    /// The list kind whose rebuild an end-of-list event completes, for the
+    /// lists a resync sends (`CoreShowChannelsComplete`, `StatusComplete`,
+    /// `BridgeListComplete`, `QueueStatusComplete`, `RegistrationsComplete`,
+    /// `PeerlistComplete`, ...).
+    pub fn completed_by(event: &str) -> Option<ListKind> {
+        let kind = match event.to_ascii_lowercase().as_str() {
+            "coreshowchannelscomplete" | "statuscomplete" => ListKind::Channels,
+            "bridgelistcomplete" => ListKind::Bridges,
+            "queuestatuscomplete" => ListKind::Queues,
+            "registrationscomplete" | "outboundregistrationdetailcomplete" => {
+                ListKind::Registrations
+            }
+            "peerlistcomplete" | "contactlistcomplete" => ListKind::Peers,
+            _ => return None,
+        };
+        Some(kind)
+    }
+}
+
+/// Everything amitop knows about the server, serialised as the `--json`
+/// document of `amitop replay` and `amitop snapshot`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct State {
+    pub server: Server,
+    pub channels: Channels,
+    pub bridges: Bridges,
+    pub queues: Queues,
+    #[serde(flatten)]
+    pub registry: Registry,
+    /// Events no sub-model handles, counted by name.
+    pub unknown_events: BTreeMap<String, u64>,
+    #[serde(skip)]
+    pub log: EventLog,
+    /// Resync generation; see [`State::begin_resync`].
+    #[serde(skip)]
+    pub generation: u64,
+}
+
+/// Events the model knows and deliberately only logs.
+const LOG_ONLY: &[&str] = &[
+    "attendedtransfer",
+    "blindtransfer",
+    "cdr",
+    "cel",
+    "dialstate",
+    "hangupchannel",
+    "hanguprequest",
+    "softhanguprequest",
+    "localoptimizationbegin",
+    "localoptimizationend",
+    "masquerade",
+    "originateresponse",
+    "transfer",
+    "userevent",
+    // Security events.
+    "authmethodnotallowed",
+    "challengeresponsefailed",
+    "challengesent",
+    "failedacl",
+    "invalidaccountid",
+    "invalidpassword",
+    "invalidtransport",
+    "loadaveragelimit",
+    "memorylimit",
+    "requestbadformat",
+    "requestnotallowed",
+    "sessionlimit",
+    "successfulauth",
+    "unexpectedaddress",
+];
+
+impl State {
+    pub fn new() -> State {
+        State::default()
+    }
+
+    /// A state whose event log keeps `capacity` entries.
+    pub fn with_log_capacity(capacity: usize) -> State {
+        State {
+            log: EventLog::with_capacity(capacity),
+            ..State::default()
+        }
+    }
+
+    /// A (re)connection greeting.
+    pub fn apply_banner(&mut self, banner: &Banner) {
+        self.server.apply_banner(banner);
+    }
+
+    /// Applies one message from the server; `now` is the epoch time it
+    /// arrived. Events are logged; an event nobody handles is counted in
+    /// `unknown_events`, never an error.
+    pub fn apply(&mut self, msg: &Message, now: f64) {
+        let Some(event) = msg.event() else {
+            self.server.apply_response(msg);
+            return;
+        };
+        let mut lower = [0u8; 48];
+        let key = match event.as_bytes() {
+            bytes if bytes.len() <= lower.len() => {
+                lower[..bytes.len()].copy_from_slice(bytes);
+                lower[..bytes.len()].make_ascii_lowercase();
+                std::str::from_utf8(&lower[..bytes.len()]).unwrap_or_default()
+            }
+            _ => "",
+        };
+        if !self.apply_event(msg, key, &event, now) {
+            *self.unknown_events.entry(event.into_owned()).or_default() += 1;
+        }
+        self.log.push(now, msg);
+    }
+
+    /// Dispatches on the lower-cased event name; false when nothing
+    /// handled it.
+    fn apply_event(&mut self, msg: &Message, key: &str, event: &str, now: f64) -> bool {
+        match key {
+            "newchannel" | "newstate" | "newcallerid" | "newconnectedline" | "newaccountcode"
+            | "newexten" => {
+                self.channel_snapshot(msg, true);
+            }
+            "hangup" => self.hangup(msg),
+            "rename" => self.rename(msg),
+            "hold" => self.hold(msg, true),
+            "unhold" => self.hold(msg, false),
+            "musiconholdstart" => self.music_on_hold(msg, Some(true)),
+            "musiconholdstop" => self.music_on_hold(msg, Some(false)),
+            "musiconhold" => self.music_on_hold(msg, None),
+            "varset" => self.var_set(msg),
+            "channelupdate" => self.channel_update(msg),
+            "localbridge" => self.local_bridge(msg),
+            "coreshowchannel" => self.core_show_channel(msg),
+            "status" => self.status_item(msg),
+            "dial" => self.dial_legacy(msg),
+            "dialbegin" => self.dial_begin(msg),
+            "dialend" => self.dial_end(msg),
+            "bridgecreate" => self.bridge_create(msg),
+            "bridgeenter" => self.bridge_enter(msg),
+            "bridgeleave" => self.bridge_leave(msg),
+            "bridgedestroy" => self.bridge_destroy(msg),
+            "bridgemerge" => self.bridge_merge(msg),
+            "bridgelistitem" => self.bridge_list_item(msg),
+            "bridgeinfochannel" => self.bridge_info_channel(msg),
+            "bridgeinfocomplete" => self.bridge_info_complete(msg),
+            "bridge" => {
+                let (a, b) = self.legacy_link_ends(msg);
+                if let (Some(a), Some(b)) = (a, b) {
+                    if msg.is("Bridgestate", "Unlink") {
+                        self.legacy_unlink(&a, &b);
+                    } else {
+                        self.legacy_link(&a, &b, &msg.get_or_empty("Bridgetype"));
+                    }
+                }
+            }
+            "link" | "unlink" => {
+                if let (Some(a), Some(b)) = self.legacy_link_ends(msg) {
+                    if key == "link" {
+                        self.legacy_link(&a, &b, "");
+                    } else {
+                        self.legacy_unlink(&a, &b);
+                    }
+                }
+            }
+            _ if LOG_ONLY.contains(&key) || key.ends_with("complete") => {}
+            _ => {
+                return self.server.apply_event(msg, key, now)
+                    || self.queues.apply(msg, event, now)
+                    || self.registry.apply(msg, event, now);
+            }
+        }
+        true
+    }
+
+    /// The two Uniqueids of a 1.x link event (`Uniqueid1/2`, else the
+    /// channels named by `Channel1/2`).
+    fn legacy_link_ends(&self, msg: &Message) -> (Option<String>, Option<String>) {
+        let end = |id_key: &str, name_key: &str| {
+            let id = msg.get(id_key);
+            let name = msg.get(name_key);
+            self.channels.resolve(id.as_deref(), name.as_deref())
+        };
+        (end("Uniqueid1", "Channel1"), end("Uniqueid2", "Channel2"))
+    }
+
+    /// Starts a resync: from now on, every entity a live event or a list
+    /// item touches is marked with the new generation.
+    pub fn begin_resync(&mut self) {
+        self.generation += 1;
+    }
+
+    /// A list of `kind` has completed: removes what it did not report and
+    /// no live event touched since [`State::begin_resync`]. Swept channels
+    /// are remembered as dead, so a late event cannot bring them back.
+    pub fn sweep(&mut self, kind: ListKind) {
+        match kind {
+            ListKind::Channels => {
+                for id in self.channels.stale(self.generation) {
+                    bridges::leave(&mut self.bridges, &mut self.channels, &id);
+                    self.channels.remove(&id);
+                }
+            }
+            ListKind::Bridges => self.sweep_bridges(),
+            ListKind::Queues => self.queues.sweep(self.generation),
+            ListKind::Registrations | ListKind::Peers => self.registry.sweep(kind, self.generation),
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Registrations, peers, extension hints and device states.
+//!
+//! Why it exists: the "who is reachable" half of the dashboard. Each kind is
+//! kept cheaply (a map keyed the way its events name it) with a normalised
+//! state for colouring and the raw text for display. Live events and list
+//! items go through the same [`Registry::apply`]; resync is mark-and-sweep
+//! on the `seen` generation of registrations and peers.
+
+mod peers;
+mod registrations;
+mod states;
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+use crate::ami::Message;
+use crate::model::ListKind;
+use crate::model::fields;
+
+pub use peers::Peer;
+use peers::{PeerKey, PeerReport};
+pub use registrations::Registration;
+use registrations::{RegistrationKey, RegistrationReport};
+pub use states::{DeviceState, ExtensionState, PeerState, RegistrationState};
+
+/// A dialplan hint and its state (`ExtensionStatus`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExtensionHint {
+    pub exten: String,
+    pub context: String,
+    /// The devices behind the hint, e.g. `SIP/2001&Custom:dnd`.
+    pub hint: String,
+    pub state: ExtensionState,
+    /// `StatusText` (Asterisk 12+) or `StatusDesc` (1.x), as sent.
+    pub state_text: String,
+}
+
+/// A device and its state (`DeviceStateChange`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Device {
+    pub name: String,
+    pub state: DeviceState,
+    /// The state as sent (`NOT_INUSE`).
+    pub state_text: String,
+}
+
+/// Everything about registrations, peers and hints the server reported.
+#[derive(Default, Debug, Clone, Serialize)]
+pub struct Registry {
+    /// Outbound registrations, by (username, host).
+    #[serde(serialize_with = "as_list")]
+    pub registrations: BTreeMap<(String, String), Registration>,
+    /// Peers and PJSIP contacts, by (`TECH/name`, contact URI).
+    #[serde(serialize_with = "as_list")]
+    pub peers: BTreeMap<(String, String), Peer>,
+    /// Hints, by (context, exten).
+    #[serde(serialize_with = "as_list")]
+    pub extensions: BTreeMap<(String, String), ExtensionHint>,
+    /// Device states, by device name.
+    #[serde(serialize_with = "as_list")]
+    pub devices: BTreeMap<String, Device>,
+    /// The resync generation stamped on whatever is touched.
+    #[serde(skip)]
+    generation: u64,
+}
+
+impl Registry {
+    /// Applies a registration, peer, hint or device event (or list item);
+    /// true when `event` is one of those.
+    pub fn apply(&mut self, msg: &Message, event: &str, now: f64) -> bool {
+        match event {
+            "RegistryEntry" => {
+                self.registration(RegistrationReport::from_entry(msg), |r| r.apply_entry(msg))
+            }
+            "Registry" => self.registration(RegistrationReport::from_event(msg), |r| {
+                r.apply_event(msg, now)
+            }),
+            "OutboundRegistrationDetail" => self
+                .registration(RegistrationReport::from_pjsip_detail(msg), |r| {
+                    r.apply_pjsip_detail(msg)
+                }),
+            "PeerStatus" => self.peer(PeerReport::from_peer_status(msg), |p| {
+                peers::apply_peer_status(p, msg);
+                true
+            }),
+            "PeerEntry" => self.peer(PeerReport::from_peer_entry(msg), |p| {
+                peers::apply_peer_entry(p, msg);
+                true
+            }),
+            "ContactStatus" | "ContactList" => self.peer(PeerReport::from_contact(msg), |p| {
+                peers::apply_contact(p, msg)
+            }),
+            "ExtensionStatus" => self.apply_extension(msg),
+            "DeviceStateChange" => self.apply_device(msg),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Starts a resync: whatever is touched from now on is stamped with
+    /// `generation`, so [`Registry::sweep`] keeps it.
+    pub fn begin_resync(&mut self, generation: u64) {
+        self.generation = generation;
+    }
+
+    /// After the list of `kind` completed: drops the registrations or peers
+    /// neither listed nor touched by an event since `generation` began.
+    pub fn sweep(&mut self, kind: ListKind, generation: u64) {
+        match kind {
+            ListKind::Registrations => self.registrations.retain(|_, r| r.seen >= generation),
+            ListKind::Peers => self.peers.retain(|_, p| p.seen >= generation),
+            _ => {}
+        }
+    }
+
+    fn registration(
+        &mut self,
+        report: Option<RegistrationReport>,
+        update: impl FnOnce(&mut Registration),
+    ) {
+        let Some(report) = report else { return };
+        let key: RegistrationKey = report.key();
+        let registration = self
+            .registrations
+            .entry(key)
+            .or_insert_with(|| report.new_registration());
+        update(registration);
+        registration.seen = self.generation;
+    }
+
+    /// Creates or updates a peer; `update` returns false when the peer is
+    /// gone (a removed PJSIP contact).
+    fn peer(&mut self, report: Option<PeerReport>, update: impl FnOnce(&mut Peer) -> bool) {
+        let Some(report) = report else { return };
+        let key: PeerKey = report.key();
+        let peer = self
+            .peers
+            .entry(key.clone())
+            .or_insert_with(|| report.new_peer());
+        if update(peer) {
+            peer.seen = self.generation;
+        } else {
+            self.peers.remove(&key);
+        }
+    }
+
+    fn apply_extension(&mut self, msg: &Message) {
+        let (Some(exten), Some(context)) = (msg.get("Exten"), msg.get("Context")) else {
+            return;
+        };
+        let key = (context.into_owned(), exten.into_owned());
+        let Some(code) = fields::number::<i32>(msg, &["Status"]) else {
+            return;
+        };
+        if code < 0 {
+            // -1 and -2: the hint was removed or deactivated.
+            self.extensions.remove(&key);
+            return;
+        }
+        let hint = self
+            .extensions
+            .entry(key)
+            .or_insert_with_key(|(context, exten)| ExtensionHint {
+                exten: exten.clone(),
+                context: context.clone(),
+                hint: String::new(),
+                state: ExtensionState::Unknown,
+                state_text: String::new(),
+            });
+        hint.state = ExtensionState::from_code(code);
+        fields::set_text(&mut hint.hint, msg, &["Hint"]);
+        hint.state_text.clear();
+        fields::set_text(&mut hint.state_text, msg, &["StatusText", "StatusDesc"]);
+    }
+
+    fn apply_device(&mut self, msg: &Message) {
+        let (Some(name), Some(text)) = (msg.get("Device"), msg.get("State")) else {
+            return;
+        };
+        let state = DeviceState::from_name(&text);
+        match self.devices.get_mut(name.as_ref()) {
+            Some(device) => {
+                device.state = state;
+                text.as_ref().clone_into(&mut device.state_text);
+            }
+            None => {
+                self.devices.insert(
+                    name.to_string(),
+                    Device {
+                        name: name.into_owned(),
+                        state,
+                        state_text: text.into_owned(),
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// Serialises a map as the list of its values, in key order.
+fn as_list<K, V: Serialize, S: Serializer>(
+    map: &BTreeMap<K, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(map.values())
+}

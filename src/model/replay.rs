@@ -1,0 +1,290 @@
+//! `amitop replay`: a recorded server-to-client stream (the `.ami` format)
+//! through the codec and the model, and the state printed as JSON or tables.
+//!
+//! Messages are numbered from 1 after the banner, counting every message
+//! (responses and events alike; banners and undecodable frames are not
+//! messages). `--from K` applies messages from K on, as a dashboard attached
+//! mid-call would see them; `--until N` stops after message N. A banner in
+//! the middle of the stream is a reconnect: the model starts a resync, and
+//! the first end-of-list of each kind that follows sweeps that kind, as the
+//! app does after a real reconnect.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use bytes::BytesMut;
+use serde_json::Value;
+use tokio_util::codec::Decoder;
+
+use super::{ListKind, State};
+use crate::ami::{AmiCodec, Frame};
+
+/// Which part of the stream to apply.
+#[derive(Clone, Copy, Debug)]
+pub struct ReplayOptions {
+    /// First message applied (1-based); earlier ones are skipped.
+    pub from: u64,
+    /// Last message applied; `None` (or past the end) applies to the end.
+    pub until: Option<u64>,
+    /// Epoch time handed to the model for every message.
+    pub now: f64,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions {
+            from: 1,
+            until: None,
+            now: 0.0,
+        }
+    }
+}
+
+/// The state after the replay, and what the stream contained.
+#[derive(Debug)]
+pub struct ReplayOutcome {
+    pub state: State,
+    /// Number of the last message read.
+    pub messages: u64,
+    /// Messages applied to the model.
+    pub applied: u64,
+    /// Banners seen (more than one: the recording reconnected).
+    pub banners: u64,
+    /// Undecodable frames skipped, with the codec's reason.
+    pub malformed: Vec<String>,
+}
+
+/// Replays `bytes` into a fresh [`State`].
+pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
+    let mut outcome = ReplayOutcome {
+        state: State::new(),
+        messages: 0,
+        applied: 0,
+        banners: 0,
+        malformed: Vec::new(),
+    };
+    let mut codec = AmiCodec::default();
+    let mut buffer = BytesMut::from(bytes);
+    let mut resyncing: HashSet<ListKind> = HashSet::new();
+    loop {
+        // A decoder over an in-memory buffer cannot fail with I/O errors;
+        // treat any error like the end of the stream.
+        let frame = match codec.decode_eof(&mut buffer) {
+            Ok(Some(frame)) => frame,
+            Ok(None) | Err(_) => break,
+        };
+        match frame {
+            Frame::Banner(banner) => {
+                outcome.banners += 1;
+                outcome.state.apply_banner(&banner);
+                if outcome.messages >= options.from {
+                    outcome.state.begin_resync();
+                    resyncing = [ListKind::Channels, ListKind::Bridges, ListKind::Queues]
+                        .into_iter()
+                        .chain([ListKind::Registrations, ListKind::Peers])
+                        .collect();
+                }
+            }
+            Frame::Malformed(bad) => {
+                outcome
+                    .malformed
+                    .push(format!("{}: {}", bad.reason, bad.preview));
+            }
+            Frame::Message(msg) => {
+                outcome.messages += 1;
+                if options.until.is_some_and(|n| outcome.messages > n) {
+                    outcome.messages -= 1;
+                    break;
+                }
+                if outcome.messages < options.from {
+                    continue;
+                }
+                outcome.state.apply(&msg, options.now);
+                outcome.applied += 1;
+                let completed = msg.event().and_then(|e| ListKind::completed_by(&e));
+                if let Some(kind) = completed.filter(|k| resyncing.remove(k)) {
+                    outcome.state.sweep(kind);
+                }
+            }
+        }
+    }
+    outcome
+}
+
+/// The `--json` document.
+pub fn render_json(state: &State) -> String {
+    serde_json::to_string_pretty(state).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// The readable form: the server on a few lines, then one table per list
+/// (channels, bridges, queues, registrations, peers), then unknown events.
+/// Columns that are empty in every row are left out.
+pub fn render_text(state: &State) -> String {
+    let document = serde_json::to_value(state).unwrap_or(Value::Null);
+    let mut out = String::new();
+    let Value::Object(sections) = document else {
+        return out;
+    };
+    for (name, value) in &sections {
+        match value {
+            Value::Array(rows) => write_table(&mut out, name, rows),
+            Value::Object(fields) => {
+                let _ = writeln!(out, "{name}:");
+                if fields.is_empty() {
+                    let _ = writeln!(out, "  (none)");
+                }
+                for (key, value) in fields {
+                    let _ = writeln!(out, "  {key}: {}", cell(value));
+                }
+            }
+            other => {
+                let _ = writeln!(out, "{name}: {}", cell(other));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn write_table(out: &mut String, name: &str, rows: &[Value]) {
+    let _ = writeln!(out, "{name} ({})", rows.len());
+    let mut columns: Vec<&str> = Vec::new();
+    for row in rows {
+        if let Value::Object(fields) = row {
+            for (key, value) in fields {
+                if !is_blank(value) && !columns.contains(&key.as_str()) {
+                    columns.push(key);
+                }
+            }
+        }
+    }
+    if columns.is_empty() {
+        return;
+    }
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| row.get(*c).map(cell).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            cells
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([c.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let header: Vec<String> = columns.iter().map(|c| c.to_uppercase()).collect();
+    for line in std::iter::once(&header).chain(&cells) {
+        let mut text = String::new();
+        for (value, width) in line.iter().zip(&widths) {
+            let _ = write!(text, "{value:<width$}  ");
+        }
+        let _ = writeln!(out, "{}", text.trim_end());
+    }
+}
+
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Bool(b) => !b,
+        _ => false,
+    }
+}
+
+/// One value as table text: scalars as themselves, lists of scalars joined
+/// by commas, anything deeper as a count.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => "-".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_owned(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) if items.iter().all(|v| !v.is_array() && !v.is_object()) => {
+            items.iter().map(cell).collect::<Vec<_>>().join(",")
+        }
+        Value::Array(items) => format!("[{} items]", items.len()),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", cell(v)))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BANNER: &[u8] = b"Asterisk Call Manager/1.1\r\n";
+    const UP: &[u8] = b"Event: Newchannel\r\nChannel: SIP/a-1\r\nUniqueid: 100.1\r\nChannelStateDesc: Ring\r\n\r\n\
+        Event: Newstate\r\nChannel: SIP/a-1\r\nUniqueid: 100.1\r\nChannelStateDesc: Up\r\n\r\n";
+    const HANGUP: &[u8] =
+        b"Event: Hangup\r\nChannel: SIP/a-1\r\nUniqueid: 100.1\r\nCause: 16\r\n\r\n";
+
+    fn call() -> Vec<u8> {
+        [BANNER, UP, HANGUP].concat()
+    }
+
+    #[test]
+    fn until_stops_after_message_n_and_from_skips_before_k() {
+        let at = |from, until| {
+            replay(
+                &call(),
+                ReplayOptions {
+                    from,
+                    until,
+                    now: 0.0,
+                },
+            )
+        };
+        let after_two = at(1, Some(2));
+        assert_eq!(after_two.messages, 2);
+        assert_eq!(after_two.state.channels.get("100.1").unwrap().state, "Up");
+        let whole = at(1, Some(99));
+        assert_eq!(whole.messages, 3);
+        assert!(whole.state.channels.is_empty());
+        let late = at(2, None);
+        assert_eq!(late.applied, 2);
+        assert_eq!(late.state.server.ami_version, "1.1");
+    }
+
+    #[test]
+    fn a_mid_stream_banner_sweeps_what_the_relisting_omits() {
+        let mut stream = [BANNER, UP, BANNER].concat();
+        stream.extend_from_slice(
+            b"Event: CoreShowChannelsComplete\r\nEventList: Complete\r\nListItems: 0\r\n\r\n",
+        );
+        let outcome = replay(&stream, ReplayOptions::default());
+        assert_eq!(outcome.banners, 2);
+        assert!(outcome.state.channels.is_empty(), "{:?}", outcome.state);
+    }
+
+    #[test]
+    fn text_tables_leave_out_empty_columns() {
+        let outcome = replay(
+            &call(),
+            ReplayOptions {
+                until: Some(1),
+                ..ReplayOptions::default()
+            },
+        );
+        let text = render_text(&outcome.state);
+        assert!(text.contains("channels (1)"), "{text}");
+        assert!(text.contains("SIP/a-1"), "{text}");
+        assert!(!text.contains("APP_DATA"), "{text}");
+        let json: Value = serde_json::from_str(&render_json(&outcome.state)).unwrap();
+        assert_eq!(json["channels"][0]["uniqueid"], "100.1");
+        assert_eq!(json["channels"][0]["created"], 100.0);
+    }
+}

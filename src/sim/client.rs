@@ -1,0 +1,170 @@
+//! One client connection: the banner, then actions read with the same codec
+//! the client side uses, answered in order, with the PBX's events forwarded
+//! to logged-in clients in between.
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use futures_util::StreamExt;
+use tokio::io::{AsyncWriteExt, BufWriter};
+use tokio::net::TcpStream;
+use tokio::net::tcp::OwnedWriteHalf;
+use tokio::sync::broadcast::{self, error::TryRecvError};
+use tokio_util::codec::FramedRead;
+use tokio_util::sync::CancellationToken;
+
+use crate::ami::{AmiCodec, Frame, Message};
+
+use super::Shared;
+use super::actions::{self, After, Reply};
+use super::session::Session;
+
+/// Serves one client until it logs off, fails to log in, hangs up, lags
+/// too far behind the events, or `disconnect` fires.
+pub(super) async fn serve(stream: TcpStream, shared: Arc<Shared>, disconnect: CancellationToken) {
+    shared.connected.fetch_add(1, Ordering::SeqCst);
+    let _connected = ConnectedGuard(Arc::clone(&shared));
+    let (read, write) = stream.into_split();
+    let mut frames = FramedRead::new(read, AmiCodec::default());
+    let mut conn = Connection {
+        out: BufWriter::new(write),
+        session: Session::new(),
+        events: None,
+        shared,
+    };
+    if conn.write_banner().await.is_err() {
+        return;
+    }
+    loop {
+        let input = tokio::select! {
+            biased;
+            () = disconnect.cancelled() => break,
+            frame = frames.next() => Input::Frame(frame),
+            event = next_event(&mut conn.events) => Input::Event(event),
+        };
+        let outcome = match input {
+            Input::Frame(Some(Ok(Frame::Message(action)))) => conn.answer(&action).await,
+            // A banner or unparsable text from a client: Asterisk ignores it.
+            Input::Frame(Some(Ok(_))) => Ok(After::Continue),
+            Input::Frame(None | Some(Err(_))) => break,
+            Input::Event(event) => conn.forward(event).await,
+        };
+        if !matches!(outcome, Ok(After::Continue)) {
+            break;
+        }
+    }
+}
+
+enum Input {
+    Frame(Option<io::Result<Frame>>),
+    Event(Result<Message, broadcast::error::RecvError>),
+}
+
+/// Keeps `client_count` right however the task ends (even when aborted).
+struct ConnectedGuard(Arc<Shared>);
+
+impl Drop for ConnectedGuard {
+    fn drop(&mut self) {
+        self.0.connected.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// The next bus event, or never for a client not yet logged in.
+async fn next_event(
+    events: &mut Option<broadcast::Receiver<Message>>,
+) -> Result<Message, broadcast::error::RecvError> {
+    match events {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+struct Connection {
+    out: BufWriter<OwnedWriteHalf>,
+    session: Session,
+    /// The event bus, subscribed once the client has logged in.
+    events: Option<broadcast::Receiver<Message>>,
+    shared: Arc<Shared>,
+}
+
+impl Connection {
+    async fn write_banner(&mut self) -> io::Result<()> {
+        let banner = format!(
+            "Asterisk Call Manager/{}\r\n",
+            self.shared.config.ami_version
+        );
+        self.out.write_all(banner.as_bytes()).await?;
+        self.out.flush().await
+    }
+
+    async fn answer(&mut self, action: &Message) -> io::Result<After> {
+        self.shared.record(action);
+        let reply = actions::dispatch(&self.shared, &mut self.session, action);
+        if self.session.user.is_some() && self.events.is_none() {
+            self.events = Some(self.shared.bus.subscribe());
+        }
+        self.write_reply(reply).await
+    }
+
+    async fn write_reply(&mut self, reply: Reply) -> io::Result<After> {
+        if !reply.delay.is_zero() {
+            tokio::time::sleep(reply.delay).await;
+        }
+        if reply.events_first {
+            self.forward_pending().await?;
+        }
+        // A scripted call starts after a list's first item (or after its
+        // response when the list is empty), so its events land inside the list.
+        let script_after = usize::from(reply.parts.len() > 2);
+        for (index, part) in reply.parts.iter().enumerate() {
+            self.out.write_all(part).await?;
+            if reply.after == After::Close {
+                continue;
+            }
+            if reply.is_list && index == script_after {
+                self.shared.start_scripted_list_call();
+            }
+        }
+        self.out.flush().await?;
+        Ok(reply.after)
+    }
+
+    /// Writes one event from the bus, then whatever else is already queued.
+    async fn forward(
+        &mut self,
+        event: Result<Message, broadcast::error::RecvError>,
+    ) -> io::Result<After> {
+        match event {
+            Ok(event) => self.write_event(&event).await?,
+            // Asterisk drops a client it cannot keep up with; so do we.
+            Err(_) => return Ok(After::Close),
+        }
+        self.forward_pending().await?;
+        self.out.flush().await?;
+        Ok(After::Continue)
+    }
+
+    /// Writes the events already waiting on the bus (without flushing).
+    async fn forward_pending(&mut self) -> io::Result<()> {
+        loop {
+            let Some(rx) = self.events.as_mut() else {
+                return Ok(());
+            };
+            match rx.try_recv() {
+                Ok(event) => self.write_event(&event).await?,
+                Err(TryRecvError::Empty | TryRecvError::Closed) => return Ok(()),
+                Err(TryRecvError::Lagged(_)) => {
+                    return Err(io::Error::other("client fell too far behind the events"));
+                }
+            }
+        }
+    }
+
+    async fn write_event(&mut self, event: &Message) -> io::Result<()> {
+        if self.session.events.admits(event) {
+            self.out.write_all(event.raw()).await?;
+        }
+        Ok(())
+    }
+}

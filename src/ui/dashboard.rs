@@ -1,0 +1,97 @@
+//! One frame of the dashboard: header, pane selector, panes, footer, and
+//! the overlays (detail, help), drawn from the model and the view state.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::State;
+use crate::ui::header::{self, Header};
+use crate::ui::status::{Link, Meters};
+use crate::ui::table::Env;
+use crate::ui::theme::Theme;
+use crate::ui::view::{PromptKind, View};
+use crate::ui::{detail, help, keymap, panes, tabs, text};
+
+/// Everything a frame is drawn from.
+pub struct Dashboard<'a> {
+    pub title: &'a str,
+    pub state: &'a State,
+    pub view: &'a View,
+    pub link: &'a Link,
+    pub meters: &'a Meters,
+    /// Epoch seconds, for durations.
+    pub now: f64,
+    pub theme: Theme,
+}
+
+/// Draws one frame. The layout is computed for the view's size, which the
+/// loop keeps equal to the terminal's.
+pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
+    let view = d.view;
+    let screen = view.screen();
+    let header = Header {
+        title: d.title,
+        state: d.state,
+        link: d.link,
+        meters: d.meters,
+        now: d.now,
+        theme: d.theme,
+    };
+    header::draw(frame, screen.header, &header);
+    if let Some(area) = screen.tabs {
+        tabs::draw(frame, area, view.pane, d.theme);
+    }
+    let env = Env { state: d.state, now: d.now, theme: d.theme };
+    for (pane, area) in &screen.panes {
+        let focused = *pane == view.pane;
+        panes::draw(frame, *area, *pane, d.state, view, &env, focused);
+    }
+    draw_footer(frame, screen.footer, view, d.theme);
+
+    let body = Rect {
+        y: screen.header.bottom(),
+        height: screen.footer.y.saturating_sub(screen.header.bottom()),
+        ..frame.area()
+    };
+    if let Some(detail) = &view.detail {
+        detail::draw(frame, body, d.state, detail, d.now, d.theme);
+    }
+    if let Some(scroll) = view.help {
+        help::draw(frame, body, scroll, d.theme);
+    }
+}
+
+/// The prompt being typed, else the keys that work here.
+fn draw_footer(frame: &mut Frame<'_>, area: Rect, view: &View, theme: Theme) {
+    let width = usize::from(area.width);
+    let line = match view.prompt_text() {
+        Some((prompt, typed)) => {
+            let label = match prompt.kind {
+                PromptKind::Text => "filter: ",
+                PromptKind::EventType => "event name: ",
+            };
+            Line::from(vec![
+                Span::styled(label, theme.prompt()),
+                Span::raw(format!("{typed}▏")),
+                Span::styled("  Enter keeps · Esc cancels", theme.dim()),
+            ])
+        }
+        None => {
+            let mut spans = Vec::new();
+            let mut used = 0;
+            for (key, label) in keymap::footer(&view.contexts()) {
+                let cost = text::width(&key) + text::width(label) + 2;
+                if used + cost > width {
+                    break;
+                }
+                used += cost;
+                spans.push(Span::styled(key, theme.key()));
+                spans.push(Span::raw(format!(" {label} ")));
+            }
+            Line::from(spans)
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}

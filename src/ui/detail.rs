@@ -1,0 +1,179 @@
+//! The detail view: every known field of one row, or the raw text of one
+//! logged event.
+//!
+//! Fields come from the model's own `Serialize` shape (the `--json`
+//! document), flattened to `key: value` lines, so a field added to the
+//! model shows up here without touching the UI; what the document leaves
+//! out (variables, driver details, dial state) is added by hand.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::{Channel, State};
+use crate::ui::panes::{calls, events};
+use crate::ui::text;
+use crate::ui::theme::Theme;
+use crate::ui::view::{Detail, Target};
+
+/// Width of the key column.
+const KEY_COLUMN: usize = 22;
+
+/// One line of the view: a key and its value, a section title, or raw text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Field(String, String),
+    Section(String),
+    Raw(String),
+}
+
+/// What the view shows for `target`: a title and its lines; `None` once the
+/// thing is gone (hung up, swept, scrolled out of the log).
+pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<Item>)> {
+    match target {
+        Target::Channel(id) => {
+            let channel = state.channels.get(id)?;
+            Some((format!("Channel {}", channel.name), channel_items(state, channel, now)))
+        }
+        Target::Call(key) => {
+            let call = calls::calls(state).into_iter().find(|c| &c.key == key)?;
+            let mut items = vec![
+                Item::Field("state".into(), call.state().into_owned()),
+                Item::Field("duration".into(), text::duration(calls::duration(&call, now))),
+            ];
+            if let Some(bridge) = call.bridge {
+                items.push(Item::Section("bridge".into()));
+                flatten("", &to_value(bridge), &mut items);
+            }
+            for channel in &call.members {
+                items.push(Item::Section(format!("channel {}", channel.name)));
+                items.extend(channel_items(state, channel, now));
+            }
+            Some((format!("Call {}", calls::party(call.caller())), items))
+        }
+        Target::Queue(name) => {
+            let queue = state.queues.get(name)?;
+            let mut items = Vec::new();
+            flatten("", &to_value(&queue.summary), &mut items);
+            flatten("", &to_value(&queue.params), &mut items);
+            Some((format!("Queue {name}"), items))
+        }
+        Target::Member { queue, interface } => {
+            let member = state.queues.get(queue)?.members.iter().find(|m| &m.interface == interface)?;
+            Some((format!("Member {interface} of {queue}"), fields_of(member)))
+        }
+        Target::Caller { queue, uniqueid } => {
+            let caller = state.queues.get(queue)?.callers.iter().find(|c| &c.uniqueid == uniqueid)?;
+            Some((format!("Caller {} in {queue}", caller.channel), fields_of(caller)))
+        }
+        Target::Registration(a, b) => {
+            let registration = state.registry.registrations.get(&(a.clone(), b.clone()))?;
+            Some((format!("Registration {a}/{b}"), fields_of(registration)))
+        }
+        Target::Peer(a, b) => {
+            let peer = state.registry.peers.get(&(a.clone(), b.clone()))?;
+            Some((format!("Peer {}", peer.id), fields_of(peer)))
+        }
+        Target::Event(seq) => {
+            let entry = events::entry(state, *seq)?;
+            let raw = String::from_utf8_lossy(entry.message.raw()).into_owned();
+            let lines = raw.lines().filter(|l| !l.is_empty()).map(|l| Item::Raw(l.to_owned())).collect();
+            Some((format!("Event #{seq}: {}", entry.name()), lines))
+        }
+    }
+}
+
+fn to_value(value: &impl Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+fn fields_of(value: &impl Serialize) -> Vec<Item> {
+    let mut items = Vec::new();
+    flatten("", &to_value(value), &mut items);
+    items
+}
+
+/// `{"a": {"b": 1}, "c": [2, 3]}` becomes `a b: 1` and `c: 2, 3`.
+fn flatten(prefix: &str, value: &Value, out: &mut Vec<Item>) {
+    let key = prefix.replace('_', " ");
+    match value {
+        Value::Object(map) => {
+            for (name, inner) in map {
+                let path = if prefix.is_empty() { name.clone() } else { format!("{prefix} {name}") };
+                flatten(&path, inner, out);
+            }
+        }
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(scalar).collect();
+            out.push(Item::Field(key, parts.join(", ")));
+        }
+        other => out.push(Item::Field(key, scalar(other))),
+    }
+}
+
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::Null => "-".into(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
+    let mut items = fields_of(channel);
+    let name = |id: &String| state.channels.get(id).map_or(id.clone(), |c| c.name.clone());
+    let extra = [
+        ("duration", text::duration(crate::ui::panes::channels::age(channel, now))),
+        ("peer names", channel.peers.iter().map(name).collect::<Vec<_>>().join(", ")),
+        ("dialling", channel.dialing.iter().map(name).collect::<Vec<_>>().join(", ")),
+        ("last dial status", channel.dial_status.clone()),
+        ("music class", channel.music_class.clone()),
+        ("local peer", channel.local_peer.as_ref().map(name).unwrap_or_default()),
+    ];
+    items.extend(extra.into_iter().map(|(k, v)| Item::Field(k.into(), v)));
+    if !channel.variables.is_empty() {
+        items.push(Item::Section("variables".into()));
+        items.extend(channel.variables.iter().map(|(k, v)| Item::Field(k.clone(), v.clone())));
+    }
+    if !channel.driver.is_empty() {
+        items.push(Item::Section("channel driver".into()));
+        items.extend(channel.driver.iter().map(|(k, v)| Item::Field(k.clone(), v.clone())));
+    }
+    items
+}
+
+/// Lines in the view for `target` (the limit of its scroll).
+pub fn line_count(state: &State, target: &Target, now: f64) -> usize {
+    items(state, target, now).map_or(1, |(_, items)| items.len())
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, detail: &Detail, now: f64, theme: Theme) {
+    let (title, items) = items(state, &detail.target, now)
+        .unwrap_or_else(|| ("Gone".into(), vec![Item::Raw("this row no longer exists".into())]));
+    let value_width = usize::from(area.width.saturating_sub(2)).saturating_sub(KEY_COLUMN + 1);
+    let lines: Vec<Line<'_>> = items
+        .into_iter()
+        .skip(detail.scroll)
+        .take(usize::from(area.height))
+        .map(|item| match item {
+            Item::Field(key, value) => Line::from(vec![
+                Span::styled(text::fit(&key, KEY_COLUMN), theme.dim()),
+                Span::raw(" "),
+                Span::raw(text::truncate(&value, value_width).into_owned()),
+            ]),
+            Item::Section(title) => Line::styled(title, theme.heading()),
+            Item::Raw(line) => Line::raw(line),
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focused_border())
+        .title(format!(" {} · Esc closes ", text::truncate(&title, usize::from(area.width).saturating_sub(16))));
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

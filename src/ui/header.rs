@@ -1,0 +1,160 @@
+//! The header: who the server is, how the connection is, and how busy it
+//! is, with sparklines of active calls and event rate.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline};
+
+use crate::ami::session::ConnectionState;
+use crate::model::State;
+use crate::ui::status::{Link, Meters};
+use crate::ui::text;
+use crate::ui::theme::{Theme, Tone};
+
+/// Below this width the sparklines give their room to the text.
+const SPARKLINES_MIN_WIDTH: u16 = 70;
+const LABEL: u16 = 6;
+
+pub struct Header<'a> {
+    pub title: &'a str,
+    pub state: &'a State,
+    pub link: &'a Link,
+    pub meters: &'a Meters,
+    pub now: f64,
+    pub theme: Theme,
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, header: &Header<'_>) {
+    let (text_area, charts) = if area.width >= SPARKLINES_MIN_WIDTH {
+        let chart_width = (area.width / 4).clamp(20, 64);
+        let [text_area, _, charts] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(1), Constraint::Length(chart_width)])
+                .areas(area);
+        (text_area, Some(charts))
+    } else {
+        (area, None)
+    };
+    let width = usize::from(text_area.width);
+    let lines: Vec<Line<'_>> = [identity(header), connection(header), traffic(header)]
+        .into_iter()
+        .map(|line| clip(line, width))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), text_area);
+    if let Some(charts) = charts {
+        draw_sparklines(frame, charts, header);
+    }
+}
+
+/// `amitop · pbx1 · Asterisk 22.1.0 · AMI 11.0.0`
+fn identity<'a>(h: &Header<'a>) -> Line<'a> {
+    let server = &h.state.server;
+    let mut spans = vec![Span::styled(h.title.to_string(), h.theme.heading())];
+    let mut fact = |label: &str, value: &str| {
+        if !value.is_empty() {
+            spans.push(Span::styled(format!(" · {label}"), h.theme.dim()));
+            spans.push(Span::raw(value.to_string()));
+        }
+    };
+    fact("", &server.system_name);
+    fact("Asterisk ", &server.asterisk_version);
+    fact("AMI ", &server.ami_version);
+    Line::from(spans)
+}
+
+/// The connection state, with the reason and the retry countdown; then
+/// uptime and last reload.
+fn connection<'a>(h: &Header<'a>) -> Line<'a> {
+    let retry = h.link.retry_left(h.now).map(|s| format!(" · retrying in {s} s")).unwrap_or_default();
+    let (tone, status) = match &h.link.state {
+        ConnectionState::Connecting { addr, attempt } if *attempt > 1 => {
+            (Tone::Alert, format!("connecting to {addr} (attempt {attempt})"))
+        }
+        ConnectionState::Connecting { addr, .. } => (Tone::Alert, format!("connecting to {addr}")),
+        ConnectionState::LoggedIn { .. } => match &h.state.server.shutdown {
+            Some(how) => (Tone::Bad, format!("server shutting down ({how})")),
+            None => (Tone::Good, "● connected".to_string()),
+        },
+        ConnectionState::LoginRefused { message, .. } => (Tone::Bad, format!("login refused: {message}{retry}")),
+        ConnectionState::Disconnected { reason, .. } => (Tone::Bad, format!("disconnected: {reason}{retry}")),
+        ConnectionState::Stopped => (Tone::Bad, "stopped".to_string()),
+    };
+    let server = &h.state.server;
+    let mut spans = vec![Span::styled(status, h.theme.tone(tone))];
+    if !server.startup.is_empty() {
+        spans.push(Span::styled(" · up ", h.theme.dim()));
+        spans.push(Span::raw(server.startup.clone()));
+    }
+    if !server.reload.is_empty() && server.reload != server.startup {
+        spans.push(Span::styled(" · reload ", h.theme.dim()));
+        spans.push(Span::raw(same_day_time(&server.startup, &server.reload).to_string()));
+    }
+    Line::from(spans)
+}
+
+/// `reload` without its date when it is the day of `startup`
+/// (both as the server wrote them: `2023-11-14 22:11:00`).
+fn same_day_time<'a>(startup: &str, reload: &'a str) -> &'a str {
+    match (startup.split_once(' '), reload.split_once(' ')) {
+        (Some((day, _)), Some((reload_day, time))) if day == reload_day => time,
+        _ => reload,
+    }
+}
+
+/// `calls 12 · channels 25 · waiting 3 · 154 ev/s`
+fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
+    let state = h.state;
+    let calls = h.meters.calls_history.back().copied().unwrap_or_default();
+    let waiting: usize = state.queues.by_name.values().map(|q| q.callers.len()).sum();
+    let mut facts = vec![
+        ("calls", calls.to_string()),
+        ("channels", state.channels.len().to_string()),
+        ("waiting", waiting.to_string()),
+        ("ev/s", h.meters.rate.to_string()),
+    ];
+    if let Some(max) = state.server.max_calls.filter(|m| *m > 0) {
+        facts.insert(1, ("max", max.to_string()));
+    }
+    let mut spans = Vec::new();
+    for (i, (label, value)) in facts.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(" · ", h.theme.dim()));
+        }
+        spans.push(Span::styled(format!("{label} "), h.theme.dim()));
+        spans.push(Span::styled(value, Style::default().add_modifier(ratatui::style::Modifier::BOLD)));
+    }
+    Line::from(spans)
+}
+
+/// Cuts a line to `width` cells on character boundaries.
+fn clip(line: Line<'_>, width: usize) -> Line<'_> {
+    let mut left = width;
+    let spans = line
+        .spans
+        .into_iter()
+        .map(|span| {
+            let cut = text::truncate(&span.content, left).into_owned();
+            left -= text::width(&cut);
+            Span::styled(cut, span.style)
+        })
+        .collect::<Vec<_>>();
+    Line::from(spans)
+}
+
+fn draw_sparklines(frame: &mut Frame<'_>, area: Rect, h: &Header<'_>) {
+    let rows = Layout::vertical([Constraint::Length(1); 3]).split(area);
+    let bars = usize::from(area.width.saturating_sub(LABEL));
+    let series = [("calls", &h.meters.calls_history), ("ev/s", &h.meters.rate_history)];
+    for ((label, history), row) in series.into_iter().zip(rows.iter()) {
+        let [label_area, chart] =
+            Layout::horizontal([Constraint::Length(LABEL), Constraint::Min(0)]).areas(*row);
+        frame.render_widget(Paragraph::new(Span::styled(label, h.theme.dim())), label_area);
+        let recent: Vec<u64> = history.iter().skip(history.len().saturating_sub(bars)).copied().collect();
+        frame.render_widget(Sparkline::default().data(&recent).style(h.theme.chart()), chart);
+    }
+    let peak = h.meters.rate_history.iter().max().copied().unwrap_or_default();
+    let span = text::duration(bars.min(h.meters.rate_history.len()) as f64);
+    let scale = format!("{span} · peak {peak}/s");
+    frame.render_widget(Paragraph::new(Span::styled(scale, h.theme.dim())), rows[2]);
+}

@@ -1,0 +1,338 @@
+//! Every key binding, in one table.
+//!
+//! The loop turns a key press into a [`Command`] by looking it up here, in
+//! the contexts active at that moment (most specific first); the help overlay
+//! and the footer are generated from the same table, so they cannot drift
+//! from what the keys really do. Operator actions (originate, transfer,
+//! pause, …) join as new commands and contexts without changing the design.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::ui::view::Pane;
+
+/// What a key asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    ToggleHelp,
+    NextPane,
+    PrevPane,
+    ShowPane(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Start typing a text filter for the focused table.
+    Filter,
+    /// Start typing an event-name filter (event log).
+    FilterEventType,
+    SortNext,
+    SortReverse,
+    /// Enter: detail view, queue drill-down, raw message.
+    Open,
+    /// Esc: close what is open, else clear the filter.
+    Back,
+    /// Right on the queue list: drill down.
+    Drill,
+    /// Left in a queue drill-down: back to the queue list.
+    Leave,
+    /// Tab inside a queue drill-down: members ⇄ waiting callers.
+    SwitchSection,
+    /// Space in the event log: freeze or resume.
+    TogglePause,
+}
+
+/// Where a binding applies. Lookups try the most specific context first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    Global,
+    /// Any pane showing a table.
+    Table,
+    /// The queue list (not drilled down).
+    Queues,
+    /// Inside one queue: members and waiting callers.
+    QueueDrill,
+    EventLog,
+    /// The detail overlay (every field of one row).
+    Detail,
+    /// The help overlay.
+    Help,
+}
+
+impl Context {
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::Table => "Tables",
+            Context::Queues => "Queues",
+            Context::QueueDrill => "Inside a queue",
+            Context::EventLog => "Event log",
+            Context::Detail => "Detail view",
+            Context::Help => "Help",
+        }
+    }
+}
+
+/// One key: a code and the modifiers that must be held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key { code, mods: KeyModifiers::NONE }
+}
+
+const fn ch(c: char) -> Key {
+    key(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+}
+
+impl Key {
+    /// True when `event` is this key. Shift is ignored for characters, whose
+    /// case already says it (terminals differ in reporting it).
+    fn matches(&self, event: &KeyEvent) -> bool {
+        if event.code != self.code {
+            return false;
+        }
+        let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
+        let mods = match event.code {
+            KeyCode::Char(_) => event.modifiers & relevant,
+            _ => event.modifiers & (relevant | KeyModifiers::SHIFT),
+        };
+        mods == self.mods
+    }
+
+    /// How the key is written in the help overlay and the footer.
+    pub fn label(&self) -> String {
+        let name = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("Ctrl-{}", name.to_uppercase())
+        } else {
+            name
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Debug)]
+pub struct Binding {
+    pub context: Context,
+    pub keys: &'static [Key],
+    pub command: Command,
+    pub description: &'static str,
+    /// Short label for the footer; `None` keeps the binding out of it.
+    pub footer: Option<&'static str>,
+}
+
+const fn bind(
+    context: Context,
+    keys: &'static [Key],
+    command: Command,
+    description: &'static str,
+    footer: Option<&'static str>,
+) -> Binding {
+    Binding { context, keys, command, description, footer }
+}
+
+use Command as C;
+use Context as X;
+
+/// The keymap. Order matters only for display.
+pub const BINDINGS: &[Binding] = &[
+    bind(X::Global, &[ch('q'), ctrl('c')], C::Quit, "quit", Some("quit")),
+    bind(X::Global, &[ch('?')], C::ToggleHelp, "show or hide this help", Some("help")),
+    bind(X::Global, &[key(KeyCode::Tab)], C::NextPane, "next pane", Some("pane")),
+    bind(X::Global, &[key(KeyCode::BackTab)], C::PrevPane, "previous pane", None),
+    bind(X::Global, &[ch('1')], C::ShowPane(Pane::Channels), "channels", None),
+    bind(X::Global, &[ch('2')], C::ShowPane(Pane::Calls), "calls", None),
+    bind(X::Global, &[ch('3')], C::ShowPane(Pane::Queues), "queues", None),
+    bind(X::Global, &[ch('4')], C::ShowPane(Pane::Registrations), "registrations and peers", None),
+    bind(X::Global, &[ch('5')], C::ShowPane(Pane::Events), "event log", None),
+    bind(X::Table, &[key(KeyCode::Up), ch('k')], C::Up, "move up", None),
+    bind(X::Table, &[key(KeyCode::Down), ch('j')], C::Down, "move down", None),
+    bind(X::Table, &[key(KeyCode::PageUp)], C::PageUp, "page up", None),
+    bind(X::Table, &[key(KeyCode::PageDown)], C::PageDown, "page down", None),
+    bind(X::Table, &[key(KeyCode::Home), ch('g')], C::Home, "first row", None),
+    bind(X::Table, &[key(KeyCode::End), ch('G')], C::End, "last row", None),
+    bind(X::Table, &[ch('/')], C::Filter, "filter rows by text", Some("filter")),
+    bind(X::Table, &[ch('s')], C::SortNext, "sort by the next column", Some("sort")),
+    bind(X::Table, &[ch('S')], C::SortReverse, "reverse the sort order", None),
+    bind(X::Table, &[key(KeyCode::Enter)], C::Open, "show every field of the row", Some("detail")),
+    bind(X::Table, &[key(KeyCode::Esc)], C::Back, "clear the filter", None),
+    bind(X::Queues, &[key(KeyCode::Enter), key(KeyCode::Right)], C::Drill, "open the queue: members and callers", Some("open")),
+    bind(X::QueueDrill, &[key(KeyCode::Tab), key(KeyCode::BackTab)], C::SwitchSection, "members ⇄ waiting callers", Some("members/callers")),
+    bind(X::QueueDrill, &[key(KeyCode::Esc), key(KeyCode::Left)], C::Leave, "back to the queue list", Some("back")),
+    bind(X::EventLog, &[ch('e')], C::FilterEventType, "filter by event name", Some("event")),
+    bind(X::EventLog, &[ch(' ')], C::TogglePause, "pause or resume scrolling", Some("pause")),
+    bind(X::EventLog, &[key(KeyCode::Enter)], C::Open, "show the raw message", Some("raw")),
+    bind(X::Detail, &[key(KeyCode::Esc), key(KeyCode::Enter)], C::Back, "close", Some("close")),
+    bind(X::Detail, &[key(KeyCode::Up), ch('k')], C::Up, "scroll up", None),
+    bind(X::Detail, &[key(KeyCode::Down), ch('j')], C::Down, "scroll down", None),
+    bind(X::Detail, &[key(KeyCode::PageUp)], C::PageUp, "page up", None),
+    bind(X::Detail, &[key(KeyCode::PageDown)], C::PageDown, "page down", None),
+    bind(X::Detail, &[key(KeyCode::Home)], C::Home, "top", None),
+    bind(X::Detail, &[key(KeyCode::End)], C::End, "bottom", None),
+    bind(X::Help, &[key(KeyCode::Esc), ch('?')], C::ToggleHelp, "close", Some("close")),
+    bind(X::Help, &[key(KeyCode::Up), ch('k')], C::Up, "scroll up", None),
+    bind(X::Help, &[key(KeyCode::Down), ch('j')], C::Down, "scroll down", None),
+];
+
+/// Mouse use, listed in the help overlay (the mouse needs no lookup).
+pub const MOUSE_HELP: &[(&str, &str)] = &[
+    ("click", "focus the pane and select the row"),
+    ("wheel", "scroll the table under the pointer"),
+];
+
+/// The command for `event` in the active contexts (most specific first).
+/// Key releases and repeats of non-movement keys are ignored.
+pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Command> {
+    if event.kind == KeyEventKind::Release {
+        return None;
+    }
+    contexts.iter().find_map(|context| {
+        BINDINGS
+            .iter()
+            .filter(|binding| binding.context == *context)
+            .find(|binding| binding.keys.iter().any(|k| k.matches(event)))
+            .map(|binding| binding.command)
+    })
+}
+
+/// Footer entries (key label, short label) for the active contexts, most
+/// specific first: each command once, and a key shadowed by a more specific
+/// context is not advertised with its outer meaning.
+pub fn footer(contexts: &[Context]) -> Vec<(String, &'static str)> {
+    let mut seen_commands: Vec<Command> = Vec::new();
+    let mut seen_keys: Vec<Key> = Vec::new();
+    let mut out = Vec::new();
+    for context in contexts {
+        let bindings: Vec<&Binding> =
+            BINDINGS.iter().filter(|b| b.context == *context).collect();
+        for binding in &bindings {
+            let shadowed = seen_keys.contains(&binding.keys[0]);
+            if let Some(label) = binding.footer
+                && !shadowed
+                && !seen_commands.contains(&binding.command)
+            {
+                seen_commands.push(binding.command);
+                out.push((binding.keys[0].label(), label));
+            }
+        }
+        seen_keys.extend(bindings.iter().flat_map(|b| b.keys.iter().copied()));
+    }
+    out
+}
+
+/// Help overlay sections: per context, (keys joined, description).
+pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
+    let mut sections: Vec<(Context, Vec<(String, &'static str)>)> = Vec::new();
+    for binding in BINDINGS {
+        let keys = binding.keys.iter().map(Key::label).collect::<Vec<_>>().join(" ");
+        match sections.iter_mut().find(|(context, _)| *context == binding.context) {
+            Some((_, rows)) => rows.push((keys, binding.description)),
+            None => sections.push((binding.context, vec![(keys, binding.description)])),
+        }
+    }
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn specific_context_wins_over_global() {
+        let tab = press(KeyCode::Tab, KeyModifiers::NONE);
+        assert_eq!(lookup(&[X::Table, X::Global], &tab), Some(C::NextPane));
+        assert_eq!(
+            lookup(&[X::QueueDrill, X::Table, X::Global], &tab),
+            Some(C::SwitchSection)
+        );
+    }
+
+    #[test]
+    fn ctrl_c_quits_but_plain_c_does_not() {
+        let contexts = [X::Table, X::Global];
+        assert_eq!(lookup(&contexts, &press(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(C::Quit));
+        assert_eq!(lookup(&contexts, &press(KeyCode::Char('c'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn shifted_characters_match_by_case() {
+        let contexts = [X::Table, X::Global];
+        assert_eq!(lookup(&contexts, &press(KeyCode::Char('S'), KeyModifiers::SHIFT)), Some(C::SortReverse));
+        assert_eq!(lookup(&contexts, &press(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(C::ToggleHelp));
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        release.kind = KeyEventKind::Release;
+        assert_eq!(lookup(&[X::Global], &release), None);
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.context != b.context {
+                    continue;
+                }
+                for k in a.keys {
+                    assert!(!b.keys.contains(k), "{k:?} twice in {:?}", a.context);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn footer_prefers_the_specific_meaning() {
+        let entries = footer(&[X::EventLog, X::Table, X::Global]);
+        assert!(entries.contains(&("Enter".to_string(), "raw")));
+        assert!(!entries.iter().any(|(_, label)| *label == "detail"));
+        assert_eq!(entries.last(), Some(&("Tab".to_string(), "pane")));
+    }
+
+    #[test]
+    fn footer_hides_shadowed_keys() {
+        let entries = footer(&[X::Queues, X::Table, X::Global]);
+        assert!(entries.contains(&("Enter".to_string(), "open")));
+        assert!(!entries.iter().any(|(_, label)| *label == "detail"));
+    }
+
+    #[test]
+    fn help_lists_every_binding() {
+        let rows: usize = help_sections().iter().map(|(_, rows)| rows.len()).sum();
+        assert_eq!(rows, BINDINGS.len());
+        let global = &help_sections()[0];
+        assert_eq!(global.0, X::Global);
+        assert_eq!(global.1[0], ("q Ctrl-C".to_string(), "quit"));
+    }
+}

@@ -1,0 +1,21 @@
+//! The terminal user interface: the view state, the keymap, and drawing.
+//!
+//! Drawing is a pure function of the model, the view state and the header
+//! status ([`Dashboard`]); it performs no I/O and formats only the rows
+//! that are visible.
+
+pub mod dashboard;
+pub mod detail;
+pub mod header;
+pub mod help;
+pub mod keymap;
+pub mod layout;
+pub mod panes;
+pub mod status;
+pub mod table;
+pub mod tabs;
+pub mod text;
+pub mod theme;
+pub mod view;
+
+pub use dashboard::{Dashboard, draw};

@@ -1,0 +1,166 @@
+//! The calls pane: channels grouped into calls, so you see who talks to whom.
+//!
+//! A call is the channels of one bridge; a channel in no bridge joins the
+//! call of whoever is dialling it (so a ringing call shows its caller and
+//! every destination being rung), else groups by Linkedid, else stands alone.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::model::{Bridge, Channel, State};
+use crate::ui::panes::channels::caller_id;
+use crate::ui::table::{self, Column, Env, Look, plain};
+use crate::ui::text;
+use crate::ui::theme::{Tone, channel_tone};
+use crate::ui::view::{TableId, View};
+
+/// One call: its channels, the caller first.
+#[derive(Debug)]
+pub struct Call<'a> {
+    /// `bridge:<id>`, `linkedid:<id>` or `channel:<uniqueid>`: stable while the call lasts.
+    pub key: String,
+    pub bridge: Option<&'a Bridge>,
+    pub members: Vec<&'a Channel>,
+}
+
+impl<'a> Call<'a> {
+    pub fn caller(&self) -> &'a Channel {
+        self.members[0]
+    }
+
+    /// Everyone but the caller: who it talks to, or who is being rung.
+    pub fn others(&self) -> &[&'a Channel] {
+        &self.members[1..]
+    }
+
+    pub fn is_ringing(&self) -> bool {
+        self.members.iter().any(|c| channel_tone(&c.state) == Tone::Alert)
+            || (self.bridge.is_none() && self.members.iter().any(|c| !c.dialing.is_empty()))
+    }
+
+    /// A one-word state: ringing, talking, on hold, or the caller's state.
+    pub fn state(&self) -> Cow<'a, str> {
+        if self.is_ringing() {
+            Cow::Borrowed("ringing")
+        } else if self.members.iter().any(|c| c.hold || c.music_on_hold) {
+            Cow::Borrowed("on hold")
+        } else if self.bridge.is_some() && self.members.len() > 1 {
+            Cow::Borrowed("talking")
+        } else {
+            Cow::Borrowed(self.caller().state.as_str())
+        }
+    }
+
+    fn tone(&self) -> Tone {
+        match self.state().as_ref() {
+            "ringing" => Tone::Alert,
+            "on hold" => Tone::Busy,
+            "talking" => Tone::Good,
+            other => channel_tone(other),
+        }
+    }
+
+    /// Epoch seconds the oldest channel was created.
+    pub fn started(&self) -> Option<f64> {
+        self.members.iter().filter_map(|c| c.created).min_by(f64::total_cmp)
+    }
+
+    /// Bridge type and technology, e.g. `basic/simple_bridge`.
+    pub fn bridge_kind(&self) -> Cow<'a, str> {
+        match self.bridge {
+            Some(b) if !b.technology.is_empty() && !b.bridge_type.is_empty() => {
+                Cow::Owned(format!("{}/{}", b.bridge_type, b.technology))
+            }
+            Some(b) if !b.technology.is_empty() => Cow::Borrowed(&b.technology),
+            Some(b) => Cow::Borrowed(&b.bridge_type),
+            None => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// How a channel is named in a call: its caller ID, else its channel name.
+pub fn party(channel: &Channel) -> Cow<'_, str> {
+    let id = caller_id(&channel.caller_id_name, &channel.caller_id_num);
+    if id.is_empty() { Cow::Borrowed(&channel.name) } else { id }
+}
+
+/// Every call, in no particular order.
+pub fn calls(state: &State) -> Vec<Call<'_>> {
+    let mut dialled_by: HashMap<&str, &Channel> = HashMap::new();
+    for channel in state.channels.iter() {
+        for dest in &channel.dialing {
+            dialled_by.insert(dest.as_str(), channel);
+        }
+    }
+    let own_key = |c: &Channel| -> String {
+        if let Some(bridge) = &c.bridge {
+            format!("bridge:{bridge}")
+        } else if !c.linkedid.is_empty() {
+            format!("linkedid:{}", c.linkedid)
+        } else {
+            format!("channel:{}", c.uniqueid)
+        }
+    };
+    let mut groups: HashMap<String, Vec<&Channel>> = HashMap::new();
+    for channel in state.channels.iter() {
+        let key = match (&channel.bridge, dialled_by.get(channel.uniqueid.as_str())) {
+            (None, Some(dialler)) => own_key(dialler),
+            _ => own_key(channel),
+        };
+        groups.entry(key).or_default().push(channel);
+    }
+    groups
+        .into_iter()
+        .map(|(key, mut members)| {
+            // The dialler first, then the oldest.
+            members.sort_by(|a, b| {
+                a.dialing.is_empty().cmp(&b.dialing.is_empty())
+                    .then_with(|| a.created.unwrap_or(f64::MAX).total_cmp(&b.created.unwrap_or(f64::MAX)))
+                    .then_with(|| a.uniqueid.cmp(&b.uniqueid))
+            });
+            let bridge = key.strip_prefix("bridge:").and_then(|id| state.bridges.get(id));
+            Call { key, bridge, members }
+        })
+        .collect()
+}
+
+type Row<'a> = Call<'a>;
+
+fn others(call: &Call<'_>) -> String {
+    let names: Vec<Cow<'_, str>> = call.others().iter().map(|c| party(c)).collect();
+    let names = names.join(", ");
+    if call.is_ringing() && !names.is_empty() { format!("→ {names}") } else { names }
+}
+
+pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
+    [
+        Column { title: "Caller", width: 18, flex: true, drop: 0, text: |c, _| party(c.caller()), style: plain, cmp: |a, b| party(a.caller()).cmp(&party(b.caller())) },
+        Column { title: "Talking to / ringing", width: 20, flex: true, drop: 0, text: |c, _| Cow::Owned(others(c)), style: plain, cmp: |a, b| others(a).cmp(&others(b)) },
+        Column { title: "State", width: 8, flex: false, drop: 0, text: |c, _| c.state(), style: |c, env| env.theme.tone(c.tone()), cmp: |a, b| a.state().cmp(&b.state()) },
+        Column { title: "Time", width: 7, flex: false, drop: 0, text: |c, env| Cow::Owned(text::duration(duration(c, env.now))), style: plain, cmp: |a, b| a.started().unwrap_or(f64::MAX).total_cmp(&b.started().unwrap_or(f64::MAX)) },
+        Column { title: "Bridge", width: 18, flex: false, drop: 2, text: |c, _| c.bridge_kind(), style: plain, cmp: |a, b| a.bridge_kind().cmp(&b.bridge_kind()) },
+        Column { title: "Chans", width: 5, flex: false, drop: 1, text: |c, _| Cow::Owned(c.members.len().to_string()), style: plain, cmp: |a, b| a.members.len().cmp(&b.members.len()) },
+    ]
+}
+
+/// The calls as the table shows them: filtered and sorted.
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
+    let mut rows = calls(state);
+    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| a.key.cmp(&b.key);
+    table::filter_sort(&mut rows, &columns(), view.table(TableId::Calls), env, tiebreak);
+    rows
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, rows: &[Row<'_>], view: &View, env: &Env, focused: bool) {
+    let look = Look { focused, theme: env.theme, empty: "no calls" };
+    table::draw(frame, area, rows, &columns(), view.table(TableId::Calls), env, &look);
+}
+
+/// Seconds the call has lasted.
+pub fn duration(call: &Call<'_>, now: f64) -> f64 {
+    call.started().map_or(0.0, |t| now - t)
+}

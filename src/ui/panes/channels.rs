@@ -1,0 +1,97 @@
+//! The channels pane: every live channel, one row each.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::model::{Channel, State};
+use crate::ui::table::{self, Column, Env, Look, plain};
+use crate::ui::text;
+use crate::ui::theme::channel_tone;
+use crate::ui::view::{TableId, View};
+
+type Row<'a> = &'a Channel;
+
+/// `Alice <1001>`, or whichever half is known.
+pub fn caller_id<'a>(name: &'a str, number: &'a str) -> Cow<'a, str> {
+    match (name.is_empty(), number.is_empty()) {
+        (false, false) if name != number => Cow::Owned(format!("{name} <{number}>")),
+        (false, _) => Cow::Borrowed(name),
+        _ => Cow::Borrowed(number),
+    }
+}
+
+/// What the channel is doing: `Dial(SIP/bob)`, else `1001@default`.
+pub fn activity(channel: &Channel) -> Cow<'_, str> {
+    if !channel.application.is_empty() {
+        Cow::Owned(format!("{}({})", channel.application, channel.app_data))
+    } else if !channel.exten.is_empty() || !channel.context.is_empty() {
+        Cow::Owned(format!("{}@{}", channel.exten, channel.context))
+    } else {
+        Cow::Borrowed("")
+    }
+}
+
+/// `hold`, `moh`, both, or nothing.
+pub fn hold_flags(channel: &Channel) -> &'static str {
+    match (channel.hold, channel.music_on_hold) {
+        (true, true) => "hold+moh",
+        (true, false) => "hold",
+        (false, true) => "moh",
+        (false, false) => "",
+    }
+}
+
+/// Seconds since the channel was created (0 when unknown).
+pub fn age(channel: &Channel, now: f64) -> f64 {
+    channel.created.map_or(0.0, |created| now - created)
+}
+
+fn by_created(a: &Channel, b: &Channel) -> Ordering {
+    // Oldest first: the longest duration on top.
+    a.created.unwrap_or(f64::MAX).total_cmp(&b.created.unwrap_or(f64::MAX))
+}
+
+/// Whom the channel talks to (its bridge peers), else whom it is dialling.
+pub fn bridged_to(channel: &Channel, state: &State) -> String {
+    fn name<'a>(state: &'a State, id: &'a String) -> &'a str {
+        state.channels.get(id).map_or(id.as_str(), |c| c.name.as_str())
+    }
+    if !channel.peers.is_empty() {
+        channel.peers.iter().map(|id| name(state, id)).collect::<Vec<_>>().join(", ")
+    } else if !channel.dialing.is_empty() {
+        let targets: Vec<&str> = channel.dialing.iter().map(|id| name(state, id)).collect();
+        format!("→ {}", targets.join(", "))
+    } else {
+        String::new()
+    }
+}
+
+pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
+    [
+        Column { title: "Channel", width: 18, flex: true, drop: 0, text: |c, _| Cow::Borrowed(&c.name), style: plain, cmp: |a, b| a.name.cmp(&b.name) },
+        Column { title: "State", width: 7, flex: false, drop: 0, text: |c, _| Cow::Borrowed(&c.state), style: |c, env| env.theme.tone(channel_tone(&c.state)), cmp: |a, b| a.state.cmp(&b.state) },
+        Column { title: "Caller ID", width: 16, flex: true, drop: 1, text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num), style: plain, cmp: |a, b| (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name)) },
+        Column { title: "Connected", width: 14, flex: true, drop: 5, text: |c, _| caller_id(&c.connected_name, &c.connected_num), style: plain, cmp: |a, b| a.connected_num.cmp(&b.connected_num) },
+        Column { title: "App / exten", width: 16, flex: true, drop: 4, text: |c, _| activity(c), style: plain, cmp: |a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten)) },
+        Column { title: "Time", width: 7, flex: false, drop: 0, text: |c, env| Cow::Owned(text::duration(age(c, env.now))), style: plain, cmp: |a, b| by_created(a, b) },
+        Column { title: "Bridged to", width: 16, flex: true, drop: 2, text: |c, env| Cow::Owned(bridged_to(c, env.state)), style: plain, cmp: |a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing)) },
+        Column { title: "Hold", width: 4, flex: false, drop: 3, text: |c, _| Cow::Borrowed(hold_flags(c)), style: |_, env| env.theme.tone(crate::ui::theme::Tone::Busy), cmp: |a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold)) },
+        Column { title: "Account", width: 8, flex: false, drop: 6, text: |c, _| Cow::Borrowed(&c.account_code), style: plain, cmp: |a, b| a.account_code.cmp(&b.account_code) },
+    ]
+}
+
+/// The channels as the table shows them: filtered and sorted.
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
+    let mut rows: Vec<Row<'a>> = state.channels.iter().collect();
+    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| a.uniqueid.cmp(&b.uniqueid);
+    table::filter_sort(&mut rows, &columns(), view.table(TableId::Channels), env, tiebreak);
+    rows
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, rows: &[Row<'_>], view: &View, env: &Env, focused: bool) {
+    let look = Look { focused, theme: env.theme, empty: "no channels" };
+    table::draw(frame, area, rows, &columns(), view.table(TableId::Channels), env, &look);
+}

@@ -1,0 +1,64 @@
+//! The event log pane: the model's ring of recent events, newest first.
+//!
+//! Entries are numbered by sequence (1 = the first event ever logged), so a
+//! paused view and a detail view keep pointing at the same entry while new
+//! events push old ones out of the ring.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::model::{LogEntry, State};
+use crate::ui::table::{self, Column, Env, Look, plain};
+use crate::ui::text;
+use crate::ui::view::{TableId, View};
+
+/// One logged event and its sequence number.
+pub type Row<'a> = (u64, &'a LogEntry);
+
+/// Every entry still in the ring, oldest first, with its sequence number.
+pub fn entries(state: &State) -> impl DoubleEndedIterator<Item = Row<'_>> {
+    let first = state.log.total() - state.log.len() as u64 + 1;
+    state.log.iter().enumerate().map(move |(i, entry)| (first + i as u64, entry))
+}
+
+/// The entry with sequence number `seq`, if still kept.
+pub fn entry(state: &State, seq: u64) -> Option<&LogEntry> {
+    entries(state).find(|(s, _)| *s == seq).map(|(_, e)| e)
+}
+
+fn name<'r>(row: &'r Row<'_>) -> Cow<'r, str> {
+    row.1.message.event().unwrap_or_default()
+}
+
+pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
+    [
+        Column { title: "Age", width: 7, flex: false, drop: 0, text: |r, env| Cow::Owned(text::duration(env.now - r.1.time)), style: |_, env| env.theme.dim(), cmp: |a, b| b.0.cmp(&a.0) },
+        Column { title: "Event", width: 22, flex: false, drop: 0, text: |r, _| name(r), style: |_, env| env.theme.key(), cmp: |a, b| name(a).cmp(&name(b)) },
+        Column { title: "Summary", width: 20, flex: true, drop: 0, text: |r, _| Cow::Owned(r.1.summary()), style: plain, cmp: |a, b| a.1.summary().cmp(&b.1.summary()) },
+    ]
+}
+
+/// The entries the table shows: up to the pause point, of the chosen
+/// event type (case-insensitive prefix), matching the text filter, sorted.
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
+    let event_type = view.event_type.to_ascii_lowercase();
+    let until = view.paused_at.unwrap_or(u64::MAX);
+    let mut rows: Vec<Row<'a>> = entries(state)
+        .rev()
+        .filter(|(seq, _)| *seq <= until)
+        .filter(|row| {
+            event_type.is_empty() || name(row).to_ascii_lowercase().starts_with(&event_type)
+        })
+        .collect();
+    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| b.0.cmp(&a.0);
+    table::filter_sort(&mut rows, &columns(), view.table(TableId::Events), env, tiebreak);
+    rows
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, rows: &[Row<'_>], view: &View, env: &Env, focused: bool) {
+    let look = Look { focused, theme: env.theme, empty: "no events yet" };
+    table::draw(frame, area, rows, &columns(), view.table(TableId::Events), env, &look);
+}

@@ -1,0 +1,256 @@
+//! The one table widget every pane uses.
+//!
+//! A pane describes its columns (title, width, how to print and compare a
+//! row); this module filters, sorts, picks the columns that fit, and formats
+//! only the rows that are visible. Cells are cut by display width, so a CJK
+//! caller name cannot push the next column out of line.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::State;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+use crate::ui::view::TableState;
+
+/// Columns are separated by one space.
+const GAP: u16 = 1;
+
+/// What a cell needs besides its row.
+#[derive(Clone, Copy, Debug)]
+pub struct Env<'a> {
+    /// The model, to name related rows (a channel's peers).
+    pub state: &'a State,
+    /// Epoch seconds now, for durations.
+    pub now: f64,
+    pub theme: Theme,
+}
+
+/// One column of a pane's table.
+pub struct Column<R> {
+    pub title: &'static str,
+    /// Width in cells; a flexible column gets at least this and shares the rest.
+    pub width: u16,
+    pub flex: bool,
+    /// Narrow terminals drop the columns of highest `drop` first (0 = never).
+    pub drop: u8,
+    pub text: for<'r> fn(&'r R, &Env) -> Cow<'r, str>,
+    pub style: fn(&R, &Env) -> Style,
+    pub cmp: fn(&R, &R) -> Ordering,
+}
+
+/// The style of a cell that has no colour of its own.
+pub fn plain<R>(_: &R, _: &Env) -> Style {
+    Style::default()
+}
+
+/// True when any column's text of `row` contains `needle_lower`.
+pub fn matches<R>(columns: &[Column<R>], row: &R, env: &Env, needle_lower: &str) -> bool {
+    needle_lower.is_empty()
+        || columns.iter().any(|c| text::contains_folded(&(c.text)(row, env), needle_lower))
+}
+
+/// Keeps the rows matching the table's filter, sorted by its sort column;
+/// rows the column finds equal are ordered by `tiebreak`, so they do not
+/// swap places between frames.
+pub fn filter_sort<R>(
+    rows: &mut Vec<R>,
+    columns: &[Column<R>],
+    state: &TableState,
+    env: &Env,
+    tiebreak: fn(&R, &R) -> Ordering,
+) {
+    let needle = state.filter.to_lowercase();
+    if !needle.is_empty() {
+        rows.retain(|row| matches(columns, row, env, &needle));
+    }
+    let Some(column) = columns.get(state.sort) else { return };
+    rows.sort_unstable_by(|a, b| {
+        let order = (column.cmp)(a, b);
+        let order = if state.reverse { order.reverse() } else { order };
+        order.then_with(|| tiebreak(a, b))
+    });
+}
+
+/// How a table is drawn.
+pub struct Look<'a> {
+    pub focused: bool,
+    pub theme: Theme,
+    /// Shown when there are no rows.
+    pub empty: &'a str,
+}
+
+/// Draws the column titles and the visible rows of `rows` into `area`.
+pub fn draw<R>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    rows: &[R],
+    columns: &[Column<R>],
+    state: &TableState,
+    env: &Env,
+    look: &Look<'_>,
+) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let shown = fitting_columns(columns, area.width);
+    let widths = column_widths(columns, &shown, area.width);
+    let theme = look.theme;
+
+    let titles: Vec<Span<'_>> = shown
+        .iter()
+        .zip(&widths)
+        .map(|(&i, &w)| {
+            let mut title = columns[i].title.to_string();
+            if i == state.sort {
+                title.push(if state.reverse { '▲' } else { '▼' });
+            }
+            Span::styled(text::fit(&title, usize::from(w)), theme.heading())
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(join(titles)), Rect { height: 1, ..area });
+
+    let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
+    if rows.is_empty() {
+        let line = Line::styled(text::truncate(look.empty, usize::from(body.width)), theme.dim());
+        frame.render_widget(Paragraph::new(line), Rect { height: body.height.min(1), ..body });
+        return;
+    }
+    let page = usize::from(body.height);
+    let (selected, offset) = state.window(rows.len(), page);
+    let lines: Vec<Line<'_>> = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(page)
+        .map(|(index, row)| {
+            let cells = shown.iter().zip(&widths).map(|(&i, &w)| {
+                let column = &columns[i];
+                let cell = text::fit(&(column.text)(row, env), usize::from(w));
+                Span::styled(cell, (column.style)(row, env))
+            });
+            let line = join(cells.collect());
+            match (index == selected, look.focused) {
+                (true, true) => line.patch_style(theme.selected()),
+                (true, false) => line.patch_style(theme.selected_unfocused()),
+                _ => line,
+            }
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// Cells separated by the gap, as one line.
+fn join(cells: Vec<Span<'_>>) -> Line<'_> {
+    let mut spans = Vec::with_capacity(cells.len() * 2);
+    for (i, cell) in cells.into_iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" ".repeat(usize::from(GAP))));
+        }
+        spans.push(cell);
+    }
+    Line::from(spans)
+}
+
+/// Indexes of the columns that fit in `width`: the ones dropped first go
+/// first, the first column always stays.
+fn fitting_columns<R>(columns: &[Column<R>], width: u16) -> Vec<usize> {
+    let mut shown: Vec<usize> = (0..columns.len()).collect();
+    let needed = |shown: &[usize]| -> u32 {
+        shown.iter().map(|&i| u32::from(columns[i].width)).sum::<u32>()
+            + u32::from(GAP) * shown.len().saturating_sub(1) as u32
+    };
+    while shown.len() > 1 && needed(&shown) > u32::from(width) {
+        let Some(victim) = shown
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| columns[**i].drop > 0)
+            .max_by_key(|(pos, i)| (columns[**i].drop, *pos))
+            .map(|(pos, _)| pos)
+        else {
+            break;
+        };
+        shown.remove(victim);
+    }
+    shown
+}
+
+/// Widths of the shown columns: each gets its own width, and flexible
+/// ones share what is left (the first of them takes the remainder).
+fn column_widths<R>(columns: &[Column<R>], shown: &[usize], width: u16) -> Vec<u16> {
+    let gaps = GAP * (shown.len() as u16).saturating_sub(1);
+    let base: u16 = shown.iter().map(|&i| columns[i].width).sum();
+    let flexible = shown.iter().filter(|&&i| columns[i].flex).count() as u16;
+    let spare = width.saturating_sub(base + gaps);
+    let mut remainder = if flexible > 0 { spare % flexible } else { 0 };
+    shown
+        .iter()
+        .map(|&i| {
+            let column = &columns[i];
+            if !column.flex {
+                return column.width;
+            }
+            let extra = spare / flexible + std::mem::take(&mut remainder);
+            column.width + extra
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Row = (&'static str, u32);
+
+    fn name(row: &Row, _: &Env) -> Cow<'static, str> {
+        Cow::Borrowed(row.0)
+    }
+    fn number(row: &Row, _: &Env) -> Cow<'static, str> {
+        Cow::Owned(row.1.to_string())
+    }
+
+    fn columns() -> Vec<Column<Row>> {
+        vec![
+            Column { title: "Name", width: 10, flex: true, drop: 0, text: name, style: plain, cmp: |a, b| a.0.cmp(b.0) },
+            Column { title: "N", width: 5, flex: false, drop: 2, text: number, style: plain, cmp: |a, b| a.1.cmp(&b.1) },
+            Column { title: "M", width: 5, flex: false, drop: 1, text: number, style: plain, cmp: |a, b| a.1.cmp(&b.1) },
+        ]
+    }
+
+    fn env(state: &State) -> Env<'_> {
+        Env { state, now: 0.0, theme: Theme::new(false) }
+    }
+
+    #[test]
+    fn narrow_tables_drop_the_most_droppable_column_first() {
+        assert_eq!(fitting_columns(&columns(), 22), vec![0, 1, 2]);
+        assert_eq!(fitting_columns(&columns(), 21), vec![0, 2]);
+        assert_eq!(fitting_columns(&columns(), 15), vec![0]);
+        assert_eq!(fitting_columns(&columns(), 3), vec![0]);
+    }
+
+    #[test]
+    fn flexible_columns_take_the_rest() {
+        assert_eq!(column_widths(&columns(), &[0, 1, 2], 40), vec![28, 5, 5]);
+    }
+
+    #[test]
+    fn filter_then_sort() {
+        let model = State::default();
+        let env = env(&model);
+        let tiebreak: fn(&Row, &Row) -> Ordering = |a, b| a.0.cmp(b.0);
+        let mut rows: Vec<Row> = vec![("bob", 3), ("alice", 9), ("albert", 1), ("alan", 9)];
+        let state = TableState { filter: "AL".into(), sort: 1, ..Default::default() };
+        filter_sort(&mut rows, &columns(), &state, &env, tiebreak);
+        assert_eq!(rows, vec![("albert", 1), ("alan", 9), ("alice", 9)]);
+        let state = TableState { sort: 1, reverse: true, ..Default::default() };
+        filter_sort(&mut rows, &columns(), &state, &env, tiebreak);
+        assert_eq!(rows, vec![("alan", 9), ("alice", 9), ("albert", 1)]);
+    }
+}

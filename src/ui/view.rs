@@ -1,0 +1,731 @@
+//! What the user is looking at: the focused pane, each table's selection,
+//! scroll, filter and sort, the queue drill-down, the detail and help
+//! overlays, and a filter being typed.
+//!
+//! `update` applies a [`Command`] and is pure: what it needs to know about
+//! the data (row counts, what a row is) it asks a [`Lens`], so key sequences
+//! can be tested with a fake one and no terminal.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::{Position, Rect};
+
+use crate::ui::keymap::{Command, Context};
+use crate::ui::layout;
+
+/// The five panes, in their `1..5` order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Channels,
+    Calls,
+    Queues,
+    Registrations,
+    Events,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 5] = [
+        Pane::Channels,
+        Pane::Calls,
+        Pane::Queues,
+        Pane::Registrations,
+        Pane::Events,
+    ];
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Channels => "Channels",
+            Pane::Calls => "Calls",
+            Pane::Queues => "Queues",
+            Pane::Registrations => "Registrations & peers",
+            Pane::Events => "Event log",
+        }
+    }
+
+    /// The pane's main table.
+    pub fn table(self) -> TableId {
+        match self {
+            Pane::Channels => TableId::Channels,
+            Pane::Calls => TableId::Calls,
+            Pane::Queues => TableId::Queues,
+            Pane::Registrations => TableId::Registrations,
+            Pane::Events => TableId::Events,
+        }
+    }
+
+    fn step(self, delta: isize) -> Pane {
+        let n = Pane::ALL.len() as isize;
+        Pane::ALL[(self.index() as isize + delta).rem_euclid(n) as usize]
+    }
+}
+
+/// Every table the screen can show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TableId {
+    Channels,
+    Calls,
+    Queues,
+    /// Members of the drilled-down queue.
+    Members,
+    /// Waiting callers of the drilled-down queue.
+    Callers,
+    Registrations,
+    Events,
+}
+
+/// Selection, scroll, filter and sort of one table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableState {
+    pub selected: usize,
+    /// Index of the first visible row.
+    pub offset: usize,
+    pub filter: String,
+    /// Index of the sort column.
+    pub sort: usize,
+    pub reverse: bool,
+}
+
+impl TableState {
+    /// The selection and offset to draw with when the table has `rows` rows
+    /// and `page` of them fit: the selection stays on a row and in sight,
+    /// even if the data shrank since the last key press.
+    pub fn window(&self, rows: usize, page: usize) -> (usize, usize) {
+        let selected = self.selected.min(rows.saturating_sub(1));
+        let page = page.max(1);
+        let mut offset = self.offset.min(rows.saturating_sub(page));
+        if selected < offset {
+            offset = selected;
+        } else if selected >= offset + page {
+            offset = selected + 1 - page;
+        }
+        (selected, offset)
+    }
+
+    fn move_to(&mut self, selected: usize, rows: usize, page: usize) {
+        self.selected = selected.min(rows.saturating_sub(1));
+        (self.selected, self.offset) = self.window(rows, page);
+    }
+}
+
+/// Which table of a drilled-down queue has the focus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    Members,
+    Callers,
+}
+
+/// The queue drill-down: one queue's members and waiting callers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Drill {
+    pub queue: String,
+    pub section: Section,
+    pub members: TableState,
+    pub callers: TableState,
+}
+
+/// What a detail view (or the raw message view) shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    Channel(String),
+    /// A call, by its bridge id or Linkedid.
+    Call(String),
+    Queue(String),
+    Member { queue: String, interface: String },
+    Caller { queue: String, uniqueid: String },
+    /// An outbound registration, by its registry key.
+    Registration(String, String),
+    /// A peer or contact, by its registry key.
+    Peer(String, String),
+    /// An event log entry, by its sequence number.
+    Event(u64),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    pub target: Target,
+    pub scroll: usize,
+}
+
+/// What a prompt being typed filters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    /// Text filter of the focused table.
+    Text,
+    /// Event-name filter of the event log.
+    EventType,
+}
+
+/// A filter being typed. It applies live; Esc restores `previous`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub previous: String,
+}
+
+/// What the view needs to know about the data.
+pub trait Lens {
+    /// Rows of `table` after its filter.
+    fn rows(&self, view: &View, table: TableId) -> usize;
+    /// The thing shown at row `index` of `table` (after filter and sort).
+    fn target(&self, view: &View, table: TableId, index: usize) -> Option<Target>;
+    /// Lines of the detail view for `target`.
+    fn detail_lines(&self, target: &Target) -> usize;
+    /// Sequence number of the newest event-log entry.
+    fn newest_event(&self) -> u64;
+    /// Sortable columns of `table`.
+    fn sort_columns(&self, table: TableId) -> usize;
+}
+
+/// Whether the loop should go on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+/// The whole view state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct View {
+    pub pane: Pane,
+    tables: [TableState; 5],
+    pub drill: Option<Drill>,
+    pub detail: Option<Detail>,
+    /// Help overlay open, with its scroll.
+    pub help: Option<usize>,
+    pub prompt: Option<Prompt>,
+    /// Event-name filter of the event log (case-insensitive prefix).
+    pub event_type: String,
+    /// While paused, the event log shows entries up to this sequence number.
+    pub paused_at: Option<u64>,
+    /// Terminal size, for page sizes and mouse hits.
+    pub area: Rect,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View::new(Rect::new(0, 0, 80, 24))
+    }
+}
+
+impl View {
+    pub fn new(area: Rect) -> Self {
+        View {
+            pane: Pane::Channels,
+            tables: Default::default(),
+            drill: None,
+            detail: None,
+            help: None,
+            prompt: None,
+            event_type: String::new(),
+            paused_at: None,
+            area,
+        }
+    }
+
+    /// The table that has the focus.
+    pub fn focused_table(&self) -> TableId {
+        match (&self.drill, self.pane) {
+            (Some(drill), Pane::Queues) => match drill.section {
+                Section::Members => TableId::Members,
+                Section::Callers => TableId::Callers,
+            },
+            _ => self.pane.table(),
+        }
+    }
+
+    pub fn table(&self, id: TableId) -> &TableState {
+        match (id, &self.drill) {
+            (TableId::Members, Some(drill)) => &drill.members,
+            (TableId::Callers, Some(drill)) => &drill.callers,
+            _ => &self.tables[Self::slot(id)],
+        }
+    }
+
+    fn table_mut(&mut self, id: TableId) -> &mut TableState {
+        match (id, &mut self.drill) {
+            (TableId::Members, Some(drill)) => &mut drill.members,
+            (TableId::Callers, Some(drill)) => &mut drill.callers,
+            _ => &mut self.tables[Self::slot(id)],
+        }
+    }
+
+    fn slot(id: TableId) -> usize {
+        match id {
+            TableId::Channels => 0,
+            TableId::Calls => 1,
+            TableId::Queues | TableId::Members | TableId::Callers => 2,
+            TableId::Registrations => 3,
+            TableId::Events => 4,
+        }
+    }
+
+    /// Keymap contexts in effect, most specific first. Empty while a
+    /// prompt takes the keys.
+    pub fn contexts(&self) -> Vec<Context> {
+        if self.prompt.is_some() {
+            return Vec::new();
+        }
+        if self.help.is_some() {
+            return vec![Context::Help, Context::Global];
+        }
+        if self.detail.is_some() {
+            return vec![Context::Detail, Context::Global];
+        }
+        let pane_context = match (self.pane, self.drill.is_some()) {
+            (Pane::Queues, true) => Some(Context::QueueDrill),
+            (Pane::Queues, false) => Some(Context::Queues),
+            (Pane::Events, _) => Some(Context::EventLog),
+            _ => None,
+        };
+        pane_context
+            .into_iter()
+            .chain([Context::Table, Context::Global])
+            .collect()
+    }
+
+    /// The screen regions for the current size.
+    pub fn screen(&self) -> layout::Screen {
+        layout::screen(self.area, self.pane)
+    }
+
+    /// Where each visible table is, given the screen.
+    pub fn table_areas(&self) -> Vec<(TableId, Rect)> {
+        let screen = self.screen();
+        screen
+            .panes
+            .iter()
+            .flat_map(|(pane, area)| {
+                let drilled = *pane == Pane::Queues && self.drill.is_some();
+                layout::tables(*pane, *area, drilled)
+            })
+            .collect()
+    }
+
+    /// Data rows that fit in `table` on screen (at least one).
+    pub fn page(&self, table: TableId) -> usize {
+        self.table_areas()
+            .into_iter()
+            .find(|(id, _)| *id == table)
+            .map_or(1, |(_, area)| layout::body_rows(area).max(1))
+    }
+
+    /// Applies one command.
+    pub fn update(&mut self, command: Command, lens: &dyn Lens) -> Flow {
+        match command {
+            Command::Quit => return Flow::Quit,
+            Command::ToggleHelp => {
+                self.help = if self.help.is_some() { None } else { Some(0) };
+            }
+            Command::NextPane => self.show(self.pane.step(1)),
+            Command::PrevPane => self.show(self.pane.step(-1)),
+            Command::ShowPane(pane) => self.show(pane),
+            Command::Up => self.scroll(lens, -1),
+            Command::Down => self.scroll(lens, 1),
+            Command::PageUp => self.scroll(lens, -(self.page_for_scroll() as isize)),
+            Command::PageDown => self.scroll(lens, self.page_for_scroll() as isize),
+            Command::Home => self.scroll(lens, isize::MIN / 2),
+            Command::End => self.scroll(lens, isize::MAX / 2),
+            Command::Filter => self.start_prompt(PromptKind::Text),
+            Command::FilterEventType => self.start_prompt(PromptKind::EventType),
+            Command::SortNext => {
+                let id = self.focused_table();
+                let columns = lens.sort_columns(id).max(1);
+                let table = self.table_mut(id);
+                table.sort = (table.sort + 1) % columns;
+            }
+            Command::SortReverse => {
+                let table = self.table_mut(self.focused_table());
+                table.reverse = !table.reverse;
+            }
+            Command::Open => self.open(lens),
+            Command::Back => self.back(),
+            Command::Drill => self.drill(lens),
+            Command::Leave => self.drill = None,
+            Command::SwitchSection => {
+                if let Some(drill) = &mut self.drill {
+                    drill.section = match drill.section {
+                        Section::Members => Section::Callers,
+                        Section::Callers => Section::Members,
+                    };
+                }
+            }
+            Command::TogglePause => {
+                self.paused_at = match self.paused_at {
+                    Some(_) => None,
+                    None => Some(lens.newest_event()),
+                };
+            }
+        }
+        Flow::Continue
+    }
+
+    fn show(&mut self, pane: Pane) {
+        self.pane = pane;
+        self.detail = None;
+        self.help = None;
+    }
+
+    fn page_for_scroll(&self) -> usize {
+        match (&self.help, &self.detail) {
+            (None, None) => self.page(self.focused_table()),
+            // Overlays take most of the screen.
+            _ => usize::from(self.area.height.saturating_sub(6)).max(1),
+        }
+    }
+
+    /// Moves the selection, or scrolls an open overlay, by `delta` rows.
+    fn scroll(&mut self, lens: &dyn Lens, delta: isize) {
+        if let Some(help) = &mut self.help {
+            *help = help.saturating_add_signed(delta).min(crate::ui::help::line_count());
+            return;
+        }
+        if let Some(detail) = &mut self.detail {
+            let lines = lens.detail_lines(&detail.target);
+            detail.scroll = detail.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
+            return;
+        }
+        let id = self.focused_table();
+        let rows = lens.rows(self, id);
+        let page = self.page(id);
+        let table = self.table_mut(id);
+        let selected = table.selected.min(rows.saturating_sub(1));
+        table.move_to(selected.saturating_add_signed(delta), rows, page);
+    }
+
+    fn start_prompt(&mut self, kind: PromptKind) {
+        let previous = match kind {
+            PromptKind::Text => self.table(self.focused_table()).filter.clone(),
+            PromptKind::EventType => self.event_type.clone(),
+        };
+        self.prompt = Some(Prompt { kind, previous });
+    }
+
+    /// The text a prompt edits.
+    pub fn prompt_text(&self) -> Option<(&Prompt, &str)> {
+        let prompt = self.prompt.as_ref()?;
+        let text = match prompt.kind {
+            PromptKind::Text => &self.table(self.focused_table()).filter,
+            PromptKind::EventType => &self.event_type,
+        };
+        Some((prompt, text))
+    }
+
+    /// Feeds a key to the open prompt: typing edits the filter live,
+    /// Enter keeps it, Esc restores what it was.
+    pub fn prompt_key(&mut self, key: &KeyEvent) {
+        let Some(prompt) = self.prompt.clone() else { return };
+        let table_id = self.focused_table();
+        let text = match prompt.kind {
+            PromptKind::Text => &mut self.table_mut(table_id).filter,
+            PromptKind::EventType => &mut self.event_type,
+        };
+        match key.code {
+            KeyCode::Enter => self.prompt = None,
+            KeyCode::Esc => {
+                *text = prompt.previous;
+                self.prompt = None;
+            }
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
+            _ => return,
+        }
+        // A new filter shows its best match first.
+        let table = self.table_mut(table_id);
+        table.selected = 0;
+        table.offset = 0;
+    }
+
+    fn open(&mut self, lens: &dyn Lens) {
+        if self.pane == Pane::Queues && self.drill.is_none() {
+            return self.drill(lens);
+        }
+        let id = self.focused_table();
+        let rows = lens.rows(self, id);
+        let (selected, _) = self.table(id).window(rows, self.page(id));
+        if let Some(target) = lens.target(self, id, selected) {
+            self.detail = Some(Detail { target, scroll: 0 });
+        }
+    }
+
+    fn drill(&mut self, lens: &dyn Lens) {
+        if self.pane != Pane::Queues || self.drill.is_some() {
+            return;
+        }
+        let rows = lens.rows(self, TableId::Queues);
+        let (selected, _) = self.table(TableId::Queues).window(rows, self.page(TableId::Queues));
+        if let Some(Target::Queue(queue)) = lens.target(self, TableId::Queues, selected) {
+            self.drill = Some(Drill {
+                queue,
+                section: Section::Members,
+                members: TableState::default(),
+                callers: TableState::default(),
+            });
+        }
+    }
+
+    fn back(&mut self) {
+        if self.detail.take().is_some() || self.help.take().is_some() {
+            return;
+        }
+        let id = self.focused_table();
+        let table = self.table_mut(id);
+        if !table.filter.is_empty() {
+            table.filter.clear();
+        } else if self.pane == Pane::Events {
+            self.event_type.clear();
+        }
+    }
+
+    /// A click: focuses the pane under the pointer and selects the row.
+    pub fn click(&mut self, column: u16, row: u16, lens: &dyn Lens) {
+        if self.help.is_some() || self.detail.is_some() {
+            return;
+        }
+        let point = Position::new(column, row);
+        let screen = self.screen();
+        if let Some(tabs) = screen.tabs
+            && tabs.contains(point)
+        {
+            if let Some(pane) = crate::ui::tabs::pane_at(tabs, column) {
+                self.show(pane);
+            }
+            return;
+        }
+        let Some((pane, _)) = screen.panes.iter().find(|(_, area)| area.contains(point)) else {
+            return;
+        };
+        self.pane = *pane;
+        let Some((id, area)) = self.table_areas().into_iter().find(|(_, a)| a.contains(point))
+        else {
+            return;
+        };
+        if let (Some(drill), TableId::Callers | TableId::Members) = (&mut self.drill, id) {
+            drill.section = if id == TableId::Members { Section::Members } else { Section::Callers };
+        }
+        if row < layout::body_top(area) {
+            return;
+        }
+        let rows = lens.rows(self, id);
+        let page = layout::body_rows(area);
+        let table = self.table_mut(id);
+        let (_, offset) = table.window(rows, page);
+        let index = offset + usize::from(row - layout::body_top(area));
+        if index < rows {
+            table.move_to(index, rows, page);
+        }
+    }
+
+    /// The mouse wheel over a table scrolls it (and focuses its pane).
+    pub fn wheel(&mut self, column: u16, row: u16, delta: isize, lens: &dyn Lens) {
+        if self.help.is_some() || self.detail.is_some() {
+            return self.scroll(lens, delta);
+        }
+        let point = Position::new(column, row);
+        if let Some((pane, _)) = self.screen().panes.iter().find(|(_, a)| a.contains(point)) {
+            self.pane = *pane;
+        }
+        self.scroll(lens, delta);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyEvent;
+
+    /// A fake data set: a fixed number of rows per table.
+    struct Rows {
+        channels: usize,
+        queues: usize,
+        members: usize,
+    }
+
+    impl Lens for Rows {
+        fn rows(&self, view: &View, table: TableId) -> usize {
+            let all = match table {
+                TableId::Channels => self.channels,
+                TableId::Queues => self.queues,
+                TableId::Members => self.members,
+                _ => 0,
+            };
+            // The filter "x" hides everything: enough to see it applies.
+            if view.table(table).filter == "x" { 0 } else { all }
+        }
+        fn target(&self, _: &View, table: TableId, index: usize) -> Option<Target> {
+            match table {
+                TableId::Channels => Some(Target::Channel(format!("chan{index}"))),
+                TableId::Queues => Some(Target::Queue(format!("q{index}"))),
+                TableId::Members => Some(Target::Member {
+                    queue: "q".into(),
+                    interface: format!("m{index}"),
+                }),
+                _ => None,
+            }
+        }
+        fn detail_lines(&self, _: &Target) -> usize {
+            10
+        }
+        fn newest_event(&self) -> u64 {
+            77
+        }
+        fn sort_columns(&self, _: TableId) -> usize {
+            3
+        }
+    }
+
+    const DATA: Rows = Rows { channels: 100, queues: 4, members: 6 };
+
+    fn run(view: &mut View, commands: &[Command]) {
+        for command in commands {
+            assert_eq!(view.update(*command, &DATA), Flow::Continue);
+        }
+    }
+
+    #[test]
+    fn panes_cycle_and_jump() {
+        let mut view = View::default();
+        run(&mut view, &[Command::NextPane, Command::NextPane]);
+        assert_eq!(view.pane, Pane::Queues);
+        run(&mut view, &[Command::PrevPane, Command::PrevPane, Command::PrevPane]);
+        assert_eq!(view.pane, Pane::Events);
+        run(&mut view, &[Command::ShowPane(Pane::Calls)]);
+        assert_eq!(view.pane, Pane::Calls);
+    }
+
+    #[test]
+    fn movement_clamps_and_keeps_the_selection_in_sight() {
+        let mut view = View::default();
+        let page = view.page(TableId::Channels);
+        assert_eq!(page, 16);
+        run(&mut view, &[Command::Up]);
+        assert_eq!(view.table(TableId::Channels).selected, 0);
+        run(&mut view, &[Command::PageDown, Command::PageDown]);
+        let table = view.table(TableId::Channels);
+        assert_eq!(table.selected, 32);
+        assert_eq!(table.offset, 32 + 1 - page);
+        run(&mut view, &[Command::End]);
+        assert_eq!(view.table(TableId::Channels).selected, 99);
+        run(&mut view, &[Command::Down]);
+        assert_eq!(view.table(TableId::Channels).selected, 99);
+        run(&mut view, &[Command::Home]);
+        assert_eq!(view.table(TableId::Channels).selected, 0);
+        assert_eq!(view.table(TableId::Channels).offset, 0);
+    }
+
+    #[test]
+    fn window_follows_shrinking_data() {
+        let table = TableState { selected: 50, offset: 45, ..Default::default() };
+        assert_eq!(table.window(10, 5), (9, 5));
+        assert_eq!(table.window(0, 5), (0, 0));
+    }
+
+    #[test]
+    fn sort_cycles_and_reverses() {
+        let mut view = View::default();
+        run(&mut view, &[Command::SortNext, Command::SortNext]);
+        assert_eq!(view.table(TableId::Channels).sort, 2);
+        run(&mut view, &[Command::SortNext, Command::SortReverse]);
+        assert_eq!(view.table(TableId::Channels).sort, 0);
+        assert!(view.table(TableId::Channels).reverse);
+    }
+
+    #[test]
+    fn filter_types_live_and_esc_restores() {
+        let mut view = View::default();
+        run(&mut view, &[Command::Filter]);
+        assert!(view.contexts().is_empty());
+        for c in "ali".chars() {
+            view.prompt_key(&KeyEvent::from(KeyCode::Char(c)));
+        }
+        view.prompt_key(&KeyEvent::from(KeyCode::Backspace));
+        assert_eq!(view.table(TableId::Channels).filter, "al");
+        view.prompt_key(&KeyEvent::from(KeyCode::Enter));
+        assert!(view.prompt.is_none());
+        assert_eq!(view.table(TableId::Channels).filter, "al");
+
+        run(&mut view, &[Command::Filter]);
+        view.prompt_key(&KeyEvent::from(KeyCode::Char('z')));
+        view.prompt_key(&KeyEvent::from(KeyCode::Esc));
+        assert_eq!(view.table(TableId::Channels).filter, "al");
+
+        run(&mut view, &[Command::Back]);
+        assert_eq!(view.table(TableId::Channels).filter, "");
+    }
+
+    #[test]
+    fn queue_drill_down_and_back() {
+        let mut view = View::default();
+        run(&mut view, &[Command::ShowPane(Pane::Queues), Command::Down, Command::Drill]);
+        let drill = view.drill.as_ref().expect("drilled");
+        assert_eq!(drill.queue, "q1");
+        assert_eq!(view.focused_table(), TableId::Members);
+        assert_eq!(view.contexts()[0], Context::QueueDrill);
+        run(&mut view, &[Command::Down, Command::Open]);
+        assert_eq!(
+            view.detail.as_ref().map(|d| &d.target),
+            Some(&Target::Member { queue: "q".into(), interface: "m1".into() })
+        );
+        run(&mut view, &[Command::Back, Command::SwitchSection]);
+        assert_eq!(view.focused_table(), TableId::Callers);
+        run(&mut view, &[Command::Leave]);
+        assert!(view.drill.is_none());
+        assert_eq!(view.focused_table(), TableId::Queues);
+    }
+
+    #[test]
+    fn detail_and_help_open_scroll_and_close() {
+        let mut view = View::default();
+        run(&mut view, &[Command::Down, Command::Down, Command::Open]);
+        assert_eq!(view.detail.as_ref().unwrap().target, Target::Channel("chan2".into()));
+        assert_eq!(view.contexts(), vec![Context::Detail, Context::Global]);
+        run(&mut view, &[Command::End]);
+        assert_eq!(view.detail.as_ref().unwrap().scroll, 9);
+        run(&mut view, &[Command::Back]);
+        assert!(view.detail.is_none());
+        assert_eq!(view.table(TableId::Channels).selected, 2);
+
+        run(&mut view, &[Command::ToggleHelp]);
+        assert_eq!(view.contexts()[0], Context::Help);
+        run(&mut view, &[Command::Down, Command::ToggleHelp]);
+        assert!(view.help.is_none());
+    }
+
+    #[test]
+    fn pause_freezes_at_the_newest_event() {
+        let mut view = View::default();
+        run(&mut view, &[Command::ShowPane(Pane::Events), Command::TogglePause]);
+        assert_eq!(view.paused_at, Some(77));
+        run(&mut view, &[Command::TogglePause]);
+        assert_eq!(view.paused_at, None);
+    }
+
+    #[test]
+    fn quit_stops_the_loop() {
+        assert_eq!(View::default().update(Command::Quit, &DATA), Flow::Quit);
+    }
+
+    #[test]
+    fn click_selects_the_row_under_the_pointer() {
+        let mut view = View::default();
+        // Pane at y=4: border, column titles at y=5, first data row at y=6.
+        view.click(10, 9, &DATA);
+        assert_eq!(view.table(TableId::Channels).selected, 3);
+        view.wheel(10, 9, 3, &DATA);
+        assert_eq!(view.table(TableId::Channels).selected, 6);
+    }
+
+    #[test]
+    fn click_in_the_wide_layout_focuses_that_pane() {
+        let mut view = View::new(Rect::new(0, 0, 160, 48));
+        let queues = view.screen().pane_area(Pane::Queues).unwrap();
+        view.click(queues.x + 2, queues.y + 3, &DATA);
+        assert_eq!(view.pane, Pane::Queues);
+        assert_eq!(view.table(TableId::Queues).selected, 1);
+    }
+}

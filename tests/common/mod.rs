@@ -1,0 +1,112 @@
+//! Helpers shared by the codec test binaries: where the real AMI captures
+//! live, how their recorded arrival chunks are read, and how a byte stream
+//! is pushed through the decoder the way `FramedRead` would push it.
+//!
+//! Each test binary compiles its own copy of this module and uses only part
+//! of it, hence the `dead_code` allowance.
+#![allow(dead_code)]
+
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use amitop::ami::{AmiCodec, Frame, Limits};
+use bytes::BytesMut;
+use tokio_util::codec::Decoder;
+
+/// The copy of the captures inside the repository.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ami")
+}
+
+/// Every `.ami` file under the fixtures, as paths relative to
+/// [`fixtures_dir`] with `/` separators, sorted.
+pub fn ami_files() -> Vec<String> {
+    fn walk(dir: &Path, root: &Path, out: &mut Vec<String>) {
+        let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for entry in entries {
+            let path = entry.expect("directory entry").path();
+            if path.is_dir() {
+                walk(&path, root, out);
+            } else if path.extension().is_some_and(|ext| ext == "ami") {
+                let rel = path.strip_prefix(root).expect("under the root");
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let root = fixtures_dir();
+    let mut out = Vec::new();
+    walk(&root, &root, &mut out);
+    out.sort();
+    out
+}
+
+/// The bytes of one capture, by its relative name.
+pub fn read_capture(name: &str) -> Vec<u8> {
+    let path = fixtures_dir().join(name);
+    fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The `recv` rows of the `.timing.tsv` beside a capture, as byte ranges of
+/// the `.ami` file in arrival order; `None` when the capture has no timing
+/// file (the converted third-party streams).
+pub fn recv_chunks(name: &str) -> Option<Vec<Range<usize>>> {
+    let stem = name.strip_suffix(".ami").expect("an .ami name");
+    let path = fixtures_dir().join(format!("{stem}.timing.tsv"));
+    let text = fs::read_to_string(&path).ok()?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header row").split('\t').collect();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("{}: no {name} column", path.display()))
+    };
+    let (dir, offset, length) = (column("dir"), column("offset"), column("length"));
+    let chunks = lines
+        .map(|line| line.split('\t').collect::<Vec<_>>())
+        .filter(|row| row[dir] == "recv")
+        .map(|row| {
+            let start: usize = row[offset].parse().expect("a numeric offset");
+            let len: usize = row[length].parse().expect("a numeric length");
+            start..start + len
+        })
+        .collect();
+    Some(chunks)
+}
+
+/// Byte ranges cutting `len` bytes into pieces of `size` (the last may be
+/// shorter).
+pub fn fixed_chunks(len: usize, size: usize) -> Vec<Range<usize>> {
+    (0..len)
+        .step_by(size)
+        .map(|start| start..(start + size).min(len))
+        .collect()
+}
+
+/// Feeds `data` to a fresh decoder piece by piece, draining every frame
+/// after each piece, then ends the stream as `FramedRead` does at EOF.
+pub fn decode_chunked(
+    data: &[u8],
+    chunks: impl IntoIterator<Item = Range<usize>>,
+    limits: Limits,
+) -> Vec<Frame> {
+    let mut codec = AmiCodec::new(limits);
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    for chunk in chunks {
+        buf.extend_from_slice(&data[chunk]);
+        while let Some(frame) = codec.decode(&mut buf).expect("decode never errs") {
+            frames.push(frame);
+        }
+    }
+    while let Some(frame) = codec.decode_eof(&mut buf).expect("decode_eof never errs") {
+        frames.push(frame);
+    }
+    frames
+}
+
+/// Decodes `data` arriving in one piece, with the default limits.
+pub fn decode_whole(data: &[u8]) -> Vec<Frame> {
+    decode_chunked(data, [0..data.len()], Limits::default())
+}

@@ -1,0 +1,921 @@
+//! The test PBX over real TCP, driven by a raw socket and the AMI codec (not
+//! the session), and checked against the real Asterisk captures.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use amitop::ami::{Action, AmiCodec, Frame, Message};
+use amitop::sim::{PbxConfig, SimUser, TestPbx};
+use bytes::BytesMut;
+use futures_util::StreamExt;
+use md5::{Digest, Md5};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::time::timeout;
+use tokio_util::codec::{Decoder, FramedRead};
+
+/// Upper bound for anything to arrive; tests never wait this long when they pass.
+const WAIT: Duration = Duration::from_secs(5);
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/ami/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every message of a capture.
+fn capture(name: &str) -> Vec<Message> {
+    let mut codec = AmiCodec::default();
+    let mut buf = BytesMut::from(&fixture(name)[..]);
+    let mut out = Vec::new();
+    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
+        if let Frame::Message(m) = frame {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// The capture's reply to the action with this ActionID.
+fn captured_response(name: &str, action_id: &str) -> Message {
+    capture(name)
+        .into_iter()
+        .find(|m| m.response().is_some() && m.action_id().as_deref() == Some(action_id))
+        .unwrap_or_else(|| panic!("{name} has no response {action_id}"))
+}
+
+fn config() -> PbxConfig {
+    PbxConfig {
+        login_failure_delay: Duration::from_millis(5),
+        ..PbxConfig::default()
+    }
+}
+
+/// Users as in the captures, so their `.sent` files replay as they are.
+fn capture_users() -> PbxConfig {
+    PbxConfig {
+        users: vec![
+            SimUser::new("amitop", "amitop-secret", true),
+            SimUser::new("viewer", "viewer-secret", false),
+        ],
+        ..config()
+    }
+}
+
+fn keys(m: &Message) -> Vec<String> {
+    m.headers().map(|(k, _)| k.into_owned()).collect()
+}
+
+fn event_names(messages: &[Message]) -> Vec<String> {
+    messages
+        .iter()
+        .filter_map(|m| m.event().map(|e| e.into_owned()))
+        .collect()
+}
+
+/// Header layouts of every event in the call capture, by event name.
+fn c1_layouts() -> HashMap<String, Vec<Vec<String>>> {
+    let mut layouts: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for m in capture("c1_call_bridge.ami") {
+        if let Some(name) = m.event() {
+            layouts.entry(name.into_owned()).or_default().push(keys(&m));
+        }
+    }
+    layouts
+}
+
+/// Each event has exactly the headers, in order, of some real event of its name.
+fn assert_layouts_are_real(events: &[Message]) {
+    let layouts = c1_layouts();
+    for event in events {
+        let name = event.event().expect("an event");
+        let real = layouts
+            .get(name.as_ref())
+            .unwrap_or_else(|| panic!("no {name} in c1_call_bridge.ami"));
+        assert!(
+            real.contains(&keys(event)),
+            "{name} layout {:?} is none of the capture's {real:?}",
+            keys(event)
+        );
+    }
+}
+
+/// `names` appear in `events` in this order (others may come between).
+fn assert_in_order(events: &[Message], names: &[&str]) {
+    let seen = event_names(events);
+    let mut rest = seen.iter();
+    for name in names {
+        assert!(
+            rest.any(|s| s == name),
+            "{name} missing or out of order in {seen:?}"
+        );
+    }
+}
+
+async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !condition() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+/// A raw AMI client: bytes out, codec frames in.
+struct Client {
+    frames: FramedRead<OwnedReadHalf, AmiCodec>,
+    writer: OwnedWriteHalf,
+    banner: String,
+}
+
+/// One list reply, taken apart.
+struct ListReply {
+    response: Message,
+    /// Every message after the response up to the completion event, in order.
+    body: Vec<Message>,
+    complete: Message,
+}
+
+impl ListReply {
+    fn items(&self, action_id: &str) -> Vec<&Message> {
+        self.body
+            .iter()
+            .filter(|m| m.action_id().as_deref() == Some(action_id))
+            .collect()
+    }
+}
+
+impl Client {
+    async fn connect(pbx: &TestPbx) -> Client {
+        let stream = TcpStream::connect(pbx.addr()).await.unwrap();
+        let (read, writer) = stream.into_split();
+        let mut frames = FramedRead::new(read, AmiCodec::default());
+        let banner = match timeout(WAIT, frames.next()).await.expect("banner") {
+            Some(Ok(Frame::Banner(b))) => b.text,
+            other => panic!("expected a banner, got {other:?}"),
+        };
+        Client {
+            frames,
+            writer,
+            banner,
+        }
+    }
+
+    /// Connects and logs in with a plaintext secret.
+    async fn logged_in(pbx: &TestPbx, user: &str, secret: &str) -> Client {
+        let mut client = Client::connect(pbx).await;
+        let login = Action::new("Login")
+            .header("Username", user)
+            .header("Secret", secret);
+        let reply = client.ask("login", &login).await;
+        assert_eq!(
+            reply.get("Message").as_deref(),
+            Some("Authentication accepted")
+        );
+        assert_eq!(
+            client.message().await.event().as_deref(),
+            Some("FullyBooted")
+        );
+        client
+    }
+
+    async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+    }
+
+    async fn send(&mut self, action_id: &str, action: &Action) {
+        self.send_raw(action.to_wire(action_id).as_bytes()).await;
+    }
+
+    /// The next message, or None when the server closed the connection.
+    async fn next(&mut self) -> Option<Message> {
+        match timeout(WAIT, self.frames.next())
+            .await
+            .expect("no message in time")
+        {
+            Some(Ok(Frame::Message(m))) => Some(m),
+            Some(other) => panic!("unexpected frame {other:?}"),
+            None => None,
+        }
+    }
+
+    async fn message(&mut self) -> Message {
+        self.next().await.expect("connection closed")
+    }
+
+    /// Messages up to and including the response with this ActionID.
+    async fn until_response(&mut self, action_id: &str) -> (Vec<Message>, Message) {
+        let mut before = Vec::new();
+        loop {
+            let m = self.message().await;
+            if m.response().is_some() && m.action_id().as_deref() == Some(action_id) {
+                return (before, m);
+            }
+            before.push(m);
+        }
+    }
+
+    /// Sends an action and returns its response, dropping events before it.
+    async fn ask(&mut self, action_id: &str, action: &Action) -> Message {
+        self.send(action_id, action).await;
+        self.until_response(action_id).await.1
+    }
+
+    async fn list(&mut self, action_id: &str, action: &Action) -> ListReply {
+        self.send(action_id, action).await;
+        let (_, response) = self.until_response(action_id).await;
+        let mut body = Vec::new();
+        loop {
+            let m = self.message().await;
+            if m.is("EventList", "Complete") && m.action_id().as_deref() == Some(action_id) {
+                return ListReply {
+                    response,
+                    body,
+                    complete: m,
+                };
+            }
+            body.push(m);
+        }
+    }
+
+    /// Events up to the response of a Ping, which marks "everything before now".
+    async fn events_until_ping(&mut self, action_id: &str) -> Vec<Message> {
+        self.send(action_id, &Action::new("Ping")).await;
+        self.until_response(action_id).await.0
+    }
+
+    async fn assert_closed(&mut self) {
+        assert!(
+            self.next().await.is_none(),
+            "the server should close the socket"
+        );
+    }
+}
+
+/// Sends a capture's `.sent` bytes and returns everything received until the server closes.
+async fn replay(pbx: &TestPbx, sent: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(pbx.addr()).await.unwrap();
+    stream.write_all(&fixture(sent)).await.unwrap();
+    let mut received = Vec::new();
+    timeout(WAIT, stream.read_to_end(&mut received))
+        .await
+        .expect("server should close")
+        .unwrap();
+    received
+}
+
+/// A message as comparable text: clock values and random challenges blanked.
+fn comparable(m: &Message) -> Vec<(String, String)> {
+    m.headers()
+        .map(|(k, v)| {
+            let volatile = ["Uptime", "LastReload", "Timestamp", "Challenge"]
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&k));
+            let v = if volatile { "*".into() } else { v.into_owned() };
+            (k.into_owned(), v)
+        })
+        .collect()
+}
+
+fn decode(bytes: &[u8]) -> Vec<Message> {
+    let mut codec = AmiCodec::default();
+    let mut buf = BytesMut::from(bytes);
+    let mut out = Vec::new();
+    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
+        if let Frame::Message(m) = frame {
+            out.push(m);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn refused_login_replays_the_capture_byte_for_byte() {
+    let pbx = TestPbx::start(capture_users()).await.unwrap();
+    let received = replay(&pbx, "a3_login_fail.sent").await;
+    assert_eq!(
+        String::from_utf8_lossy(&received),
+        String::from_utf8_lossy(&fixture("a3_login_fail.ami"))
+    );
+    assert_eq!(pbx.received_actions().len(), 3);
+    let login = &pbx.received_actions()[2];
+    assert_eq!(login.get("Secret").as_deref(), Some("wrong-secret"));
+}
+
+#[tokio::test]
+async fn plaintext_login_ping_logoff_match_the_capture() {
+    let pbx = TestPbx::start(capture_users()).await.unwrap();
+    let ours: Vec<_> = decode(&replay(&pbx, "a1_login_plain.sent").await)
+        .iter()
+        .map(comparable)
+        .collect();
+    // The security event SuccessfulAuth is not simulated.
+    let real: Vec<_> = capture("a1_login_plain.ami")
+        .iter()
+        .filter(|m| m.event().as_deref() != Some("SuccessfulAuth"))
+        .map(comparable)
+        .collect();
+    assert_eq!(ours, real);
+}
+
+#[tokio::test]
+async fn md5_login_with_a_wrong_key_matches_the_capture_and_closes() {
+    let pbx = TestPbx::start(capture_users()).await.unwrap();
+    let ours: Vec<_> = decode(&replay(&pbx, "a3b_login_md5_fail.sent").await)
+        .iter()
+        .map(comparable)
+        .collect();
+    let real: Vec<_> = capture("a3b_login_md5_fail.ami")
+        .iter()
+        .map(comparable)
+        .collect();
+    assert_eq!(ours, real);
+}
+
+#[tokio::test]
+async fn md5_login_with_the_right_key_is_accepted() {
+    let pbx = TestPbx::start(PbxConfig {
+        ami_version: "2.10.4".into(),
+        ..config()
+    })
+    .await
+    .unwrap();
+    let mut client = Client::connect(&pbx).await;
+    assert_eq!(client.banner, "Asterisk Call Manager/2.10.4");
+    let challenge = client
+        .ask("c", &Action::new("Challenge").header("AuthType", "MD5"))
+        .await;
+    assert_eq!(challenge.response().as_deref(), Some("Success"));
+    let digits = challenge.get("Challenge").unwrap().into_owned();
+    assert!(!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()));
+
+    let key: String = Md5::digest(format!("{digits}secret").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let login = Action::new("Login")
+        .header("AuthType", "MD5")
+        .header("Username", "amitop")
+        .header("Key", key);
+    let reply = client.ask("l", &login).await;
+    assert_eq!(keys(&reply), ["Response", "ActionID", "Message"]);
+    assert_eq!(
+        reply.get("Message").as_deref(),
+        Some("Authentication accepted")
+    );
+    let booted = client.message().await;
+    assert_eq!(booted.event().as_deref(), Some("FullyBooted"));
+    assert_eq!(booted.get("Status").as_deref(), Some("Fully Booted"));
+    let pong = client.ask("p", &Action::new("Ping")).await;
+    assert_eq!(pong.get("Ping").as_deref(), Some("Pong"));
+}
+
+#[tokio::test]
+async fn only_login_challenge_and_logoff_work_before_login() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::connect(&pbx).await;
+    for name in ["Ping", "NoSuchAction", "Originate", "Events"] {
+        let reply = client.ask(name, &Action::new(name)).await;
+        assert_eq!(reply.response().as_deref(), Some("Error"), "{name}");
+        assert_eq!(reply.get("Message").as_deref(), Some("Permission denied"));
+    }
+    let bye = client.ask("bye", &Action::new("Logoff")).await;
+    assert_eq!(bye.response().as_deref(), Some("Goodbye"));
+    assert_eq!(
+        bye.get("Message").as_deref(),
+        Some("Thanks for all the fish.")
+    );
+    client.assert_closed().await;
+}
+
+#[tokio::test]
+async fn ping_answers_pong_with_the_current_time() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let pong = client.ask("p1", &Action::new("Ping")).await;
+    assert_eq!(keys(&pong), ["Response", "ActionID", "Ping", "Timestamp"]);
+    let stamp: f64 = pong.get("Timestamp").unwrap().parse().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!((now - stamp).abs() < 60.0, "{stamp} vs {now}");
+}
+
+#[tokio::test]
+async fn bad_requests_get_asterisks_error_texts() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let cases = [
+        (
+            "b4-002",
+            "Action: FooBarNoSuchAction\r\nActionID: b4-002\r\n\r\n",
+        ),
+        (
+            "b4-noaction",
+            "ActionID: b4-noaction\r\nChannel: nothing\r\n\r\n",
+        ),
+        (
+            "b4-003",
+            "Action: Originate\r\nActionID: b4-003\r\nExten: 100\r\nContext: test\r\n\r\n",
+        ),
+        (
+            "b4-005",
+            "Action: Hangup\r\nActionID: b4-005\r\nChannel: Local/nosuch@test-00000000;1\r\n\r\n",
+        ),
+        ("b4-007", "Action: Command\r\nActionID: b4-007\r\n\r\n"),
+        (
+            "b4-lowercase",
+            "action: ping\r\nactionid: b4-lowercase\r\n\r\n",
+        ),
+        ("b4-lfonly", "Action: Ping\nActionID: b4-lfonly\n\n"),
+    ];
+    for (id, request) in cases {
+        client.send_raw(request.as_bytes()).await;
+        let (_, ours) = client.until_response(id).await;
+        let real = captured_response("b4_errors.ami", id);
+        assert_eq!(comparable(&ours), comparable(&real), "{id}");
+    }
+}
+
+#[tokio::test]
+async fn read_only_user_is_refused_what_needs_write_permission() {
+    let pbx = TestPbx::start(capture_users()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "viewer", "viewer-secret").await;
+    for (id, action) in [
+        ("a4-006", Action::new("CoreShowChannels")),
+        (
+            "a4-008",
+            Action::new("Originate")
+                .header("Channel", "Local/100@test/n")
+                .header("Application", "Wait")
+                .header("Data", "1"),
+        ),
+    ] {
+        let ours = client.ask(id, &action).await;
+        let real = captured_response("a4_viewer_readonly.ami", id);
+        assert_eq!(comparable(&ours), comparable(&real), "{id}");
+    }
+    let command = Action::new("Command").header("Command", "core show version");
+    let refused = client.ask("cmd", &command).await;
+    assert_eq!(refused.get("Message").as_deref(), Some("Permission denied"));
+    let events = client
+        .ask("a4-009", &Action::new("Events").header("EventMask", "off"))
+        .await;
+    let real = captured_response("a4_viewer_readonly.ami", "a4-009");
+    assert_eq!(comparable(&events), comparable(&real));
+    assert_eq!(pbx.channel_count(), 0);
+}
+
+#[tokio::test]
+async fn core_show_channels_lists_a_live_call_like_asterisk() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let linkedid = pbx.start_call("100", "200", "Alice Example");
+    let reply = client
+        .list("c1-003", &Action::new("CoreShowChannels"))
+        .await;
+
+    let real_start = captured_response("c1_call_bridge.ami", "c1-003");
+    assert_eq!(comparable(&reply.response), comparable(&real_start));
+    let items = reply.items("c1-003");
+    assert_eq!(items.len(), 2);
+    let items: Vec<Message> = items.into_iter().cloned().collect();
+    assert_layouts_are_real(&items);
+    assert_eq!(
+        items[0].get("Channel").unwrap().split('-').next(),
+        Some("PJSIP/100")
+    );
+    assert_eq!(
+        items[0].get("CallerIDName").as_deref(),
+        Some("Alice Example")
+    );
+    assert_eq!(
+        items[1].get("Channel").unwrap().split('-').next(),
+        Some("PJSIP/200")
+    );
+    for item in &items {
+        assert_eq!(item.get("Linkedid").as_deref(), Some(linkedid.as_str()));
+        assert_eq!(item.get("ChannelStateDesc").as_deref(), Some("Up"));
+        assert!(item.get("Duration").unwrap().starts_with("00:00:"));
+    }
+    let bridge = items[0].get("BridgeId").unwrap();
+    assert!(!bridge.is_empty());
+    assert_eq!(items[1].get("BridgeId"), Some(bridge));
+    assert_eq!(
+        keys(&reply.complete),
+        ["Event", "ActionID", "EventList", "ListItems"]
+    );
+    assert_eq!(reply.complete.get("ListItems").as_deref(), Some("2"));
+}
+
+#[tokio::test]
+async fn events_can_arrive_between_the_items_of_a_list() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    pbx.start_call("100", "200", "Alice");
+    client.events_until_ping("sync").await;
+    pbx.start_call_during_next_list("101", "201", "Bob");
+
+    let reply = client.list("l", &Action::new("CoreShowChannels")).await;
+    assert_eq!(reply.response.get("EventList").as_deref(), Some("start"));
+    let body = &reply.body;
+    assert_eq!(body[0].event().as_deref(), Some("CoreShowChannel"));
+    assert_eq!(
+        body.last().unwrap().event().as_deref(),
+        Some("CoreShowChannel")
+    );
+    let between: Vec<Message> = body[1..body.len() - 1].to_vec();
+    assert_in_order(
+        &between,
+        &["Newchannel", "DialBegin", "DialEnd", "BridgeEnter"],
+    );
+    assert!(
+        between
+            .iter()
+            .all(|m| m.action_id().is_none() && m.has("Privilege"))
+    );
+    assert_eq!(reply.items("l").len(), 2);
+    assert_eq!(reply.complete.get("ListItems").as_deref(), Some("2"));
+    assert_eq!(pbx.channel_count(), 4);
+}
+
+#[tokio::test]
+async fn command_answers_with_output_lines() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let command = |line: &str| Action::new("Command").header("Command", line);
+
+    let version = client.ask("v", &command("core show version")).await;
+    assert_eq!(
+        keys(&version),
+        ["Response", "ActionID", "Message", "Output"]
+    );
+    assert_eq!(
+        version.get("Message").as_deref(),
+        Some("Command output follows")
+    );
+    assert!(version.output_lines()[0].starts_with("Asterisk 22.10.1 built by "));
+
+    // With no channels the table is the capture's, byte for byte.
+    let idle = client.ask("b4-011", &command("core show channels")).await;
+    let real = captured_response("b4_errors.ami", "b4-011");
+    assert_eq!(comparable(&idle), comparable(&real));
+
+    pbx.start_call("100", "200", "Alice");
+    let busy = client.ask("busy", &command("core show channels")).await;
+    let lines = busy.output_lines();
+    assert!(lines[1].starts_with("PJSIP/100-"), "{lines:?}");
+    assert!(lines[1].contains("200@default:1") && lines[1].contains("Dial(PJSIP/200,30)"));
+    assert_eq!(
+        lines[3..],
+        ["2 active channels", "1 active call", "1 call processed"]
+    );
+
+    let uptime = client.ask("u", &command("core show uptime")).await;
+    assert!(uptime.output_lines()[0].starts_with("System uptime: "));
+
+    let unknown = client.ask("b4-012", &command("no such cli command")).await;
+    let real = captured_response("b4_errors.ami", "b4-012");
+    assert_eq!(unknown.response(), real.response());
+    assert_eq!(unknown.get("Message"), real.get("Message"));
+    assert!(
+        unknown.output_lines()[0]
+            .starts_with("No such command 'no such cli command' (type 'core show help ")
+    );
+}
+
+#[tokio::test]
+async fn legacy_command_answers_with_a_follows_body() {
+    let pbx = TestPbx::start(PbxConfig {
+        legacy_command: true,
+        ..config()
+    })
+    .await
+    .unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let command = Action::new("Command").header("Command", "core show channels");
+    client.send("legacy-1", &command).await;
+    let reply = client.message().await;
+    assert!(
+        reply.raw().starts_with(
+            b"Response: Follows\r\nPrivilege: Command\r\nActionID: legacy-1\r\nChannel "
+        )
+    );
+    assert!(
+        reply
+            .raw()
+            .ends_with(b"0 calls processed\n--END COMMAND--\r\n")
+    );
+    assert_eq!(
+        reply.output_lines()[1..],
+        ["0 active channels", "0 active calls", "0 calls processed"]
+    );
+    // The next reply parses normally after the body.
+    let pong = client.ask("after", &Action::new("Ping")).await;
+    assert_eq!(pong.get("Ping").as_deref(), Some("Pong"));
+}
+
+fn c1_originate() -> Action {
+    Action::new("Originate")
+        .header("Channel", "Local/200@test/n")
+        .header("Context", "test")
+        .header("Exten", "100")
+        .header("Priority", "1")
+        .header("CallerID", "\"Alice Example\" <5551000>")
+        .header("Async", "true")
+        .header("Variable", "AMITOP_CALL=c1")
+        .header("Account", "orig-acct")
+}
+
+#[tokio::test]
+async fn async_originate_makes_a_bridged_call_with_real_events() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let reply = client.ask("c1-002", &c1_originate()).await;
+    let real = captured_response("c1_call_bridge.ami", "c1-002");
+    assert_eq!(comparable(&reply), comparable(&real));
+
+    let events = client.events_until_ping("after").await;
+    assert_layouts_are_real(&events);
+    assert_in_order(
+        &events,
+        &[
+            "Newchannel",
+            "VarSet",
+            "NewAccountCode",
+            "NewCallerid",
+            "Newstate",
+            "OriginateResponse",
+            "Newchannel",
+            "DialBegin",
+            "DialEnd",
+            "BridgeCreate",
+            "BridgeEnter",
+            "BridgeEnter",
+        ],
+    );
+    let by_name = |name: &str| {
+        events
+            .iter()
+            .find(|e| e.event().as_deref() == Some(name))
+            .unwrap()
+    };
+    let first = by_name("Newchannel");
+    assert_eq!(
+        first.get("Channel").as_deref(),
+        Some("Local/200@test-00000000;1")
+    );
+    let var = by_name("VarSet");
+    assert_eq!(
+        (var.get("Variable").unwrap(), var.get("Value").unwrap()),
+        ("AMITOP_CALL".into(), "c1".into())
+    );
+    let originated = by_name("OriginateResponse");
+    assert_eq!(originated.action_id().as_deref(), Some("c1-002"));
+    assert_eq!(originated.get("Response").as_deref(), Some("Success"));
+    assert_eq!(
+        originated.get("CallerIDName").as_deref(),
+        Some("Alice Example")
+    );
+    let dial = by_name("DialBegin");
+    assert_eq!(
+        dial.get("DestChannel").unwrap().split('-').next(),
+        Some("PJSIP/100")
+    );
+    assert!(events.iter().all(|e| {
+        e.get("Linkedid")
+            .is_none_or(|l| l == first.get("Uniqueid").unwrap())
+    }));
+    assert_eq!(pbx.channel_count(), 2);
+}
+
+#[tokio::test]
+async fn sync_originate_answers_once_the_call_is_up() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let originate = Action::new("Originate")
+        .header("Channel", "PJSIP/300")
+        .header("Context", "default")
+        .header("Exten", "301");
+    client.send("sync", &originate).await;
+    let (before, reply) = client.until_response("sync").await;
+    assert_eq!(
+        reply.get("Message").as_deref(),
+        Some("Originate successfully queued")
+    );
+    assert_in_order(
+        &before,
+        &["Newchannel", "DialBegin", "BridgeEnter", "BridgeEnter"],
+    );
+    assert!(
+        !event_names(&before)
+            .iter()
+            .any(|n| n == "OriginateResponse")
+    );
+    assert!(client.events_until_ping("after").await.is_empty());
+}
+
+#[tokio::test]
+async fn hangup_ends_the_call_and_empties_the_channel_list() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    client.ask("o", &c1_originate()).await;
+    client.events_until_ping("setup").await;
+
+    let hangup = Action::new("Hangup")
+        .header("Channel", "Local/200@test-00000000;1")
+        .header("Cause", "16");
+    let reply = client.ask("c1-009", &hangup).await;
+    let real = captured_response("c1_call_bridge.ami", "c1-009");
+    assert_eq!(comparable(&reply), comparable(&real));
+
+    let events = client.events_until_ping("gone").await;
+    assert_layouts_are_real(&events);
+    assert_eq!(
+        event_names(&events),
+        [
+            "SoftHangupRequest",
+            "BridgeLeave",
+            "Hangup",
+            "HangupRequest",
+            "BridgeLeave",
+            "BridgeDestroy",
+            "Hangup"
+        ]
+    );
+    assert!(
+        events
+            .iter()
+            .filter(|e| e.has("Cause"))
+            .all(|e| e.is("Cause", "16"))
+    );
+    assert_eq!(
+        events[2].get("Cause-txt").as_deref(),
+        Some("Normal Clearing")
+    );
+
+    let list = client
+        .list("c1-011", &Action::new("CoreShowChannels"))
+        .await;
+    assert!(list.body.is_empty());
+    let real = capture("c1_call_bridge.ami")
+        .into_iter()
+        .find(|m| {
+            m.event().as_deref() == Some("CoreShowChannelsComplete") && m.is("ActionID", "c1-011")
+        })
+        .unwrap();
+    assert_eq!(comparable(&list.complete), comparable(&real));
+    assert_eq!(pbx.channel_count(), 0);
+}
+
+#[tokio::test]
+async fn a_call_ended_from_the_test_side_is_announced() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    let linkedid = pbx.start_call("SIP/alice", "200", "Alice");
+    client.events_until_ping("up").await;
+    assert!(pbx.hangup_call(&linkedid));
+    assert!(!pbx.hangup_call(&linkedid));
+    let events = client.events_until_ping("down").await;
+    assert_in_order(
+        &events,
+        &["HangupRequest", "Hangup", "BridgeDestroy", "Hangup"],
+    );
+    assert!(events[0].get("Channel").unwrap().starts_with("SIP/alice-"));
+    assert_eq!(pbx.channel_count(), 0);
+}
+
+#[tokio::test]
+async fn events_off_silences_one_client_only() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut quiet = Client::logged_in(&pbx, "amitop", "secret").await;
+    let mut loud = Client::logged_in(&pbx, "amitop", "secret").await;
+    let off = quiet
+        .ask("off", &Action::new("Events").header("EventMask", "off"))
+        .await;
+    assert_eq!(off.get("Events").as_deref(), Some("Off"));
+
+    pbx.start_call("100", "200", "Alice");
+    assert!(!loud.events_until_ping("l").await.is_empty());
+    // Everything published before the first Ping would precede the second one.
+    let mut heard = quiet.events_until_ping("q1").await;
+    heard.extend(quiet.events_until_ping("q2").await);
+    assert!(heard.is_empty(), "{heard:?}");
+
+    // Lists still answer while events are off.
+    let list = quiet.list("list", &Action::new("CoreShowChannels")).await;
+    assert_eq!(list.items("list").len(), 2);
+
+    let on = quiet
+        .ask("on", &Action::new("Events").header("EventMask", "call"))
+        .await;
+    assert_eq!(on.get("Events").as_deref(), Some("On"));
+    pbx.start_call("101", "201", "Bob");
+    assert!(!quiet.events_until_ping("q3").await.is_empty());
+}
+
+#[tokio::test]
+async fn every_logged_in_client_gets_the_same_events() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut first = Client::logged_in(&pbx, "amitop", "secret").await;
+    let mut second = Client::logged_in(&pbx, "amitop", "secret").await;
+    let mut anonymous = Client::connect(&pbx).await;
+
+    let linkedid = pbx.start_call("100", "200", "Alice");
+    pbx.hangup_call(&linkedid);
+    let a = first.events_until_ping("1").await;
+    let b = second.events_until_ping("2").await;
+    assert!(a.len() > 10);
+    assert_eq!(
+        a.iter().map(Message::raw).collect::<Vec<_>>(),
+        b.iter().map(Message::raw).collect::<Vec<_>>()
+    );
+    // A client that has not logged in hears nothing.
+    anonymous.send("x", &Action::new("Ping")).await;
+    let (heard, denied) = anonymous.until_response("x").await;
+    assert!(heard.is_empty(), "{heard:?}");
+    assert_eq!(denied.get("Message").as_deref(), Some("Permission denied"));
+}
+
+#[tokio::test]
+async fn disconnect_clients_closes_sockets_and_keeps_listening() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut first = Client::logged_in(&pbx, "amitop", "secret").await;
+    let mut second = Client::connect(&pbx).await;
+    eventually("two clients", || pbx.client_count() == 2).await;
+
+    pbx.disconnect_clients();
+    first.assert_closed().await;
+    second.assert_closed().await;
+    eventually("no clients", || pbx.client_count() == 0).await;
+
+    let mut again = Client::logged_in(&pbx, "amitop", "secret").await;
+    assert_eq!(pbx.client_count(), 1);
+    let pong = again.ask("p", &Action::new("Ping")).await;
+    assert_eq!(pong.get("Ping").as_deref(), Some("Pong"));
+}
+
+#[tokio::test]
+async fn dropping_the_pbx_closes_clients_and_the_port() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let addr = pbx.addr();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    drop(pbx);
+    client.assert_closed().await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    // The listener closes as the server task winds down.
+    while TcpStream::connect(addr).await.is_ok() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the listener should be gone"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}
+
+#[tokio::test]
+async fn received_actions_record_what_clients_sent() {
+    let pbx = TestPbx::start(config()).await.unwrap();
+    let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
+    client
+        .ask(
+            "v",
+            &Action::new("Originate")
+                .header("Channel", "PJSIP/1")
+                .header("Exten", "2"),
+        )
+        .await;
+    let received = pbx.received_actions();
+    let sent: Vec<Vec<(String, String)>> = received
+        .iter()
+        .map(|m| {
+            m.headers()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .collect();
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        sent,
+        [
+            pairs(&[
+                ("Action", "Login"),
+                ("ActionID", "login"),
+                ("Username", "amitop"),
+                ("Secret", "secret")
+            ]),
+            pairs(&[
+                ("Action", "Originate"),
+                ("ActionID", "v"),
+                ("Channel", "PJSIP/1"),
+                ("Exten", "2")
+            ]),
+        ]
+    );
+    pbx.clear_received();
+    assert!(pbx.received_actions().is_empty());
+}

@@ -1,0 +1,164 @@
+//! Key sequences against the real app and model: switching panes, moving,
+//! drilling into a queue, filtering, sorting, detail and help.
+
+mod ui_support;
+
+use amitop::ui::view::{Pane, Section, TableId, Target};
+use crossterm::event::{KeyCode, KeyModifiers};
+use ui_support::{fixture, press, press_with, render, type_text};
+
+#[test]
+fn tab_digits_and_back_tab_switch_panes() {
+    let mut app = fixture(80, 24);
+    assert_eq!(app.view.pane, Pane::Channels);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.view.pane, Pane::Calls);
+    press(&mut app, KeyCode::Char('5'));
+    assert_eq!(app.view.pane, Pane::Events);
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.view.pane, Pane::Registrations);
+    assert!(render(&app).contains("4 Registrations & peers (3)"));
+}
+
+#[test]
+fn moving_selects_the_row_enter_opens() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Enter);
+    // Sorted by name: carol, yamada, alice, bob.
+    let detail = app.view.detail.as_ref().expect("detail open");
+    assert_eq!(detail.target, Target::Channel("1700000011.4".into()));
+    assert!(render(&app).contains("Channel PJSIP/yamada-00000004"));
+    press(&mut app, KeyCode::Esc);
+    assert!(app.view.detail.is_none());
+    press(&mut app, KeyCode::End);
+    assert_eq!(app.view.table(TableId::Channels).selected, 3);
+}
+
+#[test]
+fn filter_narrows_the_table_and_esc_clears_it() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "ALICE");
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app);
+    assert!(screen.contains("1 Channels (1) /ALICE"), "{screen}");
+    assert!(screen.contains("SIP/alice-00000001"));
+    assert!(!screen.contains("SIP/bob-00000002    "));
+    press(&mut app, KeyCode::Esc);
+    assert!(render(&app).contains("1 Channels (4)"));
+}
+
+#[test]
+fn sort_cycles_columns_and_reverses() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(render(&app).contains("State▼"));
+    press_with(&mut app, KeyCode::Char('S'), KeyModifiers::SHIFT);
+    let screen = render(&app);
+    assert!(screen.contains("State▲"));
+    // Reverse by state text: Up, Up, Ringing, Ring.
+    let ringing = screen.find("SIP/bob-00000002").unwrap();
+    let ring = screen.find("SIP/alice-00000001").unwrap();
+    assert!(ringing < ring, "{screen}");
+}
+
+#[test]
+fn queue_drill_down_members_callers_and_back() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    assert_eq!(app.view.drill.as_ref().map(|d| d.queue.as_str()), Some("support"));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.view.detail.as_ref().map(|d| d.target.clone()),
+        Some(Target::Member { queue: "support".into(), interface: "SIP/agent2".into() })
+    );
+    assert!(render(&app).contains("lunch"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Tab);
+    assert_eq!(app.view.drill.as_ref().map(|d| d.section), Some(Section::Callers));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.view.detail.as_ref().map(|d| d.target.clone()),
+        Some(Target::Caller { queue: "support".into(), uniqueid: "1700000070.5".into() })
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Left);
+    assert!(app.view.drill.is_none());
+    assert_eq!(app.view.pane, Pane::Queues);
+}
+
+#[test]
+fn event_log_type_filter_pause_and_raw_message() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "queuemem");
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app).contains("5 Event log (2) event:queuemem"));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(render(&app).contains("paused"));
+    // New events do not scroll a paused log.
+    let member = ui_support::msg(&[("Event", "QueueMemberStatus"), ("Queue", "support"), ("Interface", "SIP/agent1"), ("Status", "2")]);
+    app.handle(amitop::app::Msg::Session(amitop::ami::session::SessionEvent::Event(member)), ui_support::NOW);
+    assert!(render(&app).contains("5 Event log (2)"));
+    press(&mut app, KeyCode::Char(' '));
+    assert!(render(&app).contains("5 Event log (3)"));
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app).contains("Interface: SIP/agent1"));
+}
+
+#[test]
+fn help_opens_and_closes_quit_keys_quit() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(render(&app).contains("Help: keys"));
+    press(&mut app, KeyCode::Esc);
+    assert!(!render(&app).contains("Help: keys"));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+    let mut app = fixture(80, 24);
+    press_with(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(app.quit);
+}
+
+#[test]
+fn login_and_overflow_ask_for_a_resync() {
+    use amitop::ami::codec::Banner;
+    use amitop::ami::session::{ConnectionState, SessionEvent};
+    use amitop::app::Msg;
+    let (mut app, mut requests) = ui_support::new_app(80, 24);
+    let banner = Banner { text: "Asterisk Call Manager/2.10.4".into(), version: None };
+    app.handle(Msg::Session(SessionEvent::State(ConnectionState::LoggedIn { banner })), 0.0);
+    assert!(requests.try_recv().is_ok());
+    app.handle(Msg::Session(SessionEvent::Overflow { dropped: 10 }), 0.0);
+    assert!(requests.try_recv().is_ok());
+    assert!(requests.try_recv().is_err());
+}
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = fixture(80, 24);
+    let mouse = |kind, row| Msg::Input(Event::Mouse(MouseEvent { kind, column: 5, row, modifiers: KeyModifiers::NONE }));
+    use amitop::app::Msg;
+    // Rows: tabs at 3, pane border at 4, titles at 5, first row at 6.
+    app.handle(mouse(MouseEventKind::Down(MouseButton::Left), 8), ui_support::NOW);
+    assert_eq!(app.view.table(TableId::Channels).selected, 2);
+    app.handle(mouse(MouseEventKind::ScrollUp, 8), ui_support::NOW);
+    assert_eq!(app.view.table(TableId::Channels).selected, 0);
+    // A click on a tab switches pane (" 2 Calls " spans columns 13..22).
+    let tab = Msg::Input(Event::Mouse(MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column: 15,
+        row: 3,
+        modifiers: KeyModifiers::NONE,
+    }));
+    app.handle(tab, ui_support::NOW);
+    assert_eq!(app.view.pane, Pane::Calls);
+}

@@ -1,0 +1,92 @@
+//! The loop stays responsive under a flood, checked structurally: with
+//! 100,000 session events pending and a key press queued, the key takes
+//! effect after at most one batch of events.
+
+mod ui_support;
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::io;
+use std::task::Poll;
+
+use amitop::ami::session::SessionEvent;
+use amitop::app::run::{BATCH, SessionSource, drive};
+use crossterm::event::{Event, KeyCode, KeyEvent};
+use futures_util::stream;
+use tokio::sync::mpsc::unbounded_channel;
+
+/// A session whose events are all already waiting.
+struct Flood(VecDeque<SessionEvent>);
+
+impl SessionSource for Flood {
+    fn recv(&mut self) -> impl Future<Output = Option<SessionEvent>> {
+        let next = self.0.pop_front();
+        async move { next }
+    }
+    fn try_recv(&mut self) -> Option<SessionEvent> {
+        self.0.pop_front()
+    }
+}
+
+fn flood(count: usize) -> Flood {
+    let events = (0..count)
+        .map(|i| {
+            let id = format!("1700000000.{i}");
+            let name = format!("SIP/flood-{i:08}");
+            SessionEvent::Event(ui_support::msg(&[
+                ("Event", "Newchannel"),
+                ("Channel", &name),
+                ("Uniqueid", &id),
+                ("ChannelStateDesc", "Ring"),
+            ]))
+        })
+        .collect();
+    Flood(events)
+}
+
+#[tokio::test]
+async fn a_key_waits_for_at_most_one_batch() {
+    const PENDING: usize = 100_000;
+    let (mut app, _requests) = ui_support::new_app(80, 24);
+    let mut session = flood(PENDING);
+    // The key arrives just after the loop first looked at the keyboard: it
+    // is not ready on the first poll, and ready from the second on.
+    let mut polled = false;
+    let mut keys = vec![Event::Key(KeyEvent::from(KeyCode::Char('q')))];
+    let input = stream::poll_fn(move |cx| {
+        if !polled {
+            polled = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        match keys.pop() {
+            Some(key) => Poll::Ready(Some(Ok::<_, io::Error>(key))),
+            None => Poll::Pending,
+        }
+    });
+    let (_steps_tx, mut steps) = unbounded_channel();
+    let mut frames = 0;
+    drive(&mut app, input, &mut session, &mut steps, |_| {
+        frames += 1;
+        Ok(())
+    })
+    .await
+    .expect("loop");
+
+    assert!(app.quit);
+    let handled = PENDING - session.0.len();
+    assert_eq!(handled, BATCH, "the key waited for {handled} events");
+    assert_eq!(app.state.channels.len(), BATCH);
+    // The first frame is drawn before anything else happens.
+    assert_eq!(frames, 1);
+}
+
+#[tokio::test]
+async fn the_loop_ends_when_the_user_quits_even_if_the_session_ended() {
+    let (mut app, _requests) = ui_support::new_app(80, 24);
+    let mut session = Flood(VecDeque::new());
+    let input = stream::iter([Ok::<_, io::Error>(Event::Key(KeyEvent::from(KeyCode::Char('q'))))]);
+    let (_steps_tx, mut steps) = unbounded_channel();
+    drive(&mut app, input, &mut session, &mut steps, |_| Ok(())).await.expect("loop");
+    assert!(app.quit);
+}

@@ -1,0 +1,64 @@
+//! The screens a user sees, from a fixed PBX, at 80x24 and 160x48, as text
+//! snapshots (tests/snapshots/).
+
+mod ui_support;
+
+use crossterm::event::KeyCode;
+use ui_support::{fixture, press, render};
+
+fn snapshot(name: &str, screen: String) {
+    insta::assert_snapshot!(name, screen);
+}
+
+#[test]
+fn each_pane_at_80x24() {
+    let mut app = fixture(80, 24);
+    for (key, name) in [('1', "channels"), ('2', "calls"), ('3', "queues"), ('4', "registrations"), ('5', "events")] {
+        press(&mut app, KeyCode::Char(key));
+        snapshot(&format!("{name}_80x24"), render(&app));
+    }
+}
+
+#[test]
+fn every_pane_at_once_at_160x48() {
+    let app = fixture(160, 48);
+    snapshot("all_160x48", render(&app));
+}
+
+#[test]
+fn queue_drill_down() {
+    for (width, height) in [(80, 24), (160, 48)] {
+        let mut app = fixture(width, height);
+        press(&mut app, KeyCode::Char('3'));
+        press(&mut app, KeyCode::Down); // support, after sales
+        press(&mut app, KeyCode::Enter);
+        snapshot(&format!("queue_drill_{width}x{height}"), render(&app));
+    }
+}
+
+#[test]
+fn channel_detail_view() {
+    for (width, height) in [(80, 24), (160, 48)] {
+        let mut app = fixture(width, height);
+        press(&mut app, KeyCode::Char('1'));
+        press(&mut app, KeyCode::Enter);
+        snapshot(&format!("detail_{width}x{height}"), render(&app));
+    }
+}
+
+#[test]
+fn raw_event_view() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Enter);
+    snapshot("raw_event_80x24", render(&app));
+}
+
+#[test]
+fn help_overlay() {
+    for (width, height) in [(80, 24), (160, 48)] {
+        let mut app = fixture(width, height);
+        press(&mut app, KeyCode::Char('?'));
+        snapshot(&format!("help_{width}x{height}"), render(&app));
+    }
+}
