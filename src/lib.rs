@@ -4,6 +4,7 @@
 //! `model` (a pure reducer); the binary's front ends read the model.
 
 pub mod ami;
+pub mod resync;
 pub mod model;
 pub mod sim;
 pub mod cli;

@@ -120,6 +120,14 @@ async fn send_ping_prints_pong_and_logs_off() {
 }
 
 #[tokio::test]
+async fn send_logoff_is_a_success_even_though_the_server_hangs_up() {
+    let setup = Setup::new().await;
+    let run = setup.run(&["send", "Logoff"]).await;
+    assert_eq!(run.status, 0, "stderr: {}", run.stderr);
+    assert!(run.stdout.contains("Response: Goodbye\n"), "{}", run.stdout);
+}
+
+#[tokio::test]
 async fn send_passes_headers_in_order_with_repeats() {
     let setup = Setup::new().await;
     let run = setup
@@ -403,18 +411,19 @@ impl Tail {
         tail
     }
 
-    async fn wait_for_stderr(&mut self, needle: &str) {
+    /// The first stderr line containing `needle`.
+    async fn wait_for_stderr(&mut self, needle: &str) -> String {
         let found = async {
             while let Some(line) = self.stderr.next_line().await.unwrap() {
                 if line.contains(needle) {
-                    return;
+                    return line;
                 }
             }
             panic!("stderr ended without {needle:?}");
         };
         tokio::time::timeout(PROCESS_LIMIT, found)
             .await
-            .unwrap_or_else(|_| panic!("no {needle:?} on stderr"));
+            .unwrap_or_else(|_| panic!("no {needle:?} on stderr"))
     }
 
     async fn next_line(&mut self) -> String {
@@ -546,4 +555,26 @@ async fn tail_text_prints_events_as_received() {
         .expect("a whole message");
     assert_eq!(message.raw(), &block[..]);
     assert_eq!(message.get("CallerIDName").as_deref(), Some("Alice"));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn tail_reports_a_lost_connection_and_carries_on_after_reconnecting() {
+    let setup = Setup::new().await;
+    let mut tail = Tail::start(&setup, &["tail", "--json", "--filter", "Newchannel"]).await;
+    setup.pbx.disconnect_clients();
+    let lost = tail.wait_for_stderr("disconnected").await;
+    assert!(lost.contains("retrying in"), "{lost}");
+    tail.wait_for_stderr("logged in").await;
+
+    setup.pbx.start_call("100", "200", "Alice");
+    assert!(tail.next_line().await.contains("\"Event\":\"Newchannel\""));
+    let (status, _) = tail.interrupt().await;
+    assert_eq!(status, 0);
+    let logins = setup.received_action_names();
+    assert_eq!(
+        logins.iter().filter(|a| *a == "Login").count(),
+        2,
+        "{logins:?}"
+    );
 }

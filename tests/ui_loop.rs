@@ -20,8 +20,9 @@ struct Flood(VecDeque<SessionEvent>);
 
 impl SessionSource for Flood {
     fn recv(&mut self) -> impl Future<Output = Option<SessionEvent>> {
-        let next = self.0.pop_front();
-        async move { next }
+        // Takes the event only when polled, like the real queue, so a
+        // `select!` that drops this future loses nothing.
+        async move { self.0.pop_front() }
     }
     fn try_recv(&mut self) -> Option<SessionEvent> {
         self.0.pop_front()

@@ -413,27 +413,25 @@ impl Decoder for AmiCodec {
     type Error = io::Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
-        loop {
-            if self.discarding && !self.discard(src) {
+        if self.discarding && !self.discard(src) {
+            return Ok(None);
+        }
+        let step = if self.scan.pos == 0 {
+            skip_blank_lines(src);
+            if src.is_empty() || &src[..] == b"\r" {
                 return Ok(None);
             }
-            if self.scan.pos == 0 {
-                skip_blank_lines(src);
-                if src.is_empty() || &src[..] == b"\r" {
-                    return Ok(None);
-                }
-                if let Some(step) = self.try_banner(src) {
-                    return Ok(match step {
-                        Step::NeedMore => None,
-                        Step::Done(frame) => Some(frame),
-                    });
-                }
+            match self.try_banner(src) {
+                Some(step) => step,
+                None => self.scan_message(src),
             }
-            match self.scan_message(src) {
-                Step::NeedMore => return Ok(None),
-                Step::Done(frame) => return Ok(Some(frame)),
-            }
-        }
+        } else {
+            self.scan_message(src)
+        };
+        Ok(match step {
+            Step::NeedMore => None,
+            Step::Done(frame) => Some(frame),
+        })
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {

@@ -146,6 +146,14 @@ impl Message {
         })
     }
 
+    /// Every header in wire order as raw bytes, for hot paths that match
+    /// keys without decoding them.
+    pub fn raw_headers(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        self.headers
+            .iter()
+            .map(|s| (&self.buf[s.key()], &self.buf[s.value()]))
+    }
+
     /// Number of headers.
     pub fn len(&self) -> usize {
         self.headers.len()

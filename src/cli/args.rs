@@ -21,8 +21,8 @@ const AFTER_HELP: &str = "\
 The secret is never a flag (it would show in `ps`): set AMITOP_SECRET, or
 `secret_env` / `secret` in the config file (see config.example.toml).
 
-Exit status: 0 success, 1 the server answered Error, 2 usage or config error,
-3 connection or login failure, 4 timeout.";
+Exit status: 0 success, 1 the server answered Error (or stdout failed),
+2 usage or config error, 3 connection or login failure, 4 timeout.";
 
 /// Flags that apply to every subcommand.
 #[derive(Debug, Args)]

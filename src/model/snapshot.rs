@@ -39,8 +39,13 @@ impl<'a> Snapshot<'a> {
     /// like match nothing, so the two snapshots never mix.
     pub fn parse(msg: &'a Message, prefix: &str) -> Snapshot<'a> {
         let mut snap = Snapshot::default();
-        for (key, value) in msg.headers() {
-            let Some(field) = strip_prefix_ignore_case(&key, prefix) else {
+        let prefix = prefix.as_bytes();
+        for (key, value) in msg.raw_headers() {
+            let Some(field) = key
+                .get(..prefix.len())
+                .filter(|head| head.eq_ignore_ascii_case(prefix))
+                .map(|_| &key[prefix.len()..])
+            else {
                 continue;
             };
             snap.take(field, value, prefix.is_empty());
@@ -48,42 +53,52 @@ impl<'a> Snapshot<'a> {
         snap
     }
 
-    fn take(&mut self, field: &str, value: Cow<'a, str>, own: bool) {
-        let is = |name: &str| field.eq_ignore_ascii_case(name);
+    fn take(&mut self, field: &[u8], value: &'a [u8], own: bool) {
+        let is = |name: &str| field.eq_ignore_ascii_case(name.as_bytes());
+        let text = || decode(value);
         if is("Uniqueid") {
-            self.uniqueid = Some(value);
+            self.uniqueid = Some(text());
         } else if is("Channel") {
-            self.name = Some(value);
+            self.name = Some(text());
         } else if is("ChannelState") {
-            self.state_code = value.trim().parse().ok();
+            self.state_code = text().trim().parse().ok();
         } else if is("ChannelStateDesc") || (is("State") && self.state_desc.is_none()) {
             // `State` is the pre-1.1 spelling; the 1.1 one wins when both occur.
-            self.state_desc = Some(value);
+            self.state_desc = Some(text());
         } else if is("CallerIDNum") || (is("CallerID") && self.caller_id_num.is_none()) {
-            self.caller_id_num = Some(unknown_to_empty(value));
+            self.caller_id_num = Some(unknown_to_empty(text()));
         } else if is("CallerIDName") {
-            self.caller_id_name = Some(unknown_to_empty(value));
+            self.caller_id_name = Some(unknown_to_empty(text()));
         } else if is("ConnectedLineNum") {
-            self.connected_num = Some(unknown_to_empty(value));
+            self.connected_num = Some(unknown_to_empty(text()));
         } else if is("ConnectedLineName") {
-            self.connected_name = Some(unknown_to_empty(value));
+            self.connected_name = Some(unknown_to_empty(text()));
         } else if is("AccountCode") || (is("Account") && self.account_code.is_none()) {
-            self.account_code = Some(value);
+            self.account_code = Some(text());
         } else if is("Context") {
-            self.context = Some(value);
+            self.context = Some(text());
         } else if is("Exten") || (is("Extension") && self.exten.is_none()) {
-            self.exten = Some(value);
+            self.exten = Some(text());
         } else if is("Priority") {
-            self.priority = value.trim().parse().ok();
+            self.priority = text().trim().parse().ok();
         } else if is("Linkedid") {
-            self.linkedid = Some(value);
+            self.linkedid = Some(text());
         } else if is("Application") {
-            self.application = Some(value);
+            self.application = Some(text());
         } else if is("AppData") || is("ApplicationData") || is("Data") {
-            self.app_data = Some(value);
+            self.app_data = Some(text());
         } else if own && is("Timestamp") {
-            self.timestamp = value.trim().parse().ok();
+            self.timestamp = text().trim().parse().ok();
         }
+    }
+}
+
+/// Header text: borrowed when it is UTF-8 (nearly always, and checked much
+/// faster than a lossy decode), lossily decoded otherwise.
+fn decode(value: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(value) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(value),
     }
 }
 
@@ -94,12 +109,6 @@ fn unknown_to_empty(value: Cow<'_, str>) -> Cow<'_, str> {
     } else {
         value
     }
-}
-
-fn strip_prefix_ignore_case<'k>(key: &'k str, prefix: &str) -> Option<&'k str> {
-    let head = key.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &key[prefix.len()..])
 }
 
 /// The text Asterisk uses for a numeric channel state, for events that send

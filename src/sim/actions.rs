@@ -107,6 +107,8 @@ const ACTIONS: &[ActionSpec] = &[
     open("Logoff", logoff),
     open("Ping", ping),
     open("Events", events),
+    write("CoreSettings", core_settings),
+    write("CoreStatus", core_status),
     write("CoreShowChannels", core_show_channels),
     write("Command", command),
     write("Originate", originate),
@@ -235,6 +237,45 @@ fn ping(r: &mut Request) -> Reply {
         Fields::response("Success", r.id())
             .with("Ping", "Pong")
             .with("Timestamp", clock::timestamp(clock::since_epoch()))
+            .build(),
+    )
+}
+
+/// Versions and limits, with the fields of Asterisk 22 (b1_core_actions.ami).
+fn core_settings(r: &mut Request) -> Reply {
+    let config = &r.shared.config;
+    Reply::one(
+        Fields::response("Success", r.id())
+            .with("AMIversion", config.ami_version.clone())
+            .with("AsteriskVersion", config.asterisk_version.clone())
+            .with("SystemName", "")
+            .with("CoreMaxCalls", "0")
+            .with("CoreMaxLoadAvg", "0.000000")
+            .with("CoreRunUser", "")
+            .with("CoreRunGroup", "")
+            .with("CoreMaxFilehandles", "0")
+            .with("CoreRealTimeEnabled", "No")
+            .with("CoreCDRenabled", "Yes")
+            .with("CoreHTTPenabled", "No")
+            .build(),
+    )
+}
+
+/// Start time (the simulator's own) and call counts.
+fn core_status(r: &mut Request) -> Reply {
+    let (uptime, calls, processed) = r
+        .shared
+        .read(|pbx| (pbx.uptime(), pbx.active_calls(), pbx.calls_processed()));
+    let started = clock::utc_date_time(clock::since_epoch().saturating_sub(uptime));
+    let (date, time) = started.split_once(' ').unwrap_or((&started, ""));
+    Reply::one(
+        Fields::response("Success", r.id())
+            .with("CoreStartupDate", date.to_owned())
+            .with("CoreStartupTime", time.to_owned())
+            .with("CoreReloadDate", date.to_owned())
+            .with("CoreReloadTime", time.to_owned())
+            .with("CoreCurrentCalls", calls.to_string())
+            .with("CoreProcessedCalls", processed.to_string())
             .build(),
     )
 }

@@ -125,6 +125,7 @@ impl Connection {
             if reply.is_list && index == script_after {
                 self.shared.start_scripted_list_call();
             }
+            self.forward_pending().await?;
         }
         self.out.flush().await?;
         Ok(reply.after)

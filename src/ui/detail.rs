@@ -39,7 +39,7 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
             Some((format!("Channel {}", channel.name), channel_items(state, channel, now)))
         }
         Target::Call(key) => {
-            let call = calls::calls(state).into_iter().find(|c| &c.key == key)?;
+            let call = calls::calls(state).into_iter().find(|c| c.key.to_string() == *key)?;
             let mut items = vec![
                 Item::Field("state".into(), call.state().into_owned()),
                 Item::Field("duration".into(), text::duration(calls::duration(&call, now))),

@@ -18,11 +18,29 @@ use crate::ui::text;
 use crate::ui::theme::{Tone, channel_tone};
 use crate::ui::view::{TableId, View};
 
+/// What holds a call together; stable while the call lasts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CallKey<'a> {
+    Bridge(&'a str),
+    Linkedid(&'a str),
+    /// A channel on its own (no bridge, no Linkedid: AMI 1.x).
+    Channel(&'a str),
+}
+
+impl std::fmt::Display for CallKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallKey::Bridge(id) => write!(f, "bridge:{id}"),
+            CallKey::Linkedid(id) => write!(f, "linkedid:{id}"),
+            CallKey::Channel(id) => write!(f, "channel:{id}"),
+        }
+    }
+}
+
 /// One call: its channels, the caller first.
 #[derive(Debug)]
 pub struct Call<'a> {
-    /// `bridge:<id>`, `linkedid:<id>` or `channel:<uniqueid>`: stable while the call lasts.
-    pub key: String,
+    pub key: CallKey<'a>,
     pub bridge: Option<&'a Bridge>,
     pub members: Vec<&'a Channel>,
 }
@@ -88,6 +106,11 @@ pub fn party(channel: &Channel) -> Cow<'_, str> {
     if id.is_empty() { Cow::Borrowed(&channel.name) } else { id }
 }
 
+/// Sort key of a channel as a party, compared without formatting.
+fn party_key(channel: &Channel) -> (&str, &str, &str) {
+    (&channel.caller_id_name, &channel.caller_id_num, &channel.name)
+}
+
 /// Every call, in no particular order.
 pub fn calls(state: &State) -> Vec<Call<'_>> {
     let mut dialled_by: HashMap<&str, &Channel> = HashMap::new();
@@ -96,16 +119,14 @@ pub fn calls(state: &State) -> Vec<Call<'_>> {
             dialled_by.insert(dest.as_str(), channel);
         }
     }
-    let own_key = |c: &Channel| -> String {
-        if let Some(bridge) = &c.bridge {
-            format!("bridge:{bridge}")
-        } else if !c.linkedid.is_empty() {
-            format!("linkedid:{}", c.linkedid)
-        } else {
-            format!("channel:{}", c.uniqueid)
+    fn own_key(c: &Channel) -> CallKey<'_> {
+        match &c.bridge {
+            Some(bridge) => CallKey::Bridge(bridge),
+            None if !c.linkedid.is_empty() => CallKey::Linkedid(&c.linkedid),
+            None => CallKey::Channel(&c.uniqueid),
         }
-    };
-    let mut groups: HashMap<String, Vec<&Channel>> = HashMap::new();
+    }
+    let mut groups: HashMap<CallKey<'_>, Vec<&Channel>> = HashMap::with_capacity(state.channels.len());
     for channel in state.channels.iter() {
         let key = match (&channel.bridge, dialled_by.get(channel.uniqueid.as_str())) {
             (None, Some(dialler)) => own_key(dialler),
@@ -122,7 +143,10 @@ pub fn calls(state: &State) -> Vec<Call<'_>> {
                     .then_with(|| a.created.unwrap_or(f64::MAX).total_cmp(&b.created.unwrap_or(f64::MAX)))
                     .then_with(|| a.uniqueid.cmp(&b.uniqueid))
             });
-            let bridge = key.strip_prefix("bridge:").and_then(|id| state.bridges.get(id));
+            let bridge = match key {
+                CallKey::Bridge(id) => state.bridges.get(id),
+                _ => None,
+            };
             Call { key, bridge, members }
         })
         .collect()
@@ -138,20 +162,20 @@ fn others(call: &Call<'_>) -> String {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     [
-        Column { title: "Caller", width: 18, flex: true, drop: 0, text: |c, _| party(c.caller()), style: plain, cmp: |a, b| party(a.caller()).cmp(&party(b.caller())) },
-        Column { title: "Talking to / ringing", width: 20, flex: true, drop: 0, text: |c, _| Cow::Owned(others(c)), style: plain, cmp: |a, b| others(a).cmp(&others(b)) },
+        Column { title: "Caller", width: 18, flex: true, drop: 0, text: |c, _| party(c.caller()), style: plain, cmp: |a, b| party_key(a.caller()).cmp(&party_key(b.caller())) },
+        Column { title: "Talking to / ringing", width: 20, flex: true, drop: 0, text: |c, _| Cow::Owned(others(c)), style: plain, cmp: |a, b| a.others().first().map(|c| party_key(c)).cmp(&b.others().first().map(|c| party_key(c))) },
         Column { title: "State", width: 8, flex: false, drop: 0, text: |c, _| c.state(), style: |c, env| env.theme.tone(c.tone()), cmp: |a, b| a.state().cmp(&b.state()) },
         Column { title: "Time", width: 7, flex: false, drop: 0, text: |c, env| Cow::Owned(text::duration(duration(c, env.now))), style: plain, cmp: |a, b| a.started().unwrap_or(f64::MAX).total_cmp(&b.started().unwrap_or(f64::MAX)) },
-        Column { title: "Bridge", width: 18, flex: false, drop: 2, text: |c, _| c.bridge_kind(), style: plain, cmp: |a, b| a.bridge_kind().cmp(&b.bridge_kind()) },
+        Column { title: "Bridge", width: 18, flex: false, drop: 2, text: |c, _| c.bridge_kind(), style: plain, cmp: |a, b| a.bridge.map(|x| (&x.bridge_type, &x.technology)).cmp(&b.bridge.map(|x| (&x.bridge_type, &x.technology))) },
         Column { title: "Chans", width: 5, flex: false, drop: 1, text: |c, _| Cow::Owned(c.members.len().to_string()), style: plain, cmp: |a, b| a.members.len().cmp(&b.members.len()) },
     ]
 }
 
 /// The calls as the table shows them: filtered and sorted.
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
     let mut rows = calls(state);
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| a.key.cmp(&b.key);
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Calls), env, tiebreak);
+    table::filter_sort(&mut rows, &columns(), view.table(TableId::Calls), env, tiebreak, page);
     rows
 }
 

@@ -84,10 +84,10 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
 }
 
 /// The channels as the table shows them: filtered and sorted.
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
     let mut rows: Vec<Row<'a>> = state.channels.iter().collect();
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| a.uniqueid.cmp(&b.uniqueid);
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Channels), env, tiebreak);
+    table::filter_sort(&mut rows, &columns(), view.table(TableId::Channels), env, tiebreak, page);
     rows
 }
 

@@ -43,7 +43,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
 
 /// The entries the table shows: up to the pause point, of the chosen
 /// event type (case-insensitive prefix), matching the text filter, sorted.
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
     let event_type = view.event_type.to_ascii_lowercase();
     let until = view.paused_at.unwrap_or(u64::MAX);
     let mut rows: Vec<Row<'a>> = entries(state)
@@ -54,7 +54,7 @@ pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
         })
         .collect();
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| b.0.cmp(&a.0);
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Events), env, tiebreak);
+    table::filter_sort(&mut rows, &columns(), view.table(TableId::Events), env, tiebreak, page);
     rows
 }
 

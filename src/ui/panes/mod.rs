@@ -14,33 +14,34 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
-use crate::ui::detail;
+use crate::ui::{detail, layout};
 use crate::ui::table::Env;
 use crate::ui::theme::Theme;
 use crate::ui::view::{Lens, Pane, TableId, Target, View};
 
 /// Draws `pane` into `area` (border included).
 pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: Pane, state: &State, view: &View, env: &Env, focused: bool) {
-    let inner = crate::ui::layout::inner(area);
+    let inner = layout::inner(area);
+    let page = layout::body_rows(inner);
     let shown = match pane {
         Pane::Channels => {
-            let rows = channels::rows(state, view, env);
+            let rows = channels::rows(state, view, env, page);
             channels::draw(frame, inner, &rows, view, env, focused);
             rows.len()
         }
         Pane::Calls => {
-            let rows = calls::rows(state, view, env);
+            let rows = calls::rows(state, view, env, page);
             calls::draw(frame, inner, &rows, view, env, focused);
             rows.len()
         }
         Pane::Queues => queues::draw(frame, area, state, view, env, focused),
         Pane::Registrations => {
-            let rows = registrations::rows(state, view, env);
+            let rows = registrations::rows(state, view, env, page);
             registrations::draw(frame, inner, &rows, view, env, focused);
             rows.len()
         }
         Pane::Events => {
-            let rows = events::rows(state, view, env);
+            let rows = events::rows(state, view, env, page);
             events::draw(frame, inner, &rows, view, env, focused);
             rows.len()
         }
@@ -89,35 +90,37 @@ impl Lens for ModelLens<'_> {
     fn rows(&self, view: &View, table: TableId) -> usize {
         let (state, env) = (self.state, &self.env());
         match table {
-            TableId::Channels => channels::rows(state, view, env).len(),
-            TableId::Calls => calls::rows(state, view, env).len(),
-            TableId::Queues => queues::queue_rows(state, view, env).len(),
-            TableId::Members => queues::member_rows(state, view, env).len(),
-            TableId::Callers => queues::caller_rows(state, view, env).len(),
-            TableId::Registrations => registrations::rows(state, view, env).len(),
-            TableId::Events => events::rows(state, view, env).len(),
+            TableId::Channels => channels::rows(state, view, env, 0).len(),
+            TableId::Calls => calls::rows(state, view, env, 0).len(),
+            TableId::Queues => queues::queue_rows(state, view, env, 0).len(),
+            TableId::Members => queues::member_rows(state, view, env, 0).len(),
+            TableId::Callers => queues::caller_rows(state, view, env, 0).len(),
+            TableId::Registrations => registrations::rows(state, view, env, 0).len(),
+            TableId::Events => events::rows(state, view, env, 0).len(),
         }
     }
 
     fn target(&self, view: &View, table: TableId, index: usize) -> Option<Target> {
         let (state, env) = (self.state, &self.env());
         let queue = || view.drill.as_ref().map(|d| d.queue.clone()).unwrap_or_default();
+        // Rows are put in order up to the end of the visible window.
+        let page = view.page(table);
         match table {
             TableId::Channels => {
-                channels::rows(state, view, env).get(index).map(|c| Target::Channel(c.uniqueid.clone()))
+                channels::rows(state, view, env, page).get(index).map(|c| Target::Channel(c.uniqueid.clone()))
             }
-            TableId::Calls => calls::rows(state, view, env).get(index).map(|c| Target::Call(c.key.clone())),
+            TableId::Calls => calls::rows(state, view, env, page).get(index).map(|c| Target::Call(c.key.to_string())),
             TableId::Queues => {
-                queues::queue_rows(state, view, env).get(index).map(|q| Target::Queue(q.name.clone()))
+                queues::queue_rows(state, view, env, page).get(index).map(|q| Target::Queue(q.name.clone()))
             }
-            TableId::Members => queues::member_rows(state, view, env)
+            TableId::Members => queues::member_rows(state, view, env, page)
                 .get(index)
                 .map(|m| Target::Member { queue: queue(), interface: m.interface.clone() }),
-            TableId::Callers => queues::caller_rows(state, view, env)
+            TableId::Callers => queues::caller_rows(state, view, env, page)
                 .get(index)
                 .map(|c| Target::Caller { queue: queue(), uniqueid: c.uniqueid.clone() }),
-            TableId::Registrations => registrations::rows(state, view, env).get(index).map(|r| r.target()),
-            TableId::Events => events::rows(state, view, env).get(index).map(|(seq, _)| Target::Event(*seq)),
+            TableId::Registrations => registrations::rows(state, view, env, page).get(index).map(|r| r.target()),
+            TableId::Events => events::rows(state, view, env, page).get(index).map(|(seq, _)| Target::Event(*seq)),
         }
     }
 

@@ -110,10 +110,10 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
     ]
 }
 
-pub fn queue_rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<QueueRow<'a>> {
+pub fn queue_rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<QueueRow<'a>> {
     let mut rows: Vec<QueueRow<'a>> = state.queues.by_name.values().collect();
     let tiebreak: fn(&QueueRow<'a>, &QueueRow<'a>) -> Ordering = |a, b| a.name.cmp(&b.name);
-    table::filter_sort(&mut rows, &queue_columns(), view.table(TableId::Queues), env, tiebreak);
+    table::filter_sort(&mut rows, &queue_columns(), view.table(TableId::Queues), env, tiebreak, page);
     rows
 }
 
@@ -122,19 +122,19 @@ pub fn drilled<'a>(state: &'a State, view: &View) -> Option<&'a Queue> {
     state.queues.get(&view.drill.as_ref()?.queue)
 }
 
-pub fn member_rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<MemberRow<'a>> {
+pub fn member_rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<MemberRow<'a>> {
     let Some(queue) = drilled(state, view) else { return Vec::new() };
     let mut rows: Vec<MemberRow<'a>> = queue.members.iter().collect();
     let tiebreak: fn(&MemberRow<'a>, &MemberRow<'a>) -> Ordering = |a, b| a.interface.cmp(&b.interface);
-    table::filter_sort(&mut rows, &member_columns(), view.table(TableId::Members), env, tiebreak);
+    table::filter_sort(&mut rows, &member_columns(), view.table(TableId::Members), env, tiebreak, page);
     rows
 }
 
-pub fn caller_rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<CallerRow<'a>> {
+pub fn caller_rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<CallerRow<'a>> {
     let Some(queue) = drilled(state, view) else { return Vec::new() };
     let mut rows: Vec<CallerRow<'a>> = queue.callers.iter().collect();
     let tiebreak: fn(&CallerRow<'a>, &CallerRow<'a>) -> Ordering = |a, b| a.uniqueid.cmp(&b.uniqueid);
-    table::filter_sort(&mut rows, &caller_columns(), view.table(TableId::Callers), env, tiebreak);
+    table::filter_sort(&mut rows, &caller_columns(), view.table(TableId::Callers), env, tiebreak, page);
     rows
 }
 
@@ -142,16 +142,18 @@ pub fn caller_rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<CallerRo
 /// the focused table, for the pane title.
 pub fn draw(frame: &mut Frame<'_>, pane_area: Rect, state: &State, view: &View, env: &Env, focused: bool) -> usize {
     let Some(drill) = &view.drill else {
-        let rows = queue_rows(state, view, env);
-        let look = Look { focused, theme: env.theme, empty: "no queues" };
         let area = layout::inner(pane_area);
+        let rows = queue_rows(state, view, env, layout::body_rows(area));
+        let look = Look { focused, theme: env.theme, empty: "no queues" };
         table::draw(frame, area, &rows, &queue_columns(), view.table(TableId::Queues), env, &look);
         return rows.len();
     };
     draw_summary(frame, layout::drill_summary(pane_area), drilled(state, view), drill, env);
-    let members = member_rows(state, view, env);
-    let callers = caller_rows(state, view, env);
-    for (id, area) in layout::tables(Pane::Queues, pane_area, true) {
+    let tables = layout::tables(Pane::Queues, pane_area, true);
+    let page = |table: TableId| tables.iter().find(|(id, _)| *id == table).map_or(0, |(_, a)| layout::body_rows(*a));
+    let members = member_rows(state, view, env, page(TableId::Members));
+    let callers = caller_rows(state, view, env, page(TableId::Callers));
+    for (id, area) in tables.iter().copied() {
         let focus = focused && (id == TableId::Members) == (drill.section == Section::Members);
         if id == TableId::Members {
             let look = Look { focused: focus, theme: env.theme, empty: "no members" };

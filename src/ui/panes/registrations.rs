@@ -100,7 +100,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     ]
 }
 
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
     let registry = &state.registry;
     let mut rows: Vec<Row<'a>> = registry
         .registrations
@@ -109,7 +109,7 @@ pub fn rows<'a>(state: &'a State, view: &View, env: &Env) -> Vec<Row<'a>> {
         .chain(registry.peers.iter().map(|(k, p)| Row::Peer(k, p)))
         .collect();
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| (a.kind(), a.name()).cmp(&(b.kind(), b.name()));
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Registrations), env, tiebreak);
+    table::filter_sort(&mut rows, &columns(), view.table(TableId::Registrations), env, tiebreak, page);
     rows
 }
 

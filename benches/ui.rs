@@ -1,0 +1,77 @@
+//! One dashboard frame on a busy PBX: 10,000 channels (5,000 bridged calls)
+//! and 200 queues, drawn into a 200x60 test terminal, where every pane is
+//! on screen at once. Target: 2 ms or less.
+
+use amitop::ami::Message;
+use amitop::model::State;
+use amitop::ui::dashboard::{Dashboard, draw};
+use amitop::ui::status::{Link, Meters};
+use amitop::ui::theme::Theme;
+use amitop::ui::view::View;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+
+const NOW: f64 = 1_700_010_000.0;
+
+fn apply(state: &mut State, pairs: &[(&str, &str)]) {
+    state.apply(&Message::from_pairs(pairs.iter().copied()), NOW - 100.0);
+}
+
+fn busy_pbx() -> State {
+    let mut state = State::new();
+    for call in 0..5_000 {
+        let bridge = format!("bridge-{call}");
+        for leg in 0..2 {
+            let id = format!("1700000000.{}", call * 2 + leg);
+            let name = format!("PJSIP/user{:05}-{:08x}", call * 2 + leg, call * 2 + leg);
+            let number = format!("{}", 10_000 + call * 2 + leg);
+            let linkedid = format!("1700000000.{}", call * 2);
+            apply(&mut state, &[("Event", "Newchannel"), ("Channel", &name), ("Uniqueid", &id), ("Linkedid", &linkedid), ("ChannelState", "6"), ("ChannelStateDesc", "Up"), ("CallerIDNum", &number), ("CallerIDName", "Caller Name"), ("Context", "internal"), ("Exten", "100")]);
+            apply(&mut state, &[("Event", "BridgeEnter"), ("BridgeUniqueid", &bridge), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"), ("Channel", &name), ("Uniqueid", &id)]);
+        }
+    }
+    for queue in 0..200 {
+        let name = format!("queue-{queue:03}");
+        apply(&mut state, &[("Event", "QueueParams"), ("Queue", &name), ("Strategy", "ringall"), ("Calls", "2"), ("Holdtime", "10"), ("TalkTime", "60"), ("Completed", "5"), ("Abandoned", "1")]);
+        for member in 0..5 {
+            let interface = format!("PJSIP/agent{queue}-{member}");
+            apply(&mut state, &[("Event", "QueueMember"), ("Queue", &name), ("Name", &interface), ("Location", &interface), ("Status", "1"), ("Paused", "0"), ("CallsTaken", "3")]);
+        }
+        for caller in 0..2 {
+            let id = format!("1700009000.{}", queue * 2 + caller);
+            apply(&mut state, &[("Event", "QueueEntry"), ("Queue", &name), ("Position", &format!("{}", caller + 1)), ("Channel", "PJSIP/x"), ("Uniqueid", &id), ("CallerIDNum", "555"), ("Wait", "20")]);
+        }
+    }
+    state
+}
+
+fn frame(c: &mut Criterion) {
+    let state = busy_pbx();
+    assert_eq!(state.channels.len(), 10_000);
+    assert_eq!(state.queues.by_name.len(), 200);
+    let view = View::new(Rect::new(0, 0, 200, 60));
+    let (link, mut meters) = (Link::default(), Meters::default());
+    for second in 0..300 {
+        meters.sample(second % 40);
+    }
+    let dashboard = Dashboard {
+        title: "amitop",
+        state: &state,
+        view: &view,
+        link: &link,
+        meters: &meters,
+        now: NOW,
+        theme: Theme::new(true),
+    };
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    c.bench_function("ui_frame_10k_channels_200_queues_200x60", |b| {
+        b.iter(|| {
+            terminal.draw(|f| draw(f, &dashboard)).expect("draw");
+        })
+    });
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);

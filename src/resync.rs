@@ -1,0 +1,269 @@
+//! Rebuilding the model after every login, from the server's list actions.
+//!
+//! Why it exists: events only describe changes, so after a (re)connection
+//! amitop asks the server what exists now (channels, bridges, queues,
+//! registrations, peers) and sweeps away what the lists no longer report.
+//! The asking is I/O and runs as a task; what it learns comes back as
+//! [`ResyncUpdate`]s that the owner of the [`State`] applies with
+//! [`apply_update`], in between live events, so the reducer stays pure and
+//! the model is never rebuilt from scratch (see `State::begin_resync`).
+//!
+//! Servers differ: an action the server does not know (`SIPshowregistry`
+//! without chan_sip, `CoreShowChannels` on Asterisk 1.4) answers `Error` and
+//! is skipped quietly, with a fallback where one exists (`Status`). A user
+//! without the privilege for a list gets a note and a partial model; a kind
+//! is swept only when its lists were actually read, so a refused list never
+//! empties a pane.
+
+use tokio::sync::mpsc;
+
+use crate::ami::{Action, Reply, SendError, SessionHandle};
+use crate::model::{ListKind, State};
+
+/// The most bridges asked about one by one with `BridgeInfo`.
+const MAX_BRIDGE_INFO: usize = 200;
+
+/// What the resync task hands to the owner of the model.
+#[derive(Debug)]
+pub enum ResyncUpdate {
+    /// A reply to apply: its response, then its list items.
+    Reply(Reply),
+    /// Every list of this kind has been read: sweep what they did not report.
+    Sweep(ListKind),
+    /// Something the user should know (a refused or failed list).
+    Note(String),
+    /// The resync is over.
+    Finished,
+}
+
+/// Applies one update to the model; `now` is the epoch time.
+pub fn apply_update(state: &mut State, update: &ResyncUpdate, now: f64) {
+    match update {
+        ResyncUpdate::Reply(reply) => {
+            state.apply(&reply.response, now);
+            for item in &reply.events {
+                state.apply(item, now);
+            }
+        }
+        ResyncUpdate::Sweep(kind) => state.sweep(*kind),
+        ResyncUpdate::Note(_) | ResyncUpdate::Finished => {}
+    }
+}
+
+/// How one list action went.
+enum Outcome {
+    Read(Reply),
+    /// The server does not know the action: normal on some versions.
+    Unknown,
+    /// Refused or failed; the message says why.
+    Failed(String),
+}
+
+/// The lists that rebuild one kind: a kind is swept once all of them are
+/// done, and only if one was read and none failed.
+struct KindPlan {
+    kind: ListKind,
+    actions: &'static [&'static str],
+}
+
+const PLANS: &[KindPlan] = &[
+    KindPlan {
+        kind: ListKind::Queues,
+        actions: &["QueueStatus"],
+    },
+    KindPlan {
+        kind: ListKind::Registrations,
+        actions: &[
+            "SIPshowregistry",
+            "PJSIPShowRegistrationsOutbound",
+            "IAXregistry",
+        ],
+    },
+    KindPlan {
+        kind: ListKind::Peers,
+        actions: &["SIPpeers", "IAXpeers", "PJSIPShowContacts"],
+    },
+];
+
+/// Sends the resync actions one after another and reports through `out`.
+/// Ends early (without `Finished`) if the connection goes or the receiver
+/// is dropped; the owner starts a new resync after the next login.
+pub async fn run(handle: SessionHandle, out: mpsc::Sender<ResyncUpdate>) {
+    let resync = Resync { handle, out };
+    // Err means: stop, the connection or the receiver is gone.
+    let _ = resync.all().await;
+}
+
+struct Resync {
+    handle: SessionHandle,
+    out: mpsc::Sender<ResyncUpdate>,
+}
+
+/// The resync stopped because the session or the receiver went away.
+struct Stopped;
+
+impl Resync {
+    async fn all(&self) -> Result<(), Stopped> {
+        for name in ["CoreSettings", "CoreStatus"] {
+            self.plain(name).await?;
+        }
+        self.channels().await?;
+        self.bridges().await?;
+        for plan in PLANS {
+            self.kind(plan).await?;
+        }
+        self.plain("QueueSummary").await?;
+        self.emit(ResyncUpdate::Finished).await
+    }
+
+    /// An action whose reply only updates the model (no sweep).
+    async fn plain(&self, name: &str) -> Result<(), Stopped> {
+        self.read(Action::new(name), name).await.map(|_| ())
+    }
+
+    /// `CoreShowChannels`, or `Status` where the server does not know it.
+    async fn channels(&self) -> Result<(), Stopped> {
+        let mut read = self.read(Action::new("CoreShowChannels"), "channels").await?;
+        if read.is_none() {
+            read = self.read(Action::new("Status"), "channels").await?;
+        }
+        if read.is_some() {
+            self.emit(ResyncUpdate::Sweep(ListKind::Channels)).await?;
+        }
+        Ok(())
+    }
+
+    /// `BridgeList` (Asterisk 12+), then `BridgeInfo` for each bridge so
+    /// members are known even where channel items lack a bridge id.
+    async fn bridges(&self) -> Result<(), Stopped> {
+        let Some(ids) = self.read(Action::new("BridgeList"), "bridges").await? else {
+            return Ok(());
+        };
+        for id in ids.iter().take(MAX_BRIDGE_INFO) {
+            let info = Action::new("BridgeInfo").header("BridgeUniqueid", id.as_str());
+            self.read(info, "bridge details").await?;
+        }
+        self.emit(ResyncUpdate::Sweep(ListKind::Bridges)).await
+    }
+
+    async fn kind(&self, plan: &KindPlan) -> Result<(), Stopped> {
+        let mut read_any = false;
+        let mut failed_any = false;
+        for name in plan.actions {
+            match self.outcome(Action::new(*name)).await? {
+                Outcome::Read(reply) => {
+                    read_any = true;
+                    self.emit(ResyncUpdate::Reply(reply)).await?;
+                }
+                Outcome::Unknown => {}
+                Outcome::Failed(why) => {
+                    failed_any = true;
+                    self.note(name, &why).await?;
+                }
+            }
+        }
+        if read_any && !failed_any {
+            self.emit(ResyncUpdate::Sweep(plan.kind)).await?;
+        }
+        Ok(())
+    }
+
+    /// Sends one action; on success emits its reply and returns the bridge
+    /// ids it listed (empty for other lists); `None` when it was not read.
+    async fn read(&self, action: Action, what: &str) -> Result<Option<Vec<String>>, Stopped> {
+        let name = action.name().to_owned();
+        match self.outcome(action).await? {
+            Outcome::Read(reply) => {
+                let ids = bridge_ids(&reply);
+                self.emit(ResyncUpdate::Reply(reply)).await?;
+                Ok(Some(ids))
+            }
+            Outcome::Unknown => Ok(None),
+            Outcome::Failed(why) => {
+                self.note(&name, &format!("{why} ({what} may be incomplete)"))
+                    .await?;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn outcome(&self, action: Action) -> Result<Outcome, Stopped> {
+        match self.handle.send(action).await {
+            Ok(reply) if reply.is_success() => Ok(Outcome::Read(reply)),
+            Ok(reply) => {
+                let message = reply.message().unwrap_or_default();
+                Ok(if is_unknown_action(&message) {
+                    Outcome::Unknown
+                } else {
+                    Outcome::Failed(explain_refusal(&message))
+                })
+            }
+            Err(SendError::Timeout(limit)) => Ok(Outcome::Failed(format!(
+                "no answer within {} s",
+                limit.as_secs()
+            ))),
+            Err(SendError::Invalid(e)) => Ok(Outcome::Failed(e.to_string())),
+            Err(SendError::NotConnected | SendError::Disconnected | SendError::Closed) => {
+                Err(Stopped)
+            }
+        }
+    }
+
+    async fn note(&self, action: &str, why: &str) -> Result<(), Stopped> {
+        self.emit(ResyncUpdate::Note(format!("{action}: {why}")))
+            .await
+    }
+
+    async fn emit(&self, update: ResyncUpdate) -> Result<(), Stopped> {
+        self.out.send(update).await.map_err(|_| Stopped)
+    }
+}
+
+/// Asterisk's answer to an action it does not have (module not loaded or
+/// an older version): `Invalid/unknown command`, which Asterisk 1.6 and
+/// later follow with `: NAME. Use Action: ListCommands ...`.
+fn is_unknown_action(message: &str) -> bool {
+    const UNKNOWN: &str = "invalid/unknown command";
+    message
+        .get(..UNKNOWN.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(UNKNOWN))
+}
+
+/// The server's refusal in words a user can act on.
+fn explain_refusal(message: &str) -> String {
+    if message.eq_ignore_ascii_case("Permission denied") {
+        "permission denied: the AMI user lacks the read or write class this needs \
+         (see manager.conf)"
+            .into()
+    } else if message.is_empty() {
+        "the server answered Error without a message".into()
+    } else {
+        message.to_owned()
+    }
+}
+
+/// The bridge ids a `BridgeList` reply reports.
+fn bridge_ids(reply: &Reply) -> Vec<String> {
+    reply
+        .events
+        .iter()
+        .filter(|e| e.is("Event", "BridgeListItem"))
+        .filter_map(|e| e.get("BridgeUniqueid").map(|id| id.into_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_are_explained() {
+        assert!(explain_refusal("Permission denied").contains("manager.conf"));
+        assert_eq!(explain_refusal("Queue not found"), "Queue not found");
+        assert!(is_unknown_action("Invalid/unknown command"));
+        assert!(is_unknown_action(
+            "Invalid/unknown command: Queues. Use Action: ListCommands to show available commands."
+        ));
+        assert!(!is_unknown_action("Permission denied"));
+    }
+}

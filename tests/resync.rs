@@ -1,0 +1,104 @@
+//! Resync over real TCP: the test PBX, the real session task and the real
+//! model. A model that went stale while disconnected is swept clean, and
+//! what the server has now is rebuilt from its list actions.
+
+use std::time::Duration;
+
+use amitop::ami::{ConnectionState, Message, SessionConfig, SessionEvent, spawn};
+use amitop::model::State;
+use amitop::resync::{self, ResyncUpdate};
+use amitop::sim::{PbxConfig, TestPbx};
+use tokio::sync::mpsc;
+use tokio::time::timeout;
+
+const PATIENCE: Duration = Duration::from_secs(10);
+const NOW: f64 = 1_795_730_000.0;
+
+/// Runs one resync to its end and returns the notes it produced.
+async fn resync_into(state: &mut State, handle: amitop::ami::SessionHandle) -> Vec<String> {
+    let (tx, mut rx) = mpsc::channel(16);
+    tokio::spawn(resync::run(handle, tx));
+    state.begin_resync();
+    let mut notes = Vec::new();
+    loop {
+        let update = timeout(PATIENCE, rx.recv())
+            .await
+            .expect("resync stalled")
+            .expect("resync ended without Finished");
+        resync::apply_update(state, &update, NOW);
+        match update {
+            ResyncUpdate::Note(note) => notes.push(note),
+            ResyncUpdate::Finished => return notes,
+            _ => {}
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_stale_model_is_swept_and_the_live_call_rebuilt() {
+    let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
+    pbx.start_call("100", "200", "Alice Example");
+    assert_eq!(pbx.channel_count(), 2);
+
+    let mut config = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    config.reconnect = false;
+    let (handle, mut events) = spawn(config);
+    loop {
+        match timeout(PATIENCE, events.recv()).await.unwrap() {
+            Some(SessionEvent::State(ConnectionState::LoggedIn { .. })) => break,
+            Some(SessionEvent::State(ConnectionState::Connecting { .. })) => {}
+            other => panic!("expected a login, got {other:?}"),
+        }
+    }
+
+    // A channel the model still holds from before a disconnect; the server
+    // no longer has it.
+    let mut state = State::new();
+    state.apply(
+        &Message::from_pairs([
+            ("Event", "Newchannel"),
+            ("Channel", "PJSIP/999-00000001"),
+            ("ChannelState", "6"),
+            ("ChannelStateDesc", "Up"),
+            ("Uniqueid", "1795729000.1"),
+            ("Linkedid", "1795729000.1"),
+        ]),
+        NOW - 60.0,
+    );
+    assert_eq!(state.channels.len(), 1);
+
+    let notes = resync_into(&mut state, handle.clone()).await;
+
+    // Actions this server does not know (SIPshowregistry, IAXpeers, ...)
+    // are skipped without a word.
+    assert!(notes.is_empty(), "unexpected notes: {notes:?}");
+    assert!(state.channels.get("1795729000.1").is_none(), "stale channel kept");
+    let mut names: Vec<_> = state.channels.iter().map(|c| c.name.clone()).collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("PJSIP/100")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("PJSIP/200")), "{names:?}");
+    assert_eq!(state.server.asterisk_version, "22.10.1");
+    handle.shutdown();
+}
+
+#[tokio::test]
+async fn a_lost_connection_stops_the_resync_without_finishing() {
+    let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
+    let mut config = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    config.reconnect = false;
+    let (handle, mut events) = spawn(config);
+    while !matches!(
+        timeout(PATIENCE, events.recv()).await.unwrap(),
+        Some(SessionEvent::State(ConnectionState::LoggedIn { .. }))
+    ) {}
+    handle.shutdown();
+    while !matches!(
+        timeout(PATIENCE, events.recv()).await.unwrap(),
+        Some(SessionEvent::State(ConnectionState::Stopped)) | None
+    ) {}
+
+    let (tx, mut rx) = mpsc::channel(16);
+    resync::run(handle, tx).await;
+    assert!(rx.recv().await.is_none(), "a resync without a connection reports nothing");
+}
