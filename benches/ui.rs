@@ -28,20 +28,78 @@ fn busy_pbx() -> State {
             let name = format!("PJSIP/user{:05}-{:08x}", call * 2 + leg, call * 2 + leg);
             let number = format!("{}", 10_000 + call * 2 + leg);
             let linkedid = format!("1700000000.{}", call * 2);
-            apply(&mut state, &[("Event", "Newchannel"), ("Channel", &name), ("Uniqueid", &id), ("Linkedid", &linkedid), ("ChannelState", "6"), ("ChannelStateDesc", "Up"), ("CallerIDNum", &number), ("CallerIDName", "Caller Name"), ("Context", "internal"), ("Exten", "100")]);
-            apply(&mut state, &[("Event", "BridgeEnter"), ("BridgeUniqueid", &bridge), ("BridgeType", "basic"), ("BridgeTechnology", "simple_bridge"), ("Channel", &name), ("Uniqueid", &id)]);
+            apply(
+                &mut state,
+                &[
+                    ("Event", "Newchannel"),
+                    ("Channel", &name),
+                    ("Uniqueid", &id),
+                    ("Linkedid", &linkedid),
+                    ("ChannelState", "6"),
+                    ("ChannelStateDesc", "Up"),
+                    ("CallerIDNum", &number),
+                    ("CallerIDName", "Caller Name"),
+                    ("Context", "internal"),
+                    ("Exten", "100"),
+                ],
+            );
+            apply(
+                &mut state,
+                &[
+                    ("Event", "BridgeEnter"),
+                    ("BridgeUniqueid", &bridge),
+                    ("BridgeType", "basic"),
+                    ("BridgeTechnology", "simple_bridge"),
+                    ("Channel", &name),
+                    ("Uniqueid", &id),
+                ],
+            );
         }
     }
     for queue in 0..200 {
         let name = format!("queue-{queue:03}");
-        apply(&mut state, &[("Event", "QueueParams"), ("Queue", &name), ("Strategy", "ringall"), ("Calls", "2"), ("Holdtime", "10"), ("TalkTime", "60"), ("Completed", "5"), ("Abandoned", "1")]);
+        apply(
+            &mut state,
+            &[
+                ("Event", "QueueParams"),
+                ("Queue", &name),
+                ("Strategy", "ringall"),
+                ("Calls", "2"),
+                ("Holdtime", "10"),
+                ("TalkTime", "60"),
+                ("Completed", "5"),
+                ("Abandoned", "1"),
+            ],
+        );
         for member in 0..5 {
             let interface = format!("PJSIP/agent{queue}-{member}");
-            apply(&mut state, &[("Event", "QueueMember"), ("Queue", &name), ("Name", &interface), ("Location", &interface), ("Status", "1"), ("Paused", "0"), ("CallsTaken", "3")]);
+            apply(
+                &mut state,
+                &[
+                    ("Event", "QueueMember"),
+                    ("Queue", &name),
+                    ("Name", &interface),
+                    ("Location", &interface),
+                    ("Status", "1"),
+                    ("Paused", "0"),
+                    ("CallsTaken", "3"),
+                ],
+            );
         }
         for caller in 0..2 {
             let id = format!("1700009000.{}", queue * 2 + caller);
-            apply(&mut state, &[("Event", "QueueEntry"), ("Queue", &name), ("Position", &format!("{}", caller + 1)), ("Channel", "PJSIP/x"), ("Uniqueid", &id), ("CallerIDNum", "555"), ("Wait", "20")]);
+            apply(
+                &mut state,
+                &[
+                    ("Event", "QueueEntry"),
+                    ("Queue", &name),
+                    ("Position", &format!("{}", caller + 1)),
+                    ("Channel", "PJSIP/x"),
+                    ("Uniqueid", &id),
+                    ("CallerIDNum", "555"),
+                    ("Wait", "20"),
+                ],
+            );
         }
     }
     state
@@ -73,5 +131,24 @@ fn frame(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, frame);
+/// The parts of a frame that grow with the model, measured alone.
+fn parts(c: &mut Criterion) {
+    use amitop::ui::panes::{calls, channels};
+    use amitop::ui::table::Env;
+    let state = busy_pbx();
+    let view = View::new(Rect::new(0, 0, 200, 60));
+    let env = Env {
+        state: &state,
+        now: NOW,
+        theme: Theme::new(true),
+    };
+    c.bench_function("ui_group_calls_10k_channels", |b| {
+        b.iter(|| calls::calls(&state).len())
+    });
+    c.bench_function("ui_channel_rows_10k_page_20", |b| {
+        b.iter(|| channels::rows(&state, &view, &env, 20).len())
+    });
+}
+
+criterion_group!(benches, frame, parts);
 criterion_main!(benches);

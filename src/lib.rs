@@ -4,11 +4,11 @@
 //! `model` (a pure reducer); the binary's front ends read the model.
 
 pub mod ami;
-pub mod resync;
-pub mod model;
-pub mod sim;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod logging;
+pub mod model;
+pub mod resync;
+pub mod sim;
 pub mod ui;
-pub mod app;

@@ -123,7 +123,9 @@ impl Resync {
 
     /// `CoreShowChannels`, or `Status` where the server does not know it.
     async fn channels(&self) -> Result<(), Stopped> {
-        let mut read = self.read(Action::new("CoreShowChannels"), "channels").await?;
+        let mut read = self
+            .read(Action::new("CoreShowChannels"), "channels")
+            .await?;
         if read.is_none() {
             read = self.read(Action::new("Status"), "channels").await?;
         }

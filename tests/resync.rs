@@ -72,12 +72,21 @@ async fn a_stale_model_is_swept_and_the_live_call_rebuilt() {
     // Actions this server does not know (SIPshowregistry, IAXpeers, ...)
     // are skipped without a word.
     assert!(notes.is_empty(), "unexpected notes: {notes:?}");
-    assert!(state.channels.get("1795729000.1").is_none(), "stale channel kept");
+    assert!(
+        state.channels.get("1795729000.1").is_none(),
+        "stale channel kept"
+    );
     let mut names: Vec<_> = state.channels.iter().map(|c| c.name.clone()).collect();
     names.sort();
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(names.iter().any(|n| n.starts_with("PJSIP/100")), "{names:?}");
-    assert!(names.iter().any(|n| n.starts_with("PJSIP/200")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("PJSIP/100")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.starts_with("PJSIP/200")),
+        "{names:?}"
+    );
     assert_eq!(state.server.asterisk_version, "22.10.1");
     handle.shutdown();
 }
@@ -100,5 +109,8 @@ async fn a_lost_connection_stops_the_resync_without_finishing() {
 
     let (tx, mut rx) = mpsc::channel(16);
     resync::run(handle, tx).await;
-    assert!(rx.recv().await.is_none(), "a resync without a connection reports nothing");
+    assert!(
+        rx.recv().await.is_none(),
+        "a resync without a connection reports nothing"
+    );
 }

@@ -71,21 +71,33 @@ fn queue_drill_down_members_callers_and_back() {
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Right);
-    assert_eq!(app.view.drill.as_ref().map(|d| d.queue.as_str()), Some("support"));
+    assert_eq!(
+        app.view.drill.as_ref().map(|d| d.queue.as_str()),
+        Some("support")
+    );
     press(&mut app, KeyCode::Down);
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         app.view.detail.as_ref().map(|d| d.target.clone()),
-        Some(Target::Member { queue: "support".into(), interface: "SIP/agent2".into() })
+        Some(Target::Member {
+            queue: "support".into(),
+            interface: "SIP/agent2".into()
+        })
     );
     assert!(render(&app).contains("lunch"));
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Tab);
-    assert_eq!(app.view.drill.as_ref().map(|d| d.section), Some(Section::Callers));
+    assert_eq!(
+        app.view.drill.as_ref().map(|d| d.section),
+        Some(Section::Callers)
+    );
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         app.view.detail.as_ref().map(|d| d.target.clone()),
-        Some(Target::Caller { queue: "support".into(), uniqueid: "1700000070.5".into() })
+        Some(Target::Caller {
+            queue: "support".into(),
+            uniqueid: "1700000070.5".into()
+        })
     );
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Left);
@@ -104,8 +116,16 @@ fn event_log_type_filter_pause_and_raw_message() {
     press(&mut app, KeyCode::Char(' '));
     assert!(render(&app).contains("paused"));
     // New events do not scroll a paused log.
-    let member = ui_support::msg(&[("Event", "QueueMemberStatus"), ("Queue", "support"), ("Interface", "SIP/agent1"), ("Status", "2")]);
-    app.handle(amitop::app::Msg::Session(amitop::ami::session::SessionEvent::Event(member)), ui_support::NOW);
+    let member = ui_support::msg(&[
+        ("Event", "QueueMemberStatus"),
+        ("Queue", "support"),
+        ("Interface", "SIP/agent1"),
+        ("Status", "2"),
+    ]);
+    app.handle(
+        amitop::app::Msg::Session(amitop::ami::session::SessionEvent::Event(member)),
+        ui_support::NOW,
+    );
     assert!(render(&app).contains("5 Event log (2)"));
     press(&mut app, KeyCode::Char(' '));
     assert!(render(&app).contains("5 Event log (3)"));
@@ -133,8 +153,14 @@ fn login_and_overflow_ask_for_a_resync() {
     use amitop::ami::session::{ConnectionState, SessionEvent};
     use amitop::app::Msg;
     let (mut app, mut requests) = ui_support::new_app(80, 24);
-    let banner = Banner { text: "Asterisk Call Manager/2.10.4".into(), version: None };
-    app.handle(Msg::Session(SessionEvent::State(ConnectionState::LoggedIn { banner })), 0.0);
+    let banner = Banner {
+        text: "Asterisk Call Manager/2.10.4".into(),
+        version: None,
+    };
+    app.handle(
+        Msg::Session(SessionEvent::State(ConnectionState::LoggedIn { banner })),
+        0.0,
+    );
     assert!(requests.try_recv().is_ok());
     app.handle(Msg::Session(SessionEvent::Overflow { dropped: 10 }), 0.0);
     assert!(requests.try_recv().is_ok());
@@ -145,10 +171,20 @@ fn login_and_overflow_ask_for_a_resync() {
 fn mouse_click_selects_and_wheel_scrolls() {
     use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
     let mut app = fixture(80, 24);
-    let mouse = |kind, row| Msg::Input(Event::Mouse(MouseEvent { kind, column: 5, row, modifiers: KeyModifiers::NONE }));
+    let mouse = |kind, row| {
+        Msg::Input(Event::Mouse(MouseEvent {
+            kind,
+            column: 5,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }))
+    };
     use amitop::app::Msg;
     // Rows: tabs at 3, pane border at 4, titles at 5, first row at 6.
-    app.handle(mouse(MouseEventKind::Down(MouseButton::Left), 8), ui_support::NOW);
+    app.handle(
+        mouse(MouseEventKind::Down(MouseButton::Left), 8),
+        ui_support::NOW,
+    );
     assert_eq!(app.view.table(TableId::Channels).selected, 2);
     app.handle(mouse(MouseEventKind::ScrollUp, 8), ui_support::NOW);
     assert_eq!(app.view.table(TableId::Channels).selected, 0);

@@ -86,8 +86,12 @@ async fn a_key_waits_for_at_most_one_batch() {
 async fn the_loop_ends_when_the_user_quits_even_if_the_session_ended() {
     let (mut app, _requests) = ui_support::new_app(80, 24);
     let mut session = Flood(VecDeque::new());
-    let input = stream::iter([Ok::<_, io::Error>(Event::Key(KeyEvent::from(KeyCode::Char('q'))))]);
+    let input = stream::iter([Ok::<_, io::Error>(Event::Key(KeyEvent::from(
+        KeyCode::Char('q'),
+    )))]);
     let (_steps_tx, mut steps) = unbounded_channel();
-    drive(&mut app, input, &mut session, &mut steps, |_| Ok(())).await.expect("loop");
+    drive(&mut app, input, &mut session, &mut steps, |_| Ok(()))
+        .await
+        .expect("loop");
     assert!(app.quit);
 }

@@ -13,7 +13,13 @@ fn snapshot(name: &str, screen: String) {
 #[test]
 fn each_pane_at_80x24() {
     let mut app = fixture(80, 24);
-    for (key, name) in [('1', "channels"), ('2', "calls"), ('3', "queues"), ('4', "registrations"), ('5', "events")] {
+    for (key, name) in [
+        ('1', "channels"),
+        ('2', "calls"),
+        ('3', "queues"),
+        ('4', "registrations"),
+        ('5', "events"),
+    ] {
         press(&mut app, KeyCode::Char(key));
         snapshot(&format!("{name}_80x24"), render(&app));
     }

@@ -54,7 +54,9 @@ impl SessionSource for SessionEvents {
 
 /// Epoch seconds now.
 pub fn now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// Runs the dashboard on this terminal until the user quits. The session
@@ -71,9 +73,18 @@ pub async fn run_dashboard(
     let resyncer = tokio::spawn(resync::serve(handle.clone(), resync_rx, steps_tx));
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     let mut app = App::new(title, area, Theme::from_env(), resync_tx);
-    let result = drive(&mut app, EventStream::new(), &mut events, &mut steps_rx, |app| {
-        guard.terminal.draw(|frame| crate::ui::draw(frame, &app.dashboard(now()))).map(|_| ())
-    })
+    let result = drive(
+        &mut app,
+        EventStream::new(),
+        &mut events,
+        &mut steps_rx,
+        |app| {
+            guard
+                .terminal
+                .draw(|frame| crate::ui::draw(frame, &app.dashboard(now())))
+                .map(|_| ())
+        },
+    )
     .await;
     resyncer.abort();
     handle.shutdown();
@@ -133,7 +144,9 @@ pub fn handle_batch<S: SessionSource>(app: &mut App, session: &mut S, first: Ses
     let now = now();
     app.handle(Msg::Session(first), now);
     for _ in 1..BATCH {
-        let Some(event) = session.try_recv() else { break };
+        let Some(event) = session.try_recv() else {
+            break;
+        };
         app.handle(Msg::Session(event), now);
     }
 }

@@ -33,13 +33,14 @@ impl TerminalGuard {
             restore();
             chained(info);
         }));
-        let guard = |result: io::Result<()>| {
-            result.inspect_err(|_| restore())
-        };
+        let guard = |result: io::Result<()>| result.inspect_err(|_| restore());
         guard(enable_raw_mode())?;
         guard(execute!(stdout(), EnterAlternateScreen, EnableMouseCapture))?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout())).inspect_err(|_| restore())?;
-        Ok(TerminalGuard { terminal, previous_hook })
+        Ok(TerminalGuard {
+            terminal,
+            previous_hook,
+        })
     }
 }
 
@@ -53,6 +54,11 @@ impl Drop for TerminalGuard {
 
 /// Best effort: each step is tried even if an earlier one failed.
 fn restore() {
-    let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
     let _ = disable_raw_mode();
 }

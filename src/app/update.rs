@@ -94,15 +94,23 @@ impl App {
         if self.view.prompt.is_some() {
             return self.view.prompt_key(key);
         }
-        let Some(command) = keymap::lookup(&self.view.contexts(), key) else { return };
-        let lens = ModelLens { state: &self.state, now };
+        let Some(command) = keymap::lookup(&self.view.contexts(), key) else {
+            return;
+        };
+        let lens = ModelLens {
+            state: &self.state,
+            now,
+        };
         if self.view.update(command, &lens) == Flow::Quit {
             self.quit = true;
         }
     }
 
     fn mouse(&mut self, mouse: &MouseEvent, now: f64) {
-        let lens = ModelLens { state: &self.state, now };
+        let lens = ModelLens {
+            state: &self.state,
+            now,
+        };
         let (column, row) = (mouse.column, mouse.row);
         match mouse.kind {
             MouseEventKind::Down(_) => self.view.click(column, row, &lens),

@@ -84,6 +84,42 @@ pub enum Command {
     Tail(TailArgs),
     /// Send one action and print the full reply
     Send(SendArgs),
+    /// Feed a recorded .ami stream through the model and print the state
+    Replay(ReplayArgs),
+    /// Log in, read the server's lists, print the state and exit
+    Snapshot(SnapshotArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Messages are numbered from 1 after the banner, responses and events alike."
+)]
+pub struct ReplayArgs {
+    /// A server-to-client stream, as written by --record
+    pub file: PathBuf,
+
+    /// Start at message K, as a dashboard attached mid-call would
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    pub from: u64,
+
+    /// Stop after message N (past the end: after the last)
+    #[arg(long, value_name = "N")]
+    pub until: Option<u64>,
+
+    /// Print one JSON document instead of tables
+    #[arg(long)]
+    pub json: bool,
+
+    /// Epoch seconds to use as "now" for durations and waits [default: the clock]
+    #[arg(long, value_name = "EPOCH")]
+    pub now: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Print one JSON document instead of tables
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

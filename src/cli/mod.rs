@@ -1,12 +1,15 @@
 //! The `amitop` command line: flags, config and logging set-up, and the
-//! one-shot tools (`tail`, `send`) that work without the dashboard.
+//! one-shot tools (`tail`, `send`, `replay`, `snapshot`) that work without
+//! the dashboard.
 
 pub mod args;
 mod connect;
 pub mod error;
 pub mod filter;
 pub mod render;
+mod replay;
 mod send;
+mod snapshot;
 mod tail;
 
 use std::process::ExitCode;
@@ -49,25 +52,32 @@ fn run(cli: Cli) -> Result<(), CliError> {
         ));
     };
     start_logging(&cli.global)?;
-    let session = session_config(&cli.global)?;
     tracing::info!("amitop {} starting", command_name(&command));
+    let global = &cli.global;
+    match &command {
+        // Offline: no server, so no connection settings are needed.
+        Command::Replay(args) => replay::run(args),
+        Command::Tail(args) => block_on(tail::run(session_config(global)?, args)),
+        Command::Send(args) => block_on(send::run(session_config(global)?, args)),
+        Command::Snapshot(args) => block_on(snapshot::run(session_config(global)?, args)),
+    }
+}
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// Runs a command's future on a multi-threaded runtime.
+fn block_on(command: impl Future<Output = Result<(), CliError>>) -> Result<(), CliError> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|err| CliError::Connection(format!("cannot start the async runtime: {err}")))?;
-    runtime.block_on(async {
-        match &command {
-            Command::Tail(args) => tail::run(session, args).await,
-            Command::Send(args) => send::run(session, args).await,
-        }
-    })
+        .map_err(|err| CliError::Connection(format!("cannot start the async runtime: {err}")))?
+        .block_on(command)
 }
 
 fn command_name(command: &Command) -> &'static str {
     match command {
         Command::Tail(_) => "tail",
         Command::Send(_) => "send",
+        Command::Replay(_) => "replay",
+        Command::Snapshot(_) => "snapshot",
     }
 }
 

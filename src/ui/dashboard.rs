@@ -43,7 +43,11 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     if let Some(area) = screen.tabs {
         tabs::draw(frame, area, view.pane, d.theme);
     }
-    let env = Env { state: d.state, now: d.now, theme: d.theme };
+    let env = Env {
+        state: d.state,
+        now: d.now,
+        theme: d.theme,
+    };
     for (pane, area) in &screen.panes {
         let focused = *pane == view.pane;
         panes::draw(frame, *area, *pane, d.state, view, &env, focused);

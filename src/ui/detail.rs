@@ -36,13 +36,21 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
     match target {
         Target::Channel(id) => {
             let channel = state.channels.get(id)?;
-            Some((format!("Channel {}", channel.name), channel_items(state, channel, now)))
+            Some((
+                format!("Channel {}", channel.name),
+                channel_items(state, channel, now),
+            ))
         }
         Target::Call(key) => {
-            let call = calls::calls(state).into_iter().find(|c| c.key.to_string() == *key)?;
+            let call = calls::calls(state)
+                .into_iter()
+                .find(|c| c.key.to_string() == *key)?;
             let mut items = vec![
                 Item::Field("state".into(), call.state().into_owned()),
-                Item::Field("duration".into(), text::duration(calls::duration(&call, now))),
+                Item::Field(
+                    "duration".into(),
+                    text::duration(calls::duration(&call, now)),
+                ),
             ];
             if let Some(bridge) = call.bridge {
                 items.push(Item::Section("bridge".into()));
@@ -62,12 +70,25 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
             Some((format!("Queue {name}"), items))
         }
         Target::Member { queue, interface } => {
-            let member = state.queues.get(queue)?.members.iter().find(|m| &m.interface == interface)?;
+            let member = state
+                .queues
+                .get(queue)?
+                .members
+                .iter()
+                .find(|m| &m.interface == interface)?;
             Some((format!("Member {interface} of {queue}"), fields_of(member)))
         }
         Target::Caller { queue, uniqueid } => {
-            let caller = state.queues.get(queue)?.callers.iter().find(|c| &c.uniqueid == uniqueid)?;
-            Some((format!("Caller {} in {queue}", caller.channel), fields_of(caller)))
+            let caller = state
+                .queues
+                .get(queue)?
+                .callers
+                .iter()
+                .find(|c| &c.uniqueid == uniqueid)?;
+            Some((
+                format!("Caller {} in {queue}", caller.channel),
+                fields_of(caller),
+            ))
         }
         Target::Registration(a, b) => {
             let registration = state.registry.registrations.get(&(a.clone(), b.clone()))?;
@@ -80,7 +101,11 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
         Target::Event(seq) => {
             let entry = events::entry(state, *seq)?;
             let raw = String::from_utf8_lossy(entry.message.raw()).into_owned();
-            let lines = raw.lines().filter(|l| !l.is_empty()).map(|l| Item::Raw(l.to_owned())).collect();
+            let lines = raw
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| Item::Raw(l.to_owned()))
+                .collect();
             Some((format!("Event #{seq}: {}", entry.name()), lines))
         }
     }
@@ -102,7 +127,11 @@ fn flatten(prefix: &str, value: &Value, out: &mut Vec<Item>) {
     match value {
         Value::Object(map) => {
             for (name, inner) in map {
-                let path = if prefix.is_empty() { name.clone() } else { format!("{prefix} {name}") };
+                let path = if prefix.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{prefix} {name}")
+                };
                 flatten(&path, inner, out);
             }
         }
@@ -126,23 +155,60 @@ fn scalar(value: &Value) -> String {
 
 fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
     let mut items = fields_of(channel);
-    let name = |id: &String| state.channels.get(id).map_or(id.clone(), |c| c.name.clone());
+    let name = |id: &String| {
+        state
+            .channels
+            .get(id)
+            .map_or(id.clone(), |c| c.name.clone())
+    };
     let extra = [
-        ("duration", text::duration(crate::ui::panes::channels::age(channel, now))),
-        ("peer names", channel.peers.iter().map(name).collect::<Vec<_>>().join(", ")),
-        ("dialling", channel.dialing.iter().map(name).collect::<Vec<_>>().join(", ")),
+        (
+            "duration",
+            text::duration(crate::ui::panes::channels::age(channel, now)),
+        ),
+        (
+            "peer names",
+            channel
+                .peers
+                .iter()
+                .map(name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        (
+            "dialling",
+            channel
+                .dialing
+                .iter()
+                .map(name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
         ("last dial status", channel.dial_status.clone()),
         ("music class", channel.music_class.clone()),
-        ("local peer", channel.local_peer.as_ref().map(name).unwrap_or_default()),
+        (
+            "local peer",
+            channel.local_peer.as_ref().map(name).unwrap_or_default(),
+        ),
     ];
     items.extend(extra.into_iter().map(|(k, v)| Item::Field(k.into(), v)));
     if !channel.variables.is_empty() {
         items.push(Item::Section("variables".into()));
-        items.extend(channel.variables.iter().map(|(k, v)| Item::Field(k.clone(), v.clone())));
+        items.extend(
+            channel
+                .variables
+                .iter()
+                .map(|(k, v)| Item::Field(k.clone(), v.clone())),
+        );
     }
     if !channel.driver.is_empty() {
         items.push(Item::Section("channel driver".into()));
-        items.extend(channel.driver.iter().map(|(k, v)| Item::Field(k.clone(), v.clone())));
+        items.extend(
+            channel
+                .driver
+                .iter()
+                .map(|(k, v)| Item::Field(k.clone(), v.clone())),
+        );
     }
     items
 }
@@ -152,9 +218,20 @@ pub fn line_count(state: &State, target: &Target, now: f64) -> usize {
     items(state, target, now).map_or(1, |(_, items)| items.len())
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, detail: &Detail, now: f64, theme: Theme) {
-    let (title, items) = items(state, &detail.target, now)
-        .unwrap_or_else(|| ("Gone".into(), vec![Item::Raw("this row no longer exists".into())]));
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    state: &State,
+    detail: &Detail,
+    now: f64,
+    theme: Theme,
+) {
+    let (title, items) = items(state, &detail.target, now).unwrap_or_else(|| {
+        (
+            "Gone".into(),
+            vec![Item::Raw("this row no longer exists".into())],
+        )
+    });
     let value_width = usize::from(area.width.saturating_sub(2)).saturating_sub(KEY_COLUMN + 1);
     let lines: Vec<Line<'_>> = items
         .into_iter()
@@ -173,7 +250,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, detail: &Detail, n
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focused_border())
-        .title(format!(" {} · Esc closes ", text::truncate(&title, usize::from(area.width).saturating_sub(16))));
+        .title(format!(
+            " {} · Esc closes ",
+            text::truncate(&title, usize::from(area.width).saturating_sub(16))
+        ));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

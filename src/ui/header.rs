@@ -29,9 +29,12 @@ pub struct Header<'a> {
 pub fn draw(frame: &mut Frame<'_>, area: Rect, header: &Header<'_>) {
     let (text_area, charts) = if area.width >= SPARKLINES_MIN_WIDTH {
         let chart_width = (area.width / 4).clamp(20, 64);
-        let [text_area, _, charts] =
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(1), Constraint::Length(chart_width)])
-                .areas(area);
+        let [text_area, _, charts] = Layout::horizontal([
+            Constraint::Min(0),
+            Constraint::Length(1),
+            Constraint::Length(chart_width),
+        ])
+        .areas(area);
         (text_area, Some(charts))
     } else {
         (area, None)
@@ -66,18 +69,27 @@ fn identity<'a>(h: &Header<'a>) -> Line<'a> {
 /// The connection state, with the reason and the retry countdown; then
 /// uptime and last reload.
 fn connection<'a>(h: &Header<'a>) -> Line<'a> {
-    let retry = h.link.retry_left(h.now).map(|s| format!(" · retrying in {s} s")).unwrap_or_default();
+    let retry = h
+        .link
+        .retry_left(h.now)
+        .map(|s| format!(" · retrying in {s} s"))
+        .unwrap_or_default();
     let (tone, status) = match &h.link.state {
-        ConnectionState::Connecting { addr, attempt } if *attempt > 1 => {
-            (Tone::Alert, format!("connecting to {addr} (attempt {attempt})"))
-        }
+        ConnectionState::Connecting { addr, attempt } if *attempt > 1 => (
+            Tone::Alert,
+            format!("connecting to {addr} (attempt {attempt})"),
+        ),
         ConnectionState::Connecting { addr, .. } => (Tone::Alert, format!("connecting to {addr}")),
         ConnectionState::LoggedIn { .. } => match &h.state.server.shutdown {
             Some(how) => (Tone::Bad, format!("server shutting down ({how})")),
             None => (Tone::Good, "● connected".to_string()),
         },
-        ConnectionState::LoginRefused { message, .. } => (Tone::Bad, format!("login refused: {message}{retry}")),
-        ConnectionState::Disconnected { reason, .. } => (Tone::Bad, format!("disconnected: {reason}{retry}")),
+        ConnectionState::LoginRefused { message, .. } => {
+            (Tone::Bad, format!("login refused: {message}{retry}"))
+        }
+        ConnectionState::Disconnected { reason, .. } => {
+            (Tone::Bad, format!("disconnected: {reason}{retry}"))
+        }
         ConnectionState::Stopped => (Tone::Bad, "stopped".to_string()),
     };
     let server = &h.state.server;
@@ -88,7 +100,9 @@ fn connection<'a>(h: &Header<'a>) -> Line<'a> {
     }
     if !server.reload.is_empty() && server.reload != server.startup {
         spans.push(Span::styled(" · reload ", h.theme.dim()));
-        spans.push(Span::raw(same_day_time(&server.startup, &server.reload).to_string()));
+        spans.push(Span::raw(
+            same_day_time(&server.startup, &server.reload).to_string(),
+        ));
     }
     Line::from(spans)
 }
@@ -122,7 +136,10 @@ fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
             spans.push(Span::styled(" · ", h.theme.dim()));
         }
         spans.push(Span::styled(format!("{label} "), h.theme.dim()));
-        spans.push(Span::styled(value, Style::default().add_modifier(ratatui::style::Modifier::BOLD)));
+        spans.push(Span::styled(
+            value,
+            Style::default().add_modifier(ratatui::style::Modifier::BOLD),
+        ));
     }
     Line::from(spans)
 }
@@ -145,15 +162,34 @@ fn clip(line: Line<'_>, width: usize) -> Line<'_> {
 fn draw_sparklines(frame: &mut Frame<'_>, area: Rect, h: &Header<'_>) {
     let rows = Layout::vertical([Constraint::Length(1); 3]).split(area);
     let bars = usize::from(area.width.saturating_sub(LABEL));
-    let series = [("calls", &h.meters.calls_history), ("ev/s", &h.meters.rate_history)];
+    let series = [
+        ("calls", &h.meters.calls_history),
+        ("ev/s", &h.meters.rate_history),
+    ];
     for ((label, history), row) in series.into_iter().zip(rows.iter()) {
         let [label_area, chart] =
             Layout::horizontal([Constraint::Length(LABEL), Constraint::Min(0)]).areas(*row);
-        frame.render_widget(Paragraph::new(Span::styled(label, h.theme.dim())), label_area);
-        let recent: Vec<u64> = history.iter().skip(history.len().saturating_sub(bars)).copied().collect();
-        frame.render_widget(Sparkline::default().data(&recent).style(h.theme.chart()), chart);
+        frame.render_widget(
+            Paragraph::new(Span::styled(label, h.theme.dim())),
+            label_area,
+        );
+        let recent: Vec<u64> = history
+            .iter()
+            .skip(history.len().saturating_sub(bars))
+            .copied()
+            .collect();
+        frame.render_widget(
+            Sparkline::default().data(&recent).style(h.theme.chart()),
+            chart,
+        );
     }
-    let peak = h.meters.rate_history.iter().max().copied().unwrap_or_default();
+    let peak = h
+        .meters
+        .rate_history
+        .iter()
+        .max()
+        .copied()
+        .unwrap_or_default();
     let span = text::duration(bars.min(h.meters.rate_history.len()) as f64);
     let scale = format!("{span} · peak {peak}/s");
     frame.render_widget(Paragraph::new(Span::styled(scale, h.theme.dim())), rows[2]);

@@ -63,5 +63,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, scroll: usize, theme: Theme) {
         .title(" Help: keys · Esc or ? closes ");
     let scroll = scroll.min(lines.len().saturating_sub(1)) as u16;
     frame.render_widget(Clear, popup);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).scroll((scroll, 0)),
+        popup,
+    );
 }

@@ -83,7 +83,10 @@ pub struct Key {
 }
 
 const fn key(code: KeyCode) -> Key {
-    Key { code, mods: KeyModifiers::NONE }
+    Key {
+        code,
+        mods: KeyModifiers::NONE,
+    }
 }
 
 const fn ch(c: char) -> Key {
@@ -91,7 +94,10 @@ const fn ch(c: char) -> Key {
 }
 
 const fn ctrl(c: char) -> Key {
-    Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
+    Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::CONTROL,
+    }
 }
 
 impl Key {
@@ -154,7 +160,13 @@ const fn bind(
     description: &'static str,
     footer: Option<&'static str>,
 ) -> Binding {
-    Binding { context, keys, command, description, footer }
+    Binding {
+        context,
+        keys,
+        command,
+        description,
+        footer,
+    }
 }
 
 use Command as C;
@@ -162,42 +174,246 @@ use Context as X;
 
 /// The keymap. Order matters only for display.
 pub const BINDINGS: &[Binding] = &[
-    bind(X::Global, &[ch('q'), ctrl('c')], C::Quit, "quit", Some("quit")),
-    bind(X::Global, &[ch('?')], C::ToggleHelp, "show or hide this help", Some("help")),
-    bind(X::Global, &[key(KeyCode::Tab)], C::NextPane, "next pane", Some("pane")),
-    bind(X::Global, &[key(KeyCode::BackTab)], C::PrevPane, "previous pane", None),
-    bind(X::Global, &[ch('1')], C::ShowPane(Pane::Channels), "channels", None),
-    bind(X::Global, &[ch('2')], C::ShowPane(Pane::Calls), "calls", None),
-    bind(X::Global, &[ch('3')], C::ShowPane(Pane::Queues), "queues", None),
-    bind(X::Global, &[ch('4')], C::ShowPane(Pane::Registrations), "registrations and peers", None),
-    bind(X::Global, &[ch('5')], C::ShowPane(Pane::Events), "event log", None),
-    bind(X::Table, &[key(KeyCode::Up), ch('k')], C::Up, "move up", None),
-    bind(X::Table, &[key(KeyCode::Down), ch('j')], C::Down, "move down", None),
-    bind(X::Table, &[key(KeyCode::PageUp)], C::PageUp, "page up", None),
-    bind(X::Table, &[key(KeyCode::PageDown)], C::PageDown, "page down", None),
-    bind(X::Table, &[key(KeyCode::Home), ch('g')], C::Home, "first row", None),
-    bind(X::Table, &[key(KeyCode::End), ch('G')], C::End, "last row", None),
-    bind(X::Table, &[ch('/')], C::Filter, "filter rows by text", Some("filter")),
-    bind(X::Table, &[ch('s')], C::SortNext, "sort by the next column", Some("sort")),
-    bind(X::Table, &[ch('S')], C::SortReverse, "reverse the sort order", None),
-    bind(X::Table, &[key(KeyCode::Enter)], C::Open, "show every field of the row", Some("detail")),
-    bind(X::Table, &[key(KeyCode::Esc)], C::Back, "clear the filter", None),
-    bind(X::Queues, &[key(KeyCode::Enter), key(KeyCode::Right)], C::Drill, "open the queue: members and callers", Some("open")),
-    bind(X::QueueDrill, &[key(KeyCode::Tab), key(KeyCode::BackTab)], C::SwitchSection, "members ⇄ waiting callers", Some("members/callers")),
-    bind(X::QueueDrill, &[key(KeyCode::Esc), key(KeyCode::Left)], C::Leave, "back to the queue list", Some("back")),
-    bind(X::EventLog, &[ch('e')], C::FilterEventType, "filter by event name", Some("event")),
-    bind(X::EventLog, &[ch(' ')], C::TogglePause, "pause or resume scrolling", Some("pause")),
-    bind(X::EventLog, &[key(KeyCode::Enter)], C::Open, "show the raw message", Some("raw")),
-    bind(X::Detail, &[key(KeyCode::Esc), key(KeyCode::Enter)], C::Back, "close", Some("close")),
-    bind(X::Detail, &[key(KeyCode::Up), ch('k')], C::Up, "scroll up", None),
-    bind(X::Detail, &[key(KeyCode::Down), ch('j')], C::Down, "scroll down", None),
-    bind(X::Detail, &[key(KeyCode::PageUp)], C::PageUp, "page up", None),
-    bind(X::Detail, &[key(KeyCode::PageDown)], C::PageDown, "page down", None),
+    bind(
+        X::Global,
+        &[ch('q'), ctrl('c')],
+        C::Quit,
+        "quit",
+        Some("quit"),
+    ),
+    bind(
+        X::Global,
+        &[ch('?')],
+        C::ToggleHelp,
+        "show or hide this help",
+        Some("help"),
+    ),
+    bind(
+        X::Global,
+        &[key(KeyCode::Tab)],
+        C::NextPane,
+        "next pane",
+        Some("pane"),
+    ),
+    bind(
+        X::Global,
+        &[key(KeyCode::BackTab)],
+        C::PrevPane,
+        "previous pane",
+        None,
+    ),
+    bind(
+        X::Global,
+        &[ch('1')],
+        C::ShowPane(Pane::Channels),
+        "channels",
+        None,
+    ),
+    bind(
+        X::Global,
+        &[ch('2')],
+        C::ShowPane(Pane::Calls),
+        "calls",
+        None,
+    ),
+    bind(
+        X::Global,
+        &[ch('3')],
+        C::ShowPane(Pane::Queues),
+        "queues",
+        None,
+    ),
+    bind(
+        X::Global,
+        &[ch('4')],
+        C::ShowPane(Pane::Registrations),
+        "registrations and peers",
+        None,
+    ),
+    bind(
+        X::Global,
+        &[ch('5')],
+        C::ShowPane(Pane::Events),
+        "event log",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::Up), ch('k')],
+        C::Up,
+        "move up",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::Down), ch('j')],
+        C::Down,
+        "move down",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::PageUp)],
+        C::PageUp,
+        "page up",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::PageDown)],
+        C::PageDown,
+        "page down",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::Home), ch('g')],
+        C::Home,
+        "first row",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::End), ch('G')],
+        C::End,
+        "last row",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[ch('/')],
+        C::Filter,
+        "filter rows by text",
+        Some("filter"),
+    ),
+    bind(
+        X::Table,
+        &[ch('s')],
+        C::SortNext,
+        "sort by the next column",
+        Some("sort"),
+    ),
+    bind(
+        X::Table,
+        &[ch('S')],
+        C::SortReverse,
+        "reverse the sort order",
+        None,
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::Enter)],
+        C::Open,
+        "show every field of the row",
+        Some("detail"),
+    ),
+    bind(
+        X::Table,
+        &[key(KeyCode::Esc)],
+        C::Back,
+        "clear the filter",
+        None,
+    ),
+    bind(
+        X::Queues,
+        &[key(KeyCode::Enter), key(KeyCode::Right)],
+        C::Drill,
+        "open the queue: members and callers",
+        Some("open"),
+    ),
+    bind(
+        X::QueueDrill,
+        &[key(KeyCode::Tab), key(KeyCode::BackTab)],
+        C::SwitchSection,
+        "members ⇄ waiting callers",
+        Some("members/callers"),
+    ),
+    bind(
+        X::QueueDrill,
+        &[key(KeyCode::Esc), key(KeyCode::Left)],
+        C::Leave,
+        "back to the queue list",
+        Some("back"),
+    ),
+    bind(
+        X::EventLog,
+        &[ch('e')],
+        C::FilterEventType,
+        "filter by event name",
+        Some("event"),
+    ),
+    bind(
+        X::EventLog,
+        &[ch(' ')],
+        C::TogglePause,
+        "pause or resume scrolling",
+        Some("pause"),
+    ),
+    bind(
+        X::EventLog,
+        &[key(KeyCode::Enter)],
+        C::Open,
+        "show the raw message",
+        Some("raw"),
+    ),
+    bind(
+        X::Detail,
+        &[key(KeyCode::Esc), key(KeyCode::Enter)],
+        C::Back,
+        "close",
+        Some("close"),
+    ),
+    bind(
+        X::Detail,
+        &[key(KeyCode::Up), ch('k')],
+        C::Up,
+        "scroll up",
+        None,
+    ),
+    bind(
+        X::Detail,
+        &[key(KeyCode::Down), ch('j')],
+        C::Down,
+        "scroll down",
+        None,
+    ),
+    bind(
+        X::Detail,
+        &[key(KeyCode::PageUp)],
+        C::PageUp,
+        "page up",
+        None,
+    ),
+    bind(
+        X::Detail,
+        &[key(KeyCode::PageDown)],
+        C::PageDown,
+        "page down",
+        None,
+    ),
     bind(X::Detail, &[key(KeyCode::Home)], C::Home, "top", None),
     bind(X::Detail, &[key(KeyCode::End)], C::End, "bottom", None),
-    bind(X::Help, &[key(KeyCode::Esc), ch('?')], C::ToggleHelp, "close", Some("close")),
-    bind(X::Help, &[key(KeyCode::Up), ch('k')], C::Up, "scroll up", None),
-    bind(X::Help, &[key(KeyCode::Down), ch('j')], C::Down, "scroll down", None),
+    bind(
+        X::Help,
+        &[key(KeyCode::Esc), ch('?')],
+        C::ToggleHelp,
+        "close",
+        Some("close"),
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::Up), ch('k')],
+        C::Up,
+        "scroll up",
+        None,
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::Down), ch('j')],
+        C::Down,
+        "scroll down",
+        None,
+    ),
 ];
 
 /// Mouse use, listed in the help overlay (the mouse needs no lookup).
@@ -229,8 +445,7 @@ pub fn footer(contexts: &[Context]) -> Vec<(String, &'static str)> {
     let mut seen_keys: Vec<Key> = Vec::new();
     let mut out = Vec::new();
     for context in contexts {
-        let bindings: Vec<&Binding> =
-            BINDINGS.iter().filter(|b| b.context == *context).collect();
+        let bindings: Vec<&Binding> = BINDINGS.iter().filter(|b| b.context == *context).collect();
         for binding in &bindings {
             let shadowed = seen_keys.contains(&binding.keys[0]);
             if let Some(label) = binding.footer
@@ -250,8 +465,16 @@ pub fn footer(contexts: &[Context]) -> Vec<(String, &'static str)> {
 pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
     let mut sections: Vec<(Context, Vec<(String, &'static str)>)> = Vec::new();
     for binding in BINDINGS {
-        let keys = binding.keys.iter().map(Key::label).collect::<Vec<_>>().join(" ");
-        match sections.iter_mut().find(|(context, _)| *context == binding.context) {
+        let keys = binding
+            .keys
+            .iter()
+            .map(Key::label)
+            .collect::<Vec<_>>()
+            .join(" ");
+        match sections
+            .iter_mut()
+            .find(|(context, _)| *context == binding.context)
+        {
             Some((_, rows)) => rows.push((keys, binding.description)),
             None => sections.push((binding.context, vec![(keys, binding.description)])),
         }
@@ -280,15 +503,27 @@ mod tests {
     #[test]
     fn ctrl_c_quits_but_plain_c_does_not() {
         let contexts = [X::Table, X::Global];
-        assert_eq!(lookup(&contexts, &press(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(C::Quit));
-        assert_eq!(lookup(&contexts, &press(KeyCode::Char('c'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            lookup(&contexts, &press(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(C::Quit)
+        );
+        assert_eq!(
+            lookup(&contexts, &press(KeyCode::Char('c'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
     fn shifted_characters_match_by_case() {
         let contexts = [X::Table, X::Global];
-        assert_eq!(lookup(&contexts, &press(KeyCode::Char('S'), KeyModifiers::SHIFT)), Some(C::SortReverse));
-        assert_eq!(lookup(&contexts, &press(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(C::ToggleHelp));
+        assert_eq!(
+            lookup(&contexts, &press(KeyCode::Char('S'), KeyModifiers::SHIFT)),
+            Some(C::SortReverse)
+        );
+        assert_eq!(
+            lookup(&contexts, &press(KeyCode::Char('?'), KeyModifiers::SHIFT)),
+            Some(C::ToggleHelp)
+        );
     }
 
     #[test]

@@ -76,13 +76,21 @@ pub fn screen(area: Rect, focused: Pane) -> Screen {
             Constraint::Length(1),
         ])
         .areas(area);
-        Screen { header, tabs: Some(tabs), panes: vec![(focused, body)], footer }
+        Screen {
+            header,
+            tabs: Some(tabs),
+            panes: vec![(focused, body)],
+            footer,
+        }
     }
 }
 
 /// The inside of a pane's border.
 pub fn inner(pane_area: Rect) -> Rect {
-    pane_area.inner(ratatui::layout::Margin { horizontal: 1, vertical: 1 })
+    pane_area.inner(ratatui::layout::Margin {
+        horizontal: 1,
+        vertical: 1,
+    })
 }
 
 /// The tables of a pane: each with its area (column titles on the first row).
@@ -117,7 +125,10 @@ pub fn body_top(table_area: Rect) -> u16 {
 /// The summary line above a drilled-down queue's tables.
 pub fn drill_summary(pane_area: Rect) -> Rect {
     let inside = inner(pane_area);
-    Rect { height: inside.height.min(1), ..inside }
+    Rect {
+        height: inside.height.min(1),
+        ..inside
+    }
 }
 
 #[cfg(test)]

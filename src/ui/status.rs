@@ -21,7 +21,10 @@ pub struct Link {
 impl Default for Link {
     fn default() -> Self {
         Link {
-            state: ConnectionState::Connecting { addr: String::new(), attempt: 0 },
+            state: ConnectionState::Connecting {
+                addr: String::new(),
+                attempt: 0,
+            },
             since: 0.0,
         }
     }

@@ -53,7 +53,9 @@ pub fn plain<R>(_: &R, _: &Env) -> Style {
 /// True when any column's text of `row` contains `needle_lower`.
 pub fn matches<R>(columns: &[Column<R>], row: &R, env: &Env, needle_lower: &str) -> bool {
     needle_lower.is_empty()
-        || columns.iter().any(|c| text::contains_folded(&(c.text)(row, env), needle_lower))
+        || columns
+            .iter()
+            .any(|c| text::contains_folded(&(c.text)(row, env), needle_lower))
 }
 
 /// Keeps the rows matching the table's filter and sorts them by its sort
@@ -73,7 +75,9 @@ pub fn filter_sort<R>(
     if !needle.is_empty() {
         rows.retain(|row| matches(columns, row, env, &needle));
     }
-    let Some(column) = columns.get(state.sort) else { return };
+    let Some(column) = columns.get(state.sort) else {
+        return;
+    };
     let (_, offset) = state.window(rows.len(), page);
     let needed = (offset + page).min(rows.len());
     if needed == 0 {
@@ -81,7 +85,11 @@ pub fn filter_sort<R>(
     }
     let order = |a: &R, b: &R| {
         let order = (column.cmp)(a, b);
-        let order = if state.reverse { order.reverse() } else { order };
+        let order = if state.reverse {
+            order.reverse()
+        } else {
+            order
+        };
         order.then_with(|| tiebreak(a, b))
     };
     if needed < rows.len() {
@@ -128,10 +136,23 @@ pub fn draw<R>(
         .collect();
     frame.render_widget(Paragraph::new(join(titles)), Rect { height: 1, ..area });
 
-    let body = Rect { y: area.y + 1, height: area.height - 1, ..area };
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
     if rows.is_empty() {
-        let line = Line::styled(text::truncate(look.empty, usize::from(body.width)), theme.dim());
-        frame.render_widget(Paragraph::new(line), Rect { height: body.height.min(1), ..body });
+        let line = Line::styled(
+            text::truncate(look.empty, usize::from(body.width)),
+            theme.dim(),
+        );
+        frame.render_widget(
+            Paragraph::new(line),
+            Rect {
+                height: body.height.min(1),
+                ..body
+            },
+        );
         return;
     }
     let page = usize::from(body.height);
@@ -175,7 +196,10 @@ fn join(cells: Vec<Span<'_>>) -> Line<'_> {
 fn fitting_columns<R>(columns: &[Column<R>], width: u16) -> Vec<usize> {
     let mut shown: Vec<usize> = (0..columns.len()).collect();
     let needed = |shown: &[usize]| -> u32 {
-        shown.iter().map(|&i| u32::from(columns[i].width)).sum::<u32>()
+        shown
+            .iter()
+            .map(|&i| u32::from(columns[i].width))
+            .sum::<u32>()
             + u32::from(GAP) * shown.len().saturating_sub(1) as u32
     };
     while shown.len() > 1 && needed(&shown) > u32::from(width) {
@@ -229,14 +253,42 @@ mod tests {
 
     fn columns() -> Vec<Column<Row>> {
         vec![
-            Column { title: "Name", width: 10, flex: true, drop: 0, text: name, style: plain, cmp: |a, b| a.0.cmp(b.0) },
-            Column { title: "N", width: 5, flex: false, drop: 2, text: number, style: plain, cmp: |a, b| a.1.cmp(&b.1) },
-            Column { title: "M", width: 5, flex: false, drop: 1, text: number, style: plain, cmp: |a, b| a.1.cmp(&b.1) },
+            Column {
+                title: "Name",
+                width: 10,
+                flex: true,
+                drop: 0,
+                text: name,
+                style: plain,
+                cmp: |a, b| a.0.cmp(b.0),
+            },
+            Column {
+                title: "N",
+                width: 5,
+                flex: false,
+                drop: 2,
+                text: number,
+                style: plain,
+                cmp: |a, b| a.1.cmp(&b.1),
+            },
+            Column {
+                title: "M",
+                width: 5,
+                flex: false,
+                drop: 1,
+                text: number,
+                style: plain,
+                cmp: |a, b| a.1.cmp(&b.1),
+            },
         ]
     }
 
     fn env(state: &State) -> Env<'_> {
-        Env { state, now: 0.0, theme: Theme::new(false) }
+        Env {
+            state,
+            now: 0.0,
+            theme: Theme::new(false),
+        }
     }
 
     #[test]
@@ -258,10 +310,18 @@ mod tests {
         let env = env(&model);
         let tiebreak: fn(&Row, &Row) -> Ordering = |a, b| a.0.cmp(b.0);
         let mut rows: Vec<Row> = vec![("bob", 3), ("alice", 9), ("albert", 1), ("alan", 9)];
-        let state = TableState { filter: "AL".into(), sort: 1, ..Default::default() };
+        let state = TableState {
+            filter: "AL".into(),
+            sort: 1,
+            ..Default::default()
+        };
         filter_sort(&mut rows, &columns(), &state, &env, tiebreak, 10);
         assert_eq!(rows, vec![("albert", 1), ("alan", 9), ("alice", 9)]);
-        let state = TableState { sort: 1, reverse: true, ..Default::default() };
+        let state = TableState {
+            sort: 1,
+            reverse: true,
+            ..Default::default()
+        };
         filter_sort(&mut rows, &columns(), &state, &env, tiebreak, 10);
         assert_eq!(rows, vec![("alan", 9), ("alice", 9), ("albert", 1)]);
     }
@@ -272,7 +332,12 @@ mod tests {
         let env = env(&model);
         let tiebreak: fn(&Row, &Row) -> Ordering = |a, b| a.0.cmp(b.0);
         let mut rows: Vec<Row> = (0..50).rev().map(|n| ("row", n)).collect();
-        let state = TableState { sort: 1, selected: 10, offset: 8, ..Default::default() };
+        let state = TableState {
+            sort: 1,
+            selected: 10,
+            offset: 8,
+            ..Default::default()
+        };
         filter_sort(&mut rows, &columns(), &state, &env, tiebreak, 5);
         assert_eq!(rows.len(), 50);
         let head: Vec<u32> = rows[..13].iter().map(|r| r.1).collect();

@@ -35,13 +35,19 @@ fn spans(area: Rect) -> impl Iterator<Item = (Pane, String, u16, u16)> {
 
 /// The pane whose label covers `column`.
 pub fn pane_at(area: Rect, column: u16) -> Option<Pane> {
-    spans(area).find(|(_, _, start, end)| (*start..*end).contains(&column)).map(|(p, ..)| p)
+    spans(area)
+        .find(|(_, _, start, end)| (*start..*end).contains(&column))
+        .map(|(p, ..)| p)
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, focused: Pane, theme: Theme) {
     let mut parts = Vec::new();
     for (pane, text, ..) in spans(area) {
-        let style = if pane == focused { theme.selected() } else { theme.dim() };
+        let style = if pane == focused {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
         parts.push(Span::styled(text, style));
         parts.push(Span::raw(" "));
     }

@@ -114,7 +114,10 @@ mod tests {
 
     #[test]
     fn ascii_that_fits_is_borrowed() {
-        assert!(matches!(truncate("SIP/alice", 9), Cow::Borrowed("SIP/alice")));
+        assert!(matches!(
+            truncate("SIP/alice", 9),
+            Cow::Borrowed("SIP/alice")
+        ));
         assert_eq!(truncate("SIP/alice", 8), "SIP/ali…");
         assert_eq!(truncate("abc", 0), "");
         assert_eq!(truncate("abc", 1), "…");

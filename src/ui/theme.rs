@@ -39,8 +39,15 @@ pub fn channel_tone(state: &str) -> Tone {
 pub fn peer_tone(state: &str) -> Tone {
     let state = state.to_ascii_lowercase();
     let has = |word: &str| state.contains(word);
-    if has("unreach") || has("reject") || has("fail") || has("invalid") || has("unavail")
-        || has("nonauth") || has("unregistered") || has("timeout") || has("congest")
+    if has("unreach")
+        || has("reject")
+        || has("fail")
+        || has("invalid")
+        || has("unavail")
+        || has("nonauth")
+        || has("unregistered")
+        || has("timeout")
+        || has("congest")
     {
         Tone::Bad
     } else if has("not_inuse") || has("not in use") {
@@ -49,8 +56,12 @@ pub fn peer_tone(state: &str) -> Tone {
         Tone::Alert
     } else if has("inuse") || has("in use") || has("busy") || has("hold") {
         Tone::Busy
-    } else if has("reachable") || has("registered") || has("ok") || has("avail")
-        || has("created") || state == "up"
+    } else if has("reachable")
+        || has("registered")
+        || has("ok")
+        || has("avail")
+        || has("created")
+        || state == "up"
     {
         Tone::Good
     } else if state.is_empty() || has("unknown") || has("unmonitored") || has("removed") {

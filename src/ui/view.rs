@@ -133,8 +133,14 @@ pub enum Target {
     /// A call, by its bridge id or Linkedid.
     Call(String),
     Queue(String),
-    Member { queue: String, interface: String },
-    Caller { queue: String, uniqueid: String },
+    Member {
+        queue: String,
+        interface: String,
+    },
+    Caller {
+        queue: String,
+        uniqueid: String,
+    },
     /// An outbound registration, by its registry key.
     Registration(String, String),
     /// A peer or contact, by its registry key.
@@ -379,12 +385,17 @@ impl View {
     /// Moves the selection, or scrolls an open overlay, by `delta` rows.
     fn scroll(&mut self, lens: &dyn Lens, delta: isize) {
         if let Some(help) = &mut self.help {
-            *help = help.saturating_add_signed(delta).min(crate::ui::help::line_count());
+            *help = help
+                .saturating_add_signed(delta)
+                .min(crate::ui::help::line_count());
             return;
         }
         if let Some(detail) = &mut self.detail {
             let lines = lens.detail_lines(&detail.target);
-            detail.scroll = detail.scroll.saturating_add_signed(delta).min(lines.saturating_sub(1));
+            detail.scroll = detail
+                .scroll
+                .saturating_add_signed(delta)
+                .min(lines.saturating_sub(1));
             return;
         }
         let id = self.focused_table();
@@ -416,7 +427,9 @@ impl View {
     /// Feeds a key to the open prompt: typing edits the filter live,
     /// Enter keeps it, Esc restores what it was.
     pub fn prompt_key(&mut self, key: &KeyEvent) {
-        let Some(prompt) = self.prompt.clone() else { return };
+        let Some(prompt) = self.prompt.clone() else {
+            return;
+        };
         let table_id = self.focused_table();
         let text = match prompt.kind {
             PromptKind::Text => &mut self.table_mut(table_id).filter,
@@ -458,7 +471,9 @@ impl View {
             return;
         }
         let rows = lens.rows(self, TableId::Queues);
-        let (selected, _) = self.table(TableId::Queues).window(rows, self.page(TableId::Queues));
+        let (selected, _) = self
+            .table(TableId::Queues)
+            .window(rows, self.page(TableId::Queues));
         if let Some(Target::Queue(queue)) = lens.target(self, TableId::Queues, selected) {
             self.drill = Some(Drill {
                 queue,
@@ -501,12 +516,19 @@ impl View {
             return;
         };
         self.pane = *pane;
-        let Some((id, area)) = self.table_areas().into_iter().find(|(_, a)| a.contains(point))
+        let Some((id, area)) = self
+            .table_areas()
+            .into_iter()
+            .find(|(_, a)| a.contains(point))
         else {
             return;
         };
         if let (Some(drill), TableId::Callers | TableId::Members) = (&mut self.drill, id) {
-            drill.section = if id == TableId::Members { Section::Members } else { Section::Callers };
+            drill.section = if id == TableId::Members {
+                Section::Members
+            } else {
+                Section::Callers
+            };
         }
         if row < layout::body_top(area) {
             return;
@@ -555,7 +577,11 @@ mod tests {
                 _ => 0,
             };
             // The filter "x" hides everything: enough to see it applies.
-            if view.table(table).filter == "x" { 0 } else { all }
+            if view.table(table).filter == "x" {
+                0
+            } else {
+                all
+            }
         }
         fn target(&self, _: &View, table: TableId, index: usize) -> Option<Target> {
             match table {
@@ -579,7 +605,11 @@ mod tests {
         }
     }
 
-    const DATA: Rows = Rows { channels: 100, queues: 4, members: 6 };
+    const DATA: Rows = Rows {
+        channels: 100,
+        queues: 4,
+        members: 6,
+    };
 
     fn run(view: &mut View, commands: &[Command]) {
         for command in commands {
@@ -592,7 +622,10 @@ mod tests {
         let mut view = View::default();
         run(&mut view, &[Command::NextPane, Command::NextPane]);
         assert_eq!(view.pane, Pane::Queues);
-        run(&mut view, &[Command::PrevPane, Command::PrevPane, Command::PrevPane]);
+        run(
+            &mut view,
+            &[Command::PrevPane, Command::PrevPane, Command::PrevPane],
+        );
         assert_eq!(view.pane, Pane::Events);
         run(&mut view, &[Command::ShowPane(Pane::Calls)]);
         assert_eq!(view.pane, Pane::Calls);
@@ -620,7 +653,11 @@ mod tests {
 
     #[test]
     fn window_follows_shrinking_data() {
-        let table = TableState { selected: 50, offset: 45, ..Default::default() };
+        let table = TableState {
+            selected: 50,
+            offset: 45,
+            ..Default::default()
+        };
         assert_eq!(table.window(10, 5), (9, 5));
         assert_eq!(table.window(0, 5), (0, 0));
     }
@@ -661,7 +698,14 @@ mod tests {
     #[test]
     fn queue_drill_down_and_back() {
         let mut view = View::default();
-        run(&mut view, &[Command::ShowPane(Pane::Queues), Command::Down, Command::Drill]);
+        run(
+            &mut view,
+            &[
+                Command::ShowPane(Pane::Queues),
+                Command::Down,
+                Command::Drill,
+            ],
+        );
         let drill = view.drill.as_ref().expect("drilled");
         assert_eq!(drill.queue, "q1");
         assert_eq!(view.focused_table(), TableId::Members);
@@ -669,7 +713,10 @@ mod tests {
         run(&mut view, &[Command::Down, Command::Open]);
         assert_eq!(
             view.detail.as_ref().map(|d| &d.target),
-            Some(&Target::Member { queue: "q".into(), interface: "m1".into() })
+            Some(&Target::Member {
+                queue: "q".into(),
+                interface: "m1".into()
+            })
         );
         run(&mut view, &[Command::Back, Command::SwitchSection]);
         assert_eq!(view.focused_table(), TableId::Callers);
@@ -682,7 +729,10 @@ mod tests {
     fn detail_and_help_open_scroll_and_close() {
         let mut view = View::default();
         run(&mut view, &[Command::Down, Command::Down, Command::Open]);
-        assert_eq!(view.detail.as_ref().unwrap().target, Target::Channel("chan2".into()));
+        assert_eq!(
+            view.detail.as_ref().unwrap().target,
+            Target::Channel("chan2".into())
+        );
         assert_eq!(view.contexts(), vec![Context::Detail, Context::Global]);
         run(&mut view, &[Command::End]);
         assert_eq!(view.detail.as_ref().unwrap().scroll, 9);
@@ -699,7 +749,10 @@ mod tests {
     #[test]
     fn pause_freezes_at_the_newest_event() {
         let mut view = View::default();
-        run(&mut view, &[Command::ShowPane(Pane::Events), Command::TogglePause]);
+        run(
+            &mut view,
+            &[Command::ShowPane(Pane::Events), Command::TogglePause],
+        );
         assert_eq!(view.paused_at, Some(77));
         run(&mut view, &[Command::TogglePause]);
         assert_eq!(view.paused_at, None);

@@ -56,7 +56,9 @@ impl<'a> Call<'a> {
     }
 
     pub fn is_ringing(&self) -> bool {
-        self.members.iter().any(|c| channel_tone(&c.state) == Tone::Alert)
+        self.members
+            .iter()
+            .any(|c| channel_tone(&c.state) == Tone::Alert)
             || (self.bridge.is_none() && self.members.iter().any(|c| !c.dialing.is_empty()))
     }
 
@@ -84,7 +86,10 @@ impl<'a> Call<'a> {
 
     /// Epoch seconds the oldest channel was created.
     pub fn started(&self) -> Option<f64> {
-        self.members.iter().filter_map(|c| c.created).min_by(f64::total_cmp)
+        self.members
+            .iter()
+            .filter_map(|c| c.created)
+            .min_by(f64::total_cmp)
     }
 
     /// Bridge type and technology, e.g. `basic/simple_bridge`.
@@ -103,12 +108,20 @@ impl<'a> Call<'a> {
 /// How a channel is named in a call: its caller ID, else its channel name.
 pub fn party(channel: &Channel) -> Cow<'_, str> {
     let id = caller_id(&channel.caller_id_name, &channel.caller_id_num);
-    if id.is_empty() { Cow::Borrowed(&channel.name) } else { id }
+    if id.is_empty() {
+        Cow::Borrowed(&channel.name)
+    } else {
+        id
+    }
 }
 
 /// Sort key of a channel as a party, compared without formatting.
 fn party_key(channel: &Channel) -> (&str, &str, &str) {
-    (&channel.caller_id_name, &channel.caller_id_num, &channel.name)
+    (
+        &channel.caller_id_name,
+        &channel.caller_id_num,
+        &channel.name,
+    )
 }
 
 /// Every call, in no particular order.
@@ -126,7 +139,8 @@ pub fn calls(state: &State) -> Vec<Call<'_>> {
             None => CallKey::Channel(&c.uniqueid),
         }
     }
-    let mut groups: HashMap<CallKey<'_>, Vec<&Channel>> = HashMap::with_capacity(state.channels.len());
+    let mut groups: HashMap<CallKey<'_>, Vec<&Channel>> =
+        HashMap::with_capacity(state.channels.len());
     for channel in state.channels.iter() {
         let key = match (&channel.bridge, dialled_by.get(channel.uniqueid.as_str())) {
             (None, Some(dialler)) => own_key(dialler),
@@ -139,15 +153,25 @@ pub fn calls(state: &State) -> Vec<Call<'_>> {
         .map(|(key, mut members)| {
             // The dialler first, then the oldest.
             members.sort_by(|a, b| {
-                a.dialing.is_empty().cmp(&b.dialing.is_empty())
-                    .then_with(|| a.created.unwrap_or(f64::MAX).total_cmp(&b.created.unwrap_or(f64::MAX)))
+                a.dialing
+                    .is_empty()
+                    .cmp(&b.dialing.is_empty())
+                    .then_with(|| {
+                        a.created
+                            .unwrap_or(f64::MAX)
+                            .total_cmp(&b.created.unwrap_or(f64::MAX))
+                    })
                     .then_with(|| a.uniqueid.cmp(&b.uniqueid))
             });
             let bridge = match key {
                 CallKey::Bridge(id) => state.bridges.get(id),
                 _ => None,
             };
-            Call { key, bridge, members }
+            Call {
+                key,
+                bridge,
+                members,
+            }
         })
         .collect()
 }
@@ -157,17 +181,82 @@ type Row<'a> = Call<'a>;
 fn others(call: &Call<'_>) -> String {
     let names: Vec<Cow<'_, str>> = call.others().iter().map(|c| party(c)).collect();
     let names = names.join(", ");
-    if call.is_ringing() && !names.is_empty() { format!("→ {names}") } else { names }
+    if call.is_ringing() && !names.is_empty() {
+        format!("→ {names}")
+    } else {
+        names
+    }
 }
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     [
-        Column { title: "Caller", width: 18, flex: true, drop: 0, text: |c, _| party(c.caller()), style: plain, cmp: |a, b| party_key(a.caller()).cmp(&party_key(b.caller())) },
-        Column { title: "Talking to / ringing", width: 20, flex: true, drop: 0, text: |c, _| Cow::Owned(others(c)), style: plain, cmp: |a, b| a.others().first().map(|c| party_key(c)).cmp(&b.others().first().map(|c| party_key(c))) },
-        Column { title: "State", width: 8, flex: false, drop: 0, text: |c, _| c.state(), style: |c, env| env.theme.tone(c.tone()), cmp: |a, b| a.state().cmp(&b.state()) },
-        Column { title: "Time", width: 7, flex: false, drop: 0, text: |c, env| Cow::Owned(text::duration(duration(c, env.now))), style: plain, cmp: |a, b| a.started().unwrap_or(f64::MAX).total_cmp(&b.started().unwrap_or(f64::MAX)) },
-        Column { title: "Bridge", width: 18, flex: false, drop: 2, text: |c, _| c.bridge_kind(), style: plain, cmp: |a, b| a.bridge.map(|x| (&x.bridge_type, &x.technology)).cmp(&b.bridge.map(|x| (&x.bridge_type, &x.technology))) },
-        Column { title: "Chans", width: 5, flex: false, drop: 1, text: |c, _| Cow::Owned(c.members.len().to_string()), style: plain, cmp: |a, b| a.members.len().cmp(&b.members.len()) },
+        Column {
+            title: "Caller",
+            width: 18,
+            flex: true,
+            drop: 0,
+            text: |c, _| party(c.caller()),
+            style: plain,
+            cmp: |a, b| party_key(a.caller()).cmp(&party_key(b.caller())),
+        },
+        Column {
+            title: "Talking to / ringing",
+            width: 20,
+            flex: true,
+            drop: 0,
+            text: |c, _| Cow::Owned(others(c)),
+            style: plain,
+            cmp: |a, b| {
+                a.others()
+                    .first()
+                    .map(|c| party_key(c))
+                    .cmp(&b.others().first().map(|c| party_key(c)))
+            },
+        },
+        Column {
+            title: "State",
+            width: 8,
+            flex: false,
+            drop: 0,
+            text: |c, _| c.state(),
+            style: |c, env| env.theme.tone(c.tone()),
+            cmp: |a, b| a.state().cmp(&b.state()),
+        },
+        Column {
+            title: "Time",
+            width: 7,
+            flex: false,
+            drop: 0,
+            text: |c, env| Cow::Owned(text::duration(duration(c, env.now))),
+            style: plain,
+            cmp: |a, b| {
+                a.started()
+                    .unwrap_or(f64::MAX)
+                    .total_cmp(&b.started().unwrap_or(f64::MAX))
+            },
+        },
+        Column {
+            title: "Bridge",
+            width: 18,
+            flex: false,
+            drop: 2,
+            text: |c, _| c.bridge_kind(),
+            style: plain,
+            cmp: |a, b| {
+                a.bridge
+                    .map(|x| (&x.bridge_type, &x.technology))
+                    .cmp(&b.bridge.map(|x| (&x.bridge_type, &x.technology)))
+            },
+        },
+        Column {
+            title: "Chans",
+            width: 5,
+            flex: false,
+            drop: 1,
+            text: |c, _| Cow::Owned(c.members.len().to_string()),
+            style: plain,
+            cmp: |a, b| a.members.len().cmp(&b.members.len()),
+        },
     ]
 }
 
@@ -175,13 +264,39 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
 pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
     let mut rows = calls(state);
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| a.key.cmp(&b.key);
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Calls), env, tiebreak, page);
+    table::filter_sort(
+        &mut rows,
+        &columns(),
+        view.table(TableId::Calls),
+        env,
+        tiebreak,
+        page,
+    );
     rows
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, rows: &[Row<'_>], view: &View, env: &Env, focused: bool) {
-    let look = Look { focused, theme: env.theme, empty: "no calls" };
-    table::draw(frame, area, rows, &columns(), view.table(TableId::Calls), env, &look);
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    rows: &[Row<'_>],
+    view: &View,
+    env: &Env,
+    focused: bool,
+) {
+    let look = Look {
+        focused,
+        theme: env.theme,
+        empty: "no calls",
+    };
+    table::draw(
+        frame,
+        area,
+        rows,
+        &columns(),
+        view.table(TableId::Calls),
+        env,
+        &look,
+    );
 }
 
 /// Seconds the call has lasted.

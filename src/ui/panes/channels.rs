@@ -51,16 +51,26 @@ pub fn age(channel: &Channel, now: f64) -> f64 {
 
 fn by_created(a: &Channel, b: &Channel) -> Ordering {
     // Oldest first: the longest duration on top.
-    a.created.unwrap_or(f64::MAX).total_cmp(&b.created.unwrap_or(f64::MAX))
+    a.created
+        .unwrap_or(f64::MAX)
+        .total_cmp(&b.created.unwrap_or(f64::MAX))
 }
 
 /// Whom the channel talks to (its bridge peers), else whom it is dialling.
 pub fn bridged_to(channel: &Channel, state: &State) -> String {
     fn name<'a>(state: &'a State, id: &'a String) -> &'a str {
-        state.channels.get(id).map_or(id.as_str(), |c| c.name.as_str())
+        state
+            .channels
+            .get(id)
+            .map_or(id.as_str(), |c| c.name.as_str())
     }
     if !channel.peers.is_empty() {
-        channel.peers.iter().map(|id| name(state, id)).collect::<Vec<_>>().join(", ")
+        channel
+            .peers
+            .iter()
+            .map(|id| name(state, id))
+            .collect::<Vec<_>>()
+            .join(", ")
     } else if !channel.dialing.is_empty() {
         let targets: Vec<&str> = channel.dialing.iter().map(|id| name(state, id)).collect();
         format!("→ {}", targets.join(", "))
@@ -71,15 +81,89 @@ pub fn bridged_to(channel: &Channel, state: &State) -> String {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
     [
-        Column { title: "Channel", width: 18, flex: true, drop: 0, text: |c, _| Cow::Borrowed(&c.name), style: plain, cmp: |a, b| a.name.cmp(&b.name) },
-        Column { title: "State", width: 7, flex: false, drop: 0, text: |c, _| Cow::Borrowed(&c.state), style: |c, env| env.theme.tone(channel_tone(&c.state)), cmp: |a, b| a.state.cmp(&b.state) },
-        Column { title: "Caller ID", width: 16, flex: true, drop: 1, text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num), style: plain, cmp: |a, b| (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name)) },
-        Column { title: "Connected", width: 14, flex: true, drop: 5, text: |c, _| caller_id(&c.connected_name, &c.connected_num), style: plain, cmp: |a, b| a.connected_num.cmp(&b.connected_num) },
-        Column { title: "App / exten", width: 16, flex: true, drop: 4, text: |c, _| activity(c), style: plain, cmp: |a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten)) },
-        Column { title: "Time", width: 7, flex: false, drop: 0, text: |c, env| Cow::Owned(text::duration(age(c, env.now))), style: plain, cmp: |a, b| by_created(a, b) },
-        Column { title: "Bridged to", width: 16, flex: true, drop: 2, text: |c, env| Cow::Owned(bridged_to(c, env.state)), style: plain, cmp: |a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing)) },
-        Column { title: "Hold", width: 4, flex: false, drop: 3, text: |c, _| Cow::Borrowed(hold_flags(c)), style: |_, env| env.theme.tone(crate::ui::theme::Tone::Busy), cmp: |a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold)) },
-        Column { title: "Account", width: 8, flex: false, drop: 6, text: |c, _| Cow::Borrowed(&c.account_code), style: plain, cmp: |a, b| a.account_code.cmp(&b.account_code) },
+        Column {
+            title: "Channel",
+            width: 18,
+            flex: true,
+            drop: 0,
+            text: |c, _| Cow::Borrowed(&c.name),
+            style: plain,
+            cmp: |a, b| a.name.cmp(&b.name),
+        },
+        Column {
+            title: "State",
+            width: 7,
+            flex: false,
+            drop: 0,
+            text: |c, _| Cow::Borrowed(&c.state),
+            style: |c, env| env.theme.tone(channel_tone(&c.state)),
+            cmp: |a, b| a.state.cmp(&b.state),
+        },
+        Column {
+            title: "Caller ID",
+            width: 16,
+            flex: true,
+            drop: 1,
+            text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num),
+            style: plain,
+            cmp: |a, b| {
+                (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name))
+            },
+        },
+        Column {
+            title: "Connected",
+            width: 14,
+            flex: true,
+            drop: 5,
+            text: |c, _| caller_id(&c.connected_name, &c.connected_num),
+            style: plain,
+            cmp: |a, b| a.connected_num.cmp(&b.connected_num),
+        },
+        Column {
+            title: "App / exten",
+            width: 16,
+            flex: true,
+            drop: 4,
+            text: |c, _| activity(c),
+            style: plain,
+            cmp: |a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten)),
+        },
+        Column {
+            title: "Time",
+            width: 7,
+            flex: false,
+            drop: 0,
+            text: |c, env| Cow::Owned(text::duration(age(c, env.now))),
+            style: plain,
+            cmp: |a, b| by_created(a, b),
+        },
+        Column {
+            title: "Bridged to",
+            width: 16,
+            flex: true,
+            drop: 2,
+            text: |c, env| Cow::Owned(bridged_to(c, env.state)),
+            style: plain,
+            cmp: |a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing)),
+        },
+        Column {
+            title: "Hold",
+            width: 4,
+            flex: false,
+            drop: 3,
+            text: |c, _| Cow::Borrowed(hold_flags(c)),
+            style: |_, env| env.theme.tone(crate::ui::theme::Tone::Busy),
+            cmp: |a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold)),
+        },
+        Column {
+            title: "Account",
+            width: 8,
+            flex: false,
+            drop: 6,
+            text: |c, _| Cow::Borrowed(&c.account_code),
+            style: plain,
+            cmp: |a, b| a.account_code.cmp(&b.account_code),
+        },
     ]
 }
 
@@ -87,11 +171,37 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
 pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
     let mut rows: Vec<Row<'a>> = state.channels.iter().collect();
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| a.uniqueid.cmp(&b.uniqueid);
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Channels), env, tiebreak, page);
+    table::filter_sort(
+        &mut rows,
+        &columns(),
+        view.table(TableId::Channels),
+        env,
+        tiebreak,
+        page,
+    );
     rows
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, rows: &[Row<'_>], view: &View, env: &Env, focused: bool) {
-    let look = Look { focused, theme: env.theme, empty: "no channels" };
-    table::draw(frame, area, rows, &columns(), view.table(TableId::Channels), env, &look);
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    rows: &[Row<'_>],
+    view: &View,
+    env: &Env,
+    focused: bool,
+) {
+    let look = Look {
+        focused,
+        theme: env.theme,
+        empty: "no channels",
+    };
+    table::draw(
+        frame,
+        area,
+        rows,
+        &columns(),
+        view.table(TableId::Channels),
+        env,
+        &look,
+    );
 }

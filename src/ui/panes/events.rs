@@ -21,7 +21,11 @@ pub type Row<'a> = (u64, &'a LogEntry);
 /// Every entry still in the ring, oldest first, with its sequence number.
 pub fn entries(state: &State) -> impl DoubleEndedIterator<Item = Row<'_>> {
     let first = state.log.total() - state.log.len() as u64 + 1;
-    state.log.iter().enumerate().map(move |(i, entry)| (first + i as u64, entry))
+    state
+        .log
+        .iter()
+        .enumerate()
+        .map(move |(i, entry)| (first + i as u64, entry))
 }
 
 /// The entry with sequence number `seq`, if still kept.
@@ -35,9 +39,33 @@ fn name<'r>(row: &'r Row<'_>) -> Cow<'r, str> {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
     [
-        Column { title: "Age", width: 7, flex: false, drop: 0, text: |r, env| Cow::Owned(text::duration(env.now - r.1.time)), style: |_, env| env.theme.dim(), cmp: |a, b| b.0.cmp(&a.0) },
-        Column { title: "Event", width: 22, flex: false, drop: 0, text: |r, _| name(r), style: |_, env| env.theme.key(), cmp: |a, b| name(a).cmp(&name(b)) },
-        Column { title: "Summary", width: 20, flex: true, drop: 0, text: |r, _| Cow::Owned(r.1.summary()), style: plain, cmp: |a, b| a.1.summary().cmp(&b.1.summary()) },
+        Column {
+            title: "Age",
+            width: 7,
+            flex: false,
+            drop: 0,
+            text: |r, env| Cow::Owned(text::duration(env.now - r.1.time)),
+            style: |_, env| env.theme.dim(),
+            cmp: |a, b| b.0.cmp(&a.0),
+        },
+        Column {
+            title: "Event",
+            width: 22,
+            flex: false,
+            drop: 0,
+            text: |r, _| name(r),
+            style: |_, env| env.theme.key(),
+            cmp: |a, b| name(a).cmp(&name(b)),
+        },
+        Column {
+            title: "Summary",
+            width: 20,
+            flex: true,
+            drop: 0,
+            text: |r, _| Cow::Owned(r.1.summary()),
+            style: plain,
+            cmp: |a, b| a.1.summary().cmp(&b.1.summary()),
+        },
     ]
 }
 
@@ -54,11 +82,37 @@ pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Ro
         })
         .collect();
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| b.0.cmp(&a.0);
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Events), env, tiebreak, page);
+    table::filter_sort(
+        &mut rows,
+        &columns(),
+        view.table(TableId::Events),
+        env,
+        tiebreak,
+        page,
+    );
     rows
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, rows: &[Row<'_>], view: &View, env: &Env, focused: bool) {
-    let look = Look { focused, theme: env.theme, empty: "no events yet" };
-    table::draw(frame, area, rows, &columns(), view.table(TableId::Events), env, &look);
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    rows: &[Row<'_>],
+    view: &View,
+    env: &Env,
+    focused: bool,
+) {
+    let look = Look {
+        focused,
+        theme: env.theme,
+        empty: "no events yet",
+    };
+    table::draw(
+        frame,
+        area,
+        rows,
+        &columns(),
+        view.table(TableId::Events),
+        env,
+        &look,
+    );
 }

@@ -14,13 +14,21 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
-use crate::ui::{detail, layout};
 use crate::ui::table::Env;
 use crate::ui::theme::Theme;
 use crate::ui::view::{Lens, Pane, TableId, Target, View};
+use crate::ui::{detail, layout};
 
 /// Draws `pane` into `area` (border included).
-pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: Pane, state: &State, view: &View, env: &Env, focused: bool) {
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    pane: Pane,
+    state: &State,
+    view: &View,
+    env: &Env,
+    focused: bool,
+) {
     let inner = layout::inner(area);
     let page = layout::body_rows(inner);
     let shown = match pane {
@@ -53,15 +61,26 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, pane: Pane, state: &State, view: 
 fn border(pane: Pane, shown: usize, view: &View, theme: Theme, focused: bool) -> Block<'static> {
     let mut title = vec![Span::styled(
         format!(" {} {} ({shown})", pane.index() + 1, pane.title()),
-        if focused { theme.focused_border() } else { theme.border() },
+        if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        },
     )];
-    let table = view.table(if pane == Pane::Queues { view.focused_table() } else { pane.table() });
+    let table = view.table(if pane == Pane::Queues {
+        view.focused_table()
+    } else {
+        pane.table()
+    });
     if !table.filter.is_empty() {
         title.push(Span::styled(format!(" /{}", table.filter), theme.prompt()));
     }
     if pane == Pane::Events {
         if !view.event_type.is_empty() {
-            title.push(Span::styled(format!(" event:{}", view.event_type), theme.prompt()));
+            title.push(Span::styled(
+                format!(" event:{}", view.event_type),
+                theme.prompt(),
+            ));
         }
         if view.paused_at.is_some() {
             title.push(Span::styled(" ⏸ paused", theme.prompt()));
@@ -70,7 +89,11 @@ fn border(pane: Pane, shown: usize, view: &View, theme: Theme, focused: bool) ->
     title.push(Span::raw(" "));
     Block::default()
         .borders(Borders::ALL)
-        .border_style(if focused { theme.focused_border() } else { theme.border() })
+        .border_style(if focused {
+            theme.focused_border()
+        } else {
+            theme.border()
+        })
         .title(Line::from(title))
 }
 
@@ -82,7 +105,11 @@ pub struct ModelLens<'a> {
 
 impl ModelLens<'_> {
     fn env(&self) -> Env<'_> {
-        Env { state: self.state, now: self.now, theme: Theme::new(false) }
+        Env {
+            state: self.state,
+            now: self.now,
+            theme: Theme::new(false),
+        }
     }
 }
 
@@ -102,25 +129,42 @@ impl Lens for ModelLens<'_> {
 
     fn target(&self, view: &View, table: TableId, index: usize) -> Option<Target> {
         let (state, env) = (self.state, &self.env());
-        let queue = || view.drill.as_ref().map(|d| d.queue.clone()).unwrap_or_default();
+        let queue = || {
+            view.drill
+                .as_ref()
+                .map(|d| d.queue.clone())
+                .unwrap_or_default()
+        };
         // Rows are put in order up to the end of the visible window.
         let page = view.page(table);
         match table {
-            TableId::Channels => {
-                channels::rows(state, view, env, page).get(index).map(|c| Target::Channel(c.uniqueid.clone()))
-            }
-            TableId::Calls => calls::rows(state, view, env, page).get(index).map(|c| Target::Call(c.key.to_string())),
-            TableId::Queues => {
-                queues::queue_rows(state, view, env, page).get(index).map(|q| Target::Queue(q.name.clone()))
-            }
+            TableId::Channels => channels::rows(state, view, env, page)
+                .get(index)
+                .map(|c| Target::Channel(c.uniqueid.clone())),
+            TableId::Calls => calls::rows(state, view, env, page)
+                .get(index)
+                .map(|c| Target::Call(c.key.to_string())),
+            TableId::Queues => queues::queue_rows(state, view, env, page)
+                .get(index)
+                .map(|q| Target::Queue(q.name.clone())),
             TableId::Members => queues::member_rows(state, view, env, page)
                 .get(index)
-                .map(|m| Target::Member { queue: queue(), interface: m.interface.clone() }),
+                .map(|m| Target::Member {
+                    queue: queue(),
+                    interface: m.interface.clone(),
+                }),
             TableId::Callers => queues::caller_rows(state, view, env, page)
                 .get(index)
-                .map(|c| Target::Caller { queue: queue(), uniqueid: c.uniqueid.clone() }),
-            TableId::Registrations => registrations::rows(state, view, env, page).get(index).map(|r| r.target()),
-            TableId::Events => events::rows(state, view, env, page).get(index).map(|(seq, _)| Target::Event(*seq)),
+                .map(|c| Target::Caller {
+                    queue: queue(),
+                    uniqueid: c.uniqueid.clone(),
+                }),
+            TableId::Registrations => registrations::rows(state, view, env, page)
+                .get(index)
+                .map(|r| r.target()),
+            TableId::Events => events::rows(state, view, env, page)
+                .get(index)
+                .map(|(seq, _)| Target::Event(*seq)),
         }
     }
 

@@ -28,18 +28,26 @@ fn seconds(value: Option<u64>) -> Cow<'static, str> {
 
 /// Seconds a caller has waited, from its join time when known.
 pub fn wait(caller: &QueueCaller, now: f64) -> Option<u64> {
-    caller.joined_at.map(|joined| (now - joined).max(0.0) as u64).or(caller.wait)
+    caller
+        .joined_at
+        .map(|joined| (now - joined).max(0.0) as u64)
+        .or(caller.wait)
 }
 
 /// Members logged in: the summary's figure, else the members listed.
 pub fn logged_in(queue: &Queue) -> u64 {
-    queue.summary.logged_in.unwrap_or(queue.members.len() as u64)
+    queue
+        .summary
+        .logged_in
+        .unwrap_or(queue.members.len() as u64)
 }
 
 /// Members free to take a call: the summary's figure, else counted.
 pub fn available(queue: &Queue) -> u64 {
     queue.summary.available.unwrap_or_else(|| {
-        let free = |m: &&QueueMember| !m.paused && !m.in_call && peer_tone(m.status.label()) == crate::ui::theme::Tone::Good;
+        let free = |m: &&QueueMember| {
+            !m.paused && !m.in_call && peer_tone(m.status.label()) == crate::ui::theme::Tone::Good
+        };
         queue.members.iter().filter(free).count() as u64
     })
 }
@@ -52,22 +60,114 @@ pub fn longest_wait(queue: &Queue, now: f64) -> Option<u64> {
 /// When the longest-waiting caller joined (`f64::MAX` when nobody waits),
 /// to sort by longest wait without a clock.
 fn earliest_join(queue: &Queue) -> f64 {
-    queue.callers.iter().filter_map(|c| c.joined_at).fold(f64::MAX, f64::min)
+    queue
+        .callers
+        .iter()
+        .filter_map(|c| c.joined_at)
+        .fold(f64::MAX, f64::min)
 }
 
 type QueueRow<'a> = &'a Queue;
 
 pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
     [
-        Column { title: "Queue", width: 14, flex: true, drop: 0, text: |q, _| Cow::Borrowed(&q.name), style: plain, cmp: |a, b| a.name.cmp(&b.name) },
-        Column { title: "In", width: 4, flex: false, drop: 0, text: |q, _| Cow::Owned(logged_in(q).to_string()), style: plain, cmp: |a, b| logged_in(a).cmp(&logged_in(b)) },
-        Column { title: "Free", width: 4, flex: false, drop: 0, text: |q, _| Cow::Owned(available(q).to_string()), style: plain, cmp: |a, b| available(a).cmp(&available(b)) },
-        Column { title: "Wait", width: 4, flex: false, drop: 0, text: |q, _| Cow::Owned(q.callers.len().to_string()), style: |q, env| if q.callers.is_empty() { Default::default() } else { env.theme.tone(crate::ui::theme::Tone::Alert) }, cmp: |a, b| a.callers.len().cmp(&b.callers.len()) },
-        Column { title: "Longest", width: 7, flex: false, drop: 0, text: |q, env| seconds(longest_wait(q, env.now)), style: plain, cmp: |a, b| earliest_join(b).total_cmp(&earliest_join(a)) },
-        Column { title: "Hold", width: 6, flex: false, drop: 1, text: |q, _| seconds(q.summary.hold_time.or(q.params.hold_time)), style: plain, cmp: |a, b| a.summary.hold_time.or(a.params.hold_time).cmp(&b.summary.hold_time.or(b.params.hold_time)) },
-        Column { title: "Talk", width: 6, flex: false, drop: 2, text: |q, _| seconds(q.summary.talk_time.or(q.params.talk_time)), style: plain, cmp: |a, b| a.summary.talk_time.or(a.params.talk_time).cmp(&b.summary.talk_time.or(b.params.talk_time)) },
-        Column { title: "Done", width: 5, flex: false, drop: 3, text: |q, _| count(q.params.completed), style: plain, cmp: |a, b| a.params.completed.cmp(&b.params.completed) },
-        Column { title: "Abandoned", width: 9, flex: false, drop: 4, text: |q, _| count(q.params.abandoned), style: plain, cmp: |a, b| a.params.abandoned.cmp(&b.params.abandoned) },
+        Column {
+            title: "Queue",
+            width: 14,
+            flex: true,
+            drop: 0,
+            text: |q, _| Cow::Borrowed(&q.name),
+            style: plain,
+            cmp: |a, b| a.name.cmp(&b.name),
+        },
+        Column {
+            title: "In",
+            width: 4,
+            flex: false,
+            drop: 0,
+            text: |q, _| Cow::Owned(logged_in(q).to_string()),
+            style: plain,
+            cmp: |a, b| logged_in(a).cmp(&logged_in(b)),
+        },
+        Column {
+            title: "Free",
+            width: 4,
+            flex: false,
+            drop: 0,
+            text: |q, _| Cow::Owned(available(q).to_string()),
+            style: plain,
+            cmp: |a, b| available(a).cmp(&available(b)),
+        },
+        Column {
+            title: "Wait",
+            width: 4,
+            flex: false,
+            drop: 0,
+            text: |q, _| Cow::Owned(q.callers.len().to_string()),
+            style: |q, env| {
+                if q.callers.is_empty() {
+                    Default::default()
+                } else {
+                    env.theme.tone(crate::ui::theme::Tone::Alert)
+                }
+            },
+            cmp: |a, b| a.callers.len().cmp(&b.callers.len()),
+        },
+        Column {
+            title: "Longest",
+            width: 7,
+            flex: false,
+            drop: 0,
+            text: |q, env| seconds(longest_wait(q, env.now)),
+            style: plain,
+            cmp: |a, b| earliest_join(b).total_cmp(&earliest_join(a)),
+        },
+        Column {
+            title: "Hold",
+            width: 6,
+            flex: false,
+            drop: 1,
+            text: |q, _| seconds(q.summary.hold_time.or(q.params.hold_time)),
+            style: plain,
+            cmp: |a, b| {
+                a.summary
+                    .hold_time
+                    .or(a.params.hold_time)
+                    .cmp(&b.summary.hold_time.or(b.params.hold_time))
+            },
+        },
+        Column {
+            title: "Talk",
+            width: 6,
+            flex: false,
+            drop: 2,
+            text: |q, _| seconds(q.summary.talk_time.or(q.params.talk_time)),
+            style: plain,
+            cmp: |a, b| {
+                a.summary
+                    .talk_time
+                    .or(a.params.talk_time)
+                    .cmp(&b.summary.talk_time.or(b.params.talk_time))
+            },
+        },
+        Column {
+            title: "Done",
+            width: 5,
+            flex: false,
+            drop: 3,
+            text: |q, _| count(q.params.completed),
+            style: plain,
+            cmp: |a, b| a.params.completed.cmp(&b.params.completed),
+        },
+        Column {
+            title: "Abandoned",
+            width: 9,
+            flex: false,
+            drop: 4,
+            text: |q, _| count(q.params.abandoned),
+            style: plain,
+            cmp: |a, b| a.params.abandoned.cmp(&b.params.abandoned),
+        },
     ]
 }
 
@@ -75,7 +175,11 @@ type MemberRow<'a> = &'a QueueMember;
 
 /// How a member is named: its name, else its interface.
 pub fn member_name(member: &QueueMember) -> &str {
-    if member.name.is_empty() { &member.interface } else { &member.name }
+    if member.name.is_empty() {
+        &member.interface
+    } else {
+        &member.name
+    }
 }
 
 fn paused(member: &QueueMember) -> Cow<'_, str> {
@@ -88,14 +192,86 @@ fn paused(member: &QueueMember) -> Cow<'_, str> {
 
 pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
     [
-        Column { title: "Member", width: 16, flex: true, drop: 0, text: |m, _| Cow::Borrowed(member_name(m)), style: plain, cmp: |a, b| member_name(a).cmp(member_name(b)) },
-        Column { title: "Status", width: 11, flex: false, drop: 0, text: |m, _| Cow::Borrowed(m.status.label()), style: |m, env| env.theme.tone(peer_tone(m.status.label())), cmp: |a, b| a.status.label().cmp(b.status.label()) },
-        Column { title: "Paused", width: 12, flex: true, drop: 0, text: |m, _| paused(m), style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert), cmp: |a, b| (a.paused, &a.paused_reason).cmp(&(b.paused, &b.paused_reason)) },
-        Column { title: "Pen", width: 3, flex: false, drop: 2, text: |m, _| count(m.penalty.map(u64::from)), style: plain, cmp: |a, b| a.penalty.cmp(&b.penalty) },
-        Column { title: "Calls", width: 5, flex: false, drop: 0, text: |m, _| count(m.calls_taken), style: plain, cmp: |a, b| a.calls_taken.cmp(&b.calls_taken) },
-        Column { title: "Last call", width: 9, flex: false, drop: 1, text: |m, env| m.last_call.map_or(Cow::Borrowed("-"), |t| Cow::Owned(format!("{} ago", text::duration(env.now - t)))), style: plain, cmp: |a, b| a.last_call.unwrap_or(0.0).total_cmp(&b.last_call.unwrap_or(0.0)) },
-        Column { title: "RNA", width: 3, flex: false, drop: 1, text: |m, _| Cow::Owned(m.ring_no_answer.to_string()), style: plain, cmp: |a, b| a.ring_no_answer.cmp(&b.ring_no_answer) },
-        Column { title: "Interface", width: 14, flex: true, drop: 3, text: |m, _| Cow::Borrowed(&m.interface), style: plain, cmp: |a, b| a.interface.cmp(&b.interface) },
+        Column {
+            title: "Member",
+            width: 16,
+            flex: true,
+            drop: 0,
+            text: |m, _| Cow::Borrowed(member_name(m)),
+            style: plain,
+            cmp: |a, b| member_name(a).cmp(member_name(b)),
+        },
+        Column {
+            title: "Status",
+            width: 11,
+            flex: false,
+            drop: 0,
+            text: |m, _| Cow::Borrowed(m.status.label()),
+            style: |m, env| env.theme.tone(peer_tone(m.status.label())),
+            cmp: |a, b| a.status.label().cmp(b.status.label()),
+        },
+        Column {
+            title: "Paused",
+            width: 12,
+            flex: true,
+            drop: 0,
+            text: |m, _| paused(m),
+            style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert),
+            cmp: |a, b| (a.paused, &a.paused_reason).cmp(&(b.paused, &b.paused_reason)),
+        },
+        Column {
+            title: "Pen",
+            width: 3,
+            flex: false,
+            drop: 2,
+            text: |m, _| count(m.penalty.map(u64::from)),
+            style: plain,
+            cmp: |a, b| a.penalty.cmp(&b.penalty),
+        },
+        Column {
+            title: "Calls",
+            width: 5,
+            flex: false,
+            drop: 0,
+            text: |m, _| count(m.calls_taken),
+            style: plain,
+            cmp: |a, b| a.calls_taken.cmp(&b.calls_taken),
+        },
+        Column {
+            title: "Last call",
+            width: 9,
+            flex: false,
+            drop: 1,
+            text: |m, env| {
+                m.last_call.map_or(Cow::Borrowed("-"), |t| {
+                    Cow::Owned(format!("{} ago", text::duration(env.now - t)))
+                })
+            },
+            style: plain,
+            cmp: |a, b| {
+                a.last_call
+                    .unwrap_or(0.0)
+                    .total_cmp(&b.last_call.unwrap_or(0.0))
+            },
+        },
+        Column {
+            title: "RNA",
+            width: 3,
+            flex: false,
+            drop: 1,
+            text: |m, _| Cow::Owned(m.ring_no_answer.to_string()),
+            style: plain,
+            cmp: |a, b| a.ring_no_answer.cmp(&b.ring_no_answer),
+        },
+        Column {
+            title: "Interface",
+            width: 14,
+            flex: true,
+            drop: 3,
+            text: |m, _| Cow::Borrowed(&m.interface),
+            style: plain,
+            cmp: |a, b| a.interface.cmp(&b.interface),
+        },
     ]
 }
 
@@ -103,17 +279,60 @@ type CallerRow<'a> = &'a QueueCaller;
 
 pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
     [
-        Column { title: "Pos", width: 4, flex: false, drop: 0, text: |c, _| count(c.position.map(u64::from)), style: plain, cmp: |a, b| a.position.cmp(&b.position) },
-        Column { title: "Caller ID", width: 16, flex: true, drop: 0, text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num), style: plain, cmp: |a, b| a.caller_id_num.cmp(&b.caller_id_num) },
-        Column { title: "Wait", width: 7, flex: false, drop: 0, text: |c, env| seconds(wait(c, env.now)), style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert), cmp: |a, b| b.joined_at.unwrap_or(0.0).total_cmp(&a.joined_at.unwrap_or(0.0)) },
-        Column { title: "Channel", width: 16, flex: true, drop: 1, text: |c, _| Cow::Borrowed(&c.channel), style: plain, cmp: |a, b| a.channel.cmp(&b.channel) },
+        Column {
+            title: "Pos",
+            width: 4,
+            flex: false,
+            drop: 0,
+            text: |c, _| count(c.position.map(u64::from)),
+            style: plain,
+            cmp: |a, b| a.position.cmp(&b.position),
+        },
+        Column {
+            title: "Caller ID",
+            width: 16,
+            flex: true,
+            drop: 0,
+            text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num),
+            style: plain,
+            cmp: |a, b| a.caller_id_num.cmp(&b.caller_id_num),
+        },
+        Column {
+            title: "Wait",
+            width: 7,
+            flex: false,
+            drop: 0,
+            text: |c, env| seconds(wait(c, env.now)),
+            style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert),
+            cmp: |a, b| {
+                b.joined_at
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.joined_at.unwrap_or(0.0))
+            },
+        },
+        Column {
+            title: "Channel",
+            width: 16,
+            flex: true,
+            drop: 1,
+            text: |c, _| Cow::Borrowed(&c.channel),
+            style: plain,
+            cmp: |a, b| a.channel.cmp(&b.channel),
+        },
     ]
 }
 
 pub fn queue_rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<QueueRow<'a>> {
     let mut rows: Vec<QueueRow<'a>> = state.queues.by_name.values().collect();
     let tiebreak: fn(&QueueRow<'a>, &QueueRow<'a>) -> Ordering = |a, b| a.name.cmp(&b.name);
-    table::filter_sort(&mut rows, &queue_columns(), view.table(TableId::Queues), env, tiebreak, page);
+    table::filter_sort(
+        &mut rows,
+        &queue_columns(),
+        view.table(TableId::Queues),
+        env,
+        tiebreak,
+        page,
+    );
     rows
 }
 
@@ -122,45 +341,129 @@ pub fn drilled<'a>(state: &'a State, view: &View) -> Option<&'a Queue> {
     state.queues.get(&view.drill.as_ref()?.queue)
 }
 
-pub fn member_rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<MemberRow<'a>> {
-    let Some(queue) = drilled(state, view) else { return Vec::new() };
+pub fn member_rows<'a>(
+    state: &'a State,
+    view: &View,
+    env: &Env,
+    page: usize,
+) -> Vec<MemberRow<'a>> {
+    let Some(queue) = drilled(state, view) else {
+        return Vec::new();
+    };
     let mut rows: Vec<MemberRow<'a>> = queue.members.iter().collect();
-    let tiebreak: fn(&MemberRow<'a>, &MemberRow<'a>) -> Ordering = |a, b| a.interface.cmp(&b.interface);
-    table::filter_sort(&mut rows, &member_columns(), view.table(TableId::Members), env, tiebreak, page);
+    let tiebreak: fn(&MemberRow<'a>, &MemberRow<'a>) -> Ordering =
+        |a, b| a.interface.cmp(&b.interface);
+    table::filter_sort(
+        &mut rows,
+        &member_columns(),
+        view.table(TableId::Members),
+        env,
+        tiebreak,
+        page,
+    );
     rows
 }
 
-pub fn caller_rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<CallerRow<'a>> {
-    let Some(queue) = drilled(state, view) else { return Vec::new() };
+pub fn caller_rows<'a>(
+    state: &'a State,
+    view: &View,
+    env: &Env,
+    page: usize,
+) -> Vec<CallerRow<'a>> {
+    let Some(queue) = drilled(state, view) else {
+        return Vec::new();
+    };
     let mut rows: Vec<CallerRow<'a>> = queue.callers.iter().collect();
-    let tiebreak: fn(&CallerRow<'a>, &CallerRow<'a>) -> Ordering = |a, b| a.uniqueid.cmp(&b.uniqueid);
-    table::filter_sort(&mut rows, &caller_columns(), view.table(TableId::Callers), env, tiebreak, page);
+    let tiebreak: fn(&CallerRow<'a>, &CallerRow<'a>) -> Ordering =
+        |a, b| a.uniqueid.cmp(&b.uniqueid);
+    table::filter_sort(
+        &mut rows,
+        &caller_columns(),
+        view.table(TableId::Callers),
+        env,
+        tiebreak,
+        page,
+    );
     rows
 }
 
 /// Draws the queue list, or the drilled-down queue; returns the rows of
 /// the focused table, for the pane title.
-pub fn draw(frame: &mut Frame<'_>, pane_area: Rect, state: &State, view: &View, env: &Env, focused: bool) -> usize {
+pub fn draw(
+    frame: &mut Frame<'_>,
+    pane_area: Rect,
+    state: &State,
+    view: &View,
+    env: &Env,
+    focused: bool,
+) -> usize {
     let Some(drill) = &view.drill else {
         let area = layout::inner(pane_area);
         let rows = queue_rows(state, view, env, layout::body_rows(area));
-        let look = Look { focused, theme: env.theme, empty: "no queues" };
-        table::draw(frame, area, &rows, &queue_columns(), view.table(TableId::Queues), env, &look);
+        let look = Look {
+            focused,
+            theme: env.theme,
+            empty: "no queues",
+        };
+        table::draw(
+            frame,
+            area,
+            &rows,
+            &queue_columns(),
+            view.table(TableId::Queues),
+            env,
+            &look,
+        );
         return rows.len();
     };
-    draw_summary(frame, layout::drill_summary(pane_area), drilled(state, view), drill, env);
+    draw_summary(
+        frame,
+        layout::drill_summary(pane_area),
+        drilled(state, view),
+        drill,
+        env,
+    );
     let tables = layout::tables(Pane::Queues, pane_area, true);
-    let page = |table: TableId| tables.iter().find(|(id, _)| *id == table).map_or(0, |(_, a)| layout::body_rows(*a));
+    let page = |table: TableId| {
+        tables
+            .iter()
+            .find(|(id, _)| *id == table)
+            .map_or(0, |(_, a)| layout::body_rows(*a))
+    };
     let members = member_rows(state, view, env, page(TableId::Members));
     let callers = caller_rows(state, view, env, page(TableId::Callers));
     for (id, area) in tables.iter().copied() {
         let focus = focused && (id == TableId::Members) == (drill.section == Section::Members);
         if id == TableId::Members {
-            let look = Look { focused: focus, theme: env.theme, empty: "no members" };
-            table::draw(frame, area, &members, &member_columns(), view.table(id), env, &look);
+            let look = Look {
+                focused: focus,
+                theme: env.theme,
+                empty: "no members",
+            };
+            table::draw(
+                frame,
+                area,
+                &members,
+                &member_columns(),
+                view.table(id),
+                env,
+                &look,
+            );
         } else {
-            let look = Look { focused: focus, theme: env.theme, empty: "no callers waiting" };
-            table::draw(frame, area, &callers, &caller_columns(), view.table(id), env, &look);
+            let look = Look {
+                focused: focus,
+                theme: env.theme,
+                empty: "no callers waiting",
+            };
+            table::draw(
+                frame,
+                area,
+                &callers,
+                &caller_columns(),
+                view.table(id),
+                env,
+                &look,
+            );
         }
     }
     match drill.section {
@@ -170,7 +473,13 @@ pub fn draw(frame: &mut Frame<'_>, pane_area: Rect, state: &State, view: &View, 
 }
 
 /// `▸ support · 3 in · 1 free · 2 waiting (longest 1:05) · ringall`
-fn draw_summary(frame: &mut Frame<'_>, area: Rect, queue: Option<&Queue>, drill: &Drill, env: &Env) {
+fn draw_summary(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    queue: Option<&Queue>,
+    drill: &Drill,
+    env: &Env,
+) {
     let line = match queue {
         None => Line::styled(format!("▸ {}: gone", drill.queue), env.theme.dim()),
         Some(q) => {

@@ -84,19 +84,69 @@ impl<'a> Row<'a> {
                 Cow::Owned(format!("{} ago", text::duration(now - t)))
             }),
             Row::Peer(_, p) if !p.cause.is_empty() => Cow::Borrowed(&p.cause),
-            Row::Peer(_, p) => p.latency_ms.map_or(Cow::Borrowed(""), |ms| Cow::Owned(format!("{ms:.0} ms"))),
+            Row::Peer(_, p) => p
+                .latency_ms
+                .map_or(Cow::Borrowed(""), |ms| Cow::Owned(format!("{ms:.0} ms"))),
         }
     }
 }
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     [
-        Column { title: "Name", width: 16, flex: true, drop: 0, text: |r, _| r.name(), style: plain, cmp: |a, b| a.name().cmp(&b.name()) },
-        Column { title: "Kind", width: 4, flex: false, drop: 2, text: |r, _| Cow::Borrowed(r.kind()), style: |_, env| env.theme.dim(), cmp: |a, b| a.kind().cmp(b.kind()) },
-        Column { title: "State", width: 12, flex: false, drop: 0, text: |r, _| Cow::Borrowed(r.state()), style: |r, env| env.theme.tone(peer_tone(r.tone_text())), cmp: |a, b| a.tone_text().cmp(b.tone_text()) },
-        Column { title: "Host", width: 16, flex: true, drop: 1, text: |r, _| r.host(), style: plain, cmp: |a, b| a.host().cmp(&b.host()) },
-        Column { title: "User / contact", width: 14, flex: true, drop: 3, text: |r, _| Cow::Borrowed(r.user()), style: plain, cmp: |a, b| a.user().cmp(b.user()) },
-        Column { title: "Last change", width: 12, flex: false, drop: 0, text: |r, env| r.info(env.now), style: |_, env| env.theme.dim(), cmp: |a, b| a.info(0.0).cmp(&b.info(0.0)) },
+        Column {
+            title: "Name",
+            width: 16,
+            flex: true,
+            drop: 0,
+            text: |r, _| r.name(),
+            style: plain,
+            cmp: |a, b| a.name().cmp(&b.name()),
+        },
+        Column {
+            title: "Kind",
+            width: 4,
+            flex: false,
+            drop: 2,
+            text: |r, _| Cow::Borrowed(r.kind()),
+            style: |_, env| env.theme.dim(),
+            cmp: |a, b| a.kind().cmp(b.kind()),
+        },
+        Column {
+            title: "State",
+            width: 12,
+            flex: false,
+            drop: 0,
+            text: |r, _| Cow::Borrowed(r.state()),
+            style: |r, env| env.theme.tone(peer_tone(r.tone_text())),
+            cmp: |a, b| a.tone_text().cmp(b.tone_text()),
+        },
+        Column {
+            title: "Host",
+            width: 16,
+            flex: true,
+            drop: 1,
+            text: |r, _| r.host(),
+            style: plain,
+            cmp: |a, b| a.host().cmp(&b.host()),
+        },
+        Column {
+            title: "User / contact",
+            width: 14,
+            flex: true,
+            drop: 3,
+            text: |r, _| Cow::Borrowed(r.user()),
+            style: plain,
+            cmp: |a, b| a.user().cmp(b.user()),
+        },
+        Column {
+            title: "Last change",
+            width: 12,
+            flex: false,
+            drop: 0,
+            text: |r, env| r.info(env.now),
+            style: |_, env| env.theme.dim(),
+            cmp: |a, b| a.info(0.0).cmp(&b.info(0.0)),
+        },
     ]
 }
 
@@ -108,12 +158,39 @@ pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Ro
         .map(|(k, r)| Row::Registration(k, r))
         .chain(registry.peers.iter().map(|(k, p)| Row::Peer(k, p)))
         .collect();
-    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| (a.kind(), a.name()).cmp(&(b.kind(), b.name()));
-    table::filter_sort(&mut rows, &columns(), view.table(TableId::Registrations), env, tiebreak, page);
+    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering =
+        |a, b| (a.kind(), a.name()).cmp(&(b.kind(), b.name()));
+    table::filter_sort(
+        &mut rows,
+        &columns(),
+        view.table(TableId::Registrations),
+        env,
+        tiebreak,
+        page,
+    );
     rows
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, rows: &[Row<'_>], view: &View, env: &Env, focused: bool) {
-    let look = Look { focused, theme: env.theme, empty: "no registrations or peers" };
-    table::draw(frame, area, rows, &columns(), view.table(TableId::Registrations), env, &look);
+pub fn draw(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    rows: &[Row<'_>],
+    view: &View,
+    env: &Env,
+    focused: bool,
+) {
+    let look = Look {
+        focused,
+        theme: env.theme,
+        empty: "no registrations or peers",
+    };
+    table::draw(
+        frame,
+        area,
+        rows,
+        &columns(),
+        view.table(TableId::Registrations),
+        env,
+        &look,
+    );
 }

@@ -1,0 +1,55 @@
+//! `amitop replay`: a recorded `.ami` stream through the codec and the model,
+//! printed as the state it leaves (for bug reports, scripting and tests).
+
+use std::io::{self, Write};
+
+use crate::cli::args::ReplayArgs;
+use crate::cli::error::CliError;
+use crate::model::{ReplayOptions, render_json, render_text, replay};
+
+pub fn run(args: &ReplayArgs) -> Result<(), CliError> {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|err| CliError::Usage(format!("{}: {err}", args.file.display())))?;
+    let options = ReplayOptions {
+        from: args.from,
+        until: args.until,
+        now: args.now.unwrap_or_else(epoch_now),
+    };
+    let outcome = replay(&bytes, options);
+    for bad in &outcome.malformed {
+        eprintln!("amitop: skipped a malformed frame: {bad}");
+    }
+    let document = if args.json {
+        render_json(&outcome.state)
+    } else {
+        render_text(&outcome.state)
+    };
+    print(&document)
+}
+
+/// Writes a document to stdout; a closed pipe (`| head`) is not an error.
+pub fn print(document: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    let written = out
+        .write_all(document.as_bytes())
+        .and_then(|()| {
+            if document.ends_with('\n') {
+                Ok(())
+            } else {
+                out.write_all(b"\n")
+            }
+        })
+        .and_then(|()| out.flush());
+    match written {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(CliError::Output(err)),
+        _ => Ok(()),
+    }
+}
+
+/// The current time as epoch seconds.
+pub fn epoch_now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or_default()
+}
