@@ -97,6 +97,9 @@ fn corpus(target: usize) -> (Vec<u8>, u64) {
     while out.len() < target {
         let lanes = round * LANES..(round + 1) * LANES;
         for msg in &source {
+            if out.len() >= target {
+                break;
+            }
             for lane in lanes.clone() {
                 relabel(msg, lane, &mut out);
                 count += 1;

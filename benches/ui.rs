@@ -120,6 +120,7 @@ fn frame(c: &mut Criterion) {
         view: &view,
         link: &link,
         meters: &meters,
+        note: None,
         now: NOW,
         theme: Theme::new(true),
     };

@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use amitop::ami::{Frame, Limits, MalformedReason};
-use common::{ami_files, decode_chunked, decode_whole, read_capture};
+use common::{ami_files, decode_chunked, decode_unsplit, decode_whole, read_capture};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngSeed;
@@ -187,7 +187,7 @@ proptest! {
         cuts in prop::collection::vec(any::<Index>(), 0..16),
         limits in limits(),
     ) {
-        let whole = decode_chunked(&data, [0..data.len()], limits);
+        let whole = decode_unsplit(&data, limits);
         let split = decode_chunked(&data, split_at(data.len(), &cuts), limits);
         prop_assert_eq!(split, whole);
     }
@@ -210,7 +210,7 @@ proptest! {
         for m in &mutations {
             mutate(&mut data, m);
         }
-        let whole = decode_chunked(&data, [0..data.len()], limits);
+        let whole = decode_unsplit(&data, limits);
         let split = decode_chunked(&data, split_at(data.len(), &cuts), limits);
         prop_assert_eq!(split, whole);
     }

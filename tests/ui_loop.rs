@@ -13,7 +13,7 @@ use amitop::ami::session::SessionEvent;
 use amitop::app::run::{BATCH, SessionSource, drive};
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use futures_util::stream;
-use tokio::sync::mpsc::unbounded_channel;
+use tokio::sync::mpsc::channel;
 
 /// A session whose events are all already waiting.
 struct Flood(VecDeque<SessionEvent>);
@@ -65,9 +65,9 @@ async fn a_key_waits_for_at_most_one_batch() {
             None => Poll::Pending,
         }
     });
-    let (_steps_tx, mut steps) = unbounded_channel();
+    let (_updates_tx, mut updates) = channel(1);
     let mut frames = 0;
-    drive(&mut app, input, &mut session, &mut steps, |_| {
+    drive(&mut app, input, &mut session, &mut updates, |_| {
         frames += 1;
         Ok(())
     })
@@ -89,8 +89,8 @@ async fn the_loop_ends_when_the_user_quits_even_if_the_session_ended() {
     let input = stream::iter([Ok::<_, io::Error>(Event::Key(KeyEvent::from(
         KeyCode::Char('q'),
     )))]);
-    let (_steps_tx, mut steps) = unbounded_channel();
-    drive(&mut app, input, &mut session, &mut steps, |_| Ok(()))
+    let (_updates_tx, mut updates) = channel(1);
+    drive(&mut app, input, &mut session, &mut updates, |_| Ok(()))
         .await
         .expect("loop");
     assert!(app.quit);

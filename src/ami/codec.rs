@@ -581,6 +581,7 @@ mod tests {
         let frames =
             decode_all(b"Response: Follows\r\nPrivilege: Command\r\n--END COMMAND--\r\n\r\n");
         assert_eq!(message(&frames[0]).body(), Some(&b""[..]));
+        assert!(message(&frames[0]).output_lines().is_empty());
     }
 
     fn reason(frame: &Frame) -> MalformedReason {

@@ -203,7 +203,7 @@ impl Message {
     /// of a `Follows` body (Asterisk up to 13).
     pub fn output_lines(&self) -> Vec<String> {
         let mut lines: Vec<String> = self.get_all("Output").map(Cow::into_owned).collect();
-        if let Some(body) = self.body() {
+        if let Some(body) = self.body().filter(|b| !b.is_empty()) {
             let text = String::from_utf8_lossy(body);
             let text = text.strip_suffix('\n').unwrap_or(&text);
             lines.extend(

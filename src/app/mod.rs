@@ -5,11 +5,10 @@
 //! loop in `run` only moves messages to it and frames to the terminal.
 
 pub mod msg;
-pub mod resync;
 pub mod run;
 mod terminal;
 pub mod update;
 
-pub use msg::{Msg, ResyncStep};
+pub use msg::Msg;
 pub use run::{DashboardError, run_dashboard};
 pub use update::App;

@@ -1,5 +1,5 @@
 //! The loop: one `select!` over terminal input, session events, resync
-//! steps and a one-second tick, and the draw that follows.
+//! updates and a one-second tick, and the draw that follows.
 //!
 //! Input is never stuck behind session traffic: session events are taken
 //! in batches of at most [`BATCH`], and the `select!` is biased towards
@@ -13,14 +13,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
-use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{self, Receiver, UnboundedReceiver, unbounded_channel};
+use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
 use crate::ami::session::{ConnectionState, SessionEvent, SessionEvents, SessionHandle};
-use crate::app::msg::{Msg, ResyncStep};
-use crate::app::resync;
+use crate::app::msg::Msg;
 use crate::app::terminal::TerminalGuard;
 use crate::app::update::App;
+use crate::resync::{self, ResyncUpdate};
 use crate::ui::theme::Theme;
 
 /// Session events handled between two looks at the keyboard.
@@ -59,6 +60,9 @@ pub fn now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Resync updates buffered between the resync task and the loop.
+const RESYNC_BUFFER: usize = 64;
+
 /// Runs the dashboard on this terminal until the user quits. The session
 /// is asked to log off on the way out.
 pub async fn run_dashboard(
@@ -68,16 +72,16 @@ pub async fn run_dashboard(
 ) -> Result<(), DashboardError> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
-    let (resync_tx, resync_rx) = unbounded_channel();
-    let (steps_tx, mut steps_rx) = unbounded_channel();
-    let resyncer = tokio::spawn(resync::serve(handle.clone(), resync_rx, steps_tx));
+    let (requests_tx, requests) = unbounded_channel();
+    let (updates_tx, mut updates) = mpsc::channel(RESYNC_BUFFER);
+    let resyncer = tokio::spawn(serve_resyncs(handle.clone(), requests, updates_tx));
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
-    let mut app = App::new(title, area, Theme::from_env(), resync_tx);
+    let mut app = App::new(title, area, Theme::from_env(), requests_tx);
     let result = drive(
         &mut app,
         EventStream::new(),
         &mut events,
-        &mut steps_rx,
+        &mut updates,
         |app| {
             guard
                 .terminal
@@ -92,13 +96,32 @@ pub async fn run_dashboard(
     result.map_err(DashboardError::from)
 }
 
+/// Starts a resync for each request of the app; a new request replaces a
+/// resync still running (the model has already moved to a new generation).
+async fn serve_resyncs(
+    handle: SessionHandle,
+    mut requests: UnboundedReceiver<()>,
+    updates: mpsc::Sender<ResyncUpdate>,
+) {
+    let mut running: Option<JoinHandle<()>> = None;
+    while requests.recv().await.is_some() {
+        if let Some(previous) = running.take() {
+            previous.abort();
+        }
+        running = Some(tokio::spawn(resync::run(handle.clone(), updates.clone())));
+    }
+    if let Some(last) = running {
+        last.abort();
+    }
+}
+
 /// The loop proper, over any input stream, session source and drawing
 /// function, so tests can run it without a terminal.
 pub async fn drive<I, S, D>(
     app: &mut App,
     mut input: I,
     session: &mut S,
-    resync_steps: &mut UnboundedReceiver<ResyncStep>,
+    resync_updates: &mut Receiver<ResyncUpdate>,
     mut draw: D,
 ) -> io::Result<()>
 where
@@ -131,7 +154,7 @@ where
                     app.handle(Msg::Session(SessionEvent::State(ConnectionState::Stopped)), now());
                 }
             },
-            Some(step) = resync_steps.recv() => app.handle(Msg::Resync(step), now()),
+            Some(update) = resync_updates.recv() => app.handle(Msg::Resync(update), now()),
             _ = tick.tick() => app.handle(Msg::Tick, now()),
             _ = sleep_until(next_frame), if frame_due => {}
         }

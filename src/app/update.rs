@@ -9,8 +9,9 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::ami::session::{ConnectionState, SessionEvent};
-use crate::app::msg::{Msg, ResyncStep};
+use crate::app::msg::Msg;
 use crate::model::State;
+use crate::resync::{self, ResyncUpdate};
 use crate::ui::dashboard::Dashboard;
 use crate::ui::keymap;
 use crate::ui::panes::{ModelLens, calls};
@@ -34,12 +35,16 @@ pub struct App {
     pub dirty: bool,
     /// The user asked to quit.
     pub quit: bool,
+    /// The last thing the resync wants the user to know (a refused list).
+    pub note: Option<String>,
     resync: UnboundedSender<()>,
 }
 
 impl App {
     /// `resync` receives a message whenever the model must be rebuilt
-    /// from the server's lists (after login, after an overflow).
+    /// from the server's lists (after login, after an overflow); the model
+    /// has already begun the resync (its generation is marked), so the
+    /// loop only has to start [`crate::resync::run`].
     pub fn new(title: String, area: Rect, theme: Theme, resync: UnboundedSender<()>) -> App {
         App {
             title,
@@ -50,6 +55,7 @@ impl App {
             theme,
             dirty: true,
             quit: false,
+            note: None,
             resync,
         }
     }
@@ -62,6 +68,7 @@ impl App {
             view: &self.view,
             link: &self.link,
             meters: &self.meters,
+            note: self.note.as_deref(),
             now,
             theme: self.theme,
         }
@@ -143,25 +150,18 @@ impl App {
         }
     }
 
-    fn request_resync(&self) {
+    fn request_resync(&mut self) {
+        self.state.begin_resync();
+        self.note = None;
         // The loop may have stopped listening while shutting down.
         let _ = self.resync.send(());
     }
 
-    fn resync_step(&mut self, step: ResyncStep, now: f64) {
-        match step {
-            ResyncStep::Started => self.state.begin_resync(),
-            ResyncStep::Reply(reply) => {
-                self.state.apply(&reply.response, now);
-                for event in &reply.events {
-                    self.state.apply(event, now);
-                }
-            }
-            ResyncStep::Finished { completed } => {
-                for kind in completed {
-                    self.state.sweep(kind);
-                }
-            }
+    fn resync_step(&mut self, update: ResyncUpdate, now: f64) {
+        if let ResyncUpdate::Note(note) = &update {
+            tracing::info!(%note, "resync");
+            self.note = Some(note.clone());
         }
+        resync::apply_update(&mut self.state, &update, now);
     }
 }

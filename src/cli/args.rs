@@ -88,6 +88,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Log in, read the server's lists, print the state and exit
     Snapshot(SnapshotArgs),
+    /// Run a simulated Asterisk PBX: an AMI server with live traffic (Ctrl-C to stop)
+    Sim(SimArgs),
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +115,48 @@ pub struct ReplayArgs {
     /// Epoch seconds to use as "now" for durations and waits [default: the clock]
     #[arg(long, value_name = "EPOCH")]
     pub now: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Log in with --user (default amitop) and --secret (default amitop); both are
+printed on startup. The server listens on the given address only.")]
+pub struct SimArgs {
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5038")]
+    pub listen: std::net::SocketAddr,
+
+    /// AMI generation to imitate: modern (Asterisk 22) or 1.1 (Asterisk 11)
+    #[arg(long, value_name = "VERSION", default_value = "modern")]
+    pub ami: SimAmi,
+
+    /// Seed of the traffic: the same seed gives the same calls
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+
+    /// Calls per minute (0: phones and trunks only; thousands: a flood)
+    #[arg(long, value_name = "CALLS_PER_MIN", default_value_t = crate::sim::DEFAULT_RATE)]
+    pub rate: f64,
+
+    /// Secret of the simulator's AMI user (the user is --user)
+    #[arg(long, value_name = "S", default_value = "amitop")]
+    pub secret: String,
+
+    /// Send the events of this recording (.ami) after login instead of traffic
+    #[arg(long, value_name = "FILE.ami")]
+    pub replay: Option<PathBuf>,
+
+    /// With --replay: keep the recorded pace (from FILE.timing.tsv)
+    #[arg(long, requires = "replay")]
+    pub realtime: bool,
+}
+
+/// The AMI generations `amitop sim` speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimAmi {
+    Modern,
+    #[value(name = "1.1")]
+    V1_1,
 }
 
 #[derive(Debug, Args)]
@@ -242,6 +286,19 @@ mod tests {
         };
         assert_eq!(tail.filter, ["Newchannel", "Dial*", "hangup"]);
         assert!(!tail.json);
+    }
+
+    #[test]
+    fn sim_takes_its_own_secret_and_the_global_user() {
+        let cli = parse(&["sim", "--ami", "1.1", "--user", "u", "--secret", "s", "--rate", "600"]).unwrap();
+        let Some(Command::Sim(sim)) = cli.command else {
+            panic!("not sim")
+        };
+        assert_eq!(sim.ami, SimAmi::V1_1);
+        assert_eq!((cli.global.user.as_deref(), sim.secret.as_str()), (Some("u"), "s"));
+        assert_eq!(sim.listen.to_string(), "127.0.0.1:5038");
+        assert!(parse(&["sim", "--realtime"]).is_err());
+        assert!(parse(&["sim", "--ami", "2.0"]).is_err());
     }
 
     #[test]

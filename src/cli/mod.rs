@@ -9,6 +9,7 @@ pub mod filter;
 pub mod render;
 mod replay;
 mod send;
+mod sim;
 mod snapshot;
 mod tail;
 
@@ -60,6 +61,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Tail(args) => block_on(tail::run(session_config(global)?, args)),
         Command::Send(args) => block_on(send::run(session_config(global)?, args)),
         Command::Snapshot(args) => block_on(snapshot::run(session_config(global)?, args)),
+        // A server, not a client: no connection settings either.
+        Command::Sim(args) => block_on(sim::run(global, args)),
     }
 }
 
@@ -78,6 +81,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Send(_) => "send",
         Command::Replay(_) => "replay",
         Command::Snapshot(_) => "snapshot",
+        Command::Sim(_) => "sim",
     }
 }
 

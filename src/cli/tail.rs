@@ -68,7 +68,7 @@ fn print(message: &Message, json: bool) -> io::Result<()> {
 
 /// Resolves on Ctrl-C, or on SIGTERM on Unix. If no handler can be
 /// installed it never resolves (the default signal action still applies).
-async fn stop_requested() {
+pub(super) async fn stop_requested() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -142,7 +142,10 @@ impl State {
     /// `unknown_events`, never an error.
     pub fn apply(&mut self, msg: &Message, now: f64) {
         let Some(event) = msg.event() else {
+            // Replies: CoreSettings/CoreStatus for the server, QueueRule
+            // for the queues (an empty event name says "a reply").
             self.server.apply_response(msg);
+            self.queues.apply(msg, "", now);
             return;
         };
         let mut lower = [0u8; 48];
@@ -210,7 +213,10 @@ impl State {
                     }
                 }
             }
-            _ if LOG_ONLY.contains(&key) || key.ends_with("complete") => {}
+            // End-of-list events carry nothing to keep; `AgentComplete` is
+            // a queue member finishing a call, not the end of a list.
+            _ if LOG_ONLY.contains(&key)
+                || (key.ends_with("complete") && key != "agentcomplete") => {}
             _ => {
                 return self.server.apply_event(msg, key, now)
                     || self.queues.apply(msg, event, now)
@@ -235,6 +241,8 @@ impl State {
     /// item touches is marked with the new generation.
     pub fn begin_resync(&mut self) {
         self.generation += 1;
+        self.queues.begin_resync(self.generation);
+        self.registry.begin_resync(self.generation);
     }
 
     /// A list of `kind` has completed: removes what it did not report and

@@ -50,7 +50,7 @@ pub(super) fn run(command: &str, pbx: &Pbx, asterisk_version: &str) -> CliOutput
 }
 
 fn version_line(pbx: &Pbx, asterisk_version: &str) -> String {
-    let built = clock::since_epoch().saturating_sub(pbx.uptime());
+    let built = pbx.started_at();
     format!(
         "Asterisk {asterisk_version} built by amitop @ sim on a {} running Linux on {} UTC",
         std::env::consts::ARCH,
@@ -109,9 +109,13 @@ fn help_topic(words: &[&str]) -> String {
 mod tests {
     use super::*;
 
+    fn test_pbx() -> Pbx {
+        Pbx::new(super::super::vocab::Dialect::Modern, 1, std::time::Duration::ZERO)
+    }
+
     #[test]
     fn unknown_commands_suggest_help_like_asterisk() {
-        let pbx = Pbx::new();
+        let pbx = test_pbx();
         let out = run("core show nonsense", &pbx, "22.10.1");
         assert!(!out.known);
         assert_eq!(
@@ -124,7 +128,7 @@ mod tests {
 
     #[test]
     fn empty_channel_table_matches_the_capture() {
-        let out = run("core show channels", &Pbx::new(), "22.10.1");
+        let out = run("core show channels", &test_pbx(), "22.10.1");
         assert!(out.known);
         assert_eq!(
             out.lines,

@@ -1,6 +1,6 @@
 //! One client connection: the banner, then actions read with the same codec
-//! the client side uses, answered in order, with the PBX's events forwarded
-//! to logged-in clients in between.
+//! the client side uses, answered in order, with the PBX's events (or a
+//! recording's, in replay mode) forwarded to logged-in clients in between.
 
 use std::io;
 use std::sync::Arc;
@@ -16,7 +16,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::ami::{AmiCodec, Frame, Message};
 
-use super::Shared;
+use super::replay::Recording;
+use super::{ReplayConfig, Shared};
 use super::actions::{self, After, Reply};
 use super::session::Session;
 
@@ -70,21 +71,62 @@ impl Drop for ConnectedGuard {
     }
 }
 
-/// The next bus event, or never for a client not yet logged in.
+/// Where a logged-in client's events come from.
+enum Feed {
+    Bus(broadcast::Receiver<Message>),
+    Replay(ReplayCursor),
+}
+
+/// The next event of a recording, and when the client logged in.
+struct ReplayCursor {
+    recording: Arc<Recording>,
+    next: usize,
+    /// Set for paced replay: events go out at their recorded offsets from here.
+    paced_from: Option<tokio::time::Instant>,
+}
+
+/// The next event, or never for a client not yet logged in (or whose
+/// recording has run out).
 async fn next_event(
-    events: &mut Option<broadcast::Receiver<Message>>,
+    events: &mut Option<Feed>,
 ) -> Result<Message, broadcast::error::RecvError> {
     match events {
-        Some(rx) => rx.recv().await,
+        Some(Feed::Bus(rx)) => rx.recv().await,
+        Some(Feed::Replay(cursor)) => {
+            let Some((at, event)) = cursor.recording.events.get(cursor.next) else {
+                return std::future::pending().await;
+            };
+            if let Some(start) = cursor.paced_from {
+                tokio::time::sleep_until(start + *at).await;
+            }
+            cursor.next += 1;
+            Ok(event.clone())
+        }
         None => std::future::pending().await,
+    }
+}
+
+impl Feed {
+    fn new(shared: &Shared) -> Feed {
+        match &shared.config.replay {
+            Some(ReplayConfig {
+                recording,
+                realtime,
+            }) => Feed::Replay(ReplayCursor {
+                recording: Arc::clone(recording),
+                next: 0,
+                paced_from: realtime.then(tokio::time::Instant::now),
+            }),
+            None => Feed::Bus(shared.bus.subscribe()),
+        }
     }
 }
 
 struct Connection {
     out: BufWriter<OwnedWriteHalf>,
     session: Session,
-    /// The event bus, subscribed once the client has logged in.
-    events: Option<broadcast::Receiver<Message>>,
+    /// The client's events, from the moment it logged in.
+    events: Option<Feed>,
     shared: Arc<Shared>,
 }
 
@@ -102,7 +144,7 @@ impl Connection {
         self.shared.record(action);
         let reply = actions::dispatch(&self.shared, &mut self.session, action);
         if self.session.user.is_some() && self.events.is_none() {
-            self.events = Some(self.shared.bus.subscribe());
+            self.events = Some(Feed::new(&self.shared));
         }
         self.write_reply(reply).await
     }
@@ -149,7 +191,7 @@ impl Connection {
     /// Writes the events already waiting on the bus (without flushing).
     async fn forward_pending(&mut self) -> io::Result<()> {
         loop {
-            let Some(rx) = self.events.as_mut() else {
+            let Some(Feed::Bus(rx)) = self.events.as_mut() else {
                 return Ok(());
             };
             match rx.try_recv() {

@@ -1,40 +1,66 @@
-//! A scriptable test PBX: an AMI server on 127.0.0.1 that speaks like
-//! Asterisk 22 (banner, Challenge/MD5 and plaintext login, Ping, Logoff,
-//! Events, CoreShowChannels, Command, Originate, Hangup), for tests now and
-//! for `amitop --demo` later.
+//! The simulated PBX: an AMI server on 127.0.0.1 that speaks like Asterisk
+//! (22 by default, or AMI 1.1), with its own state and seeded traffic, for
+//! tests, `amitop sim` and `amitop --demo`.
 //!
-//! Layout: `pbx` holds the PBX state and makes events, knowing nothing of
-//! sockets; every change runs under one lock and its events go out on a
-//! broadcast bus, so all clients see them in the same order; `client` serves
-//! one connection (`session` is its state) and `actions` answers its actions
-//! (`cli` runs `Command`); `wire` lays messages out as Asterisk does.
+//! Layout: `pbx` holds the state and the primitive changes (`flows` builds
+//! calls, transfers and queue calls from them, `queues`, `registry` and
+//! `modules` hold their parts, `vocab` says how each dialect writes an
+//! event); `traffic` schedules the office and call-centre activity over
+//! simulated time, and `simulation` bundles both without sockets. Every
+//! change runs under one lock and its events go out on a broadcast bus, so
+//! all clients see them in the same order; `client` serves one connection
+//! (`session` is its state, `replay` a recorded stream to send instead) and
+//! `actions` answers its actions (`cli` runs `Command`); `wire` lays
+//! messages out as Asterisk does.
 
 mod actions;
+mod channel;
 mod cli;
 mod client;
 mod clock;
+mod flows;
+mod modules;
 mod pbx;
+mod queues;
 mod random;
+mod registry;
+mod replay;
 mod session;
+mod simulation;
+mod traffic;
+mod vocab;
 mod wire;
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio::task::{JoinHandle, JoinSet};
+use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 
 use crate::ami::Message;
+
+pub use channel::{Channel, ChannelState, Party};
+pub use pbx::Bridge;
+pub use queues::{Member, Queue, QueueCaller};
+pub use registry::{Peer, Registration, Tech};
+pub use replay::Recording;
+pub use simulation::{SimConfig, SimSnapshot, Simulation};
+pub use traffic::DEFAULT_RATE;
+pub use vocab::Dialect;
 
 use pbx::Pbx;
 
 /// Events a client may fall behind by before it is dropped, as Asterisk
 /// drops a client it cannot write to.
 const EVENT_BACKLOG: usize = 8192;
+
+/// How often simulated time moves in live mode.
+const TICK: Duration = Duration::from_millis(100);
 
 /// A user the PBX accepts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,19 +81,36 @@ impl SimUser {
     }
 }
 
+/// A recording to send every client after it logs in, instead of the
+/// simulator's own events.
+#[derive(Clone, Debug)]
+pub struct ReplayConfig {
+    pub recording: Arc<Recording>,
+    /// Keep the recorded pace; otherwise as fast as the client reads.
+    pub realtime: bool,
+}
+
 /// How the test PBX presents itself.
 #[derive(Clone, Debug)]
 pub struct PbxConfig {
     pub users: Vec<SimUser>,
-    /// The banner's version: `Asterisk Call Manager/<ami_version>`.
+    /// The banner's version: `Asterisk Call Manager/<ami_version>`. A `1.x`
+    /// version makes the PBX speak AMI 1.1 (see [`Dialect`]).
     pub ami_version: String,
     /// Shown by `core show version`.
     pub asterisk_version: String,
     /// Answer `Command` as Asterisk up to 13 does: `Response: Follows`, the
-    /// raw output, `--END COMMAND--`.
+    /// raw output, `--END COMMAND--` (always so in 1.1 mode).
     pub legacy_command: bool,
     /// How long a refused login waits before its error (Asterisk: about 1 s).
     pub login_failure_delay: Duration,
+    /// Seeds the traffic and every id.
+    pub seed: u64,
+    /// Generated calls per minute; None: no generated traffic at all.
+    pub calls_per_minute: Option<f64>,
+    /// Start with simulated time stopped (see [`TestPbx::resume`]).
+    pub start_paused: bool,
+    pub replay: Option<ReplayConfig>,
 }
 
 impl Default for PbxConfig {
@@ -78,7 +121,26 @@ impl Default for PbxConfig {
             asterisk_version: "22.10.1".into(),
             legacy_command: false,
             login_failure_delay: Duration::from_secs(1),
+            seed: 1,
+            calls_per_minute: None,
+            start_paused: false,
+            replay: None,
         }
+    }
+}
+
+impl PbxConfig {
+    /// AMI 1.1 (banner `1.1`, Asterisk 11), with the given users.
+    pub fn ami_1_1(self) -> Self {
+        PbxConfig {
+            ami_version: "1.1".into(),
+            asterisk_version: "11.25.3".into(),
+            ..self
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        Dialect::of_ami_version(&self.ami_version)
     }
 }
 
@@ -93,28 +155,44 @@ struct ScriptedCall {
 /// What the server task, the client tasks and the test handle share.
 struct Shared {
     config: PbxConfig,
-    pbx: Mutex<Pbx>,
+    sim: Mutex<Simulation>,
     bus: broadcast::Sender<Message>,
     received: Mutex<Vec<Message>>,
     connected: AtomicUsize,
+    paused: AtomicBool,
     list_call: Mutex<Option<ScriptedCall>>,
 }
 
 impl Shared {
+    fn dialect(&self) -> Dialect {
+        self.config.dialect()
+    }
+
     /// Changes the PBX and broadcasts the events of the change, under one
     /// lock so every client sees events in the order the state changed.
     fn change<T>(&self, f: impl FnOnce(&mut Pbx) -> T) -> T {
-        let mut pbx = lock(&self.pbx);
-        let result = f(&mut pbx);
-        for event in pbx.take_events() {
-            // No subscriber (nobody logged in) is fine: the event is dropped.
-            let _ = self.bus.send(event);
-        }
+        let mut sim = lock(&self.sim);
+        let result = f(&mut sim.pbx);
+        self.broadcast(&mut sim);
         result
     }
 
+    /// Moves simulated time (and the traffic) forward.
+    fn advance(&self, by: Duration) {
+        let mut sim = lock(&self.sim);
+        sim.advance(by);
+        self.broadcast(&mut sim);
+    }
+
+    fn broadcast(&self, sim: &mut Simulation) {
+        for event in sim.pbx.take_events() {
+            // No subscriber (nobody logged in) is fine: the event is dropped.
+            let _ = self.bus.send(event);
+        }
+    }
+
     fn read<T>(&self, f: impl FnOnce(&Pbx) -> T) -> T {
-        f(&lock(&self.pbx))
+        f(&lock(&self.sim).pbx)
     }
 
     fn record(&self, action: &Message) {
@@ -146,12 +224,24 @@ pub struct TestPbx {
 impl TestPbx {
     /// Starts the server on 127.0.0.1 on a free port.
     pub async fn start(config: PbxConfig) -> std::io::Result<TestPbx> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        TestPbx::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts the server on `addr` (port 0: a free port).
+    pub async fn start_on(addr: SocketAddr, config: PbxConfig) -> std::io::Result<TestPbx> {
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (bus, _) = broadcast::channel(EVENT_BACKLOG);
+        let sim = Simulation::new(&SimConfig {
+            dialect: config.dialect(),
+            seed: config.seed,
+            calls_per_minute: config.calls_per_minute,
+            start_epoch: clock::since_epoch(),
+        });
         let shared = Arc::new(Shared {
+            paused: AtomicBool::new(config.start_paused),
             config,
-            pbx: Mutex::new(Pbx::new()),
+            sim: Mutex::new(sim),
             bus,
             received: Mutex::new(Vec::new()),
             connected: AtomicUsize::new(0),
@@ -159,7 +249,7 @@ impl TestPbx {
         });
         let stop = CancellationToken::new();
         let clients = Arc::new(Mutex::new(stop.child_token()));
-        let server = tokio::spawn(accept_loop(
+        let server = tokio::spawn(serve(
             listener,
             Arc::clone(&shared),
             stop.clone(),
@@ -179,6 +269,10 @@ impl TestPbx {
         self.addr
     }
 
+    pub fn config(&self) -> &PbxConfig {
+        &self.shared.config
+    }
+
     /// Every action any client sent, in arrival order (secrets included).
     pub fn received_actions(&self) -> Vec<Message> {
         lock(&self.shared.received).clone()
@@ -190,7 +284,9 @@ impl TestPbx {
 
     /// A phone dials another, who answers: a bridged two-party call whose
     /// events go to every client. `caller` and `callee` are extensions
-    /// (`100`, made `PJSIP/100`) or devices (`SIP/alice`). Returns the linkedid.
+    /// (`100`, made `PJSIP/100`; the office's `2001`..`2006` and agents'
+    /// `3001`..`3004` are `SIP/`; `600` and `601` are the queues) or devices
+    /// (`SIP/alice`). Returns the linkedid.
     pub fn start_call(&self, caller: &str, callee: &str, caller_id_name: &str) -> String {
         self.shared
             .change(|pbx| pbx.start_call(caller, callee, caller_id_name))
@@ -218,6 +314,27 @@ impl TestPbx {
         self.shared.read(|pbx| pbx.channels().len())
     }
 
+    /// The simulator's own state now.
+    pub fn snapshot(&self) -> SimSnapshot {
+        lock(&self.shared.sim).snapshot()
+    }
+
+    /// Stops simulated time (and so the traffic); actions still work.
+    pub fn pause(&self) {
+        self.shared.paused.store(true, Ordering::SeqCst);
+    }
+
+    /// Lets simulated time run with the wall clock again.
+    pub fn resume(&self) {
+        self.shared.paused.store(false, Ordering::SeqCst);
+    }
+
+    /// Moves simulated time forward at once (best while paused), running
+    /// the traffic due meanwhile; its events go to every client.
+    pub fn step(&self, by: Duration) {
+        self.shared.advance(by);
+    }
+
     /// Closes every client socket; the server keeps accepting new ones.
     pub fn disconnect_clients(&self) {
         let mut current = lock(&self.clients);
@@ -239,13 +356,37 @@ impl Drop for TestPbx {
     }
 }
 
-async fn accept_loop(
+/// The user `amitop --demo` logs in with.
+pub const DEMO_USER: &str = "demo";
+/// Its secret (the simulator listens on 127.0.0.1 only).
+pub const DEMO_SECRET: &str = "demo";
+
+/// A simulated PBX with live traffic on a free port of 127.0.0.1, for
+/// `amitop --demo`: the handle (drop it to stop), where it listens, and
+/// the user to log in with.
+pub async fn start_demo(seed: u64) -> std::io::Result<(TestPbx, SocketAddr, SimUser)> {
+    let user = SimUser::new(DEMO_USER, DEMO_SECRET, true);
+    let pbx = TestPbx::start(PbxConfig {
+        users: vec![user.clone()],
+        seed,
+        calls_per_minute: Some(DEFAULT_RATE),
+        ..PbxConfig::default()
+    })
+    .await?;
+    let addr = pbx.addr();
+    Ok((pbx, addr, user))
+}
+
+/// Accepts clients and moves simulated time, until `stop`.
+async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     stop: CancellationToken,
     clients_token: Arc<Mutex<CancellationToken>>,
 ) {
     let mut clients = JoinSet::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             () = stop.cancelled() => break,
@@ -254,6 +395,11 @@ async fn accept_loop(
                 if let Ok((stream, _)) = accepted {
                     let token = lock(&clients_token).clone();
                     clients.spawn(client::serve(stream, Arc::clone(&shared), token));
+                }
+            }
+            _ = tick.tick() => {
+                if !shared.paused.load(Ordering::SeqCst) {
+                    shared.advance(TICK);
                 }
             }
             Some(_) = clients.join_next(), if !clients.is_empty() => {}

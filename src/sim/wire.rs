@@ -36,6 +36,12 @@ impl Fields {
         self.0.push((key.into(), value.into()));
     }
 
+    /// Drops every header named `key`.
+    pub fn without(mut self, key: &str) -> Self {
+        self.0.retain(|(k, _)| !k.eq_ignore_ascii_case(key));
+        self
+    }
+
     /// Appends every header of `other`.
     pub fn append(&mut self, other: Fields) {
         self.0.extend(other.0);

@@ -21,6 +21,8 @@ pub struct Dashboard<'a> {
     pub view: &'a View,
     pub link: &'a Link,
     pub meters: &'a Meters,
+    /// A note from the resync (a list the user may not read), if any.
+    pub note: Option<&'a str>,
     /// Epoch seconds, for durations.
     pub now: f64,
     pub theme: Theme,
@@ -36,6 +38,7 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         state: d.state,
         link: d.link,
         meters: d.meters,
+        note: d.note,
         now: d.now,
         theme: d.theme,
     };

@@ -22,6 +22,7 @@ pub struct Header<'a> {
     pub state: &'a State,
     pub link: &'a Link,
     pub meters: &'a Meters,
+    pub note: Option<&'a str>,
     pub now: f64,
     pub theme: Theme,
 }

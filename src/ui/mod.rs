@@ -6,6 +6,7 @@
 
 pub mod dashboard;
 pub mod detail;
+mod fnv;
 pub mod header;
 pub mod help;
 pub mod keymap;

@@ -106,7 +106,12 @@ pub fn decode_chunked(
     frames
 }
 
+/// Decodes `data` arriving in one piece.
+pub fn decode_unsplit(data: &[u8], limits: Limits) -> Vec<Frame> {
+    decode_chunked(data, std::iter::once(0..data.len()), limits)
+}
+
 /// Decodes `data` arriving in one piece, with the default limits.
 pub fn decode_whole(data: &[u8]) -> Vec<Frame> {
-    decode_chunked(data, [0..data.len()], Limits::default())
+    decode_unsplit(data, Limits::default())
 }

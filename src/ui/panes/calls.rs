@@ -6,12 +6,12 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::model::{Bridge, Channel, State};
+use crate::ui::fnv::FnvMap;
 use crate::ui::panes::channels::caller_id;
 use crate::ui::table::{self, Column, Env, Look, plain};
 use crate::ui::text;
@@ -124,35 +124,48 @@ fn party_key(channel: &Channel) -> (&str, &str, &str) {
     )
 }
 
-/// Every call, in no particular order.
+/// Every call, in no particular order. One pass over the channels: a
+/// bridged channel joins its bridge's call; the others are grouped by whom
+/// they are rung by, their Linkedid, or stand alone.
 pub fn calls(state: &State) -> Vec<Call<'_>> {
-    let mut dialled_by: HashMap<&str, &Channel> = HashMap::new();
-    for channel in state.channels.iter() {
+    let mut calls: Vec<Call<'_>> = Vec::with_capacity(state.bridges.len() + 16);
+    let mut index: FnvMap<CallKey<'_>, usize> = FnvMap::default();
+    index.reserve(state.bridges.len());
+    for bridge in state.bridges.iter() {
+        index.insert(CallKey::Bridge(&bridge.id), calls.len());
+        calls.push(Call {
+            key: CallKey::Bridge(&bridge.id),
+            bridge: Some(bridge),
+            members: Vec::new(),
+        });
+    }
+    let mut dialled_by: FnvMap<&str, &Channel> = FnvMap::default();
+    for channel in state.channels.iter().filter(|c| !c.dialing.is_empty()) {
         for dest in &channel.dialing {
             dialled_by.insert(dest.as_str(), channel);
         }
     }
-    fn own_key(c: &Channel) -> CallKey<'_> {
-        match &c.bridge {
-            Some(bridge) => CallKey::Bridge(bridge),
-            None if !c.linkedid.is_empty() => CallKey::Linkedid(&c.linkedid),
-            None => CallKey::Channel(&c.uniqueid),
-        }
-    }
-    let mut groups: HashMap<CallKey<'_>, Vec<&Channel>> =
-        HashMap::with_capacity(state.channels.len());
     for channel in state.channels.iter() {
         let key = match (&channel.bridge, dialled_by.get(channel.uniqueid.as_str())) {
             (None, Some(dialler)) => own_key(dialler),
             _ => own_key(channel),
         };
-        groups.entry(key).or_default().push(channel);
+        let slot = *index.entry(key).or_insert_with(|| {
+            calls.push(Call {
+                key,
+                bridge: None,
+                members: Vec::new(),
+            });
+            calls.len() - 1
+        });
+        calls[slot].members.push(channel);
     }
-    groups
-        .into_iter()
-        .map(|(key, mut members)| {
+    // Empty bridges (a holding bridge nobody is in) are not calls.
+    calls.retain(|call| !call.members.is_empty());
+    for call in &mut calls {
+        if call.members.len() > 1 {
             // The dialler first, then the oldest.
-            members.sort_by(|a, b| {
+            call.members.sort_by(|a, b| {
                 a.dialing
                     .is_empty()
                     .cmp(&b.dialing.is_empty())
@@ -163,17 +176,18 @@ pub fn calls(state: &State) -> Vec<Call<'_>> {
                     })
                     .then_with(|| a.uniqueid.cmp(&b.uniqueid))
             });
-            let bridge = match key {
-                CallKey::Bridge(id) => state.bridges.get(id),
-                _ => None,
-            };
-            Call {
-                key,
-                bridge,
-                members,
-            }
-        })
-        .collect()
+        }
+    }
+    calls
+}
+
+/// The call a channel belongs to on its own account.
+fn own_key(channel: &Channel) -> CallKey<'_> {
+    match &channel.bridge {
+        Some(bridge) => CallKey::Bridge(bridge),
+        None if !channel.linkedid.is_empty() => CallKey::Linkedid(&channel.linkedid),
+        None => CallKey::Channel(&channel.uniqueid),
+    }
 }
 
 type Row<'a> = Call<'a>;
