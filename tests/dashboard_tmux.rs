@@ -73,6 +73,8 @@ async fn dashboard_follows_a_call_from_start_to_hangup() {
     let tmux = Tmux {
         socket: format!("amitop-test-{}", std::process::id()),
     };
+    // An empty config of our own, so the user's config cannot interfere.
+    std::fs::write(dir.path().join("none.toml"), "").expect("config file");
     let command = format!(
         "env AMITOP_SECRET=secret NO_COLOR=1 {bin} --config {dir}/none.toml --log {dir}/amitop.log \
          --host 127.0.0.1 --port {port} --user amitop",

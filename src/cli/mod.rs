@@ -4,6 +4,7 @@
 
 pub mod args;
 mod connect;
+mod dashboard;
 pub mod error;
 pub mod filter;
 pub mod render;
@@ -43,19 +44,15 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let Some(command) = cli.command else {
-        // The dashboard is the next milestone; saying so beats pretending
-        // success, and scripts get the usage status.
-        return Err(CliError::Usage(
-            "the live dashboard is not built yet; use `amitop tail` to watch events \
-             or `amitop send ACTION` to run an action (see `amitop --help`)"
-                .to_owned(),
-        ));
-    };
     start_logging(&cli.global)?;
-    tracing::info!("amitop {} starting", command_name(&command));
     let global = &cli.global;
-    match &command {
+    let Some(command) = &cli.command else {
+        let config = session_config(global)?;
+        let title = global.server.clone().unwrap_or_else(|| config.addr());
+        return block_on(dashboard::run(config, title));
+    };
+    tracing::info!("amitop {} starting", command_name(command));
+    match command {
         // Offline: no server, so no connection settings are needed.
         Command::Replay(args) => replay::run(args),
         Command::Tail(args) => block_on(tail::run(session_config(global)?, args)),

@@ -370,14 +370,14 @@ impl Pbx {
         };
         let uid = self.uid(index);
         if self.dialect == Dialect::Ami11 {
-            let other = self.bridges[position]
+            // Unlink names the pair as Link did: in joining order.
+            let pair: Vec<usize> = self.bridges[position]
                 .members
                 .iter()
-                .find(|m| **m != uid)
-                .and_then(|m| self.index_of_uid(m));
-            if let Some(other) = other {
-                let (one, two) = (&self.channels[index], &self.channels[other]);
-                let unlink = vocab::legacy_bridge(false, one, two);
+                .filter_map(|m| self.index_of_uid(m))
+                .collect();
+            if let [one, two] = pair[..] {
+                let unlink = vocab::legacy_bridge(false, &self.channels[one], &self.channels[two]);
                 self.emit(unlink);
             }
         }

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::channel::{ChannelState, NORMAL_CLEARING, Party};
+use super::channel::{ChannelState, NORMAL_CLEARING, Party, device_of_channel};
 use super::flows::{Consultation, QUEUE_EXTENS, phone_party};
 use super::pbx::{OFFICE_PHONES, PHONES, Pbx};
 use super::random::SeededRng;
@@ -158,7 +158,7 @@ impl Traffic {
     /// A new call: from the trunk into a queue, or between office phones.
     fn arrival(&mut self, pbx: &mut Pbx) {
         let idle = pbx.idle_office_phones();
-        if pbx.trunk_registered() && (self.rng.chance(0.55) || idle.len() < 2) {
+        if pbx.trunk_registered() && (self.rng.chance(0.45) || idle.len() < 2) {
             self.inbound_to_queue(pbx);
         } else if idle.len() >= 2 {
             let from = idle[self.rng.below(idle.len())];
@@ -262,7 +262,7 @@ impl Traffic {
             Step::AgentAnswer { agent } => {
                 pbx.agent_answer(&agent);
                 if pbx.index_of_uid(&agent).is_some() {
-                    let talk = self.rng.between(20.0, 180.0);
+                    let talk = self.rng.between(15.0, 90.0);
                     self.schedule(pbx, talk, Step::Hangup { chan: agent });
                 }
             }
@@ -282,12 +282,21 @@ impl Traffic {
     fn after_answer(&mut self, pbx: &mut Pbx, caller: &str, callee: &str) {
         let talk = self.rng.between(15.0, 240.0);
         let roll = self.rng.unit();
-        let idle: Vec<&'static str> = pbx.idle_office_phones();
-        let target = (!idle.is_empty()).then(|| idle[self.rng.below(idle.len())]);
-        let step = match (roll, target) {
-            (r, _) if r < 0.2 => Step::Hold { chan: caller.to_owned() },
-            (r, Some(exten)) if r < 0.32 => Step::BlindTransfer { transferer: callee.to_owned(), exten },
-            (r, Some(exten)) if r < 0.42 => Step::Consult { transferer: callee.to_owned(), exten },
+        let in_call: Vec<&str> = [caller, callee]
+            .iter()
+            .filter_map(|uid| pbx.index_of_uid(uid))
+            .map(|i| device_of_channel(&pbx.channels[i].name))
+            .collect();
+        let others: Vec<&'static str> = PHONES[..OFFICE_PHONES]
+            .iter()
+            .map(|(ext, _)| *ext)
+            .filter(|ext| !in_call.iter().any(|d| d.strip_prefix("SIP/") == Some(*ext)))
+            .collect();
+        let target = others[self.rng.below(others.len())];
+        let step = match roll {
+            r if r < 0.2 => Step::Hold { chan: caller.to_owned() },
+            r if r < 0.32 => Step::BlindTransfer { transferer: callee.to_owned(), exten: target },
+            r if r < 0.42 => Step::Consult { transferer: callee.to_owned(), exten: target },
             _ => Step::Hangup { chan: caller.to_owned() },
         };
         let after = if matches!(step, Step::Hangup { .. }) { talk } else { talk / 4 };
@@ -353,9 +362,9 @@ impl Traffic {
             .find_map(|q| q.member(&interface))
             .is_some_and(|m| m.paused);
         let reason = ["lunch", "break", "training"][self.rng.below(3)];
-        // Never pause the last available agent of the centre.
-        let available = pbx.queues.queues.iter().flat_map(|q| &q.members).filter(|m| m.available()).count();
-        if paused || available > 2 {
+        // Keep at least two agents of the centre unpaused.
+        let unpaused = pbx.queues.queues.iter().flat_map(|q| &q.members).filter(|m| !m.paused).count();
+        if paused || unpaused > 2 {
             let _ = pbx.queue_pause(&interface, !paused, None, if paused { "" } else { reason });
         }
     }

@@ -124,9 +124,9 @@ fn party_key(channel: &Channel) -> (&str, &str, &str) {
     )
 }
 
-/// Every call, in no particular order. One pass over the channels: a
-/// bridged channel joins its bridge's call; the others are grouped by whom
-/// they are rung by, their Linkedid, or stand alone.
+/// Every call, in no particular order: a bridged channel joins its
+/// bridge's call; the others join the call of whoever rings them, else
+/// group by Linkedid, else stand alone.
 pub fn calls(state: &State) -> Vec<Call<'_>> {
     let mut calls: Vec<Call<'_>> = Vec::with_capacity(state.bridges.len() + 16);
     let mut index: FnvMap<CallKey<'_>, usize> = FnvMap::default();
@@ -139,17 +139,11 @@ pub fn calls(state: &State) -> Vec<Call<'_>> {
             members: Vec::new(),
         });
     }
-    let mut dialled_by: FnvMap<&str, &Channel> = FnvMap::default();
-    for channel in state.channels.iter().filter(|c| !c.dialing.is_empty()) {
-        for dest in &channel.dialing {
-            dialled_by.insert(dest.as_str(), channel);
-        }
-    }
+    // One pass over the channels (they are large: a second pass costs a
+    // cache miss per channel); the few that dial are remembered.
+    let mut diallers: Vec<&Channel> = Vec::new();
     for channel in state.channels.iter() {
-        let key = match (&channel.bridge, dialled_by.get(channel.uniqueid.as_str())) {
-            (None, Some(dialler)) => own_key(dialler),
-            _ => own_key(channel),
-        };
+        let key = own_key(channel);
         let slot = *index.entry(key).or_insert_with(|| {
             calls.push(Call {
                 key,
@@ -159,6 +153,28 @@ pub fn calls(state: &State) -> Vec<Call<'_>> {
             calls.len() - 1
         });
         calls[slot].members.push(channel);
+        if !channel.dialing.is_empty() {
+            diallers.push(channel);
+        }
+    }
+    // A channel being rung, in no bridge yet, belongs to its dialler's call.
+    for dialler in diallers {
+        let target = own_key(dialler);
+        for dest in dialler
+            .dialing
+            .iter()
+            .filter_map(|id| state.channels.get(id))
+        {
+            let from = own_key(dest);
+            if dest.bridge.is_some() || from == target {
+                continue;
+            }
+            let (Some(&from), Some(&to)) = (index.get(&from), index.get(&target)) else {
+                continue;
+            };
+            calls[from].members.retain(|c| !std::ptr::eq(*c, dest));
+            calls[to].members.push(dest);
+        }
     }
     // Empty bridges (a holding bridge nobody is in) are not calls.
     calls.retain(|call| !call.members.is_empty());

@@ -1,0 +1,83 @@
+//! `amitop sim`: the simulated PBX as a standalone AMI server, so any AMI
+//! client (amitop itself, another library) can connect, until Ctrl-C.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use crate::cli::args::{GlobalArgs, SimAmi, SimArgs};
+use crate::cli::error::CliError;
+use crate::cli::tail::stop_requested;
+use crate::sim::{PbxConfig, Recording, ReplayConfig, SimUser, TestPbx};
+
+/// The user when `--user` is not given.
+const DEFAULT_USER: &str = "amitop";
+
+pub async fn run(global: &GlobalArgs, args: &SimArgs) -> Result<(), CliError> {
+    let config = config(global, args)?;
+    let summary = describe(&config, args);
+    let pbx = TestPbx::start_on(args.listen, config)
+        .await
+        .map_err(|err| CliError::Connection(format!("cannot listen on {}: {err}", args.listen)))?;
+    let user = &pbx.config().users[0];
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "amitop sim: listening on {} ({summary}); log in as {} / {} (Ctrl-C stops)",
+        pbx.addr(),
+        user.username,
+        user.secret
+    )
+    .and_then(|()| out.flush())
+    .map_err(CliError::Output)?;
+    drop(out);
+    tracing::info!("simulator listening on {}", pbx.addr());
+    stop_requested().await;
+    Ok(())
+}
+
+fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
+    if !(args.rate.is_finite() && args.rate >= 0.0) {
+        return Err(CliError::Usage(format!(
+            "--rate {}: expected calls per minute, 0 or more",
+            args.rate
+        )));
+    }
+    let replay = match &args.replay {
+        Some(path) => {
+            let recording = Recording::load(path)
+                .map_err(|err| CliError::Usage(format!("--replay {}: {err}", path.display())))?;
+            Some(ReplayConfig {
+                recording: Arc::new(recording),
+                realtime: args.realtime,
+            })
+        }
+        None => None,
+    };
+    let username = global.user.clone().unwrap_or_else(|| DEFAULT_USER.to_owned());
+    let config = PbxConfig {
+        users: vec![SimUser::new(username, args.secret.clone(), true)],
+        seed: args.seed,
+        // A replay sends the recording, not traffic.
+        calls_per_minute: replay.is_none().then_some(args.rate),
+        replay,
+        ..PbxConfig::default()
+    };
+    Ok(match args.ami {
+        SimAmi::Modern => config,
+        SimAmi::V1_1 => config.ami_1_1(),
+    })
+}
+
+/// What the server will do, in a few words.
+fn describe(config: &PbxConfig, args: &SimArgs) -> String {
+    let ami = format!("AMI {}", config.ami_version);
+    match (&config.replay, &args.replay) {
+        (Some(replay), Some(path)) => format!(
+            "{ami}, replaying {} events of {}{}",
+            replay.recording.events.len(),
+            path.display(),
+            if replay.realtime { " at the recorded pace" } else { "" }
+        ),
+        _ => format!("{ami}, seed {}, {} calls/min", args.seed, args.rate),
+    }
+}

@@ -1,0 +1,27 @@
+//! Acting on the PBX: what the operator may ask for, the forms that gather
+//! the details, their validation, the AMI action each one sends, and the
+//! words that tell the user how it went.
+//!
+//! Why it exists apart from the UI: everything here is plain data (strings
+//! in, an [`Action`](crate::ami::Action) or a description out), so the
+//! rules — no line break ever reaches the wire, destructive actions ask
+//! first, read-only mode sends nothing — are tested without a terminal, and
+//! the dashboard only draws forms and forwards keys.
+//!
+//! Flow: [`start`] an [`Op`] on the selected row ([`Selection`]); it gives
+//! a [`Form`] to fill in (then [`Form::submit`]) or a ready [`Request`];
+//! a request with [`Request::confirmation`] is confirmed by the user before
+//! it is sent; the reply goes through [`describe`], and the later
+//! `OriginateResponse` of an accepted Originate through [`OriginateWatch`].
+
+mod check;
+mod form;
+mod forms;
+mod op;
+mod originate;
+mod outcome;
+
+pub use form::{FieldError, FieldSpec, Form};
+pub use op::{Op, Refusal, Request, Selection, Start, Target, start};
+pub use originate::OriginateWatch;
+pub use outcome::{Outcome, describe};

@@ -1,0 +1,324 @@
+//! The operations the operator can start, what each needs selected, and
+//! the gate every one of them passes: read-only mode, then the selection.
+
+use std::fmt;
+
+use crate::ami::Action;
+
+use super::form::Form;
+
+/// Something the operator can do to the PBX.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// Place a new call (form).
+    Originate,
+    /// Attended transfer of the selected channel (form).
+    Atxfer,
+    /// Blind transfer of the selected channel (form).
+    Redirect,
+    /// Hang up the selected channel (asks first).
+    Hangup,
+    /// Change a queue member's penalty (form).
+    QueuePenalty,
+    /// Pause or unpause a queue member, with a reason (form).
+    QueuePause,
+    /// Add a member to the selected queue (form).
+    QueueAdd,
+    /// Remove the selected member from its queue (asks first).
+    QueueRemove,
+    /// List the queue rules of queuerules.conf.
+    QueueRules,
+    /// Ask for a fresh summary of every queue.
+    QueueSummary,
+    /// Load, unload, reload or check a module (form).
+    Module,
+    /// Run a CLI command (form).
+    Console,
+}
+
+impl Op {
+    pub const ALL: [Op; 12] = [
+        Op::Originate,
+        Op::Atxfer,
+        Op::Redirect,
+        Op::Hangup,
+        Op::QueuePenalty,
+        Op::QueuePause,
+        Op::QueueAdd,
+        Op::QueueRemove,
+        Op::QueueRules,
+        Op::QueueSummary,
+        Op::Module,
+        Op::Console,
+    ];
+
+    /// A short title for forms, confirmations and help.
+    pub fn title(self) -> &'static str {
+        match self {
+            Op::Originate => "Originate a call",
+            Op::Atxfer => "Attended transfer",
+            Op::Redirect => "Redirect (blind transfer)",
+            Op::Hangup => "Hang up",
+            Op::QueuePenalty => "Set member penalty",
+            Op::QueuePause => "Pause / unpause member",
+            Op::QueueAdd => "Add queue member",
+            Op::QueueRemove => "Remove queue member",
+            Op::QueueRules => "List queue rules",
+            Op::QueueSummary => "Refresh queue summary",
+            Op::Module => "Module load / unload / reload / check",
+            Op::Console => "CLI command",
+        }
+    }
+
+    /// What must be selected for this operation to start.
+    pub fn target(self) -> Target {
+        match self {
+            Op::Atxfer | Op::Redirect | Op::Hangup => Target::Channel,
+            Op::QueuePenalty | Op::QueuePause | Op::QueueRemove => Target::Member,
+            Op::QueueAdd => Target::Queue,
+            Op::Originate | Op::QueueRules | Op::QueueSummary | Op::Module | Op::Console => {
+                Target::Nothing
+            }
+        }
+    }
+}
+
+/// The kind of row an operation works on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Nothing,
+    Channel,
+    /// A queue member: its interface and its queue.
+    Member,
+    Queue,
+}
+
+/// The selected row, as plain strings (so this module never depends on
+/// the model's types). Fill in what the row has; leave the rest `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// A channel name, e.g. `PJSIP/100-00000001`.
+    pub channel: Option<String>,
+    /// A queue name (the selected queue, or the selected member's queue).
+    pub queue: Option<String>,
+    /// A queue member's interface, e.g. `PJSIP/2001` or `Local/103@test/n`.
+    pub interface: Option<String>,
+    /// Whether that member is paused now (the pause form offers the opposite).
+    pub paused: Option<bool>,
+}
+
+impl Selection {
+    fn has(&self, target: Target) -> bool {
+        let set = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.is_empty());
+        match target {
+            Target::Nothing => true,
+            Target::Channel => set(&self.channel),
+            Target::Member => set(&self.interface) && set(&self.queue),
+            Target::Queue => set(&self.queue),
+        }
+    }
+}
+
+/// Why an operation did not start. Nothing was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// amitop runs with `--read-only` (or `read_only = true`).
+    ReadOnly,
+    /// The operation works on a row of this kind, and none is selected.
+    NeedsSelection(Target),
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::ReadOnly => f.write_str(
+                "read-only mode: actions are disabled (started with --read-only or read_only = true)",
+            ),
+            Refusal::NeedsSelection(target) => f.write_str(match target {
+                Target::Channel => "select a channel first",
+                Target::Member => "select a queue member first (open a queue with Enter)",
+                Target::Queue => "select a queue first",
+                Target::Nothing => "nothing to act on",
+            }),
+        }
+    }
+}
+
+/// An action ready to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub op: Op,
+    pub action: Action,
+    /// The question to ask before sending a destructive action.
+    confirm: Option<String>,
+}
+
+impl Request {
+    pub(super) fn new(op: Op, action: Action) -> Request {
+        Request {
+            op,
+            action,
+            confirm: None,
+        }
+    }
+
+    /// Marks the request destructive: the user must answer `question` first.
+    pub(super) fn confirm_with(mut self, question: String) -> Request {
+        self.confirm = Some(question);
+        self
+    }
+
+    /// The yes/no question for a destructive action (Hangup, QueueRemove,
+    /// unloading a module); `None` when it can be sent at once.
+    pub fn confirmation(&self) -> Option<&str> {
+        self.confirm.as_deref()
+    }
+}
+
+/// What starting an operation gives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// A form to fill in, pre-filled from the selection.
+    Form(Form),
+    /// A request needing no input (it may still need confirmation).
+    Ready(Request),
+}
+
+/// Starts `op` on the selected row. In read-only mode every operation is
+/// refused, so nothing can ever be sent.
+pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Refusal> {
+    if read_only {
+        return Err(Refusal::ReadOnly);
+    }
+    if !selection.has(op.target()) {
+        return Err(Refusal::NeedsSelection(op.target()));
+    }
+    let picked = |value: &Option<String>| value.clone().unwrap_or_default();
+    let ready = match op {
+        Op::Hangup => {
+            let channel = picked(&selection.channel);
+            let question = format!("Hang up {channel}?");
+            Request::new(op, Action::new("Hangup").header("Channel", channel))
+                .confirm_with(question)
+        }
+        Op::QueueRemove => {
+            let (queue, interface) = (picked(&selection.queue), picked(&selection.interface));
+            let question = format!("Remove {interface} from queue {queue}?");
+            let action = Action::new("QueueRemove")
+                .header("Queue", queue)
+                .header("Interface", interface);
+            Request::new(op, action).confirm_with(question)
+        }
+        Op::QueueRules => Request::new(op, Action::new("QueueRule")),
+        Op::QueueSummary => Request::new(op, Action::new("QueueSummary")),
+        _ => return Ok(Start::Form(Form::new(op, selection))),
+    };
+    Ok(Start::Ready(ready))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(name: &str) -> Selection {
+        Selection {
+            channel: Some(name.into()),
+            ..Selection::default()
+        }
+    }
+
+    fn member(queue: &str, interface: &str) -> Selection {
+        Selection {
+            queue: Some(queue.into()),
+            interface: Some(interface.into()),
+            paused: Some(false),
+            ..Selection::default()
+        }
+    }
+
+    #[test]
+    fn read_only_refuses_every_operation_even_with_a_selection() {
+        let everything = Selection {
+            channel: Some("PJSIP/100-00000001".into()),
+            ..member("support", "PJSIP/2001")
+        };
+        for op in Op::ALL {
+            assert_eq!(start(op, &everything, true), Err(Refusal::ReadOnly), "{op:?}");
+        }
+        assert!(Refusal::ReadOnly.to_string().contains("--read-only"));
+    }
+
+    #[test]
+    fn row_operations_need_their_row() {
+        let none = Selection::default();
+        assert_eq!(
+            start(Op::Hangup, &none, false),
+            Err(Refusal::NeedsSelection(Target::Channel))
+        );
+        assert_eq!(
+            start(Op::QueuePause, &channel("PJSIP/1-1"), false),
+            Err(Refusal::NeedsSelection(Target::Member))
+        );
+        // A queue row alone is not a member.
+        let queue_only = Selection {
+            queue: Some("support".into()),
+            ..Selection::default()
+        };
+        assert_eq!(
+            start(Op::QueueRemove, &queue_only, false),
+            Err(Refusal::NeedsSelection(Target::Member))
+        );
+        assert!(matches!(
+            start(Op::QueueAdd, &queue_only, false),
+            Ok(Start::Form(_))
+        ));
+        let empty_name = channel("");
+        assert_eq!(
+            start(Op::Atxfer, &empty_name, false),
+            Err(Refusal::NeedsSelection(Target::Channel))
+        );
+        for op in [Op::Originate, Op::Module, Op::Console, Op::QueueRules] {
+            assert!(start(op, &none, false).is_ok(), "{op:?}");
+        }
+    }
+
+    #[test]
+    fn hangup_and_queue_remove_are_ready_but_ask_first() {
+        let Ok(Start::Ready(hangup)) = start(Op::Hangup, &channel("SIP/2001-0000000a"), false)
+        else {
+            panic!("Hangup should need no form");
+        };
+        assert_eq!(hangup.confirmation(), Some("Hang up SIP/2001-0000000a?"));
+        assert_eq!(
+            hangup.action,
+            Action::new("Hangup").header("Channel", "SIP/2001-0000000a")
+        );
+
+        let Ok(Start::Ready(remove)) =
+            start(Op::QueueRemove, &member("sales", "Local/105@test/n"), false)
+        else {
+            panic!("QueueRemove should need no form");
+        };
+        assert_eq!(
+            remove.confirmation(),
+            Some("Remove Local/105@test/n from queue sales?")
+        );
+        assert_eq!(remove.action.get("Queue"), Some("sales"));
+        assert_eq!(remove.action.get("Interface"), Some("Local/105@test/n"));
+    }
+
+    #[test]
+    fn listings_are_sent_at_once() {
+        for (op, name) in [
+            (Op::QueueRules, "QueueRule"),
+            (Op::QueueSummary, "QueueSummary"),
+        ] {
+            let Ok(Start::Ready(request)) = start(op, &Selection::default(), false) else {
+                panic!("{op:?} should need no form");
+            };
+            assert_eq!(request.action.name(), name);
+            assert!(request.action.headers().is_empty());
+            assert_eq!(request.confirmation(), None);
+        }
+    }
+}

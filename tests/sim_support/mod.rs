@@ -1,0 +1,224 @@
+//! Helpers shared by the simulator's test binaries: the real captures, a
+//! raw AMI client over TCP (bytes out, `AmiCodec` frames in), and message
+//! comparisons that blank what changes from run to run.
+//!
+//! Each test binary compiles its own copy and uses only part of it.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use amitop::ami::{Action, AmiCodec, Frame, Message};
+use amitop::sim::{PbxConfig, SimUser, TestPbx};
+use bytes::BytesMut;
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::time::timeout;
+use tokio_util::codec::{Decoder, FramedRead};
+
+/// Upper bound for anything to arrive; tests never wait this long when they pass.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/ami/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn decode(bytes: &[u8]) -> Vec<Message> {
+    let mut codec = AmiCodec::default();
+    let mut buf = BytesMut::from(bytes);
+    let mut out = Vec::new();
+    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
+        if let Frame::Message(m) = frame {
+            out.push(m);
+        }
+    }
+    out
+}
+
+/// Every message of a capture.
+pub fn capture(name: &str) -> Vec<Message> {
+    decode(&fixture(name))
+}
+
+/// The capture's reply to the action with this ActionID.
+pub fn captured_response(name: &str, action_id: &str) -> Message {
+    capture(name)
+        .into_iter()
+        .find(|m| m.response().is_some() && m.action_id().as_deref() == Some(action_id))
+        .unwrap_or_else(|| panic!("{name} has no response {action_id}"))
+}
+
+/// The first event named `event` after the response with this ActionID.
+pub fn captured_event_after(name: &str, action_id: &str, event: &str) -> Message {
+    capture(name)
+        .into_iter()
+        .skip_while(|m| !(m.response().is_some() && m.action_id().as_deref() == Some(action_id)))
+        .find(|m| m.event().as_deref() == Some(event))
+        .unwrap_or_else(|| panic!("{name} has no {event} after {action_id}"))
+}
+
+pub fn keys(m: &Message) -> Vec<String> {
+    m.headers().map(|(k, _)| k.into_owned()).collect()
+}
+
+pub fn name(m: &Message) -> String {
+    m.event().map(|e| e.into_owned()).unwrap_or_default()
+}
+
+/// Header layouts (key lists) of every event in these captures, by name.
+pub fn layouts(files: &[&str]) -> HashMap<String, Vec<Vec<String>>> {
+    let mut layouts: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for file in files {
+        for m in capture(file) {
+            if let Some(event) = m.event() {
+                layouts.entry(event.into_owned()).or_default().push(keys(&m));
+            }
+        }
+    }
+    layouts
+}
+
+/// A message as comparable text: clock values and random challenges blanked.
+pub fn comparable(m: &Message) -> Vec<(String, String)> {
+    m.headers()
+        .map(|(k, v)| {
+            let volatile = ["Uptime", "LastReload", "Timestamp", "Challenge"]
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(&k));
+            let v = if volatile { "*".into() } else { v.into_owned() };
+            (k.into_owned(), v)
+        })
+        .collect()
+}
+
+/// Users as in the captures, so their `.sent` files replay as they are.
+pub fn capture_users() -> PbxConfig {
+    PbxConfig {
+        users: vec![
+            SimUser::new("amitop", "amitop-secret", true),
+            SimUser::new("viewer", "viewer-secret", false),
+        ],
+        login_failure_delay: Duration::from_millis(5),
+        ..PbxConfig::default()
+    }
+}
+
+/// A raw AMI client.
+pub struct Client {
+    frames: FramedRead<OwnedReadHalf, AmiCodec>,
+    writer: OwnedWriteHalf,
+    pub banner: String,
+}
+
+/// One list reply, taken apart.
+pub struct ListReply {
+    pub response: Message,
+    /// Every message after the response up to the completion event, in order.
+    pub body: Vec<Message>,
+    pub complete: Message,
+}
+
+impl ListReply {
+    /// The items: body messages carrying this ActionID.
+    pub fn items(&self, action_id: &str) -> Vec<&Message> {
+        self.body
+            .iter()
+            .filter(|m| m.action_id().as_deref() == Some(action_id))
+            .collect()
+    }
+}
+
+impl Client {
+    pub async fn connect(pbx: &TestPbx) -> Client {
+        let stream = TcpStream::connect(pbx.addr()).await.unwrap();
+        let (read, writer) = stream.into_split();
+        let mut frames = FramedRead::new(read, AmiCodec::default());
+        let banner = match timeout(WAIT, frames.next()).await.expect("banner") {
+            Some(Ok(Frame::Banner(b))) => b.text,
+            other => panic!("expected a banner, got {other:?}"),
+        };
+        Client {
+            frames,
+            writer,
+            banner,
+        }
+    }
+
+    /// Connects and logs in with a plaintext secret; FullyBooted is read.
+    pub async fn logged_in(pbx: &TestPbx, user: &str, secret: &str) -> Client {
+        let mut client = Client::connect(pbx).await;
+        let login = Action::new("Login")
+            .header("Username", user)
+            .header("Secret", secret);
+        let reply = client.ask("login", &login).await;
+        assert_eq!(reply.get("Message").as_deref(), Some("Authentication accepted"));
+        assert_eq!(client.message().await.event().as_deref(), Some("FullyBooted"));
+        client
+    }
+
+    pub async fn send_raw(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.unwrap();
+    }
+
+    pub async fn send(&mut self, action_id: &str, action: &Action) {
+        self.send_raw(action.to_wire(action_id).as_bytes()).await;
+    }
+
+    /// The next message, or None when the server closed the connection.
+    pub async fn next(&mut self) -> Option<Message> {
+        match timeout(WAIT, self.frames.next()).await.expect("no message in time") {
+            Some(Ok(Frame::Message(m))) => Some(m),
+            Some(other) => panic!("unexpected frame {other:?}"),
+            None => None,
+        }
+    }
+
+    pub async fn message(&mut self) -> Message {
+        self.next().await.expect("connection closed")
+    }
+
+    /// Messages up to and including the response with this ActionID.
+    pub async fn until_response(&mut self, action_id: &str) -> (Vec<Message>, Message) {
+        let mut before = Vec::new();
+        loop {
+            let m = self.message().await;
+            if m.response().is_some() && m.action_id().as_deref() == Some(action_id) {
+                return (before, m);
+            }
+            before.push(m);
+        }
+    }
+
+    /// Sends an action and returns its response, dropping events before it.
+    pub async fn ask(&mut self, action_id: &str, action: &Action) -> Message {
+        self.send(action_id, action).await;
+        self.until_response(action_id).await.1
+    }
+
+    pub async fn list(&mut self, action_id: &str, action: &Action) -> ListReply {
+        self.send(action_id, action).await;
+        let (_, response) = self.until_response(action_id).await;
+        assert!(response.is("EventList", "start"), "not a list: {response:?}");
+        let mut body = Vec::new();
+        loop {
+            let m = self.message().await;
+            if m.is("EventList", "Complete") && m.action_id().as_deref() == Some(action_id) {
+                return ListReply {
+                    response,
+                    body,
+                    complete: m,
+                };
+            }
+            body.push(m);
+        }
+    }
+
+    /// Events up to the response of a Ping, which marks "everything before now".
+    pub async fn events_until_ping(&mut self, action_id: &str) -> Vec<Message> {
+        self.send(action_id, &Action::new("Ping")).await;
+        self.until_response(action_id).await.0
+    }
+}
