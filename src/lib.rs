@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod logging;
 pub mod model;
+pub mod ops;
 pub mod resync;
 pub mod sim;
 pub mod ui;

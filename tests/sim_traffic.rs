@@ -57,24 +57,42 @@ fn assert_channels_consistent(events: &[Message], snapshot: &SimSnapshot) {
                 created += 1;
                 assert!(live.insert(get(e, "Uniqueid")), "created twice: {e:?}");
             }
-            "Hangup" => assert!(live.remove(&get(e, "Uniqueid")), "hangup of an unknown channel: {e:?}"),
+            "Hangup" => assert!(
+                live.remove(&get(e, "Uniqueid")),
+                "hangup of an unknown channel: {e:?}"
+            ),
             _ => {}
         }
     }
-    let sim_live: HashSet<String> = snapshot.channels.iter().map(|c| c.uniqueid.clone()).collect();
-    assert_eq!(live, sim_live, "the stream and the simulator disagree on live channels");
+    let sim_live: HashSet<String> = snapshot
+        .channels
+        .iter()
+        .map(|c| c.uniqueid.clone())
+        .collect();
+    assert_eq!(
+        live, sim_live,
+        "the stream and the simulator disagree on live channels"
+    );
     assert!(created > 100, "only {created} channels in a long run");
     // Every Newchannel gets its Hangup: nothing outlives the longest call.
     for chan in &snapshot.channels {
         let age = snapshot.uptime.saturating_sub(chan.created);
-        assert!(age < Duration::from_secs(20 * 60), "{} lives for {age:?}", chan.name);
+        assert!(
+            age < Duration::from_secs(20 * 60),
+            "{} lives for {age:?}",
+            chan.name
+        );
     }
 }
 
 /// Bridges hold live channels that point back at them, and empty out.
 fn assert_bridges_consistent(snapshot: &SimSnapshot) {
     for bridge in &snapshot.bridges {
-        assert!(!bridge.members.is_empty(), "an empty bridge is kept: {}", bridge.id);
+        assert!(
+            !bridge.members.is_empty(),
+            "an empty bridge is kept: {}",
+            bridge.id
+        );
         for member in &bridge.members {
             let chan = snapshot.channels.iter().find(|c| &c.uniqueid == member);
             let chan = chan.unwrap_or_else(|| panic!("bridge member {member} is not a channel"));
@@ -82,7 +100,12 @@ fn assert_bridges_consistent(snapshot: &SimSnapshot) {
         }
     }
     for chan in snapshot.channels.iter().filter(|c| c.bridge.is_some()) {
-        assert!(snapshot.bridges.iter().any(|b| Some(&b.id) == chan.bridge.as_ref()));
+        assert!(
+            snapshot
+                .bridges
+                .iter()
+                .any(|b| Some(&b.id) == chan.bridge.as_ref())
+        );
     }
 }
 
@@ -101,53 +124,117 @@ fn assert_queues_consistent(events: &[Message], snapshot: &SimSnapshot, join: &s
         let counted = waiting.get(&queue.name).copied().unwrap_or(0);
         assert_eq!(counted, queue.callers.len() as i64, "queue {}", queue.name);
         for caller in &queue.callers {
-            assert!(snapshot.channels.iter().any(|c| c.uniqueid == caller.uniqueid));
+            assert!(
+                snapshot
+                    .channels
+                    .iter()
+                    .any(|c| c.uniqueid == caller.uniqueid)
+            );
         }
         for member in &queue.members {
-            let on_phone = snapshot.channels.iter().any(|c| c.name.starts_with(&format!("{}-", member.interface)));
+            let on_phone = snapshot
+                .channels
+                .iter()
+                .any(|c| c.name.starts_with(&format!("{}-", member.interface)));
             if member.status != 1 {
                 assert!(on_phone, "{} is busy without a channel", member.interface);
             }
         }
-        assert!(queue.completed + queue.abandoned > 0, "queue {} saw no calls end", queue.name);
+        assert!(
+            queue.completed + queue.abandoned > 0,
+            "queue {} saw no calls end",
+            queue.name
+        );
     }
 }
 
 #[test]
 fn a_long_modern_run_keeps_every_invariant_and_shows_the_whole_repertoire() {
     let mut sim = simulation(Dialect::Modern, 7, 20.0);
-    let events = run(&mut sim, Duration::from_secs(90 * 60), Duration::from_secs(1));
+    let events = run(
+        &mut sim,
+        Duration::from_secs(90 * 60),
+        Duration::from_secs(1),
+    );
     let snapshot = sim.snapshot();
     assert_channels_consistent(&events, &snapshot);
     assert_bridges_consistent(&snapshot);
     assert_queues_consistent(&events, &snapshot, "QueueCallerJoin", "QueueCallerLeave");
     let counts = counts(&events);
-    assert_eq!(counts["BridgeCreate"] - counts["BridgeDestroy"], snapshot.bridges.len());
+    assert_eq!(
+        counts["BridgeCreate"] - counts["BridgeDestroy"],
+        snapshot.bridges.len()
+    );
     for expected in [
-        "DialBegin", "DialEnd", "BridgeEnter", "BridgeLeave", "Hold", "Unhold", "MusicOnHoldStart",
-        "BlindTransfer", "AttendedTransfer", "QueueCallerJoin", "QueueCallerLeave", "QueueCallerAbandon",
-        "AgentCalled", "AgentConnect", "AgentComplete", "AgentRingNoAnswer", "QueueMemberStatus",
-        "QueueMemberPause", "PeerStatus", "Registry",
+        "DialBegin",
+        "DialEnd",
+        "BridgeEnter",
+        "BridgeLeave",
+        "Hold",
+        "Unhold",
+        "MusicOnHoldStart",
+        "BlindTransfer",
+        "AttendedTransfer",
+        "QueueCallerJoin",
+        "QueueCallerLeave",
+        "QueueCallerAbandon",
+        "AgentCalled",
+        "AgentConnect",
+        "AgentComplete",
+        "AgentRingNoAnswer",
+        "QueueMemberStatus",
+        "QueueMemberPause",
+        "PeerStatus",
+        "Registry",
     ] {
         assert!(counts.contains_key(expected), "no {expected} in {counts:?}");
     }
-    let registry: Vec<String> = events.iter().filter(|e| name(e) == "Registry").map(|e| get(e, "Status")).collect();
-    assert!(registry.contains(&"Rejected".to_owned()) && registry.contains(&"Registered".to_owned()), "the trunk never flapped");
+    let registry: Vec<String> = events
+        .iter()
+        .filter(|e| name(e) == "Registry")
+        .map(|e| get(e, "Status"))
+        .collect();
+    assert!(
+        registry.contains(&"Rejected".to_owned()) && registry.contains(&"Registered".to_owned()),
+        "the trunk never flapped"
+    );
 }
 
 #[test]
 fn a_long_legacy_run_keeps_the_invariants_in_the_1_1_vocabulary() {
     let mut sim = simulation(Dialect::Ami11, 11, 20.0);
-    let events = run(&mut sim, Duration::from_secs(90 * 60), Duration::from_secs(1));
+    let events = run(
+        &mut sim,
+        Duration::from_secs(90 * 60),
+        Duration::from_secs(1),
+    );
     let snapshot = sim.snapshot();
     assert_channels_consistent(&events, &snapshot);
     assert_bridges_consistent(&snapshot);
     assert_queues_consistent(&events, &snapshot, "Join", "Leave");
     let counts = counts(&events);
-    for modern in ["DialBegin", "BridgeEnter", "BridgeCreate", "Unhold", "QueueCallerJoin", "BlindTransfer", "MusicOnHoldStart"] {
+    for modern in [
+        "DialBegin",
+        "BridgeEnter",
+        "BridgeCreate",
+        "Unhold",
+        "QueueCallerJoin",
+        "BlindTransfer",
+        "MusicOnHoldStart",
+    ] {
         assert!(!counts.contains_key(modern), "1.1 sent {modern}");
     }
-    for legacy in ["Dial", "Bridge", "Hold", "Transfer", "Rename", "Join", "Leave", "AgentRingNoAnswer", "QueueMemberPaused"] {
+    for legacy in [
+        "Dial",
+        "Bridge",
+        "Hold",
+        "Transfer",
+        "Rename",
+        "Join",
+        "Leave",
+        "AgentRingNoAnswer",
+        "QueueMemberPaused",
+    ] {
         assert!(counts.contains_key(legacy), "no {legacy} in {counts:?}");
     }
     let mut linked: HashSet<(String, String)> = HashSet::new();
@@ -159,30 +246,55 @@ fn a_long_legacy_run_keeps_the_invariants_in_the_1_1_vocabulary() {
             other => panic!("Bridgestate {other}"),
         }
     }
-    let holds: Vec<String> = events.iter().filter(|e| name(e) == "Hold").map(|e| get(e, "Status")).collect();
+    let holds: Vec<String> = events
+        .iter()
+        .filter(|e| name(e) == "Hold")
+        .map(|e| get(e, "Status"))
+        .collect();
     assert!(holds.contains(&"On".to_owned()) && holds.contains(&"Off".to_owned()));
 }
 
 #[test]
 fn the_same_seed_gives_the_same_events_however_time_is_sliced() {
     let total = Duration::from_secs(20 * 60);
-    let coarse = run(&mut simulation(Dialect::Modern, 42, 30.0), total, Duration::from_secs(1));
-    let fine = run(&mut simulation(Dialect::Modern, 42, 30.0), total, Duration::from_millis(250));
+    let coarse = run(
+        &mut simulation(Dialect::Modern, 42, 30.0),
+        total,
+        Duration::from_secs(1),
+    );
+    let fine = run(
+        &mut simulation(Dialect::Modern, 42, 30.0),
+        total,
+        Duration::from_millis(250),
+    );
     let raw = |events: &[Message]| events.iter().map(|e| e.raw().to_vec()).collect::<Vec<_>>();
     assert!(coarse.len() > 500);
     assert_eq!(raw(&coarse), raw(&fine));
-    let other = run(&mut simulation(Dialect::Modern, 43, 30.0), total, Duration::from_secs(1));
+    let other = run(
+        &mut simulation(Dialect::Modern, 43, 30.0),
+        total,
+        Duration::from_secs(1),
+    );
     assert_ne!(raw(&coarse), raw(&other));
 }
 
 #[test]
 fn the_rate_scales_the_volume_up_to_a_flood() {
     let minutes = Duration::from_secs(4 * 60);
-    let calm = run(&mut simulation(Dialect::Modern, 5, 6.0), minutes, Duration::from_secs(1));
+    let calm = run(
+        &mut simulation(Dialect::Modern, 5, 6.0),
+        minutes,
+        Duration::from_secs(1),
+    );
     let mut flood_sim = simulation(Dialect::Modern, 5, 600.0);
     let flood = run(&mut flood_sim, minutes, Duration::from_secs(1));
     let created = |events: &[Message]| events.iter().filter(|e| name(e) == "Newchannel").count();
-    assert!(created(&flood) > 20 * created(&calm).max(1), "{} vs {}", created(&flood), created(&calm));
+    assert!(
+        created(&flood) > 20 * created(&calm).max(1),
+        "{} vs {}",
+        created(&flood),
+        created(&calm)
+    );
     let snapshot = flood_sim.snapshot();
     assert_channels_consistent(&flood, &snapshot);
     assert_bridges_consistent(&snapshot);

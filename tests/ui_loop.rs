@@ -5,7 +5,6 @@
 mod ui_support;
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::io;
 use std::task::Poll;
 
@@ -19,10 +18,10 @@ use tokio::sync::mpsc::channel;
 struct Flood(VecDeque<SessionEvent>);
 
 impl SessionSource for Flood {
-    fn recv(&mut self) -> impl Future<Output = Option<SessionEvent>> {
-        // Takes the event only when polled, like the real queue, so a
-        // `select!` that drops this future loses nothing.
-        async move { self.0.pop_front() }
+    // Takes the event only when polled, like the real queue, so a `select!`
+    // that drops this future loses nothing.
+    async fn recv(&mut self) -> Option<SessionEvent> {
+        self.0.pop_front()
     }
     fn try_recv(&mut self) -> Option<SessionEvent> {
         self.0.pop_front()

@@ -290,12 +290,18 @@ mod tests {
 
     #[test]
     fn sim_takes_its_own_secret_and_the_global_user() {
-        let cli = parse(&["sim", "--ami", "1.1", "--user", "u", "--secret", "s", "--rate", "600"]).unwrap();
+        let cli = parse(&[
+            "sim", "--ami", "1.1", "--user", "u", "--secret", "s", "--rate", "600",
+        ])
+        .unwrap();
         let Some(Command::Sim(sim)) = cli.command else {
             panic!("not sim")
         };
         assert_eq!(sim.ami, SimAmi::V1_1);
-        assert_eq!((cli.global.user.as_deref(), sim.secret.as_str()), (Some("u"), "s"));
+        assert_eq!(
+            (cli.global.user.as_deref(), sim.secret.as_str()),
+            (Some("u"), "s")
+        );
         assert_eq!(sim.listen.to_string(), "127.0.0.1:5038");
         assert!(parse(&["sim", "--realtime"]).is_err());
         assert!(parse(&["sim", "--ami", "2.0"]).is_err());

@@ -53,7 +53,10 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
         }
         None => None,
     };
-    let username = global.user.clone().unwrap_or_else(|| DEFAULT_USER.to_owned());
+    let username = global
+        .user
+        .clone()
+        .unwrap_or_else(|| DEFAULT_USER.to_owned());
     let config = PbxConfig {
         users: vec![SimUser::new(username, args.secret.clone(), true)],
         seed: args.seed,
@@ -76,7 +79,11 @@ fn describe(config: &PbxConfig, args: &SimArgs) -> String {
             "{ami}, replaying {} events of {}{}",
             replay.recording.events.len(),
             path.display(),
-            if replay.realtime { " at the recorded pace" } else { "" }
+            if replay.realtime {
+                " at the recorded pace"
+            } else {
+                ""
+            }
         ),
         _ => format!("{ami}, seed {}, {} calls/min", args.seed, args.rate),
     }

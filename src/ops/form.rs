@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::forms;
+use super::forms::FormDef;
 use super::op::{Op, Request, Selection};
 
 /// Where a field's first value comes from when the form opens.
@@ -82,21 +82,30 @@ impl fmt::Display for FieldError {
 }
 
 /// The fields of one operation with the text typed so far.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Form {
     op: Op,
+    def: &'static FormDef,
     values: Vec<String>,
 }
 
+impl PartialEq for Form {
+    fn eq(&self, other: &Form) -> bool {
+        self.op == other.op && self.values == other.values
+    }
+}
+
+impl Eq for Form {}
+
 impl Form {
-    /// A form for `op`, pre-filled from the selection. Every operation
-    /// reached through [`super::start`] has one unless it needs no input.
-    pub(super) fn new(op: Op, selection: &Selection) -> Form {
-        let values = forms::fields(op)
+    /// `op`'s form, pre-filled from the selection.
+    pub(super) fn new(op: Op, def: &'static FormDef, selection: &Selection) -> Form {
+        let values = def
+            .fields
             .iter()
             .map(|spec| spec.initial(selection))
             .collect();
-        Form { op, values }
+        Form { op, def, values }
     }
 
     pub fn op(&self) -> Op {
@@ -104,7 +113,7 @@ impl Form {
     }
 
     pub fn fields(&self) -> &'static [FieldSpec] {
-        forms::fields(self.op)
+        self.def.fields
     }
 
     /// The text of field `index` (empty past the end).
@@ -133,64 +142,73 @@ impl Form {
     /// with each bad field (at most one error per field, in field order).
     /// Nothing with a line break in it ever gets through.
     pub fn submit(&self) -> Result<Request, Vec<FieldError>> {
-        forms::build(self)
+        (self.def.build)(self)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::forms::testing::{everything, form};
+    use super::super::op::{Start, start};
     use super::*;
 
-    #[test]
-    fn fields_are_prefilled_from_the_selection_or_their_default() {
-        let selection = Selection {
-            channel: Some("PJSIP/100-00000001".into()),
-            queue: Some("support".into()),
-            interface: Some("PJSIP/2001".into()),
-            paused: Some(true),
-        };
-        let form = Form::new(Op::Atxfer, &selection);
-        assert_eq!(form.value(form.index_of("Channel").unwrap()), "PJSIP/100-00000001");
-
-        let pause = Form::new(Op::QueuePause, &selection);
-        assert_eq!(pause.value(pause.index_of("Interface").unwrap()), "PJSIP/2001");
-        assert_eq!(pause.value(pause.index_of("Queue").unwrap()), "support");
-        // Paused now: the form offers to unpause.
-        assert_eq!(pause.value(pause.index_of("Paused").unwrap()), "no");
-        let unpaused = Selection {
-            paused: Some(false),
-            ..selection.clone()
-        };
-        let pause = Form::new(Op::QueuePause, &unpaused);
-        assert_eq!(pause.value(pause.index_of("Paused").unwrap()), "yes");
-
-        let originate = Form::new(Op::Originate, &Selection::default());
-        assert_eq!(originate.value(originate.index_of("Timeout").unwrap()), "30");
-        assert_eq!(originate.value(originate.index_of("Async").unwrap()), "yes");
-        assert_eq!(originate.value(originate.index_of("Channel").unwrap()), "");
+    fn value<'a>(form: &'a Form, label: &str) -> &'a str {
+        form.value(form.index_of(label).unwrap())
     }
 
     #[test]
-    fn every_form_field_has_a_unique_label_and_one_line_of_help() {
-        for op in super::super::op::Op::ALL {
-            let fields = forms::fields(op);
+    fn fields_are_prefilled_from_the_selection_or_their_default() {
+        let atxfer = form(Op::Atxfer, &[]);
+        assert_eq!(value(&atxfer, "Channel"), "PJSIP/100-00000001");
+
+        let pause = form(Op::QueuePause, &[]);
+        assert_eq!(value(&pause, "Interface"), "PJSIP/2001");
+        assert_eq!(value(&pause, "Queue"), "support");
+        // Not paused now: the form offers to pause.
+        assert_eq!(value(&pause, "Paused"), "yes");
+        let paused = Selection {
+            paused: Some(true),
+            ..everything()
+        };
+        let Ok(Start::Form(unpause)) = start(Op::QueuePause, &paused, false) else {
+            panic!("QueuePause has a form");
+        };
+        assert_eq!(value(&unpause, "Paused"), "no");
+
+        let Ok(Start::Form(originate)) = start(Op::Originate, &Selection::default(), false) else {
+            panic!("Originate has a form");
+        };
+        assert_eq!(value(&originate, "Timeout"), "30");
+        assert_eq!(value(&originate, "Async"), "yes");
+        assert_eq!(value(&originate, "Channel"), "");
+    }
+
+    #[test]
+    fn every_field_has_a_unique_label_and_one_line_of_help() {
+        let forms = Op::ALL.into_iter().filter_map(|op| match start(op, &everything(), false) {
+            Ok(Start::Form(form)) => Some(form),
+            _ => None,
+        });
+        let mut count = 0;
+        for form in forms {
+            count += 1;
+            let fields = form.fields();
+            assert_eq!(form.values().len(), fields.len());
             for (i, spec) in fields.iter().enumerate() {
-                assert!(!spec.help.is_empty() && !spec.help.contains('\n'), "{op:?} {}", spec.label);
-                assert!(
-                    fields[..i].iter().all(|other| other.label != spec.label),
-                    "{op:?} repeats {}",
-                    spec.label
-                );
+                let label = spec.label;
+                assert!(!spec.help.is_empty() && !spec.help.contains('\n'), "{label}");
+                assert!(fields[..i].iter().all(|other| other.label != label), "{label}");
             }
         }
+        assert_eq!(count, 8, "Originate, Atxfer, Redirect, 3 queue forms, Module, Console");
     }
 
     #[test]
     fn set_value_ignores_fields_that_do_not_exist() {
-        let mut form = Form::new(Op::Console, &Selection::default());
-        form.set_value(0, "core show uptime");
-        form.set_value(9, "nowhere");
-        assert_eq!(form.values(), ["core show uptime"]);
-        assert_eq!(form.value(9), "");
+        let mut console = form(Op::Console, &[]);
+        console.set_value(0, "core show uptime");
+        console.set_value(9, "nowhere");
+        assert_eq!(console.values(), ["core show uptime"]);
+        assert_eq!(console.value(9), "");
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use crate::ami::Action;
 
 use super::form::Form;
+use super::forms::{self, FormDef};
 
 /// Something the operator can do to the PBX.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -193,27 +194,43 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
     if !selection.has(op.target()) {
         return Err(Refusal::NeedsSelection(op.target()));
     }
-    let picked = |value: &Option<String>| value.clone().unwrap_or_default();
-    let ready = match op {
-        Op::Hangup => {
-            let channel = picked(&selection.channel);
-            let question = format!("Hang up {channel}?");
-            Request::new(op, Action::new("Hangup").header("Channel", channel))
-                .confirm_with(question)
+    let def: &'static FormDef = match op {
+        Op::Originate => &forms::ORIGINATE,
+        Op::Atxfer => &forms::ATXFER,
+        Op::Redirect => &forms::REDIRECT,
+        Op::QueuePenalty => &forms::QUEUE_PENALTY,
+        Op::QueuePause => &forms::QUEUE_PAUSE,
+        Op::QueueAdd => &forms::QUEUE_ADD,
+        Op::Module => &forms::MODULE,
+        Op::Console => &forms::CONSOLE,
+        Op::Hangup => return Ok(Start::Ready(hangup(selection))),
+        Op::QueueRemove => return Ok(Start::Ready(queue_remove(selection))),
+        Op::QueueRules => return Ok(Start::Ready(Request::new(op, Action::new("QueueRule")))),
+        Op::QueueSummary => {
+            return Ok(Start::Ready(Request::new(op, Action::new("QueueSummary"))));
         }
-        Op::QueueRemove => {
-            let (queue, interface) = (picked(&selection.queue), picked(&selection.interface));
-            let question = format!("Remove {interface} from queue {queue}?");
-            let action = Action::new("QueueRemove")
-                .header("Queue", queue)
-                .header("Interface", interface);
-            Request::new(op, action).confirm_with(question)
-        }
-        Op::QueueRules => Request::new(op, Action::new("QueueRule")),
-        Op::QueueSummary => Request::new(op, Action::new("QueueSummary")),
-        _ => return Ok(Start::Form(Form::new(op, selection))),
     };
-    Ok(Start::Ready(ready))
+    Ok(Start::Form(Form::new(op, def, selection)))
+}
+
+fn picked(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+fn hangup(selection: &Selection) -> Request {
+    let channel = picked(&selection.channel);
+    let question = format!("Hang up {channel}?");
+    Request::new(Op::Hangup, Action::new("Hangup").header("Channel", channel))
+        .confirm_with(question)
+}
+
+fn queue_remove(selection: &Selection) -> Request {
+    let (queue, interface) = (picked(&selection.queue), picked(&selection.interface));
+    let question = format!("Remove {interface} from queue {queue}?");
+    let action = Action::new("QueueRemove")
+        .header("Queue", queue)
+        .header("Interface", interface);
+    Request::new(Op::QueueRemove, action).confirm_with(question)
 }
 
 #[cfg(test)]

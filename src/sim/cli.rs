@@ -110,7 +110,11 @@ mod tests {
     use super::*;
 
     fn test_pbx() -> Pbx {
-        Pbx::new(super::super::vocab::Dialect::Modern, 1, std::time::Duration::ZERO)
+        Pbx::new(
+            super::super::vocab::Dialect::Modern,
+            1,
+            std::time::Duration::ZERO,
+        )
     }
 
     #[test]

@@ -16,10 +16,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::ami::{AmiCodec, Frame, Message};
 
-use super::replay::Recording;
-use super::{ReplayConfig, Shared};
 use super::actions::{self, After, Reply};
+use super::replay::Recording;
 use super::session::Session;
+use super::{ReplayConfig, Shared};
 
 /// Serves one client until it logs off, fails to log in, hangs up, lags
 /// too far behind the events, or `disconnect` fires.
@@ -87,9 +87,7 @@ struct ReplayCursor {
 
 /// The next event, or never for a client not yet logged in (or whose
 /// recording has run out).
-async fn next_event(
-    events: &mut Option<Feed>,
-) -> Result<Message, broadcast::error::RecvError> {
+async fn next_event(events: &mut Option<Feed>) -> Result<Message, broadcast::error::RecvError> {
     match events {
         Some(Feed::Bus(rx)) => rx.recv().await,
         Some(Feed::Replay(cursor)) => {

@@ -21,7 +21,10 @@ pub const QUEUE_EXTENS: [(&str, &str); 2] = [("600", "support"), ("601", "sales"
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     /// A device to ring, with the callee's caller ID.
-    Device { device: String, party: Party },
+    Device {
+        device: String,
+        party: Party,
+    },
     Queue(String),
 }
 
@@ -84,12 +87,17 @@ pub struct Consultation {
 }
 
 impl Pbx {
-    /// A phone (`caller`, an extension or a device like `SIP/alice`) dials
-    /// `callee`, who answers at once. Returns the call's linkedid.
+    /// A phone (`caller`, an extension or a device like `SIP/alice`; the
+    /// office's extensions are `SIP/`) dials `callee`, who answers at once.
+    /// Returns the call's linkedid.
     pub fn start_call(&mut self, caller: &str, callee: &str, caller_id_name: &str) -> String {
         let caller_num = caller.rsplit('/').next().unwrap_or(caller);
+        let device = match route(caller) {
+            Route::Device { device, .. } => device,
+            Route::Queue(_) => device_of(caller),
+        };
         let a = self.new_channel(
-            &device_of(caller),
+            &device,
             ChannelState::Ring,
             Party::new(caller_num, caller_id_name),
             DEFAULT_CONTEXT,
@@ -187,7 +195,12 @@ impl Pbx {
         linkedid
     }
 
-    fn originate_response(&mut self, index: usize, target: &OriginateTarget, action_id: Option<&str>) {
+    fn originate_response(
+        &mut self,
+        index: usize,
+        target: &OriginateTarget,
+        action_id: Option<&str>,
+    ) {
         let chan = &self.channels[index];
         let mut event = Fields::event("OriginateResponse")
             .with("Privilege", "call,all")
@@ -204,7 +217,13 @@ impl Pbx {
                 event.push("Data", data.clone());
             }
         }
-        let unknown = |v: &str| if v.is_empty() { super::channel::UNKNOWN.to_owned() } else { v.to_owned() };
+        let unknown = |v: &str| {
+            if v.is_empty() {
+                super::channel::UNKNOWN.to_owned()
+            } else {
+                v.to_owned()
+            }
+        };
         let event = event
             .with("Reason", "4")
             .with("Uniqueid", chan.uniqueid.clone())
@@ -261,7 +280,11 @@ impl Pbx {
     /// A blind transfer by `transferer`: its bridge peer is sent to `exten`
     /// (which starts ringing) and the transferer hangs up. Returns the
     /// transferee and the ringing target (None for a queue).
-    pub(super) fn blind_transfer(&mut self, transferer: &str, exten: &str) -> Option<(String, Option<String>)> {
+    pub(super) fn blind_transfer(
+        &mut self,
+        transferer: &str,
+        exten: &str,
+    ) -> Option<(String, Option<String>)> {
         let t = self.index_of_uid(transferer)?;
         let e = self.bridge_peer(t)?;
         let bridge = self.channels[t].bridge.clone()?;
@@ -324,7 +347,10 @@ impl Pbx {
         if self.channels[e].bridge.as_deref() != Some(c.bridge.as_str()) {
             return false;
         }
-        let (exten, context) = (self.channels[x].exten.clone(), self.channels[t].context.clone());
+        let (exten, context) = (
+            self.channels[x].exten.clone(),
+            self.channels[t].context.clone(),
+        );
         let event = vocab::transfer(
             self.dialect,
             &Transfer {
@@ -345,7 +371,10 @@ impl Pbx {
             self.channels[t].name = zombie;
         }
         self.end_channel(t, NORMAL_CLEARING, false);
-        let (Some(e), Some(x)) = (self.index_of_uid(&c.transferee), self.index_of_uid(&c.target)) else {
+        let (Some(e), Some(x)) = (
+            self.index_of_uid(&c.transferee),
+            self.index_of_uid(&c.target),
+        ) else {
             return true;
         };
         self.channel_event(e, vocab::ChannelEvent::Music { on: false });
@@ -367,14 +396,31 @@ impl Pbx {
     // --- queue agents ---
 
     /// The queue rings `interface` for the waiting caller `caller`.
-    pub(super) fn ring_agent(&mut self, queue: &str, caller: &str, interface: &str) -> Option<String> {
+    pub(super) fn ring_agent(
+        &mut self,
+        queue: &str,
+        caller: &str,
+        interface: &str,
+    ) -> Option<String> {
         let c = self.index_of_uid(caller)?;
         let member = self.queues.get(queue)?.member(interface)?.clone();
         let (party, context, exten, linkedid) = {
             let chan = &self.channels[c];
-            (chan.caller.clone(), chan.context.clone(), chan.exten.clone(), chan.linkedid.clone())
+            (
+                chan.caller.clone(),
+                chan.context.clone(),
+                chan.exten.clone(),
+                chan.linkedid.clone(),
+            )
         };
-        let a = self.new_channel(interface, ChannelState::Down, party.clone(), &context, &exten, Some(&linkedid));
+        let a = self.new_channel(
+            interface,
+            ChannelState::Down,
+            party.clone(),
+            &context,
+            &exten,
+            Some(&linkedid),
+        );
         self.channels[a].connected = party;
         self.channels[a].application = "AppQueue".into();
         self.channels[a].app_data = "(Outgoing Line)".into();
@@ -388,7 +434,12 @@ impl Pbx {
             &self.channels[a],
         );
         self.emit(called);
-        let begin = vocab::dial_begin(self.dialect, &self.channels[c], &self.channels[a], interface);
+        let begin = vocab::dial_begin(
+            self.dialect,
+            &self.channels[c],
+            &self.channels[a],
+            interface,
+        );
         self.emit(begin);
         self.member_status(interface, queues::RINGING);
         self.set_state(a, ChannelState::Ringing);
@@ -406,7 +457,10 @@ impl Pbx {
     }
 
     fn ringing_leg(&self, agent: &str) -> Option<(AgentLeg, usize, usize, Member)> {
-        let leg = self.legs.iter().find(|l| l.agent == agent && l.connected_at.is_none())?;
+        let leg = self
+            .legs
+            .iter()
+            .find(|l| l.agent == agent && l.connected_at.is_none())?;
         let c = self.index_of_uid(&leg.caller)?;
         let a = self.index_of_uid(&leg.agent)?;
         let member = self.queues.get(&leg.queue)?.member(&leg.interface)?.clone();
@@ -420,7 +474,14 @@ impl Pbx {
         };
         let ring = self.now.saturating_sub(leg.rang_at);
         let event = AgentEvent::RingNoAnswer { ring };
-        let fields = queues::agent_event(self.dialect, event, &leg.queue, &member, &self.channels[c], &self.channels[a]);
+        let fields = queues::agent_event(
+            self.dialect,
+            event,
+            &leg.queue,
+            &member,
+            &self.channels[c],
+            &self.channels[a],
+        );
         self.emit(fields);
         self.dial_failed(c, a, "NOANSWER", NO_ANSWER);
     }
@@ -438,7 +499,10 @@ impl Pbx {
         if let Some(queue) = self.queues.get(&leg.queue)
             && let Some(position) = queue.position_of(&leg.caller)
         {
-            hold = self.now.saturating_sub(queue.callers[position].joined).as_secs();
+            hold = self
+                .now
+                .saturating_sub(queue.callers[position].joined)
+                .as_secs();
         }
         self.leave_queue(c);
         if self.dialect == Dialect::Modern {
@@ -446,7 +510,14 @@ impl Pbx {
         }
         let ring = self.now.saturating_sub(leg.rang_at);
         let event = AgentEvent::Connect { hold, ring };
-        let fields = queues::agent_event(self.dialect, event, &leg.queue, &member, &self.channels[c], &self.channels[a]);
+        let fields = queues::agent_event(
+            self.dialect,
+            event,
+            &leg.queue,
+            &member,
+            &self.channels[c],
+            &self.channels[a],
+        );
         self.emit(fields);
         self.bridge_pair(c, a);
         self.member_status(&leg.interface, queues::INUSE);
@@ -459,17 +530,35 @@ impl Pbx {
 
     // --- queue changes shared by actions and traffic ---
 
-    pub(super) fn queue_penalty(&mut self, interface: &str, penalty: &str, queue: Option<&str>) -> Result<(), Refusal> {
+    pub(super) fn queue_penalty(
+        &mut self,
+        interface: &str,
+        penalty: &str,
+        queue: Option<&str>,
+    ) -> Result<(), Refusal> {
         let changed = self.queues.set_penalty(interface, penalty, queue)?;
         for (queue, member) in changed {
-            self.emit(queues::member_event(self.dialect, MemberChange::Penalty, &queue, &member));
+            self.emit(queues::member_event(
+                self.dialect,
+                MemberChange::Penalty,
+                &queue,
+                &member,
+            ));
         }
         Ok(())
     }
 
-    pub(super) fn queue_pause(&mut self, interface: &str, paused: bool, queue: Option<&str>, reason: &str) -> Result<(), Refusal> {
+    pub(super) fn queue_pause(
+        &mut self,
+        interface: &str,
+        paused: bool,
+        queue: Option<&str>,
+        reason: &str,
+    ) -> Result<(), Refusal> {
         let now = self.epoch_secs();
-        let changed = self.queues.set_paused(interface, paused, queue, reason, now)?;
+        let changed = self
+            .queues
+            .set_paused(interface, paused, queue, reason, now)?;
         for (queue, member) in changed {
             if self.dialect == Dialect::Modern {
                 let state = if paused { "INUSE" } else { "NOT_INUSE" };
@@ -478,18 +567,35 @@ impl Pbx {
                     self.device_state(&format!("Queue:{queue}_avail"), "NOT_INUSE");
                 }
             }
-            self.emit(queues::member_event(self.dialect, MemberChange::Pause, &queue, &member));
+            self.emit(queues::member_event(
+                self.dialect,
+                MemberChange::Pause,
+                &queue,
+                &member,
+            ));
         }
         Ok(())
     }
 
     pub(super) fn queue_add(&mut self, queue: &str, member: Member) -> Result<(), Refusal> {
         let member = self.queues.add(queue, member)?;
-        let queue = self.queues.get(queue).map(|q| q.name.clone()).unwrap_or_default();
+        let queue = self
+            .queues
+            .get(queue)
+            .map(|q| q.name.clone())
+            .unwrap_or_default();
         if self.dialect == Dialect::Modern {
-            self.device_state(&format!("Queue:{queue}_pause_{}", member.interface), "NOT_INUSE");
+            self.device_state(
+                &format!("Queue:{queue}_pause_{}", member.interface),
+                "NOT_INUSE",
+            );
         }
-        self.emit(queues::member_event(self.dialect, MemberChange::Added, &queue, &member));
+        self.emit(queues::member_event(
+            self.dialect,
+            MemberChange::Added,
+            &queue,
+            &member,
+        ));
         if self.dialect == Dialect::Modern {
             self.device_state(&format!("Queue:{queue}_avail"), "NOT_INUSE");
         }
@@ -498,8 +604,17 @@ impl Pbx {
 
     pub(super) fn queue_remove(&mut self, queue: &str, interface: &str) -> Result<(), Refusal> {
         let member = self.queues.remove(queue, interface)?;
-        let queue = self.queues.get(queue).map(|q| q.name.clone()).unwrap_or_default();
-        self.emit(queues::member_event(self.dialect, MemberChange::Removed, &queue, &member));
+        let queue = self
+            .queues
+            .get(queue)
+            .map(|q| q.name.clone())
+            .unwrap_or_default();
+        self.emit(queues::member_event(
+            self.dialect,
+            MemberChange::Removed,
+            &queue,
+            &member,
+        ));
         Ok(())
     }
 
@@ -529,7 +644,10 @@ impl Pbx {
     }
 
     pub(super) fn trunk_registered(&self) -> bool {
-        self.registry.registrations.first().is_some_and(|r| r.registered)
+        self.registry
+            .registrations
+            .first()
+            .is_some_and(|r| r.registered)
     }
 
     /// Phone `index` re-registers (or its registration expires).
@@ -547,7 +665,12 @@ impl Pbx {
         PHONES[..OFFICE_PHONES]
             .iter()
             .enumerate()
-            .filter(|(i, _)| self.registry.peers.get(*i).is_some_and(|p| p.port.is_some()))
+            .filter(|(i, _)| {
+                self.registry
+                    .peers
+                    .get(*i)
+                    .is_some_and(|p| p.port.is_some())
+            })
             .map(|(_, (ext, _))| *ext)
             .filter(|ext| !self.device_busy(&format!("SIP/{ext}")))
             .collect()
@@ -592,7 +715,15 @@ mod tests {
         assert!(pbx.channels().is_empty() && pbx.bridges().is_empty());
         assert_eq!(
             names(&pbx.take_events()),
-            ["HangupRequest", "BridgeLeave", "Hangup", "HangupRequest", "BridgeLeave", "BridgeDestroy", "Hangup"]
+            [
+                "HangupRequest",
+                "BridgeLeave",
+                "Hangup",
+                "HangupRequest",
+                "BridgeLeave",
+                "BridgeDestroy",
+                "Hangup"
+            ]
         );
     }
 
@@ -602,9 +733,22 @@ mod tests {
         let linkedid = pbx.start_call("2001", "2002", "Anna");
         let setup = names(&pbx.take_events());
         assert!(setup.contains(&"Dial".to_owned()) && setup.contains(&"Bridge".to_owned()));
-        assert!(!setup.iter().any(|n| n.starts_with("Bridge") && n != "Bridge"));
+        assert!(
+            !setup
+                .iter()
+                .any(|n| n.starts_with("Bridge") && n != "Bridge")
+        );
         pbx.hangup_call(&linkedid);
-        assert_eq!(names(&pbx.take_events()), ["HangupRequest", "Bridge", "Hangup", "HangupRequest", "Hangup"]);
+        assert_eq!(
+            names(&pbx.take_events()),
+            [
+                "HangupRequest",
+                "Bridge",
+                "Hangup",
+                "HangupRequest",
+                "Hangup"
+            ]
+        );
     }
 
     #[test]
@@ -626,14 +770,28 @@ mod tests {
         let caller = pbx.channels()[0].uniqueid.clone();
         assert_eq!(pbx.queues().get("support").unwrap().callers.len(), 1);
         let agent = pbx.ring_agent("support", &caller, "SIP/3002").unwrap();
-        assert_eq!(pbx.queues().get("support").unwrap().member("SIP/3002").unwrap().status, queues::RINGING);
+        assert_eq!(
+            pbx.queues()
+                .get("support")
+                .unwrap()
+                .member("SIP/3002")
+                .unwrap()
+                .status,
+            queues::RINGING
+        );
         pbx.take_events();
         pbx.hangup_call(&linkedid);
         let events = names(&pbx.take_events());
-        assert!(events.contains(&"QueueCallerAbandon".to_owned()), "{events:?}");
+        assert!(
+            events.contains(&"QueueCallerAbandon".to_owned()),
+            "{events:?}"
+        );
         assert!(pbx.index_of_uid(&agent).is_none());
         let support = pbx.queues().get("support").unwrap();
         assert!(support.callers.is_empty() && support.abandoned == 1);
-        assert_eq!(support.member("SIP/3002").unwrap().status, queues::NOT_INUSE);
+        assert_eq!(
+            support.member("SIP/3002").unwrap().status,
+            queues::NOT_INUSE
+        );
     }
 }

@@ -25,7 +25,15 @@ const AVAILABLE: [&str; 14] = [
 ];
 
 /// Core subsystems `ModuleLoad` reloads by name.
-const SUBSYSTEMS: [&str; 7] = ["cdr", "enum", "dnsmgr", "extconfig", "manager", "rtp", "http"];
+const SUBSYSTEMS: [&str; 7] = [
+    "cdr",
+    "enum",
+    "dnsmgr",
+    "extconfig",
+    "manager",
+    "rtp",
+    "http",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Modules {
@@ -71,12 +79,20 @@ impl Modules {
     }
 
     /// `ModuleLoad` with `LoadType` and an optional `Module`.
-    pub(super) fn load_action(&mut self, load_type: Option<&str>, module: Option<&str>) -> ModuleOutcome {
+    pub(super) fn load_action(
+        &mut self,
+        load_type: Option<&str>,
+        module: Option<&str>,
+    ) -> ModuleOutcome {
         let load_type = load_type.map(str::to_ascii_lowercase);
         match (load_type.as_deref(), module) {
             (Some("reload"), None) => ModuleOutcome {
                 result: Ok("Module reloaded."),
-                events: self.loaded.iter().map(|m| module_event("Reload", m, "0")).collect(),
+                events: self
+                    .loaded
+                    .iter()
+                    .map(|m| module_event("Reload", m, "0"))
+                    .collect(),
             },
             (Some("reload"), Some(name)) => self.reload(name, "Module reloaded."),
             (Some("load"), Some(name)) => match known(name) {
@@ -145,17 +161,26 @@ mod tests {
         assert_eq!(out.result, Ok("Module unloaded."));
         assert!(!modules.is_loaded("app_echo.so"));
         assert_eq!(
-            modules.load_action(Some("unload"), Some("app_echo.so")).result,
+            modules
+                .load_action(Some("unload"), Some("app_echo.so"))
+                .result,
             Err("Could not unload module.")
         );
         assert_eq!(
-            modules.load_action(Some("load"), Some("app_nosuchthing.so")).result,
+            modules
+                .load_action(Some("load"), Some("app_nosuchthing.so"))
+                .result,
             Err("Module not found.")
         );
         assert_eq!(
-            modules.load_action(Some("bogus"), Some("app_echo.so")).result,
+            modules
+                .load_action(Some("bogus"), Some("app_echo.so"))
+                .result,
             Err("Incomplete ModuleLoad action.")
         );
-        assert_eq!(modules.reload("manager", "Module Reloaded").result, Ok("Module Reloaded"));
+        assert_eq!(
+            modules.reload("manager", "Module Reloaded").result,
+            Ok("Module Reloaded")
+        );
     }
 }

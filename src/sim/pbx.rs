@@ -91,7 +91,7 @@ impl Pbx {
             legs: Vec::new(),
             registry: Registry::office(&PHONES, start),
             modules: Modules::default(),
-            ids: SeededRng::new(seed ^ 0x5eed_1d5),
+            ids: SeededRng::new(seed ^ 0x05ee_d1d5),
             next_channel_seq: 0,
             next_unique_seq: 1,
             calls_processed: 0,
@@ -264,9 +264,20 @@ impl Pbx {
     pub(super) fn dial(&mut self, a: usize, device: &str, exten: &str, callee: Party) -> usize {
         let (context, linkedid, caller) = {
             let chan = &self.channels[a];
-            (chan.context.clone(), chan.linkedid.clone(), chan.caller.clone())
+            (
+                chan.context.clone(),
+                chan.linkedid.clone(),
+                chan.caller.clone(),
+            )
         };
-        let b = self.new_channel(device, ChannelState::Down, callee, &context, exten, Some(&linkedid));
+        let b = self.new_channel(
+            device,
+            ChannelState::Down,
+            callee,
+            &context,
+            exten,
+            Some(&linkedid),
+        );
         {
             let chan = &mut self.channels[b];
             chan.connected = caller;
@@ -343,7 +354,8 @@ impl Pbx {
                 if let Some(first) = first.and_then(|f| self.index_of_uid(&f))
                     && first != index
                 {
-                    let link = vocab::legacy_bridge(true, &self.channels[first], &self.channels[index]);
+                    let link =
+                        vocab::legacy_bridge(true, &self.channels[first], &self.channels[index]);
                     self.emit(link);
                 }
             }
@@ -465,7 +477,11 @@ impl Pbx {
             queue.completed += 1;
             queue.hold_seconds += leg.hold;
             queue.talk_seconds += talk;
-            for m in queue.members.iter_mut().filter(|m| m.interface == leg.interface) {
+            for m in queue
+                .members
+                .iter_mut()
+                .filter(|m| m.interface == leg.interface)
+            {
                 m.calls_taken += 1;
                 m.last_call = now_epoch;
                 member = Some(m.clone());
@@ -474,7 +490,10 @@ impl Pbx {
         let caller = self.index_of_uid(&leg.caller);
         let agent = self.index_of_uid(&leg.agent);
         if let (Some(member), Some(caller), Some(agent)) = (member, caller, agent) {
-            let event = AgentEvent::Complete { hold: leg.hold, talk };
+            let event = AgentEvent::Complete {
+                hold: leg.hold,
+                talk,
+            };
             let fields = queues::agent_event(
                 self.dialect,
                 event,

@@ -99,7 +99,9 @@ impl Queue {
     }
 
     pub fn member(&self, interface: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.interface.eq_ignore_ascii_case(interface))
+        self.members
+            .iter()
+            .find(|m| m.interface.eq_ignore_ascii_case(interface))
     }
 
     pub fn position_of(&self, uniqueid: &str) -> Option<usize> {
@@ -107,7 +109,11 @@ impl Queue {
     }
 
     fn average(total: u64, count: u32) -> u64 {
-        if count == 0 { 0 } else { total / u64::from(count) }
+        if count == 0 {
+            0
+        } else {
+            total / u64::from(count)
+        }
     }
 }
 
@@ -141,9 +147,18 @@ impl Queues {
                     "support",
                     "linear",
                     30,
-                    vec![agent("Bob", "3002", 0), agent("Alice", "3001", 0), agent("Carol", "3003", 2)],
+                    vec![
+                        agent("Bob", "3002", 0),
+                        agent("Alice", "3001", 0),
+                        agent("Carol", "3003", 2),
+                    ],
                 ),
-                Queue::new("sales", "ringall", 0, vec![agent("Dave", "3004", 3), agent("Alice", "3001", 1)]),
+                Queue::new(
+                    "sales",
+                    "ringall",
+                    0,
+                    vec![agent("Dave", "3004", 3), agent("Alice", "3001", 1)],
+                ),
             ],
             rules: vec![
                 QueueRule {
@@ -159,11 +174,15 @@ impl Queues {
     }
 
     pub fn get(&self, name: &str) -> Option<&Queue> {
-        self.queues.iter().find(|q| q.name.eq_ignore_ascii_case(name))
+        self.queues
+            .iter()
+            .find(|q| q.name.eq_ignore_ascii_case(name))
     }
 
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Queue> {
-        self.queues.iter_mut().find(|q| q.name.eq_ignore_ascii_case(name))
+        self.queues
+            .iter_mut()
+            .find(|q| q.name.eq_ignore_ascii_case(name))
     }
 
     /// The queues `queue` names (or all), for actions that default to all.
@@ -189,7 +208,11 @@ impl Queues {
                 changed.push((q.name.clone(), member.clone()));
             }
         }
-        if changed.is_empty() { Err(INVALID) } else { Ok(changed) }
+        if changed.is_empty() {
+            Err(INVALID)
+        } else {
+            Ok(changed)
+        }
     }
 
     /// `QueuePause`: pauses or unpauses the member in `queue` (or all its queues).
@@ -368,8 +391,14 @@ pub fn params_item(dialect: Dialect, q: &Queue, id: Option<&str>) -> Fields {
         .with("Max", "0")
         .with("Strategy", q.strategy)
         .with("Calls", q.callers.len().to_string())
-        .with("Holdtime", Queue::average(q.hold_seconds, q.completed).to_string())
-        .with("TalkTime", Queue::average(q.talk_seconds, q.completed).to_string())
+        .with(
+            "Holdtime",
+            Queue::average(q.hold_seconds, q.completed).to_string(),
+        )
+        .with(
+            "TalkTime",
+            Queue::average(q.talk_seconds, q.completed).to_string(),
+        )
         .with("Completed", q.completed.to_string())
         .with("Abandoned", q.abandoned.to_string())
         .with("ServiceLevel", q.service_level.to_string())
@@ -444,8 +473,14 @@ pub fn summary_item(q: &Queue, now: Duration, id: Option<&str>) -> Fields {
         .with("LoggedIn", logged_in.to_string())
         .with("Available", available.to_string())
         .with("Callers", q.callers.len().to_string())
-        .with("HoldTime", Queue::average(q.hold_seconds, q.completed).to_string())
-        .with("TalkTime", Queue::average(q.talk_seconds, q.completed).to_string())
+        .with(
+            "HoldTime",
+            Queue::average(q.hold_seconds, q.completed).to_string(),
+        )
+        .with(
+            "TalkTime",
+            Queue::average(q.talk_seconds, q.completed).to_string(),
+        )
         .with("LongestHoldTime", longest.to_string())
         .with_action_id(id)
 }
@@ -463,7 +498,11 @@ pub fn caller_event(
 ) -> Fields {
     match dialect {
         Dialect::Modern => {
-            let name = if joined { "QueueCallerJoin" } else { "QueueCallerLeave" };
+            let name = if joined {
+                "QueueCallerJoin"
+            } else {
+                "QueueCallerLeave"
+            };
             channel_fields(Fields::event(name).with("Privilege", "agent,all"), "", chan)
                 .with("Queue", queue)
                 .with("Position", position.to_string())
@@ -502,7 +541,9 @@ pub fn abandon_event(
     let head = Fields::event("QueueCallerAbandon").with("Privilege", "agent,all");
     let fields = match dialect {
         Dialect::Modern => channel_fields(head, "", chan).with("Queue", queue),
-        Dialect::Ami11 => head.with("Queue", queue).with("Uniqueid", chan.uniqueid.clone()),
+        Dialect::Ami11 => head
+            .with("Queue", queue)
+            .with("Uniqueid", chan.uniqueid.clone()),
     };
     fields
         .with("Position", position.to_string())
@@ -582,9 +623,9 @@ pub fn agent_event(
                         fields.with("Ringtime", ring.as_secs().to_string())
                     }
                     AgentEvent::Connect { hold, ring } => fields
-                        .with("Holdtime", hold.to_string())
+                        .with("HoldTime", hold.to_string())
                         .with("BridgedChannel", agent.uniqueid.clone())
-                        .with("Ringtime", ring.as_secs().to_string()),
+                        .with("RingTime", ring.as_secs().to_string()),
                     AgentEvent::Complete { hold, talk } => fields
                         .with("HoldTime", hold.to_string())
                         .with("TalkTime", talk.to_string())
@@ -613,9 +654,14 @@ mod tests {
         );
         let changed = queues.set_penalty("SIP/3001", "4", None).unwrap();
         assert_eq!(changed.len(), 2, "Alice is in both queues");
-        let paused = queues.set_paused("SIP/3003", true, Some("support"), "lunch", 200).unwrap();
+        let paused = queues
+            .set_paused("SIP/3003", true, Some("support"), "lunch", 200)
+            .unwrap();
         assert!(paused[0].1.paused && paused[0].1.last_pause == 200);
-        assert_eq!(queues.set_paused("SIP/9", true, None, "", 0), Err("Interface not found"));
+        assert_eq!(
+            queues.set_paused("SIP/9", true, None, "", 0),
+            Err("Interface not found")
+        );
         let mut eve = Member::new("Eve", "SIP/3005", 0, 300);
         eve.dynamic = true;
         assert!(queues.add("sales", eve.clone()).is_ok());

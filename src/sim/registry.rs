@@ -104,7 +104,9 @@ pub fn peer_status(peer: &Peer) -> Fields {
         Some(port) => fields
             .with("PeerStatus", "Registered")
             .with("Address", format!("127.0.0.1:{port}")),
-        None => fields.with("PeerStatus", "Unregistered").with("Cause", "Expired"),
+        None => fields
+            .with("PeerStatus", "Unregistered")
+            .with("Cause", "Expired"),
     }
 }
 
@@ -115,7 +117,14 @@ pub fn registry_event(r: &Registration) -> Fields {
         .with("ChannelType", r.tech.channel_type())
         .with("Username", r.username.clone())
         .with("Domain", r.host.clone())
-        .with("Status", if r.registered { "Registered" } else { "Rejected" })
+        .with(
+            "Status",
+            if r.registered {
+                "Registered"
+            } else {
+                "Rejected"
+            },
+        )
 }
 
 /// `PeerEntry` of `SIPpeers`.
@@ -151,7 +160,11 @@ pub fn peer_entry(dialect: Dialect, peer: &Peer, id: Option<&str>) -> Fields {
 
 /// `RegistryEntry` of `SIPshowregistry` or `IAXregistry`.
 pub fn registry_entry(dialect: Dialect, r: &Registration, id: Option<&str>) -> Fields {
-    let state = if r.registered { "Registered" } else { "Rejected" };
+    let state = if r.registered {
+        "Registered"
+    } else {
+        "Rejected"
+    };
     match (r.tech, dialect) {
         (Tech::Iax2, _) => Fields::event("RegistryEntry")
             .with_action_id(id)

@@ -38,7 +38,9 @@ impl Recording {
             Some(timing) => {
                 for (at, range) in recv_chunks(timing)? {
                     let chunk = ami.get(range.clone()).ok_or_else(|| {
-                        invalid(format!("timing row {range:?} is past the end of the capture"))
+                        invalid(format!(
+                            "timing row {range:?} is past the end of the capture"
+                        ))
                     })?;
                     decoder.feed(chunk, at, false)?;
                 }

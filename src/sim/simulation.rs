@@ -49,7 +49,9 @@ impl Simulation {
     pub fn new(config: &SimConfig) -> Self {
         Simulation {
             pbx: Pbx::new(config.dialect, config.seed, config.start_epoch),
-            traffic: config.calls_per_minute.map(|rate| Traffic::new(config.seed, rate)),
+            traffic: config
+                .calls_per_minute
+                .map(|rate| Traffic::new(config.seed, rate)),
         }
     }
 

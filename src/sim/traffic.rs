@@ -27,22 +27,49 @@ const CALLER_NAMES: [&str; 6] = ["", "Jones Ltd", "M. Garcia", "", "City Council
 #[derive(Clone, Debug)]
 enum Step {
     /// An office call's callee answers or rings out.
-    Answer { caller: String, callee: String },
-    RingOut { caller: String, callee: String },
+    Answer {
+        caller: String,
+        callee: String,
+    },
+    RingOut {
+        caller: String,
+        callee: String,
+    },
     /// What a talking office call does next.
-    Hold { chan: String },
-    Unhold { chan: String },
-    BlindTransfer { transferer: String, exten: &'static str },
-    Consult { transferer: String, exten: &'static str },
+    Hold {
+        chan: String,
+    },
+    Unhold {
+        chan: String,
+    },
+    BlindTransfer {
+        transferer: String,
+        exten: &'static str,
+    },
+    Consult {
+        transferer: String,
+        exten: &'static str,
+    },
     CompleteConsult(Consultation),
     /// A ringing callee of a blind transfer answers.
-    TransferAnswer { transferee: String, target: String },
-    Hangup { chan: String },
+    TransferAnswer {
+        transferee: String,
+        target: String,
+    },
+    Hangup {
+        chan: String,
+    },
     /// A queue agent answers or rings out.
-    AgentAnswer { agent: String },
-    AgentRingOut { agent: String },
+    AgentAnswer {
+        agent: String,
+    },
+    AgentRingOut {
+        agent: String,
+    },
     /// A waiting caller runs out of patience.
-    Abandon { caller: String },
+    Abandon {
+        caller: String,
+    },
     TrunkUp,
 }
 
@@ -76,7 +103,12 @@ impl Traffic {
             recurring: BTreeMap::new(),
         };
         let start = Duration::ZERO;
-        for what in [Recurring::Arrival, Recurring::PauseToggle, Recurring::TrunkFlap, Recurring::Reregister] {
+        for what in [
+            Recurring::Arrival,
+            Recurring::PauseToggle,
+            Recurring::TrunkFlap,
+            Recurring::Reregister,
+        ] {
             let at = start + traffic.interval(what);
             traffic.recurring.insert(what, at);
         }
@@ -102,13 +134,21 @@ impl Traffic {
         let until = pbx.now + by;
         loop {
             let next_step = self.agenda.keys().next().map(|(at, _)| *at);
-            let next_recurring = self.recurring.iter().min_by_key(|(_, at)| **at).map(|(w, at)| (*w, *at));
+            let next_recurring = self
+                .recurring
+                .iter()
+                .min_by_key(|(_, at)| **at)
+                .map(|(w, at)| (*w, *at));
             let step_first = match (next_step, next_recurring) {
                 (Some(step), Some((_, rec))) => step <= rec,
                 (Some(_), None) => true,
                 (None, _) => false,
             };
-            let due = if step_first { next_step } else { next_recurring.map(|(_, at)| at) };
+            let due = if step_first {
+                next_step
+            } else {
+                next_recurring.map(|(_, at)| at)
+            };
             let Some(due) = due.filter(|at| *at <= until) else {
                 break;
             };
@@ -172,7 +212,14 @@ impl Traffic {
         let number = format!("+3215550{:03}", self.rng.below(1000));
         let name = CALLER_NAMES[self.rng.below(CALLER_NAMES.len())];
         let (exten, _) = QUEUE_EXTENS[self.rng.below(QUEUE_EXTENS.len())];
-        let a = pbx.new_channel("SIP/trunk", ChannelState::Ring, Party::new(number, name), "from-trunk", exten, None);
+        let a = pbx.new_channel(
+            "SIP/trunk",
+            ChannelState::Ring,
+            Party::new(number, name),
+            "from-trunk",
+            exten,
+            None,
+        );
         let caller = pbx.uid(a);
         pbx.ring(a, exten);
         let patience = self.rng.between(20.0, 150.0);
@@ -180,7 +227,14 @@ impl Traffic {
     }
 
     fn office_call(&mut self, pbx: &mut Pbx, from: &str, to: &'static str) {
-        let a = pbx.new_channel(&format!("SIP/{from}"), ChannelState::Ring, phone_party(from), "from-sip", to, None);
+        let a = pbx.new_channel(
+            &format!("SIP/{from}"),
+            ChannelState::Ring,
+            phone_party(from),
+            "from-sip",
+            to,
+            None,
+        );
         let caller = pbx.uid(a);
         let Some(callee) = pbx.ring(a, to) else {
             return;
@@ -232,7 +286,9 @@ impl Traffic {
                 }
             }
             Step::TransferAnswer { transferee, target } => {
-                if let (Some(e), Some(x)) = (pbx.index_of_uid(&transferee), pbx.index_of_uid(&target)) {
+                if let (Some(e), Some(x)) =
+                    (pbx.index_of_uid(&transferee), pbx.index_of_uid(&target))
+                {
                     pbx.answer_and_bridge(e, x);
                     let talk = self.rng.between(15.0, 120.0);
                     self.schedule(pbx, talk, Step::Hangup { chan: target });
@@ -268,7 +324,11 @@ impl Traffic {
             }
             Step::AgentRingOut { agent } => pbx.agent_no_answer(&agent),
             Step::Abandon { caller } => {
-                let waiting = pbx.queues.queues.iter().any(|q| q.position_of(&caller).is_some());
+                let waiting = pbx
+                    .queues
+                    .queues
+                    .iter()
+                    .any(|q| q.position_of(&caller).is_some());
                 if waiting {
                     self.hang_up(pbx, &caller);
                 }
@@ -294,12 +354,26 @@ impl Traffic {
             .collect();
         let target = others[self.rng.below(others.len())];
         let step = match roll {
-            r if r < 0.2 => Step::Hold { chan: caller.to_owned() },
-            r if r < 0.32 => Step::BlindTransfer { transferer: callee.to_owned(), exten: target },
-            r if r < 0.42 => Step::Consult { transferer: callee.to_owned(), exten: target },
-            _ => Step::Hangup { chan: caller.to_owned() },
+            r if r < 0.2 => Step::Hold {
+                chan: caller.to_owned(),
+            },
+            r if r < 0.32 => Step::BlindTransfer {
+                transferer: callee.to_owned(),
+                exten: target,
+            },
+            r if r < 0.42 => Step::Consult {
+                transferer: callee.to_owned(),
+                exten: target,
+            },
+            _ => Step::Hangup {
+                chan: caller.to_owned(),
+            },
         };
-        let after = if matches!(step, Step::Hangup { .. }) { talk } else { talk / 4 };
+        let after = if matches!(step, Step::Hangup { .. }) {
+            talk
+        } else {
+            talk / 4
+        };
         self.schedule(pbx, after, step);
     }
 
@@ -363,7 +437,13 @@ impl Traffic {
             .is_some_and(|m| m.paused);
         let reason = ["lunch", "break", "training"][self.rng.below(3)];
         // Keep at least two agents of the centre unpaused.
-        let unpaused = pbx.queues.queues.iter().flat_map(|q| &q.members).filter(|m| !m.paused).count();
+        let unpaused = pbx
+            .queues
+            .queues
+            .iter()
+            .flat_map(|q| &q.members)
+            .filter(|m| !m.paused)
+            .count();
         if paused || unpaused > 2 {
             let _ = pbx.queue_pause(&interface, !paused, None, if paused { "" } else { reason });
         }

@@ -117,12 +117,13 @@ fn legacy_channel_event(event: &ChannelEvent, chan: &Channel) -> Fields {
             .with("ConnectedLineNum", chan.connected.num.clone())
             .with("ConnectedLineName", chan.connected.name.clone())
             .with("Uniqueid", uid()),
-        ChannelEvent::HangupRequest { soft, cause } => {
-            call(if *soft { "SoftHangupRequest" } else { "HangupRequest" })
-                .with("Channel", name())
-                .with("Uniqueid", uid())
-                .with("Cause", cause.to_string())
-        }
+        ChannelEvent::HangupRequest { soft, .. } => call(if *soft {
+            "SoftHangupRequest"
+        } else {
+            "HangupRequest"
+        })
+        .with("Channel", name())
+        .with("Uniqueid", uid()),
         ChannelEvent::Hangup { cause } => call("Hangup")
             .with("Channel", name())
             .with("Uniqueid", uid())
@@ -211,7 +212,12 @@ fn or_unknown(value: &str) -> String {
 }
 
 /// `Dial` begins: modern `DialBegin`, 1.1 `Dial` with `SubEvent: Begin`.
-pub fn dial_begin(dialect: Dialect, caller: &Channel, callee: &Channel, dialstring: &str) -> Fields {
+pub fn dial_begin(
+    dialect: Dialect,
+    caller: &Channel,
+    callee: &Channel,
+    dialstring: &str,
+) -> Fields {
     match dialect {
         Dialect::Modern => {
             let head = Fields::event("DialBegin").with("Privilege", "call,all");
@@ -287,28 +293,47 @@ pub struct Transfer<'a> {
 pub fn transfer(dialect: Dialect, t: &Transfer) -> Fields {
     match (dialect, t.target) {
         (Dialect::Ami11, target) => {
-            let target = target.unwrap_or(t.transferee);
-            Fields::event("Transfer")
+            // chan_sip reports the transfer (the phones are SIP), with the call's SIP id.
+            let fields = Fields::event("Transfer")
                 .with("Privilege", "call,all")
-                .with("TransferMethod", "core")
-                .with("TransferType", if t.target.is_some() { "Attended" } else { "Blind" })
+                .with("TransferMethod", "SIP")
+                .with(
+                    "TransferType",
+                    if target.is_some() {
+                        "Attended"
+                    } else {
+                        "Blind"
+                    },
+                )
                 .with("Channel", t.transferer.name.clone())
                 .with("Uniqueid", t.transferer.uniqueid.clone())
-                .with("TargetChannel", target.name.clone())
-                .with("TargetUniqueid", target.uniqueid.clone())
-                .with("TransferExten", t.exten)
-                .with("TransferContext", t.context)
+                .with("SIP-Callid", format!("{}@127.0.0.1", t.transferer.uniqueid))
+                .with("TargetChannel", target.unwrap_or(t.transferee).name.clone())
+                .with(
+                    "TargetUniqueid",
+                    target.unwrap_or(t.transferee).uniqueid.clone(),
+                );
+            match target {
+                Some(_) => fields,
+                None => fields
+                    .with("TransferExten", t.exten)
+                    .with("TransferContext", t.context),
+            }
         }
         (Dialect::Modern, None) => {
             let head = Fields::event("BlindTransfer")
                 .with("Privilege", "call,all")
                 .with("Result", "Success");
-            channel_fields(channel_fields(head, "Transferer", t.transferer), "Transferee", t.transferee)
-                .with("BridgeUniqueid", t.bridge)
-                .with("BridgeType", "basic")
-                .with("IsExternal", "No")
-                .with("Context", t.context)
-                .with("Extension", t.exten)
+            channel_fields(
+                channel_fields(head, "Transferer", t.transferer),
+                "Transferee",
+                t.transferee,
+            )
+            .with("BridgeUniqueid", t.bridge)
+            .with("BridgeType", "basic")
+            .with("IsExternal", "No")
+            .with("Context", t.context)
+            .with("Extension", t.exten)
         }
         (Dialect::Modern, Some(target)) => {
             let head = Fields::event("AttendedTransfer")

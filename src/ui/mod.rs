@@ -6,7 +6,7 @@
 
 pub mod dashboard;
 pub mod detail;
-mod fnv;
+mod fasthash;
 pub mod header;
 pub mod help;
 pub mod keymap;

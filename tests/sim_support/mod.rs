@@ -74,7 +74,10 @@ pub fn layouts(files: &[&str]) -> HashMap<String, Vec<Vec<String>>> {
     for file in files {
         for m in capture(file) {
             if let Some(event) = m.event() {
-                layouts.entry(event.into_owned()).or_default().push(keys(&m));
+                layouts
+                    .entry(event.into_owned())
+                    .or_default()
+                    .push(keys(&m));
             }
         }
     }
@@ -133,7 +136,11 @@ impl ListReply {
 
 impl Client {
     pub async fn connect(pbx: &TestPbx) -> Client {
-        let stream = TcpStream::connect(pbx.addr()).await.unwrap();
+        Client::connect_to(pbx.addr()).await
+    }
+
+    pub async fn connect_to(addr: std::net::SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).await.unwrap();
         let (read, writer) = stream.into_split();
         let mut frames = FramedRead::new(read, AmiCodec::default());
         let banner = match timeout(WAIT, frames.next()).await.expect("banner") {
@@ -149,13 +156,23 @@ impl Client {
 
     /// Connects and logs in with a plaintext secret; FullyBooted is read.
     pub async fn logged_in(pbx: &TestPbx, user: &str, secret: &str) -> Client {
-        let mut client = Client::connect(pbx).await;
+        Client::logged_in_at(pbx.addr(), user, secret).await
+    }
+
+    pub async fn logged_in_at(addr: std::net::SocketAddr, user: &str, secret: &str) -> Client {
+        let mut client = Client::connect_to(addr).await;
         let login = Action::new("Login")
             .header("Username", user)
             .header("Secret", secret);
         let reply = client.ask("login", &login).await;
-        assert_eq!(reply.get("Message").as_deref(), Some("Authentication accepted"));
-        assert_eq!(client.message().await.event().as_deref(), Some("FullyBooted"));
+        assert_eq!(
+            reply.get("Message").as_deref(),
+            Some("Authentication accepted")
+        );
+        assert_eq!(
+            client.message().await.event().as_deref(),
+            Some("FullyBooted")
+        );
         client
     }
 
@@ -169,7 +186,10 @@ impl Client {
 
     /// The next message, or None when the server closed the connection.
     pub async fn next(&mut self) -> Option<Message> {
-        match timeout(WAIT, self.frames.next()).await.expect("no message in time") {
+        match timeout(WAIT, self.frames.next())
+            .await
+            .expect("no message in time")
+        {
             Some(Ok(Frame::Message(m))) => Some(m),
             Some(other) => panic!("unexpected frame {other:?}"),
             None => None,
@@ -201,7 +221,10 @@ impl Client {
     pub async fn list(&mut self, action_id: &str, action: &Action) -> ListReply {
         self.send(action_id, action).await;
         let (_, response) = self.until_response(action_id).await;
-        assert!(response.is("EventList", "start"), "not a list: {response:?}");
+        assert!(
+            response.is("EventList", "start"),
+            "not a list: {response:?}"
+        );
         let mut body = Vec::new();
         loop {
             let m = self.message().await;

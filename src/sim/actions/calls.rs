@@ -26,7 +26,13 @@ pub(super) fn core_show_channels(r: &mut Request) -> Reply {
             })
             .collect()
     });
-    Reply::list(id, "Channels will follow", items, "CoreShowChannelsComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Channels will follow",
+        items,
+        "CoreShowChannelsComplete",
+        |f, _| f,
+    )
 }
 
 /// `Status`: every channel, or the one named by `Channel`.
@@ -41,9 +47,13 @@ pub(super) fn status(r: &mut Request) -> Reply {
             .map(|chan| status_item(dialect, pbx, chan, id))
             .collect()
     });
-    Reply::list(id, "Channel status will follow", items, "StatusComplete", |f, count| {
-        f.with("Items", count.to_string())
-    })
+    Reply::list(
+        id,
+        "Channel status will follow",
+        items,
+        "StatusComplete",
+        |f, count| f.with("Items", count.to_string()),
+    )
 }
 
 fn status_item(dialect: Dialect, pbx: &Pbx, chan: &Channel, id: Option<&str>) -> Fields {
@@ -51,7 +61,13 @@ fn status_item(dialect: Dialect, pbx: &Pbx, chan: &Channel, id: Option<&str>) ->
     let head = Fields::event("Status").with("Privilege", "Call");
     match dialect {
         Dialect::Modern => channel_fields(head, "", chan)
-            .with("Type", super::super::channel::device_of_channel(&chan.name).split('/').next().unwrap_or(""))
+            .with(
+                "Type",
+                super::super::channel::device_of_channel(&chan.name)
+                    .split('/')
+                    .next()
+                    .unwrap_or(""),
+            )
             .with("DNID", "")
             .with("EffectiveConnectedLineNum", chan.connected.num.clone())
             .with("EffectiveConnectedLineName", chan.connected.name.clone())
@@ -69,10 +85,11 @@ fn status_item(dialect: Dialect, pbx: &Pbx, chan: &Channel, id: Option<&str>) ->
             .with("Seconds", seconds)
             .with_action_id(id),
         Dialect::Ami11 => {
-            let peer = pbx
-                .channels()
-                .iter()
-                .find(|other| other.uniqueid != chan.uniqueid && other.bridge.is_some() && other.bridge == chan.bridge);
+            let peer = pbx.channels().iter().find(|other| {
+                other.uniqueid != chan.uniqueid
+                    && other.bridge.is_some()
+                    && other.bridge == chan.bridge
+            });
             head.with("Channel", chan.name.clone())
                 .with("CallerIDNum", chan.caller.num.clone())
                 .with("CallerIDName", chan.caller.name.clone())
@@ -85,8 +102,14 @@ fn status_item(dialect: Dialect, pbx: &Pbx, chan: &Channel, id: Option<&str>) ->
                 .with("Extension", chan.exten.clone())
                 .with("Priority", chan.priority.to_string())
                 .with("Seconds", seconds)
-                .with("BridgedChannel", peer.map(|p| p.name.clone()).unwrap_or_default())
-                .with("BridgedUniqueid", peer.map(|p| p.uniqueid.clone()).unwrap_or_default())
+                .with(
+                    "BridgedChannel",
+                    peer.map(|p| p.name.clone()).unwrap_or_default(),
+                )
+                .with(
+                    "BridgedUniqueid",
+                    peer.map(|p| p.uniqueid.clone()).unwrap_or_default(),
+                )
                 .with("Uniqueid", chan.uniqueid.clone())
                 .with_action_id(id)
         }
@@ -101,7 +124,13 @@ pub(super) fn bridge_list(r: &mut Request) -> Reply {
             .map(|bridge| bridge_item("BridgeListItem", bridge, id))
             .collect()
     });
-    Reply::list(id, "Bridge listing will follow", items, "BridgeListComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Bridge listing will follow",
+        items,
+        "BridgeListComplete",
+        |f, _| f,
+    )
 }
 
 pub(super) fn bridge_info(r: &mut Request) -> Reply {
@@ -115,18 +144,30 @@ pub(super) fn bridge_info(r: &mut Request) -> Reply {
             .members
             .iter()
             .filter_map(|uid| pbx.channels().iter().find(|c| c.uniqueid == *uid))
-            .map(|chan| channel_fields(Fields::event("BridgeInfoChannel").with_action_id(id), "", chan))
+            .map(|chan| {
+                channel_fields(
+                    Fields::event("BridgeInfoChannel").with_action_id(id),
+                    "",
+                    chan,
+                )
+            })
             .collect::<Vec<_>>();
         Some((bridge, members))
     });
     let Some((bridge, members)) = found else {
         return r.error(&format!("Bridge {wanted} not found"));
     };
-    Reply::list(id, "Bridge channel listing will follow", members, "BridgeInfoComplete", |f, _| {
-        let mut f = f;
-        f.append(bridge_item("unused", &bridge, None).without("Event"));
-        f
-    })
+    Reply::list(
+        id,
+        "Bridge channel listing will follow",
+        members,
+        "BridgeInfoComplete",
+        |f, _| {
+            let mut f = f;
+            f.append(bridge_item("unused", &bridge, None).without("Event"));
+            f
+        },
+    )
 }
 
 pub(super) fn originate(r: &mut Request) -> Reply {
@@ -197,7 +238,9 @@ pub(super) fn redirect(r: &mut Request) -> Reply {
         return r.error("Exten not specified");
     };
     let context = r.header("Context").unwrap_or_else(|| "default".into());
-    if r.shared.change(|pbx| pbx.redirect(&channel, &context, &exten)) {
+    if r.shared
+        .change(|pbx| pbx.redirect(&channel, &context, &exten))
+    {
         r.success("Redirect successful")
     } else {
         r.error(&format!("Channel does not exist: {channel}"))
@@ -212,11 +255,16 @@ pub(super) fn atxfer(r: &mut Request) -> Reply {
     let Some(exten) = r.header("Exten") else {
         return r.error("No extension specified");
     };
-    let exists = r.shared.read(|pbx| pbx.channels().iter().any(|c| c.name == channel));
+    let exists = r
+        .shared
+        .read(|pbx| pbx.channels().iter().any(|c| c.name == channel));
     if !exists {
         return r.error("Channel specified does not exist");
     }
-    match r.shared.change(|pbx| pbx.attended_transfer(&channel, &exten)) {
+    match r
+        .shared
+        .change(|pbx| pbx.attended_transfer(&channel, &exten))
+    {
         Some(_) => r.success("Atxfer successfully queued"),
         None => r.error("Atxfer failed"),
     }
@@ -230,7 +278,9 @@ fn parse_caller_id(text: &str) -> Party {
         return Party::new(num, name);
     }
     let text = text.trim();
-    let is_number = text.chars().all(|c| c.is_ascii_digit() || "+*#".contains(c));
+    let is_number = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || "+*#".contains(c));
     if is_number {
         Party::new(text, "")
     } else {

@@ -164,7 +164,11 @@ const ACTIONS: &[ActionSpec] = &[
     action("CoreSettings", Access::Write, core::core_settings),
     action("CoreStatus", Access::Write, core::core_status),
     action("Command", Access::Write, core::command),
-    action("CoreShowChannels", Access::WriteModern, calls::core_show_channels),
+    action(
+        "CoreShowChannels",
+        Access::WriteModern,
+        calls::core_show_channels,
+    ),
     action("Status", Access::Write, calls::status),
     action("BridgeList", Access::WriteModern, calls::bridge_list),
     action("BridgeInfo", Access::WriteModern, calls::bridge_info),

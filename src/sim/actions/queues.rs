@@ -13,23 +13,30 @@ pub(super) fn queue_status(r: &mut Request) -> Reply {
     let dialect = r.dialect();
     let items = r.shared.read(|pbx| {
         let mut items = Vec::new();
-        let selected = pbx
-            .queues()
-            .queues
-            .iter()
-            .filter(|q| queue.as_ref().is_none_or(|name| q.name.eq_ignore_ascii_case(name)));
+        let selected = pbx.queues().queues.iter().filter(|q| {
+            queue
+                .as_ref()
+                .is_none_or(|name| q.name.eq_ignore_ascii_case(name))
+        });
         for q in selected {
             items.push(queues::params_item(dialect, q, id));
-            let members = q
-                .members
-                .iter()
-                .filter(|m| member.as_ref().is_none_or(|i| m.interface.eq_ignore_ascii_case(i)));
+            let members = q.members.iter().filter(|m| {
+                member
+                    .as_ref()
+                    .is_none_or(|i| m.interface.eq_ignore_ascii_case(i))
+            });
             items.extend(members.map(|m| queues::member_item(dialect, &q.name, m, id)));
             items.extend((0..q.callers.len()).map(|p| queues::entry_item(q, p, pbx.uptime(), id)));
         }
         items
     });
-    Reply::list(id, "Queue status will follow", items, "QueueStatusComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Queue status will follow",
+        items,
+        "QueueStatusComplete",
+        |f, _| f,
+    )
 }
 
 pub(super) fn queue_summary(r: &mut Request) -> Reply {
@@ -39,15 +46,25 @@ pub(super) fn queue_summary(r: &mut Request) -> Reply {
         pbx.queues()
             .queues
             .iter()
-            .filter(|q| queue.as_ref().is_none_or(|name| q.name.eq_ignore_ascii_case(name)))
+            .filter(|q| {
+                queue
+                    .as_ref()
+                    .is_none_or(|name| q.name.eq_ignore_ascii_case(name))
+            })
             .map(|q| queues::summary_item(q, pbx.uptime(), id))
             .collect()
     });
-    Reply::list(id, "Queue summary will follow", items, "QueueSummaryComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Queue summary will follow",
+        items,
+        "QueueSummaryComplete",
+        |f, _| f,
+    )
 }
 
-/// `QueueRule`: one message, a `RuleList` block per rule, each block and
-/// the message ended by an empty line (as Asterisk writes it).
+/// `QueueRule`: one message, a `RuleList` block per rule, ended by two
+/// empty lines (as Asterisk writes it: one more than a message needs).
 pub(super) fn queue_rule(r: &mut Request) -> Reply {
     let wanted = r.header("Rule");
     let rules = r.shared.read(|pbx| pbx.queues().rules.clone());
@@ -55,17 +72,18 @@ pub(super) fn queue_rule(r: &mut Request) -> Reply {
     if let Some(id) = r.id() {
         text.push_str(&format!("ActionID: {}\r\n", id.replace(['\r', '\n'], " ")));
     }
-    let selected = rules
-        .iter()
-        .filter(|rule| wanted.as_ref().is_none_or(|w| rule.name.eq_ignore_ascii_case(w)));
+    let selected = rules.iter().filter(|rule| {
+        wanted
+            .as_ref()
+            .is_none_or(|w| rule.name.eq_ignore_ascii_case(w))
+    });
     for rule in selected {
         text.push_str(&format!("RuleList: {}\r\n", rule.name));
         for line in rule.rules {
             text.push_str(&format!("Rule: {line}\r\n"));
         }
-        text.push_str("\r\n");
     }
-    text.push_str("\r\n");
+    text.push_str("\r\n\r\n");
     Reply::new(vec![Bytes::from(text)])
 }
 
@@ -101,12 +119,17 @@ pub(super) fn queue_add(r: &mut Request) -> Reply {
     let (Some(queue), Some(interface)) = (r.header("Queue"), r.header("Interface")) else {
         return r.error("'Queue' and 'Interface' must be specified.");
     };
-    let penalty = r.header("Penalty").and_then(|p| p.parse().ok()).unwrap_or(0);
+    let penalty = r
+        .header("Penalty")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     let login_time = r.shared.read(|pbx| pbx.epoch_secs());
     let name = r.header("MemberName").unwrap_or_else(|| interface.clone());
     let mut member = Member::new(&name, &interface, penalty, login_time);
     member.dynamic = true;
-    member.state_interface = r.header("StateInterface").unwrap_or_else(|| interface.clone());
+    member.state_interface = r
+        .header("StateInterface")
+        .unwrap_or_else(|| interface.clone());
     member.paused = r.header("Paused").is_some_and(|p| is_true(&p));
     let result = r.shared.change(|pbx| pbx.queue_add(&queue, member));
     r.outcome(result.map(|()| "Added interface to queue"))
@@ -119,4 +142,3 @@ pub(super) fn queue_remove(r: &mut Request) -> Reply {
     let result = r.shared.change(|pbx| pbx.queue_remove(&queue, &interface));
     r.outcome(result.map(|()| "Removed interface from queue"))
 }
-

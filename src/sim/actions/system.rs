@@ -12,13 +12,19 @@ pub(super) fn module_check(r: &mut Request) -> Reply {
         return r.error("Module not loaded");
     }
     // Asterisk 22 no longer reports module versions: the header stays empty.
-    Reply::one(Fields::response("Success", r.id()).with("Version", "").build())
+    Reply::one(
+        Fields::response("Success", r.id())
+            .with("Version", "")
+            .build(),
+    )
 }
 
 pub(super) fn module_load(r: &mut Request) -> Reply {
     let (load_type, module) = (r.header("LoadType"), r.header("Module"));
     let result = r.shared.change(|pbx| {
-        let outcome = pbx.modules.load_action(load_type.as_deref(), module.as_deref());
+        let outcome = pbx
+            .modules
+            .load_action(load_type.as_deref(), module.as_deref());
         outcome.events.into_iter().for_each(|e| pbx.emit(e));
         outcome.result
     });
@@ -44,7 +50,13 @@ pub(super) fn sip_peers(r: &mut Request) -> Reply {
             .map(|peer| registry::peer_entry(dialect, peer, id))
             .collect()
     });
-    Reply::list(id, "Peer status list will follow", items, "PeerlistComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Peer status list will follow",
+        items,
+        "PeerlistComplete",
+        |f, _| f,
+    )
 }
 
 fn registrations(r: &mut Request, tech: Tech) -> Reply {
@@ -57,7 +69,13 @@ fn registrations(r: &mut Request, tech: Tech) -> Reply {
             .map(|reg| registry::registry_entry(dialect, reg, id))
             .collect()
     });
-    Reply::list(id, "Registrations will follow", items, "RegistrationsComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Registrations will follow",
+        items,
+        "RegistrationsComplete",
+        |f, _| f,
+    )
 }
 
 pub(super) fn sip_registry(r: &mut Request) -> Reply {
@@ -87,10 +105,23 @@ pub(super) fn iax_peers(r: &mut Request) -> Reply {
                     .with("Dynamic", "no")
                     .with("Trunk", "no")
                     .with("Encryption", "no")
-                    .with("Status", if reg.registered { "OK (3 ms)" } else { "UNREACHABLE" })
+                    .with(
+                        "Status",
+                        if reg.registered {
+                            "OK (3 ms)"
+                        } else {
+                            "UNREACHABLE"
+                        },
+                    )
                     .with("Description", "")
             })
             .collect()
     });
-    Reply::list(id, "Peer status list will follow", items, "PeerlistComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Peer status list will follow",
+        items,
+        "PeerlistComplete",
+        |f, _| f,
+    )
 }

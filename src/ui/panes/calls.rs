@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::model::{Bridge, Channel, State};
-use crate::ui::fnv::FnvMap;
+use crate::ui::fasthash::FastMap;
 use crate::ui::panes::channels::caller_id;
 use crate::ui::table::{self, Column, Env, Look, plain};
 use crate::ui::text;
@@ -129,7 +129,7 @@ fn party_key(channel: &Channel) -> (&str, &str, &str) {
 /// group by Linkedid, else stand alone.
 pub fn calls(state: &State) -> Vec<Call<'_>> {
     let mut calls: Vec<Call<'_>> = Vec::with_capacity(state.bridges.len() + 16);
-    let mut index: FnvMap<CallKey<'_>, usize> = FnvMap::default();
+    let mut index: FastMap<CallKey<'_>, usize> = FastMap::default();
     index.reserve(state.bridges.len());
     for bridge in state.bridges.iter() {
         index.insert(CallKey::Bridge(&bridge.id), calls.len());

@@ -58,11 +58,8 @@ fn by_created(a: &Channel, b: &Channel) -> Ordering {
 
 /// Whom the channel talks to (its bridge peers), else whom it is dialling.
 pub fn bridged_to(channel: &Channel, state: &State) -> String {
-    fn name<'a>(state: &'a State, id: &'a String) -> &'a str {
-        state
-            .channels
-            .get(id)
-            .map_or(id.as_str(), |c| c.name.as_str())
+    fn name<'a>(state: &'a State, id: &'a str) -> &'a str {
+        state.channels.get(id).map_or(id, |c| c.name.as_str())
     }
     if !channel.peers.is_empty() {
         channel
