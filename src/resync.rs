@@ -59,20 +59,32 @@ enum Outcome {
     Failed(String),
 }
 
+/// What [`Resync::read`] made of one action, once reported.
+enum Listed {
+    /// Read and applied; the bridge ids it listed (empty for other lists).
+    Read(Vec<String>),
+    Unknown,
+    Failed,
+}
+
 /// The lists that rebuild one kind: a kind is swept once all of them are
 /// done, and only if one was read and none failed.
 struct KindPlan {
     kind: ListKind,
+    /// What the user loses if these lists fail, for the note.
+    what: &'static str,
     actions: &'static [&'static str],
 }
 
 const PLANS: &[KindPlan] = &[
     KindPlan {
         kind: ListKind::Queues,
+        what: "queues",
         actions: &["QueueStatus"],
     },
     KindPlan {
         kind: ListKind::Registrations,
+        what: "registrations",
         actions: &[
             "SIPshowregistry",
             "PJSIPShowRegistrationsOutbound",
@@ -81,6 +93,7 @@ const PLANS: &[KindPlan] = &[
     },
     KindPlan {
         kind: ListKind::Peers,
+        what: "peers",
         actions: &["SIPpeers", "IAXpeers", "PJSIPShowContacts"],
     },
 ];
@@ -118,18 +131,19 @@ impl Resync {
 
     /// An action whose reply only updates the model (no sweep).
     async fn plain(&self, name: &str) -> Result<(), Stopped> {
-        self.read(Action::new(name), name).await.map(|_| ())
+        self.read(Action::new(name), name).await.map(drop)
     }
 
-    /// `CoreShowChannels`, or `Status` where the server does not know it.
+    /// `CoreShowChannels`, or `Status` where the server does not know it
+    /// (Asterisk 1.4); a refusal is not a reason to try the other.
     async fn channels(&self) -> Result<(), Stopped> {
-        let mut read = self
+        let mut listed = self
             .read(Action::new("CoreShowChannels"), "channels")
             .await?;
-        if read.is_none() {
-            read = self.read(Action::new("Status"), "channels").await?;
+        if matches!(listed, Listed::Unknown) {
+            listed = self.read(Action::new("Status"), "channels").await?;
         }
-        if read.is_some() {
+        if matches!(listed, Listed::Read(_)) {
             self.emit(ResyncUpdate::Sweep(ListKind::Channels)).await?;
         }
         Ok(())
@@ -138,7 +152,7 @@ impl Resync {
     /// `BridgeList` (Asterisk 12+), then `BridgeInfo` for each bridge so
     /// members are known even where channel items lack a bridge id.
     async fn bridges(&self) -> Result<(), Stopped> {
-        let Some(ids) = self.read(Action::new("BridgeList"), "bridges").await? else {
+        let Listed::Read(ids) = self.read(Action::new("BridgeList"), "bridges").await? else {
             return Ok(());
         };
         for id in ids.iter().take(MAX_BRIDGE_INFO) {
@@ -152,16 +166,10 @@ impl Resync {
         let mut read_any = false;
         let mut failed_any = false;
         for name in plan.actions {
-            match self.outcome(Action::new(*name)).await? {
-                Outcome::Read(reply) => {
-                    read_any = true;
-                    self.emit(ResyncUpdate::Reply(reply)).await?;
-                }
-                Outcome::Unknown => {}
-                Outcome::Failed(why) => {
-                    failed_any = true;
-                    self.note(name, &why).await?;
-                }
+            match self.read(Action::new(*name), plan.what).await? {
+                Listed::Read(_) => read_any = true,
+                Listed::Unknown => {}
+                Listed::Failed => failed_any = true,
             }
         }
         if read_any && !failed_any {
@@ -170,21 +178,21 @@ impl Resync {
         Ok(())
     }
 
-    /// Sends one action; on success emits its reply and returns the bridge
-    /// ids it listed (empty for other lists); `None` when it was not read.
-    async fn read(&self, action: Action, what: &str) -> Result<Option<Vec<String>>, Stopped> {
+    /// Sends one action; on success emits its reply. A failure becomes a
+    /// note saying `what` may be incomplete.
+    async fn read(&self, action: Action, what: &str) -> Result<Listed, Stopped> {
         let name = action.name().to_owned();
         match self.outcome(action).await? {
             Outcome::Read(reply) => {
                 let ids = bridge_ids(&reply);
                 self.emit(ResyncUpdate::Reply(reply)).await?;
-                Ok(Some(ids))
+                Ok(Listed::Read(ids))
             }
-            Outcome::Unknown => Ok(None),
+            Outcome::Unknown => Ok(Listed::Unknown),
             Outcome::Failed(why) => {
                 self.note(&name, &format!("{why} ({what} may be incomplete)"))
                     .await?;
-                Ok(None)
+                Ok(Listed::Failed)
             }
         }
     }

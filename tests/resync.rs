@@ -114,3 +114,45 @@ async fn a_lost_connection_stops_the_resync_without_finishing() {
         "a resync without a connection reports nothing"
     );
 }
+
+#[tokio::test]
+async fn a_read_only_user_gets_notes_and_keeps_what_it_cannot_list() {
+    let config = PbxConfig {
+        users: vec![amitop::sim::SimUser::new("viewer", "look", false)],
+        ..PbxConfig::default()
+    };
+    let pbx = TestPbx::start(config).await.unwrap();
+    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "viewer", "look");
+    session.reconnect = false;
+    let (handle, mut events) = spawn(session);
+    while !matches!(
+        timeout(PATIENCE, events.recv()).await.unwrap(),
+        Some(SessionEvent::State(ConnectionState::LoggedIn { .. }))
+    ) {}
+
+    let mut state = State::new();
+    state.apply(
+        &Message::from_pairs([
+            ("Event", "Newchannel"),
+            ("Channel", "PJSIP/100-00000001"),
+            ("ChannelState", "6"),
+            ("Uniqueid", "1795729000.1"),
+        ]),
+        NOW,
+    );
+    let notes = resync_into(&mut state, handle.clone()).await;
+
+    // Asterisk refuses CoreSettings, CoreStatus and CoreShowChannels to a
+    // user without write classes (a4_viewer_readonly.ami): each is named,
+    // and the channel list it could not read is left as it was.
+    for action in ["CoreSettings", "CoreStatus", "CoreShowChannels"] {
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with(action) && n.contains("permission denied")),
+            "no note for {action}: {notes:?}"
+        );
+    }
+    assert!(state.channels.get("1795729000.1").is_some());
+    handle.shutdown();
+}

@@ -227,7 +227,7 @@ async fn queue_lists_have_the_captures_layouts_and_rules_their_bytes() {
         let end = start + raw[start..].find("\r\n\r\n\r\n").unwrap() + 6;
         assert_eq!(
             ours.raw(),
-            decode(raw[start..end].as_bytes())[0].raw(),
+            decode(&raw.as_bytes()[start..end])[0].raw(),
             "{id}"
         );
     }

@@ -153,7 +153,7 @@ fn a_long_modern_run_keeps_every_invariant_and_shows_the_whole_repertoire() {
     let mut sim = simulation(Dialect::Modern, 7, 20.0);
     let events = run(
         &mut sim,
-        Duration::from_secs(90 * 60),
+        Duration::from_secs(60 * 60),
         Duration::from_secs(1),
     );
     let snapshot = sim.snapshot();
@@ -205,7 +205,7 @@ fn a_long_legacy_run_keeps_the_invariants_in_the_1_1_vocabulary() {
     let mut sim = simulation(Dialect::Ami11, 11, 20.0);
     let events = run(
         &mut sim,
-        Duration::from_secs(90 * 60),
+        Duration::from_secs(60 * 60),
         Duration::from_secs(1),
     );
     let snapshot = sim.snapshot();

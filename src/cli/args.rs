@@ -62,6 +62,10 @@ pub struct GlobalArgs {
     /// Append every byte received from the server, unmodified, to FILE
     #[arg(long, global = true, value_name = "FILE")]
     pub record: Option<PathBuf>,
+
+    /// Watch only: disable every operator action (originate, hangup, ...)
+    #[arg(long, global = true)]
+    pub read_only: bool,
 }
 
 impl GlobalArgs {
@@ -276,6 +280,8 @@ mod tests {
         assert_eq!(flags.server.as_deref(), Some("lab"));
         assert!(parse(&["--port", "0", "tail"]).is_err());
         assert!(parse(&["--secret", "x", "tail"]).is_err());
+        assert!(parse(&["--read-only"]).unwrap().global.read_only);
+        assert!(!parse(&[]).unwrap().global.read_only);
     }
 
     #[test]

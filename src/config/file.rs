@@ -49,6 +49,8 @@ pub struct ServerEntry {
     pub action_timeout: Option<Seconds>,
     #[serde(default, deserialize_with = "auth_mode")]
     pub auth: Option<AuthMode>,
+    /// Watch only: every operator action is disabled (like `--read-only`).
+    pub read_only: Option<bool>,
 }
 
 impl fmt::Debug for ServerEntry {
@@ -65,6 +67,7 @@ impl fmt::Debug for ServerEntry {
             .field("ping_interval", &self.ping_interval)
             .field("action_timeout", &self.action_timeout)
             .field("auth", &self.auth)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use thiserror::Error;
 
 pub use file::{ConfigFile, EventMask, Seconds, ServerEntry, default_path};
-pub use resolve::{ConnectionFlags, SECRET_ENV, resolve};
+pub use resolve::{ConnectionFlags, SECRET_ENV, read_only, resolve};
 
 /// Why no usable configuration came out. Messages name the file, the line or
 /// the flag involved, and never include a secret.

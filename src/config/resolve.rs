@@ -90,6 +90,20 @@ pub fn resolve(
     Ok(config)
 }
 
+/// Whether operator actions are disabled: by `--read-only` (`flag`), or
+/// by `read_only = true` in the selected server's table.
+pub fn read_only(
+    file: Option<&ConfigFile>,
+    flags: &ConnectionFlags,
+    flag: bool,
+) -> Result<bool, ConfigError> {
+    if flag {
+        return Ok(true);
+    }
+    let selected = select_server(file, flags.server.as_deref())?;
+    Ok(selected.and_then(|(_, entry)| entry.read_only) == Some(true))
+}
+
 /// The server named by `--server`, else `default_server`, else the first
 /// table in the file; `None` when there is nothing to select from (every
 /// setting then comes from flags, environment and defaults).
@@ -291,6 +305,17 @@ action_timeout = 3
             resolve(None, &flags(Some("prod")), env(&[])),
             Err(ConfigError::NoConfigForServer { .. })
         ));
+    }
+
+    #[test]
+    fn read_only_comes_from_the_flag_or_the_selected_server() {
+        let f = file(&format!("{FILE}read_only = true\n"));
+        assert_eq!(f.servers["lab"].read_only, Some(true));
+        assert!(!read_only(Some(&f), &flags(Some("office")), false).unwrap());
+        assert!(read_only(Some(&f), &flags(Some("office")), true).unwrap());
+        assert!(read_only(Some(&f), &flags(Some("lab")), false).unwrap());
+        assert!(!read_only(None, &flags(None), false).unwrap());
+        assert!(read_only(None, &flags(None), true).unwrap());
     }
 
     #[test]

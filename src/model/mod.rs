@@ -84,6 +84,9 @@ pub struct State {
     /// Resync generation; see [`State::begin_resync`].
     #[serde(skip)]
     pub generation: u64,
+    /// Bumped by every change, so views can cache what they derive.
+    #[serde(skip)]
+    revision: u64,
 }
 
 /// Events the model knows and deliberately only logs.
@@ -134,13 +137,22 @@ impl State {
 
     /// A (re)connection greeting.
     pub fn apply_banner(&mut self, banner: &Banner) {
+        self.revision += 1;
         self.server.apply_banner(banner);
+    }
+
+    /// A number that changes whenever the state may have changed: what a
+    /// view derives from the state (call grouping, sorted rows) stays valid
+    /// while it is the same.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// Applies one message from the server; `now` is the epoch time it
     /// arrived. Events are logged; an event nobody handles is counted in
     /// `unknown_events`, never an error.
     pub fn apply(&mut self, msg: &Message, now: f64) {
+        self.revision += 1;
         let Some(event) = msg.event() else {
             // Replies: CoreSettings/CoreStatus for the server, QueueRule
             // for the queues (an empty event name says "a reply").
@@ -240,6 +252,7 @@ impl State {
     /// Starts a resync: from now on, every entity a live event or a list
     /// item touches is marked with the new generation.
     pub fn begin_resync(&mut self) {
+        self.revision += 1;
         self.generation += 1;
         self.queues.begin_resync(self.generation);
         self.registry.begin_resync(self.generation);
@@ -249,6 +262,7 @@ impl State {
     /// no live event touched since [`State::begin_resync`]. Swept channels
     /// are remembered as dead, so a late event cannot bring them back.
     pub fn sweep(&mut self, kind: ListKind) {
+        self.revision += 1;
         match kind {
             ListKind::Channels => {
                 for id in self.channels.stale(self.generation) {

@@ -99,10 +99,6 @@ impl Pbx {
         }
     }
 
-    pub fn dialect(&self) -> Dialect {
-        self.dialect
-    }
-
     /// Simulated time since the PBX started.
     pub fn uptime(&self) -> Duration {
         self.now

@@ -70,10 +70,6 @@ impl Simulation {
         }
     }
 
-    pub fn pbx(&self) -> &Pbx {
-        &self.pbx
-    }
-
     pub fn snapshot(&self) -> SimSnapshot {
         let pbx = &self.pbx;
         SimSnapshot {

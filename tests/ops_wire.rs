@@ -1,0 +1,617 @@
+//! The operator actions of `amitop::ops` over real TCP: each form and row
+//! action goes through the real session to the test PBX, which records
+//! what arrived (compared as a list of headers, ActionID left out) and
+//! acts on it; the replies are described as the user will read them.
+
+use std::time::Duration;
+
+use amitop::ami::session::{AuthMode, ConnectionState, Reply, SendError, SessionEvent};
+use amitop::ami::{Action, SessionConfig, SessionEvents, SessionHandle, spawn};
+use amitop::ops::{self, Op, Outcome, OriginateWatch, Refusal, Request, Selection, Start};
+use amitop::sim::{PbxConfig, SimUser, TestPbx};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::time::timeout;
+
+/// Upper bound for anything to arrive; passing tests never wait this long.
+const WAIT: Duration = Duration::from_secs(5);
+
+fn pbx_config() -> PbxConfig {
+    PbxConfig {
+        users: vec![
+            SimUser::new("amitop", "secret", true),
+            SimUser::new("viewer", "viewer-secret", false),
+        ],
+        login_failure_delay: Duration::from_millis(10),
+        ..PbxConfig::default()
+    }
+}
+
+fn session_config(port: u16, user: &str, secret: &str) -> SessionConfig {
+    let mut config = SessionConfig::new("127.0.0.1", port, user, secret);
+    config.reconnect = false;
+    config.ping_interval = Duration::ZERO;
+    config
+}
+
+/// Logs in and waits until the session says so.
+async fn log_in(config: SessionConfig) -> (SessionHandle, SessionEvents) {
+    let (handle, mut events) = spawn(config);
+    let logged_in = async {
+        loop {
+            match events.recv().await {
+                Some(SessionEvent::State(ConnectionState::LoggedIn { .. })) => return,
+                Some(SessionEvent::State(ConnectionState::Connecting { .. })) | Some(_) => {}
+                None => panic!("the session ended before logging in"),
+            }
+        }
+    };
+    timeout(WAIT, logged_in).await.expect("login in time");
+    (handle, events)
+}
+
+/// A PBX and a session logged in as `user`, with the login forgotten by
+/// the PBX so `received_actions` holds only what the test sends.
+async fn connected(user: &str, secret: &str) -> (TestPbx, SessionHandle, SessionEvents) {
+    let pbx = TestPbx::start(pbx_config()).await.unwrap();
+    let (handle, events) = log_in(session_config(pbx.addr().port(), user, secret)).await;
+    pbx.clear_received();
+    (pbx, handle, events)
+}
+
+/// The headers of every action the PBX received, ActionID left out.
+fn received(pbx: &TestPbx) -> Vec<Vec<(String, String)>> {
+    pbx.received_actions()
+        .iter()
+        .map(|action| {
+            action
+                .headers()
+                .filter(|(key, _)| !key.eq_ignore_ascii_case("ActionID"))
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+fn headers(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Starts `op` on `selection`, fills its form (if it has one) by label and
+/// submits it; the request must be valid.
+fn request(op: Op, selection: &Selection, values: &[(&str, &str)]) -> Request {
+    match ops::start(op, selection, false).expect("the operation starts") {
+        Start::Ready(request) => request,
+        Start::Form(mut form) => {
+            for (label, value) in values {
+                let index = form.index_of(label).expect("a field with this label");
+                form.set_value(index, *value);
+            }
+            form.submit()
+                .unwrap_or_else(|errors| panic!("{op:?} refused: {errors:?}"))
+        }
+    }
+}
+
+/// Sends `request`, checks that the PBX received exactly `expected` (as
+/// its last action), and describes the reply.
+async fn act(
+    pbx: &TestPbx,
+    handle: &SessionHandle,
+    request: &Request,
+    expected: &[(&str, &str)],
+) -> (Reply, Outcome) {
+    let result = handle.send(request.action.clone()).await;
+    let outcome = ops::describe(request, &result);
+    assert_eq!(
+        received(pbx).last(),
+        Some(&headers(expected)),
+        "{:?}",
+        request.op
+    );
+    (result.expect("a reply"), outcome)
+}
+
+fn channel(name: &str) -> Selection {
+    Selection {
+        channel: Some(name.into()),
+        ..Selection::default()
+    }
+}
+
+fn member(queue: &str, interface: &str, paused: bool) -> Selection {
+    Selection {
+        queue: Some(queue.into()),
+        interface: Some(interface.into()),
+        paused: Some(paused),
+        ..Selection::default()
+    }
+}
+
+/// The name of the live channel of `device` (e.g. `PJSIP/100`).
+fn channel_of(pbx: &TestPbx, device: &str) -> Option<String> {
+    let prefix = format!("{device}-");
+    pbx.snapshot()
+        .channels
+        .into_iter()
+        .map(|c| c.name)
+        .find(|name| name.starts_with(&prefix))
+}
+
+/// Feeds session events to the watch until it reports the outcome.
+async fn originate_outcome(watch: &mut OriginateWatch, events: &mut SessionEvents) -> Outcome {
+    let found = async {
+        loop {
+            match events.recv().await {
+                Some(SessionEvent::Event(event)) => {
+                    if let Some(outcome) = watch.event(&event) {
+                        return outcome;
+                    }
+                }
+                Some(_) => {}
+                None => panic!("the session ended"),
+            }
+        }
+    };
+    timeout(WAIT, found).await.expect("an OriginateResponse")
+}
+
+#[tokio::test]
+async fn originate_sends_milliseconds_repeated_variables_and_async_and_a_call_appears() {
+    let (pbx, handle, mut events) = connected("amitop", "secret").await;
+    let originate = request(
+        Op::Originate,
+        &Selection::default(),
+        &[
+            ("Channel", "PJSIP/300"),
+            ("Exten", "2002"),
+            ("Context", "from-internal"),
+            ("CallerID", "\"Front desk\" <300>"),
+            ("Timeout", "20"),
+            ("Account", "desk"),
+            ("Variables", "TEAM=blue, PRIORITY_CALL=1"),
+        ],
+    );
+    let (reply, outcome) = act(
+        &pbx,
+        &handle,
+        &originate,
+        &[
+            ("Action", "Originate"),
+            ("Channel", "PJSIP/300"),
+            ("Exten", "2002"),
+            ("Context", "from-internal"),
+            ("Priority", "1"),
+            ("CallerID", "\"Front desk\" <300>"),
+            ("Timeout", "20000"),
+            ("Account", "desk"),
+            ("Variable", "TEAM=blue"),
+            ("Variable", "PRIORITY_CALL=1"),
+            ("Async", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        outcome,
+        Outcome {
+            ok: true,
+            summary: "Originate a call: Originate successfully queued".into(),
+            details: Vec::new(),
+        }
+    );
+
+    let mut watch = OriginateWatch::new();
+    let answered = match watch.accepted(&originate, &reply) {
+        Some(outcome) => outcome,
+        None => originate_outcome(&mut watch, &mut events).await,
+    };
+    assert!(answered.ok, "{answered:?}");
+    assert!(
+        answered.summary.starts_with("Originate: PJSIP/300 answered as PJSIP/300-"),
+        "{answered:?}"
+    );
+    assert!(channel_of(&pbx, "PJSIP/300").is_some());
+}
+
+#[tokio::test]
+async fn transfers_and_hangup_act_on_the_selected_channel() {
+    let (pbx, handle, _events) = connected("amitop", "secret").await;
+    pbx.start_call("100", "2001", "Ann");
+    pbx.start_call("101", "2002", "Ben");
+    pbx.start_call("102", "2003", "Cy");
+
+    let first = channel_of(&pbx, "PJSIP/100").unwrap();
+    let atxfer = request(Op::Atxfer, &channel(&first), &[("Exten", "2004")]);
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &atxfer,
+        &[("Action", "Atxfer"), ("Channel", &first), ("Exten", "2004")],
+    )
+    .await;
+    assert!(outcome.ok, "{outcome:?}");
+
+    let second = channel_of(&pbx, "PJSIP/101").unwrap();
+    let redirect = request(
+        Op::Redirect,
+        &channel(&second),
+        &[("Exten", "600"), ("Context", "default")],
+    );
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &redirect,
+        &[
+            ("Action", "Redirect"),
+            ("Channel", &second),
+            ("Exten", "600"),
+            ("Context", "default"),
+            ("Priority", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(outcome.summary, "Redirect (blind transfer): Redirect successful");
+
+    let third = channel_of(&pbx, "PJSIP/102").unwrap();
+    let hangup = request(Op::Hangup, &channel(&third), &[]);
+    assert_eq!(hangup.confirmation(), Some(format!("Hang up {third}?").as_str()));
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &hangup,
+        &[("Action", "Hangup"), ("Channel", &third)],
+    )
+    .await;
+    assert_eq!(outcome.summary, "Hang up: Channel Hungup");
+    assert_eq!(channel_of(&pbx, "PJSIP/102"), None);
+}
+
+#[tokio::test]
+async fn queue_actions_change_the_members() {
+    let (pbx, handle, _events) = connected("amitop", "secret").await;
+    let member_of = |queue: &str, interface: &str| {
+        pbx.snapshot()
+            .queues
+            .into_iter()
+            .find(|q| q.name == queue)
+            .and_then(|q| q.members.into_iter().find(|m| m.interface == interface))
+    };
+
+    let penalty = request(
+        Op::QueuePenalty,
+        &member("support", "SIP/3003", false),
+        &[("Penalty", "5")],
+    );
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &penalty,
+        &[
+            ("Action", "QueuePenalty"),
+            ("Interface", "SIP/3003"),
+            ("Penalty", "5"),
+            ("Queue", "support"),
+        ],
+    )
+    .await;
+    assert!(outcome.ok, "{outcome:?}");
+    assert_eq!(member_of("support", "SIP/3003").unwrap().penalty, 5);
+
+    let pause = request(
+        Op::QueuePause,
+        &member("support", "SIP/3002", false),
+        &[("Reason", "lunch")],
+    );
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &pause,
+        &[
+            ("Action", "QueuePause"),
+            ("Interface", "SIP/3002"),
+            ("Paused", "true"),
+            ("Queue", "support"),
+            ("Reason", "lunch"),
+        ],
+    )
+    .await;
+    assert_eq!(outcome.summary, "Pause / unpause member: Interface paused successfully");
+    let bob = member_of("support", "SIP/3002").unwrap();
+    assert!(bob.paused);
+    assert_eq!(bob.paused_reason, "lunch");
+
+    let sales = Selection {
+        queue: Some("sales".into()),
+        ..Selection::default()
+    };
+    let add = request(
+        Op::QueueAdd,
+        &sales,
+        &[("Interface", "SIP/3005"), ("MemberName", "Eve")],
+    );
+    act(
+        &pbx,
+        &handle,
+        &add,
+        &[
+            ("Action", "QueueAdd"),
+            ("Queue", "sales"),
+            ("Interface", "SIP/3005"),
+            ("Penalty", "0"),
+            ("MemberName", "Eve"),
+        ],
+    )
+    .await;
+    assert_eq!(member_of("sales", "SIP/3005").unwrap().name, "Eve");
+
+    let remove = request(Op::QueueRemove, &member("sales", "SIP/3005", false), &[]);
+    assert!(remove.confirmation().is_some());
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &remove,
+        &[
+            ("Action", "QueueRemove"),
+            ("Queue", "sales"),
+            ("Interface", "SIP/3005"),
+        ],
+    )
+    .await;
+    assert!(outcome.ok, "{outcome:?}");
+    assert!(member_of("sales", "SIP/3005").is_none());
+
+    let rules = request(Op::QueueRules, &Selection::default(), &[]);
+    let (_, outcome) = act(&pbx, &handle, &rules, &[("Action", "QueueRule")]).await;
+    assert_eq!(outcome.summary, "2 queue rules");
+    assert!(outcome.details.contains(&"escalate".to_owned()), "{outcome:?}");
+
+    let summary = request(Op::QueueSummary, &Selection::default(), &[]);
+    let (_, outcome) = act(&pbx, &handle, &summary, &[("Action", "QueueSummary")]).await;
+    assert_eq!(outcome.details.len(), 2, "{outcome:?}");
+    assert!(outcome.details[0].starts_with("support: 3 logged in"), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn module_form_checks_unloads_and_reloads() {
+    let (pbx, handle, _events) = connected("amitop", "secret").await;
+    let none = Selection::default();
+    let module = |name: &str, load_type: &str| {
+        request(
+            Op::Module,
+            &none,
+            &[("Module", name), ("LoadType", load_type)],
+        )
+    };
+
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &module("app_echo.so", "check"),
+        &[("Action", "ModuleCheck"), ("Module", "app_echo.so")],
+    )
+    .await;
+    assert_eq!(outcome.summary, "app_echo.so is loaded");
+
+    let unload = module("app_echo.so", "unload");
+    assert!(unload.confirmation().is_some());
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &unload,
+        &[
+            ("Action", "ModuleLoad"),
+            ("LoadType", "unload"),
+            ("Module", "app_echo.so"),
+        ],
+    )
+    .await;
+    assert!(outcome.ok, "{outcome:?}");
+
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &module("app_echo", "check"),
+        &[("Action", "ModuleCheck"), ("Module", "app_echo")],
+    )
+    .await;
+    assert_eq!(outcome, Outcome {
+        ok: true,
+        summary: "app_echo is not loaded".into(),
+        details: Vec::new(),
+    });
+
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &module("", "reload"),
+        &[("Action", "ModuleLoad"), ("LoadType", "reload")],
+    )
+    .await;
+    assert!(outcome.ok, "{outcome:?}");
+}
+
+#[tokio::test]
+async fn the_console_shows_command_output_in_both_reply_forms() {
+    for legacy in [false, true] {
+        let pbx = TestPbx::start(PbxConfig {
+            legacy_command: legacy,
+            ..pbx_config()
+        })
+        .await
+        .unwrap();
+        let (handle, _events) =
+            log_in(session_config(pbx.addr().port(), "amitop", "secret")).await;
+        let console = request(
+            Op::Console,
+            &Selection::default(),
+            &[("Command", "core show version")],
+        );
+        let (_, outcome) = act(
+            &pbx,
+            &handle,
+            &console,
+            &[("Action", "Command"), ("Command", "core show version")],
+        )
+        .await;
+        assert!(outcome.ok, "{outcome:?}");
+        assert!(
+            outcome.details.iter().any(|line| line.contains("Asterisk 22.10.1")),
+            "legacy {legacy}: {outcome:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn invalid_input_never_reaches_the_wire() {
+    let (pbx, handle, _events) = connected("amitop", "secret").await;
+    let selection = Selection {
+        channel: Some("PJSIP/100-00000001".into()),
+        ..member("support", "SIP/3002", false)
+    };
+    let bad_forms: [(Op, &[(&str, &str)]); 6] = [
+        (
+            Op::Originate,
+            &[("Channel", "PJSIP/100"), ("Application", "Wait\r\nAction: Hangup")],
+        ),
+        (Op::Originate, &[("Channel", "100"), ("Exten", "200")]),
+        (Op::QueuePenalty, &[("Penalty", "-1")]),
+        (Op::Redirect, &[("Exten", "200\nAction: Originate"), ("Context", "x")]),
+        (Op::Module, &[("Module", "app_echo"), ("LoadType", "unload")]),
+        (Op::Console, &[("Command", "")]),
+    ];
+    for (op, values) in bad_forms {
+        let Ok(Start::Form(mut form)) = ops::start(op, &selection, false) else {
+            panic!("{op:?} has a form");
+        };
+        for (label, value) in values {
+            form.set_value(form.index_of(label).unwrap(), *value);
+        }
+        let errors = form.submit().expect_err("refused before sending");
+        assert!(!errors.is_empty());
+    }
+    // Even an action built by hand with a line break is stopped by the session.
+    let smuggled = Action::new("Hangup").header("Channel", "x\r\nAction: Originate");
+    assert!(matches!(
+        handle.send(smuggled).await,
+        Err(SendError::Invalid(_))
+    ));
+    // A Ping after all that is the first thing the PBX sees.
+    handle.send(Action::new("Ping")).await.unwrap();
+    assert_eq!(received(&pbx), [headers(&[("Action", "Ping")])]);
+}
+
+#[tokio::test]
+async fn errors_and_permission_refusals_are_explained() {
+    let (pbx, handle, _events) = connected("amitop", "secret").await;
+    let gone = request(Op::Hangup, &channel("PJSIP/999-00000099"), &[]);
+    let (_, outcome) = act(
+        &pbx,
+        &handle,
+        &gone,
+        &[("Action", "Hangup"), ("Channel", "PJSIP/999-00000099")],
+    )
+    .await;
+    assert_eq!(outcome, Outcome {
+        ok: false,
+        summary: "Hang up failed: No such channel".into(),
+        details: Vec::new(),
+    });
+
+    let (viewer_pbx, viewer, _events) = connected("viewer", "viewer-secret").await;
+    let originate = request(
+        Op::Originate,
+        &Selection::default(),
+        &[("Channel", "Local/100@test/n"), ("Application", "Wait"), ("Data", "1")],
+    );
+    let (_, outcome) = act(
+        &viewer_pbx,
+        &viewer,
+        &originate,
+        &[
+            ("Action", "Originate"),
+            ("Channel", "Local/100@test/n"),
+            ("Application", "Wait"),
+            ("Data", "1"),
+            ("Timeout", "30000"),
+            ("Async", "true"),
+        ],
+    )
+    .await;
+    assert!(!outcome.ok);
+    assert!(
+        outcome.summary.starts_with("Permission denied")
+            && outcome.summary.contains("`originate` write permission"),
+        "{outcome:?}"
+    );
+}
+
+/// An AMI server that accepts any plain login, then never answers again.
+async fn silent_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        stream
+            .write_all(b"Asterisk Call Manager/11.0.0\r\n")
+            .await
+            .unwrap();
+        let mut request = Vec::new();
+        let mut byte = [0u8; 1];
+        while !request.ends_with(b"\r\n\r\n") {
+            if stream.read(&mut byte).await.unwrap() == 0 {
+                return;
+            }
+            request.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&request);
+        let action_id = text
+            .lines()
+            .find_map(|line| line.strip_prefix("ActionID: "))
+            .unwrap_or_default();
+        let accepted = format!(
+            "Response: Success\r\nActionID: {action_id}\r\nMessage: Authentication accepted\r\n\r\n"
+        );
+        stream.write_all(accepted.as_bytes()).await.unwrap();
+        // Read and ignore everything else.
+        let mut sink = [0u8; 512];
+        while stream.read(&mut sink).await.is_ok_and(|n| n > 0) {}
+    });
+    port
+}
+
+#[tokio::test]
+async fn a_missing_reply_is_described_as_a_timeout() {
+    let port = silent_server().await;
+    let mut config = session_config(port, "amitop", "secret");
+    config.auth = AuthMode::Plain;
+    let (handle, _events) = log_in(config).await;
+    let hangup = request(Op::Hangup, &channel("PJSIP/100-00000001"), &[]);
+    let result = handle
+        .send_with_timeout(hangup.action.clone(), Duration::from_millis(100))
+        .await;
+    let outcome = ops::describe(&hangup, &result);
+    assert!(!outcome.ok);
+    assert_eq!(
+        outcome.summary,
+        "Hang up: no reply within 0.1 s; it may still have been carried out"
+    );
+}
+
+#[tokio::test]
+async fn read_only_mode_sends_nothing() {
+    let (pbx, _handle, _events) = connected("amitop", "secret").await;
+    let everything = Selection {
+        channel: Some("PJSIP/100-00000001".into()),
+        ..member("support", "SIP/3002", false)
+    };
+    for op in Op::ALL {
+        assert_eq!(
+            ops::start(op, &everything, true),
+            Err(Refusal::ReadOnly),
+            "{op:?}"
+        );
+    }
+    assert!(received(&pbx).is_empty());
+}
