@@ -5,6 +5,7 @@
 use amitop::ami::Message;
 use amitop::model::State;
 use amitop::ui::dashboard::{Dashboard, draw};
+use amitop::ui::form::Actions;
 use amitop::ui::status::{Link, Meters};
 use amitop::ui::theme::Theme;
 use amitop::ui::view::View;
@@ -123,6 +124,7 @@ fn frame(c: &mut Criterion) {
         note: None,
         now: NOW,
         theme: Theme::new(true),
+        actions: &Actions::default(),
     };
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
     c.bench_function("ui_frame_10k_channels_200_queues_200x60", |b| {

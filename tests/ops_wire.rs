@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use amitop::ami::session::{AuthMode, ConnectionState, Reply, SendError, SessionEvent};
 use amitop::ami::{Action, SessionConfig, SessionEvents, SessionHandle, spawn};
-use amitop::ops::{self, Op, Outcome, OriginateWatch, Refusal, Request, Selection, Start};
+use amitop::ops::{self, Op, OriginateWatch, Outcome, Refusal, Request, Selection, Start};
 use amitop::sim::{PbxConfig, SimUser, TestPbx};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -209,7 +209,9 @@ async fn originate_sends_milliseconds_repeated_variables_and_async_and_a_call_ap
     };
     assert!(answered.ok, "{answered:?}");
     assert!(
-        answered.summary.starts_with("Originate: PJSIP/300 answered as PJSIP/300-"),
+        answered
+            .summary
+            .starts_with("Originate: PJSIP/300 answered as PJSIP/300-"),
         "{answered:?}"
     );
     assert!(channel_of(&pbx, "PJSIP/300").is_some());
@@ -252,11 +254,17 @@ async fn transfers_and_hangup_act_on_the_selected_channel() {
         ],
     )
     .await;
-    assert_eq!(outcome.summary, "Redirect (blind transfer): Redirect successful");
+    assert_eq!(
+        outcome.summary,
+        "Redirect (blind transfer): Redirect successful"
+    );
 
     let third = channel_of(&pbx, "PJSIP/102").unwrap();
     let hangup = request(Op::Hangup, &channel(&third), &[]);
-    assert_eq!(hangup.confirmation(), Some(format!("Hang up {third}?").as_str()));
+    assert_eq!(
+        hangup.confirmation(),
+        Some(format!("Hang up {third}?").as_str())
+    );
     let (_, outcome) = act(
         &pbx,
         &handle,
@@ -317,7 +325,10 @@ async fn queue_actions_change_the_members() {
         ],
     )
     .await;
-    assert_eq!(outcome.summary, "Pause / unpause member: Interface paused successfully");
+    assert_eq!(
+        outcome.summary,
+        "Pause / unpause member: Interface paused successfully"
+    );
     let bob = member_of("support", "SIP/3002").unwrap();
     assert!(bob.paused);
     assert_eq!(bob.paused_reason, "lunch");
@@ -365,12 +376,18 @@ async fn queue_actions_change_the_members() {
     let rules = request(Op::QueueRules, &Selection::default(), &[]);
     let (_, outcome) = act(&pbx, &handle, &rules, &[("Action", "QueueRule")]).await;
     assert_eq!(outcome.summary, "2 queue rules");
-    assert!(outcome.details.contains(&"escalate".to_owned()), "{outcome:?}");
+    assert!(
+        outcome.details.contains(&"escalate".to_owned()),
+        "{outcome:?}"
+    );
 
     let summary = request(Op::QueueSummary, &Selection::default(), &[]);
     let (_, outcome) = act(&pbx, &handle, &summary, &[("Action", "QueueSummary")]).await;
     assert_eq!(outcome.details.len(), 2, "{outcome:?}");
-    assert!(outcome.details[0].starts_with("support: 3 logged in"), "{outcome:?}");
+    assert!(
+        outcome.details[0].starts_with("support: 3 logged in"),
+        "{outcome:?}"
+    );
 }
 
 #[tokio::test]
@@ -416,11 +433,14 @@ async fn module_form_checks_unloads_and_reloads() {
         &[("Action", "ModuleCheck"), ("Module", "app_echo")],
     )
     .await;
-    assert_eq!(outcome, Outcome {
-        ok: true,
-        summary: "app_echo is not loaded".into(),
-        details: Vec::new(),
-    });
+    assert_eq!(
+        outcome,
+        Outcome {
+            ok: true,
+            summary: "app_echo is not loaded".into(),
+            details: Vec::new(),
+        }
+    );
 
     let (_, outcome) = act(
         &pbx,
@@ -441,8 +461,7 @@ async fn the_console_shows_command_output_in_both_reply_forms() {
         })
         .await
         .unwrap();
-        let (handle, _events) =
-            log_in(session_config(pbx.addr().port(), "amitop", "secret")).await;
+        let (handle, _events) = log_in(session_config(pbx.addr().port(), "amitop", "secret")).await;
         let console = request(
             Op::Console,
             &Selection::default(),
@@ -457,7 +476,10 @@ async fn the_console_shows_command_output_in_both_reply_forms() {
         .await;
         assert!(outcome.ok, "{outcome:?}");
         assert!(
-            outcome.details.iter().any(|line| line.contains("Asterisk 22.10.1")),
+            outcome
+                .details
+                .iter()
+                .any(|line| line.contains("Asterisk 22.10.1")),
             "legacy {legacy}: {outcome:?}"
         );
     }
@@ -473,12 +495,21 @@ async fn invalid_input_never_reaches_the_wire() {
     let bad_forms: [(Op, &[(&str, &str)]); 6] = [
         (
             Op::Originate,
-            &[("Channel", "PJSIP/100"), ("Application", "Wait\r\nAction: Hangup")],
+            &[
+                ("Channel", "PJSIP/100"),
+                ("Application", "Wait\r\nAction: Hangup"),
+            ],
         ),
         (Op::Originate, &[("Channel", "100"), ("Exten", "200")]),
         (Op::QueuePenalty, &[("Penalty", "-1")]),
-        (Op::Redirect, &[("Exten", "200\nAction: Originate"), ("Context", "x")]),
-        (Op::Module, &[("Module", "app_echo"), ("LoadType", "unload")]),
+        (
+            Op::Redirect,
+            &[("Exten", "200\nAction: Originate"), ("Context", "x")],
+        ),
+        (
+            Op::Module,
+            &[("Module", "app_echo"), ("LoadType", "unload")],
+        ),
         (Op::Console, &[("Command", "")]),
     ];
     for (op, values) in bad_forms {
@@ -513,17 +544,24 @@ async fn errors_and_permission_refusals_are_explained() {
         &[("Action", "Hangup"), ("Channel", "PJSIP/999-00000099")],
     )
     .await;
-    assert_eq!(outcome, Outcome {
-        ok: false,
-        summary: "Hang up failed: No such channel".into(),
-        details: Vec::new(),
-    });
+    assert_eq!(
+        outcome,
+        Outcome {
+            ok: false,
+            summary: "Hang up failed: No such channel".into(),
+            details: Vec::new(),
+        }
+    );
 
     let (viewer_pbx, viewer, _events) = connected("viewer", "viewer-secret").await;
     let originate = request(
         Op::Originate,
         &Selection::default(),
-        &[("Channel", "Local/100@test/n"), ("Application", "Wait"), ("Data", "1")],
+        &[
+            ("Channel", "Local/100@test/n"),
+            ("Application", "Wait"),
+            ("Data", "1"),
+        ],
     );
     let (_, outcome) = act(
         &viewer_pbx,

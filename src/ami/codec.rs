@@ -374,11 +374,11 @@ impl AmiCodec {
             }));
         }
         let buf = src.split_to(self.scan.pos).freeze();
-        let headers = std::mem::take(&mut self.scan.headers);
-        self.scan = Scan {
-            headers: Vec::with_capacity(headers.len()),
-            ..Scan::new()
-        };
+        // The next message likely has about as many headers as this one.
+        let next_headers = Vec::with_capacity(self.scan.headers.len().max(16));
+        let headers = std::mem::replace(&mut self.scan.headers, next_headers);
+        self.scan.pos = 0;
+        self.scan.follows = Follows::No;
         let body = body.map(|r| r.start as u32..r.end as u32);
         Step::Done(Frame::Message(Message::from_parts(buf, headers, body)))
     }

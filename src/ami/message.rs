@@ -100,7 +100,7 @@ impl Message {
 
     /// The first value of `key` (case-insensitive), decoded lossily.
     pub fn get(&self, key: &str) -> Option<Cow<'_, str>> {
-        self.get_bytes(key).map(String::from_utf8_lossy)
+        self.get_bytes(key).map(decode)
     }
 
     /// The first value of `key` as raw bytes.
@@ -122,7 +122,7 @@ impl Message {
     /// Every value of `key`, in wire order.
     pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
         self.spans_for(key)
-            .map(move |s| String::from_utf8_lossy(&self.buf[s.value()]))
+            .map(move |s| decode(&self.buf[s.value()]))
     }
 
     /// True when `key` is present (even with an empty value).
@@ -140,8 +140,8 @@ impl Message {
     pub fn headers(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> + '_ {
         self.headers.iter().map(|s| {
             (
-                String::from_utf8_lossy(&self.buf[s.key()]),
-                String::from_utf8_lossy(&self.buf[s.value()]),
+                decode(&self.buf[s.key()]),
+                decode(&self.buf[s.value()]),
             )
         })
     }
@@ -229,12 +229,38 @@ impl Message {
         }
     }
 
+    /// Like [`Message::detach`], for a keeper of many messages (the event
+    /// log): the bytes are appended to `arena`, a chunk shared by the copies
+    /// made from it, and the header list of `recycled` (a copy the keeper
+    /// dropped) is reused. The caller keeps `arena` large enough and starts
+    /// a new one when it is full; a chunk is freed with its last copy.
+    pub(crate) fn detach_into(&self, arena: &mut BytesMut, recycled: Option<Message>) -> Message {
+        arena.extend_from_slice(&self.buf);
+        let mut headers = recycled.map(|m| m.headers).unwrap_or_default();
+        headers.clear();
+        headers.extend_from_slice(&self.headers);
+        Message {
+            buf: arena.split().freeze(),
+            headers,
+            body: self.body.clone(),
+        }
+    }
+
     fn spans_for<'a>(&'a self, key: &'a str) -> impl Iterator<Item = HeaderSpan> + 'a {
         let key = key.as_bytes();
         self.headers
             .iter()
             .copied()
             .filter(move |s| self.buf[s.key()].eq_ignore_ascii_case(key))
+    }
+}
+
+/// Header text: borrowed when it is UTF-8 (nearly always, and checked much
+/// faster than a lossy decode), lossily decoded otherwise.
+pub(crate) fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 
@@ -291,5 +317,23 @@ mod tests {
         let d = m.detach();
         assert_eq!(m, d);
         assert_ne!(m.raw().as_ptr(), d.raw().as_ptr());
+    }
+
+    #[test]
+    fn detach_into_shares_the_arena_and_reuses_the_header_list() {
+        let a = Message::from_pairs([("Event", "A"), ("Channel", "SIP/a-1")]);
+        let b = Message::from_pairs([("Event", "B")]);
+        let mut arena = BytesMut::with_capacity(256);
+        let first = a.detach_into(&mut arena, None);
+        let header_list = first.headers.as_ptr();
+        let second = b.detach_into(&mut arena, Some(first));
+        assert_eq!(second, b);
+        assert_eq!(second.headers.as_ptr(), header_list);
+        let third = a.detach_into(&mut arena, None);
+        assert_eq!(third, a);
+        assert_eq!(
+            third.raw().as_ptr(),
+            second.raw().as_ptr().wrapping_add(b.raw().len())
+        );
     }
 }

@@ -4,7 +4,10 @@
 //! Why it exists: AMI interleaves everything on one stream. A reply is the
 //! response carrying the action's ActionID plus, for a list action
 //! (`EventList: start`), every event carrying that ActionID up to the one
-//! with `EventList: Complete`. Items may arrive before their response, so
+//! with `EventList: Complete`. Servers before Asterisk 12 mark some lists
+//! only in words (`Message: Channel status will follow`, ending with an
+//! event named `StatusComplete`), so those count too. Items may arrive
+//! before their response, so
 //! events carrying a pending ActionID are held until the response says
 //! whether the action is a list; if it is not (a `UserEvent` echoes its
 //! ActionID, for instance), the held events are released to the application.
@@ -149,8 +152,28 @@ impl Pending {
     }
 }
 
+/// A list action's acknowledgement: `EventList: start`, or on servers that
+/// predate it a success whose Message says the list "will follow".
 fn is_list(response: &Message) -> bool {
     response.is("EventList", "start")
+        || (response.is("Response", "Success")
+            && response
+                .get("Message")
+                .is_some_and(|m| ends_with_ignore_case(m.trim_end(), "will follow")))
+}
+
+/// The last item of a list: `EventList: Complete`, or on servers that
+/// predate it an event named `...Complete` (`StatusComplete`).
+fn is_list_end(event: &Message) -> bool {
+    event.is("EventList", "Complete")
+        || event
+            .event()
+            .is_some_and(|name| ends_with_ignore_case(&name, "Complete"))
+}
+
+fn ends_with_ignore_case(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
 }
 
 /// What one message did to an entry.
@@ -175,7 +198,7 @@ impl Entry {
             return Step::Complete(message);
         }
         // An entry still present after its response is a list being collected.
-        let complete = message.is("EventList", "Complete");
+        let complete = is_list_end(&message);
         self.events.push(message);
         self.saw_complete |= complete;
         match self.response.take() {
@@ -285,6 +308,31 @@ mod tests {
         ]);
         let (reply, _) = finished(pending.route(start));
         assert_eq!(reply.events.len(), 2);
+    }
+
+    #[test]
+    fn a_list_marked_only_in_words_is_collected_as_asterisk_1_4_sends_it() {
+        let mut pending = pending_with(&["4"]);
+        let ack = msg(&[
+            ("Response", "Success"),
+            ("ActionID", "4"),
+            ("Message", "Channel status will follow"),
+        ]);
+        assert!(is_held(&pending.route(ack)));
+        let item = msg(&[
+            ("Event", "Status"),
+            ("Channel", "SIP/a-1"),
+            ("ActionID", "4"),
+        ]);
+        assert!(is_held(&pending.route(item)));
+        let end = msg(&[
+            ("Event", "StatusComplete"),
+            ("ActionID", "4"),
+            ("Items", "1"),
+        ]);
+        let (reply, released) = finished(pending.route(end));
+        assert_eq!(reply.events.len(), 2);
+        assert!(released.is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! loop in `run` only moves messages to it and frames to the terminal.
 
 pub mod msg;
+pub mod operator;
 pub mod run;
 mod terminal;
 pub mod update;

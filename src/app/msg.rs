@@ -3,6 +3,7 @@
 use crossterm::event::Event;
 
 use crate::ami::session::SessionEvent;
+use crate::app::operator::ActionReply;
 use crate::resync::ResyncUpdate;
 
 /// One input to [`crate::app::App::handle`].
@@ -16,4 +17,6 @@ pub enum Msg {
     Resync(ResyncUpdate),
     /// One second passed: durations, waits and meters move on.
     Tick,
+    /// The reply to an operator action (or why there was none).
+    Acted(ActionReply),
 }

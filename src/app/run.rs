@@ -13,14 +13,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{Event, EventStream};
 use futures_util::{Stream, StreamExt};
-use tokio::sync::mpsc::{self, Receiver, UnboundedReceiver, unbounded_channel};
+use tokio::sync::mpsc::{self, Receiver, UnboundedReceiver, UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 
 use crate::ami::session::{ConnectionState, SessionEvent, SessionEvents, SessionHandle};
 use crate::app::msg::Msg;
+use crate::app::operator::ActionReply;
 use crate::app::terminal::TerminalGuard;
 use crate::app::update::App;
+use crate::ops::Request;
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::theme::Theme;
 
@@ -64,11 +66,13 @@ pub fn now() -> f64 {
 const RESYNC_BUFFER: usize = 64;
 
 /// Runs the dashboard on this terminal until the user quits. The session
-/// is asked to log off on the way out.
+/// is asked to log off on the way out. With `read_only`, action keys only
+/// say that actions are disabled.
 pub async fn run_dashboard(
     handle: SessionHandle,
     mut events: SessionEvents,
     title: String,
+    read_only: bool,
 ) -> Result<(), DashboardError> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -77,6 +81,11 @@ pub async fn run_dashboard(
     let resyncer = tokio::spawn(serve_resyncs(handle.clone(), requests, updates_tx));
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     let mut app = App::new(title, area, Theme::from_env(), requests_tx);
+    let (outbox, outgoing) = unbounded_channel();
+    let (replies_tx, replies) = unbounded_channel();
+    let actor = tokio::spawn(serve_actions(handle.clone(), outgoing, replies_tx));
+    app.set_actions(outbox, read_only);
+    app.operator.set_replies(replies);
     let result = drive(
         &mut app,
         EventStream::new(),
@@ -91,6 +100,7 @@ pub async fn run_dashboard(
     )
     .await;
     resyncer.abort();
+    actor.abort();
     handle.shutdown();
     drop(guard);
     result.map_err(DashboardError::from)
@@ -115,6 +125,23 @@ async fn serve_resyncs(
     }
 }
 
+/// Sends each operator request through the session, each in its own
+/// task so a slow reply holds up no other, and hands every reply back.
+async fn serve_actions(
+    handle: SessionHandle,
+    mut requests: UnboundedReceiver<Request>,
+    replies: UnboundedSender<ActionReply>,
+) {
+    while let Some(request) = requests.recv().await {
+        let (handle, replies) = (handle.clone(), replies.clone());
+        tokio::spawn(async move {
+            let result = handle.send(request.action.clone()).await;
+            // The loop may be gone (quitting): the reply has nobody to tell.
+            let _ = replies.send(ActionReply { request, result });
+        });
+    }
+}
+
 /// The loop proper, over any input stream, session source and drawing
 /// function, so tests can run it without a terminal.
 pub async fn drive<I, S, D>(
@@ -134,6 +161,7 @@ where
     let mut next_frame = Instant::now();
     let mut session_open = true;
     let mut input_open = true;
+    let mut replies = app.operator.take_replies();
     while !app.quit {
         if app.dirty && Instant::now() >= next_frame {
             draw(app)?;
@@ -155,11 +183,22 @@ where
                 }
             },
             Some(update) = resync_updates.recv() => app.handle(Msg::Resync(update), now()),
+            Some(reply) = next_reply(&mut replies), if replies.is_some() => {
+                app.handle(Msg::Acted(reply), now());
+            }
             _ = tick.tick() => app.handle(Msg::Tick, now()),
             _ = sleep_until(next_frame), if frame_due => {}
         }
     }
     Ok(())
+}
+
+/// The next action reply, when the app sends actions at all.
+async fn next_reply(replies: &mut Option<UnboundedReceiver<ActionReply>>) -> Option<ActionReply> {
+    match replies {
+        Some(replies) => replies.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Handles `first` and at most `BATCH - 1` more events already waiting.

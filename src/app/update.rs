@@ -10,6 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::ami::session::{ConnectionState, SessionEvent};
 use crate::app::msg::Msg;
+use crate::app::operator::{self, Operator};
 use crate::model::State;
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::dashboard::Dashboard;
@@ -37,6 +38,8 @@ pub struct App {
     pub quit: bool,
     /// The last thing the resync wants the user to know (a refused list).
     pub note: Option<String>,
+    /// Operator actions: forms, questions, replies.
+    pub operator: Operator,
     resync: UnboundedSender<()>,
 }
 
@@ -56,8 +59,15 @@ impl App {
             dirty: true,
             quit: false,
             note: None,
+            operator: Operator::default(),
             resync,
         }
+    }
+
+    /// Lets action keys send: requests go to `outbox` (the loop sends them
+    /// and answers with [`Msg::Acted`]); `read_only` refuses every one.
+    pub fn set_actions(&mut self, outbox: UnboundedSender<crate::ops::Request>, read_only: bool) {
+        self.operator = Operator::new(outbox, read_only);
     }
 
     /// What the next frame is drawn from.
@@ -71,6 +81,7 @@ impl App {
             note: self.note.as_deref(),
             now,
             theme: self.theme,
+            actions: &self.operator.ui,
         }
     }
 
@@ -80,7 +91,9 @@ impl App {
             Msg::Input(event) => self.input(event, now),
             Msg::Session(event) => self.session(event, now),
             Msg::Resync(step) => self.resync_step(step, now),
+            Msg::Acted(reply) => self.operator.replied(reply, now),
             Msg::Tick => {
+                self.operator.tick(now);
                 self.state.queues.tick(now);
                 self.meters.sample(calls::calls(&self.state).len() as u64);
             }
@@ -98,12 +111,19 @@ impl App {
     }
 
     fn key(&mut self, key: &KeyEvent, now: f64) {
+        if self.operator.is_open() {
+            return self.operator.key(key, now);
+        }
         if self.view.prompt.is_some() {
             return self.view.prompt_key(key);
         }
         let Some(command) = keymap::lookup(&self.view.contexts(), key) else {
             return;
         };
+        if let keymap::Command::Act(op) = command {
+            let selection = operator::selection(&self.view, &self.state, now);
+            return self.operator.start(op, &selection, now);
+        }
         let lens = ModelLens {
             state: &self.state,
             now,
@@ -131,6 +151,7 @@ impl App {
         match event {
             SessionEvent::Event(message) => {
                 self.meters.count_event();
+                self.operator.event(&message, now);
                 self.state.apply(&message, now);
             }
             SessionEvent::State(state) => {

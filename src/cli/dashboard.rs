@@ -7,7 +7,7 @@ use crate::ami::session::{self, SessionConfig};
 use crate::app::run_dashboard;
 use crate::cli::error::CliError;
 
-pub async fn run(config: SessionConfig, title: String) -> Result<(), CliError> {
+pub async fn run(config: SessionConfig, title: String, read_only: bool) -> Result<(), CliError> {
     if !std::io::stdout().is_terminal() {
         return Err(CliError::Usage(
             "the dashboard needs a terminal; for scripts use `amitop snapshot`, \
@@ -17,7 +17,7 @@ pub async fn run(config: SessionConfig, title: String) -> Result<(), CliError> {
     }
     tracing::info!(config = ?config, "dashboard connecting");
     let (handle, events) = session::spawn(config);
-    run_dashboard(handle, events, title)
+    run_dashboard(handle, events, title, read_only)
         .await
         .map_err(|err| CliError::Usage(err.to_string()))
 }

@@ -48,8 +48,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let global = &cli.global;
     let Some(command) = &cli.command else {
         let config = session_config(global)?;
-        let title = global.server.clone().unwrap_or_else(|| config.addr());
-        return block_on(dashboard::run(config, title));
+        let read_only = read_only(global)?;
+        let mut title = global.server.clone().unwrap_or_else(|| config.addr());
+        if read_only {
+            title.push_str(" (read-only)");
+        }
+        return block_on(dashboard::run(config, title, read_only));
     };
     tracing::info!("amitop {} starting", command_name(command));
     match command {
@@ -99,6 +103,18 @@ fn start_logging(global: &GlobalArgs) -> Result<(), CliError> {
         }
         (None, None) => Ok(()),
     }
+}
+
+/// Whether operator actions are off: `--read-only`, or `read_only = true`
+/// in the selected server's table.
+fn read_only(global: &GlobalArgs) -> Result<bool, CliError> {
+    let default = config::default_path();
+    let file = ConfigFile::locate(global.config.as_deref(), default.as_deref())?;
+    Ok(config::read_only(
+        file.as_ref(),
+        &global.connection_flags(),
+        global.read_only,
+    )?)
 }
 
 /// The session settings from the config file, flags and environment.

@@ -8,8 +8,7 @@
 //! two Uniqueids, so it is stable across replays. Either way, every channel
 //! records its bridge and its peers, kept in step here.
 
-use std::collections::HashMap;
-
+use foldhash::HashMap;
 use serde::Serialize;
 
 use super::State;

@@ -21,6 +21,12 @@ impl State {
         self.channels.upsert(&snap, create, self.generation)
     }
 
+    /// [`State::channel_snapshot`] when the Uniqueid is not needed after.
+    pub(super) fn update_channel(&mut self, msg: &Message, create: bool) {
+        let snap = Snapshot::parse(msg, "");
+        self.channels.apply_snapshot(&snap, create, self.generation);
+    }
+
     /// Hangup: the channel leaves its bridge and the model for good.
     pub(super) fn hangup(&mut self, msg: &Message) {
         let uniqueid = msg.get("Uniqueid");
@@ -173,11 +179,10 @@ impl State {
     /// The live channel an event is about, by Uniqueid or by name.
     fn channel_named_by(&mut self, msg: &Message) -> Option<&mut super::Channel> {
         let uniqueid = msg.get("Uniqueid");
-        let id = self
-            .channels
-            .resolve(uniqueid.as_deref(), msg.get("Channel").as_deref())?;
         let generation = self.generation;
-        let channel = self.channels.get_mut(&id)?;
+        let channel = self
+            .channels
+            .find_mut(uniqueid.as_deref(), msg.get("Channel").as_deref())?;
         channel.seen = generation;
         Some(channel)
     }

@@ -7,11 +7,15 @@
 //! through the name index. A hung-up Uniqueid is remembered for a while (a
 //! tombstone) so a late event or list item cannot bring the channel back.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, VecDeque};
+
+use foldhash::{HashMap, HashSet};
 
 use serde::Serialize;
 
 use super::snapshot::{Snapshot, state_name, uniqueid_epoch};
+use crate::ami::message::decode;
 
 /// How many hung-up Uniqueids are remembered.
 const TOMBSTONES: usize = 4096;
@@ -94,21 +98,24 @@ impl Channel {
             }
         }
         let text_fields = [
-            (&mut self.state, &snap.state_desc),
-            (&mut self.caller_id_num, &snap.caller_id_num),
-            (&mut self.caller_id_name, &snap.caller_id_name),
-            (&mut self.connected_num, &snap.connected_num),
-            (&mut self.connected_name, &snap.connected_name),
-            (&mut self.account_code, &snap.account_code),
-            (&mut self.context, &snap.context),
-            (&mut self.exten, &snap.exten),
-            (&mut self.linkedid, &snap.linkedid),
-            (&mut self.application, &snap.application),
-            (&mut self.app_data, &snap.app_data),
+            (&mut self.state, snap.state_desc),
+            (&mut self.caller_id_num, snap.caller_id_num),
+            (&mut self.caller_id_name, snap.caller_id_name),
+            (&mut self.connected_num, snap.connected_num),
+            (&mut self.connected_name, snap.connected_name),
+            (&mut self.account_code, snap.account_code),
+            (&mut self.context, snap.context),
+            (&mut self.exten, snap.exten),
+            (&mut self.linkedid, snap.linkedid),
+            (&mut self.application, snap.application),
+            (&mut self.app_data, snap.app_data),
         ];
-        for (field, value) in text_fields {
-            if let Some(value) = value {
-                set(field, value);
+        for (field, raw) in text_fields {
+            // Compared raw first: decoding is for values that changed.
+            if let Some(raw) = raw
+                && field.as_bytes() != raw
+            {
+                set(field, &decode(raw));
             }
         }
         if snap.priority.is_some() {
@@ -211,6 +218,15 @@ impl Channels {
         }
     }
 
+    /// The live channel an event means (see [`Channels::resolve`]).
+    pub fn find_mut(&mut self, uniqueid: Option<&str>, name: Option<&str>) -> Option<&mut Channel> {
+        let id = match uniqueid.filter(|u| !u.is_empty()) {
+            Some(u) => u,
+            None => self.by_name.get(name?)?,
+        };
+        self.by_id.get_mut(id)
+    }
+
     /// True when `uniqueid` hung up (recently enough to be remembered).
     pub fn is_dead(&self, uniqueid: &str) -> bool {
         self.tombstones.contains(uniqueid)
@@ -220,27 +236,44 @@ impl Channels {
     /// and it is neither known nor dead. Returns the channel's Uniqueid when
     /// the channel exists afterwards.
     pub fn upsert(&mut self, snap: &Snapshot<'_>, create: bool, generation: u64) -> Option<String> {
-        let id = self.resolve(snap.uniqueid.as_deref(), snap.name.as_deref())?;
-        if !self.by_id.contains_key(&id) {
-            if !create || self.is_dead(&id) {
+        self.apply_snapshot(snap, create, generation)
+            .map(|c| c.uniqueid.clone())
+    }
+
+    /// [`Channels::upsert`] for callers that need no Uniqueid back: nothing
+    /// is allocated unless the channel is new or renamed.
+    pub(super) fn apply_snapshot(
+        &mut self,
+        snap: &Snapshot<'_>,
+        create: bool,
+        generation: u64,
+    ) -> Option<&mut Channel> {
+        let id = match snap.uniqueid.as_deref().filter(|u| !u.is_empty()) {
+            Some(id) => Cow::Borrowed(id),
+            // A copy: the name index may change below.
+            None => Cow::Owned(self.id_by_name(snap.name.as_deref()?)?.to_owned()),
+        };
+        let id: &str = &id;
+        if !self.by_id.contains_key(id) {
+            if !create || self.is_dead(id) {
                 return None;
             }
-            let mut channel = Channel::new(&id);
+            let mut channel = Channel::new(id);
             if snap.timestamp.is_some() {
                 channel.created = snap.timestamp;
             }
-            self.by_id.insert(id.clone(), channel);
+            self.by_id.insert(id.to_owned(), channel);
         }
-        let channel = self.by_id.get_mut(&id)?;
+        let channel = self.by_id.get_mut(id)?;
         channel.update(snap);
         channel.seen = generation;
         if let Some(name) = snap.name.as_deref()
             && channel.name != name
         {
             let old = std::mem::replace(&mut channel.name, name.to_owned());
-            self.reindex(&id, &old, name);
+            reindex(&mut self.by_name, id, &old, name);
         }
-        Some(id)
+        Some(channel)
     }
 
     /// Moves a channel to a new name (`Rename`, masquerades).
@@ -249,15 +282,8 @@ impl Channels {
             return false;
         };
         let old = std::mem::replace(&mut channel.name, new_name.to_owned());
-        self.reindex(uniqueid, &old, new_name);
+        reindex(&mut self.by_name, uniqueid, &old, new_name);
         true
-    }
-
-    fn reindex(&mut self, uniqueid: &str, old: &str, new: &str) {
-        if self.by_name.get(old).is_some_and(|owner| owner == uniqueid) {
-            self.by_name.remove(old);
-        }
-        self.by_name.insert(new.to_owned(), uniqueid.to_owned());
     }
 
     /// Removes a channel for good and remembers that it is dead.
@@ -294,6 +320,14 @@ impl Channels {
             .map(|c| c.uniqueid.clone())
             .collect()
     }
+}
+
+/// Moves `uniqueid` from `old` to `new` in the name index.
+fn reindex(by_name: &mut HashMap<String, String>, uniqueid: &str, old: &str, new: &str) {
+    if by_name.get(old).is_some_and(|owner| owner == uniqueid) {
+        by_name.remove(old);
+    }
+    by_name.insert(new.to_owned(), uniqueid.to_owned());
 }
 
 impl Serialize for Channels {

@@ -1,17 +1,24 @@
 //! A bounded ring of recent events, for the event log pane and bug reports.
 //!
 //! Each entry keeps the event detached from the read buffer (so the ring
-//! pins no large buffers) and the time it was applied. The one-line summary
+//! pins no large buffers) and the time it was applied. The copies are
+//! packed into shared chunks and an evicted entry's header list is reused,
+//! so logging costs a copy but (nearly) no allocation. The one-line summary
 //! is made when asked for: most entries scroll away unread, and building
 //! text for every VarSet of a busy server would cost more than the model.
 
 use std::collections::VecDeque;
 use std::fmt::Write;
 
+use bytes::BytesMut;
+
 use crate::ami::Message;
 
 /// Entries kept unless told otherwise.
 pub const DEFAULT_CAPACITY: usize = 2000;
+/// Size of the chunks logged messages are copied into: a few hundred
+/// messages each, so a chunk is freed soon after its messages scroll away.
+const CHUNK: usize = 64 * 1024;
 
 /// One logged event.
 #[derive(Clone, Debug)]
@@ -41,6 +48,8 @@ pub struct EventLog {
     capacity: usize,
     /// Events ever pushed, including those that fell off.
     total: u64,
+    /// The free end of the chunk new entries are copied into.
+    arena: BytesMut,
 }
 
 impl Default for EventLog {
@@ -57,16 +66,23 @@ impl EventLog {
             entries: VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY)),
             capacity,
             total: 0,
+            arena: BytesMut::new(),
         }
     }
 
     pub fn push(&mut self, time: f64, message: &Message) {
-        if self.entries.len() == self.capacity {
-            self.entries.pop_front();
+        let evicted = if self.entries.len() == self.capacity {
+            self.entries.pop_front().map(|e| e.message)
+        } else {
+            None
+        };
+        let size = message.raw().len();
+        if self.arena.capacity() < size {
+            self.arena = BytesMut::with_capacity(size.max(CHUNK));
         }
         self.entries.push_back(LogEntry {
             time,
-            message: message.detach(),
+            message: message.detach_into(&mut self.arena, evicted),
         });
         self.total += 1;
     }

@@ -53,6 +53,12 @@ impl ListKind {
     /// `BridgeListComplete`, `QueueStatusComplete`, `RegistrationsComplete`,
     /// `PeerlistComplete`, ...).
     pub fn completed_by(event: &str) -> Option<ListKind> {
+        // Asked about every event: most are no list's end.
+        const SUFFIX: &[u8] = b"complete";
+        let tail = event.len().checked_sub(SUFFIX.len())?;
+        if !event.as_bytes()[tail..].eq_ignore_ascii_case(SUFFIX) {
+            return None;
+        }
         let kind = match event.to_ascii_lowercase().as_str() {
             "coreshowchannelscomplete" | "statuscomplete" => ListKind::Channels,
             "bridgelistcomplete" => ListKind::Bridges,
@@ -180,9 +186,7 @@ impl State {
     fn apply_event(&mut self, msg: &Message, key: &str, event: &str, now: f64) -> bool {
         match key {
             "newchannel" | "newstate" | "newcallerid" | "newconnectedline" | "newaccountcode"
-            | "newexten" => {
-                self.channel_snapshot(msg, true);
-            }
+            | "newexten" => self.update_channel(msg, true),
             "hangup" => self.hangup(msg),
             "rename" => self.rename(msg),
             "hold" => self.hold(msg, true),

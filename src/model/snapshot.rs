@@ -10,27 +10,94 @@
 use std::borrow::Cow;
 
 use crate::ami::Message;
+use crate::ami::message::decode;
 
 /// Channel fields found in one message under one prefix; `None` = absent.
+///
+/// The ids are text (they are looked up); the other values stay raw bytes,
+/// decoded only when they change a channel: most events repeat a snapshot
+/// the channel already has.
 #[derive(Default, Debug)]
 pub struct Snapshot<'a> {
     pub uniqueid: Option<Cow<'a, str>>,
     pub name: Option<Cow<'a, str>>,
     pub state_code: Option<u8>,
-    pub state_desc: Option<Cow<'a, str>>,
-    pub caller_id_num: Option<Cow<'a, str>>,
-    pub caller_id_name: Option<Cow<'a, str>>,
-    pub connected_num: Option<Cow<'a, str>>,
-    pub connected_name: Option<Cow<'a, str>>,
-    pub account_code: Option<Cow<'a, str>>,
-    pub context: Option<Cow<'a, str>>,
-    pub exten: Option<Cow<'a, str>>,
+    pub state_desc: Option<&'a [u8]>,
+    pub caller_id_num: Option<&'a [u8]>,
+    pub caller_id_name: Option<&'a [u8]>,
+    pub connected_num: Option<&'a [u8]>,
+    pub connected_name: Option<&'a [u8]>,
+    pub account_code: Option<&'a [u8]>,
+    pub context: Option<&'a [u8]>,
+    pub exten: Option<&'a [u8]>,
     pub priority: Option<u32>,
-    pub linkedid: Option<Cow<'a, str>>,
-    pub application: Option<Cow<'a, str>>,
-    pub app_data: Option<Cow<'a, str>>,
+    pub linkedid: Option<&'a [u8]>,
+    pub application: Option<&'a [u8]>,
+    pub app_data: Option<&'a [u8]>,
     /// `Timestamp` (only sent with `timestampevents = yes`), never prefixed.
     pub timestamp: Option<f64>,
+}
+
+/// The snapshot headers, whatever their spelling.
+#[derive(Clone, Copy)]
+enum Field {
+    Uniqueid,
+    Channel,
+    ChannelState,
+    ChannelStateDesc,
+    State,
+    CallerIdNum,
+    CallerId,
+    CallerIdName,
+    ConnectedNum,
+    ConnectedName,
+    AccountCode,
+    Account,
+    Context,
+    Exten,
+    Extension,
+    Priority,
+    Linkedid,
+    Application,
+    AppData,
+    Timestamp,
+}
+
+impl Field {
+    /// The field a header name (prefix removed) is, if any. Length and the
+    /// first two letters pick the one candidate, which is then compared in
+    /// full: a few instructions for the many headers a snapshot carries.
+    fn of(key: &[u8]) -> Option<Field> {
+        let &[a, b, ..] = key else { return None };
+        // `| 0x20` lower-cases ASCII letters; the full compare below catches
+        // whatever else it maps onto a letter.
+        let (name, field) = match (key.len(), a | 0x20, b | 0x20) {
+            (8, b'u', b'n') => ("uniqueid", Field::Uniqueid),
+            (7, b'c', b'h') => ("channel", Field::Channel),
+            (12, b'c', b'h') => ("channelstate", Field::ChannelState),
+            (16, b'c', b'h') => ("channelstatedesc", Field::ChannelStateDesc),
+            (5, b's', b't') => ("state", Field::State),
+            (11, b'c', b'a') => ("calleridnum", Field::CallerIdNum),
+            (8, b'c', b'a') => ("callerid", Field::CallerId),
+            (12, b'c', b'a') => ("calleridname", Field::CallerIdName),
+            (16, b'c', b'o') => ("connectedlinenum", Field::ConnectedNum),
+            (17, b'c', b'o') => ("connectedlinename", Field::ConnectedName),
+            (11, b'a', b'c') => ("accountcode", Field::AccountCode),
+            (7, b'a', b'c') => ("account", Field::Account),
+            (7, b'c', b'o') => ("context", Field::Context),
+            (5, b'e', b'x') => ("exten", Field::Exten),
+            (9, b'e', b'x') => ("extension", Field::Extension),
+            (8, b'p', b'r') => ("priority", Field::Priority),
+            (8, b'l', b'i') => ("linkedid", Field::Linkedid),
+            (11, b'a', b'p') => ("application", Field::Application),
+            (7, b'a', b'p') => ("appdata", Field::AppData),
+            (15, b'a', b'p') => ("applicationdata", Field::AppData),
+            (4, b'd', b'a') => ("data", Field::AppData),
+            (9, b't', b'i') => ("timestamp", Field::Timestamp),
+            _ => return None,
+        };
+        key.eq_ignore_ascii_case(name.as_bytes()).then_some(field)
+    }
 }
 
 impl<'a> Snapshot<'a> {
@@ -44,7 +111,7 @@ impl<'a> Snapshot<'a> {
             let Some(field) = key
                 .get(..prefix.len())
                 .filter(|head| head.eq_ignore_ascii_case(prefix))
-                .map(|_| &key[prefix.len()..])
+                .and_then(|_| Field::of(&key[prefix.len()..]))
             else {
                 continue;
             };
@@ -53,62 +120,44 @@ impl<'a> Snapshot<'a> {
         snap
     }
 
-    fn take(&mut self, field: &[u8], value: &'a [u8], own: bool) {
-        let is = |name: &str| field.eq_ignore_ascii_case(name.as_bytes());
-        let text = || decode(value);
-        if is("Uniqueid") {
-            self.uniqueid = Some(text());
-        } else if is("Channel") {
-            self.name = Some(text());
-        } else if is("ChannelState") {
-            self.state_code = text().trim().parse().ok();
-        } else if is("ChannelStateDesc") || (is("State") && self.state_desc.is_none()) {
+    fn take(&mut self, field: Field, value: &'a [u8], own: bool) {
+        match field {
+            Field::Uniqueid => self.uniqueid = Some(decode(value)),
+            Field::Channel => self.name = Some(decode(value)),
+            Field::ChannelState => self.state_code = number(value),
+            Field::ChannelStateDesc => self.state_desc = Some(value),
             // `State` is the pre-1.1 spelling; the 1.1 one wins when both occur.
-            self.state_desc = Some(text());
-        } else if is("CallerIDNum") || (is("CallerID") && self.caller_id_num.is_none()) {
-            self.caller_id_num = Some(unknown_to_empty(text()));
-        } else if is("CallerIDName") {
-            self.caller_id_name = Some(unknown_to_empty(text()));
-        } else if is("ConnectedLineNum") {
-            self.connected_num = Some(unknown_to_empty(text()));
-        } else if is("ConnectedLineName") {
-            self.connected_name = Some(unknown_to_empty(text()));
-        } else if is("AccountCode") || (is("Account") && self.account_code.is_none()) {
-            self.account_code = Some(text());
-        } else if is("Context") {
-            self.context = Some(text());
-        } else if is("Exten") || (is("Extension") && self.exten.is_none()) {
-            self.exten = Some(text());
-        } else if is("Priority") {
-            self.priority = text().trim().parse().ok();
-        } else if is("Linkedid") {
-            self.linkedid = Some(text());
-        } else if is("Application") {
-            self.application = Some(text());
-        } else if is("AppData") || is("ApplicationData") || is("Data") {
-            self.app_data = Some(text());
-        } else if own && is("Timestamp") {
-            self.timestamp = text().trim().parse().ok();
+            Field::State if self.state_desc.is_none() => self.state_desc = Some(value),
+            Field::CallerIdNum => self.caller_id_num = Some(unknown_to_empty(value)),
+            Field::CallerId if self.caller_id_num.is_none() => {
+                self.caller_id_num = Some(unknown_to_empty(value))
+            }
+            Field::CallerIdName => self.caller_id_name = Some(unknown_to_empty(value)),
+            Field::ConnectedNum => self.connected_num = Some(unknown_to_empty(value)),
+            Field::ConnectedName => self.connected_name = Some(unknown_to_empty(value)),
+            Field::AccountCode => self.account_code = Some(value),
+            Field::Account if self.account_code.is_none() => self.account_code = Some(value),
+            Field::Context => self.context = Some(value),
+            Field::Exten => self.exten = Some(value),
+            Field::Extension if self.exten.is_none() => self.exten = Some(value),
+            Field::Priority => self.priority = number(value),
+            Field::Linkedid => self.linkedid = Some(value),
+            Field::Application => self.application = Some(value),
+            Field::AppData => self.app_data = Some(value),
+            Field::Timestamp if own => self.timestamp = number(value),
+            _ => {}
         }
     }
 }
 
-/// Header text: borrowed when it is UTF-8 (nearly always, and checked much
-/// faster than a lossy decode), lossily decoded otherwise.
-fn decode(value: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(value) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(value),
-    }
+/// A number header (`ChannelState`, `Priority`, `Timestamp`); junk is `None`.
+fn number<T: std::str::FromStr>(value: &[u8]) -> Option<T> {
+    std::str::from_utf8(value).ok()?.trim().parse().ok()
 }
 
 /// Asterisk writes `<unknown>` where a caller ID is unset; the model keeps "".
-fn unknown_to_empty(value: Cow<'_, str>) -> Cow<'_, str> {
-    if value == "<unknown>" {
-        Cow::Borrowed("")
-    } else {
-        value
-    }
+fn unknown_to_empty(value: &[u8]) -> &[u8] {
+    if value == b"<unknown>" { b"" } else { value }
 }
 
 /// The text Asterisk uses for a numeric channel state, for events that send
@@ -159,7 +208,7 @@ mod tests {
         let own = Snapshot::parse(&m, "");
         let dest = Snapshot::parse(&m, "Dest");
         assert_eq!(own.name.as_deref(), Some("SIP/a-1"));
-        assert_eq!(own.caller_id_num.as_deref(), Some(""));
+        assert_eq!(own.caller_id_num, Some(b"".as_slice()));
         assert_eq!(own.state_code, None);
         assert_eq!(dest.uniqueid.as_deref(), Some("1.2"));
         assert_eq!(dest.state_code, Some(5));
@@ -175,10 +224,10 @@ mod tests {
             ("Extension", "200"),
         ]);
         let s = Snapshot::parse(&m, "");
-        assert_eq!(s.state_desc.as_deref(), Some("Up"));
-        assert_eq!(s.caller_id_num.as_deref(), Some("100"));
-        assert_eq!(s.account_code.as_deref(), Some("acct"));
-        assert_eq!(s.exten.as_deref(), Some("200"));
+        assert_eq!(s.state_desc, Some(b"Up".as_slice()));
+        assert_eq!(s.caller_id_num, Some(b"100".as_slice()));
+        assert_eq!(s.account_code, Some(b"acct".as_slice()));
+        assert_eq!(s.exten, Some(b"200".as_slice()));
     }
 
     #[test]

@@ -89,7 +89,10 @@ impl<'a> Check<'a> {
         let text = self.optional(label)?;
         let parsed = text.parse().ok();
         if parsed.is_none() {
-            self.fail(label, format!("{label} must be a whole number, 0 or more (not {text:?})"));
+            self.fail(
+                label,
+                format!("{label} must be a whole number, 0 or more (not {text:?})"),
+            );
         }
         parsed
     }
@@ -102,7 +105,10 @@ impl<'a> Check<'a> {
             Err(_) => !text.contains(char::is_whitespace) && !text.starts_with(['-', '+']),
         };
         if !valid {
-            self.fail(label, format!("{label} must be a number from 1, or a priority label"));
+            self.fail(
+                label,
+                format!("{label} must be a number from 1, or a priority label"),
+            );
             return None;
         }
         Some(text)

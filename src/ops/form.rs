@@ -185,10 +185,12 @@ mod tests {
 
     #[test]
     fn every_field_has_a_unique_label_and_one_line_of_help() {
-        let forms = Op::ALL.into_iter().filter_map(|op| match start(op, &everything(), false) {
-            Ok(Start::Form(form)) => Some(form),
-            _ => None,
-        });
+        let forms = Op::ALL
+            .into_iter()
+            .filter_map(|op| match start(op, &everything(), false) {
+                Ok(Start::Form(form)) => Some(form),
+                _ => None,
+            });
         let mut count = 0;
         for form in forms {
             count += 1;
@@ -196,11 +198,20 @@ mod tests {
             assert_eq!(form.values().len(), fields.len());
             for (i, spec) in fields.iter().enumerate() {
                 let label = spec.label;
-                assert!(!spec.help.is_empty() && !spec.help.contains('\n'), "{label}");
-                assert!(fields[..i].iter().all(|other| other.label != label), "{label}");
+                assert!(
+                    !spec.help.is_empty() && !spec.help.contains('\n'),
+                    "{label}"
+                );
+                assert!(
+                    fields[..i].iter().all(|other| other.label != label),
+                    "{label}"
+                );
             }
         }
-        assert_eq!(count, 8, "Originate, Atxfer, Redirect, 3 queue forms, Module, Console");
+        assert_eq!(
+            count, 8,
+            "Originate, Atxfer, Redirect, 3 queue forms, Module, Console"
+        );
     }
 
     #[test]

@@ -260,7 +260,11 @@ mod tests {
             ..member("support", "PJSIP/2001")
         };
         for op in Op::ALL {
-            assert_eq!(start(op, &everything, true), Err(Refusal::ReadOnly), "{op:?}");
+            assert_eq!(
+                start(op, &everything, true),
+                Err(Refusal::ReadOnly),
+                "{op:?}"
+            );
         }
         assert!(Refusal::ReadOnly.to_string().contains("--read-only"));
     }

@@ -46,7 +46,11 @@ impl OriginateWatch {
         }
         let action_id = reply.response.action_id()?.into_owned();
         let channel = action.get("Channel").unwrap_or_default().to_owned();
-        if let Some(at) = self.unclaimed.iter().position(|e| e.is("ActionID", &action_id)) {
+        if let Some(at) = self
+            .unclaimed
+            .iter()
+            .position(|e| e.is("ActionID", &action_id))
+        {
             let event = self.unclaimed.remove(at)?;
             return Some(outcome(&channel, &event));
         }
@@ -126,7 +130,11 @@ mod tests {
     fn originate(is_async: &str) -> Request {
         submitted(&form(
             Op::Originate,
-            &[("Channel", "PJSIP/100"), ("Application", "Wait"), ("Async", is_async)],
+            &[
+                ("Channel", "PJSIP/100"),
+                ("Application", "Wait"),
+                ("Async", is_async),
+            ],
         ))
     }
 
@@ -172,9 +180,14 @@ mod tests {
     fn a_response_read_before_the_reply_is_kept_for_it() {
         let mut watch = OriginateWatch::new();
         assert_eq!(watch.event(&response("amitop-3", "Failure", "5")), None);
-        let done = watch.accepted(&originate("yes"), &queued("amitop-3")).unwrap();
+        let done = watch
+            .accepted(&originate("yes"), &queued("amitop-3"))
+            .unwrap();
         assert!(!done.ok);
-        assert_eq!(done.summary, "Originate: the call to PJSIP/100 failed: busy");
+        assert_eq!(
+            done.summary,
+            "Originate: the call to PJSIP/100 failed: busy"
+        );
         assert_eq!(watch.awaited(), 0);
     }
 

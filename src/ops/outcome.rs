@@ -59,7 +59,10 @@ fn answered(request: &Request, reply: &Reply) -> Outcome {
         "ModuleCheck" => {
             let module = action.get("Module").unwrap_or_default();
             // Asterisk 22 sends an empty `Version:`: it reports no versions.
-            let version = reply.response.get("Version").filter(|v| !v.trim().is_empty());
+            let version = reply
+                .response
+                .get("Version")
+                .filter(|v| !v.trim().is_empty());
             Outcome::ok(match version {
                 Some(version) => format!("{module} is loaded (version {})", version.trim()),
                 None => format!("{module} is loaded"),
@@ -235,7 +238,9 @@ mod tests {
 
     /// Every message of a capture, in order.
     fn capture(name: &str) -> Vec<Message> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ami").join(name);
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ami")
+            .join(name);
         let mut bytes = BytesMut::from(&std::fs::read(path).unwrap()[..]);
         let mut codec = AmiCodec::default();
         let mut messages = Vec::new();
@@ -268,15 +273,24 @@ mod tests {
     }
 
     fn module(name: &str, load_type: &str) -> Request {
-        submitted(&form(Op::Module, &[("Module", name), ("LoadType", load_type)]))
+        submitted(&form(
+            Op::Module,
+            &[("Module", name), ("LoadType", load_type)],
+        ))
     }
 
     #[test]
     fn module_check_on_asterisk_22_says_loaded_without_a_version() {
         let b2 = capture("b2_modules.ami");
-        let loaded = describe(&module("app_queue.so", "check"), &Ok(reply_in(&b2, "b2-002")));
+        let loaded = describe(
+            &module("app_queue.so", "check"),
+            &Ok(reply_in(&b2, "b2-002")),
+        );
         assert_eq!(loaded, Outcome::ok("app_queue.so is loaded".into()));
-        let missing = describe(&module("chan_skinny.so", "check"), &Ok(reply_in(&b2, "b2-005")));
+        let missing = describe(
+            &module("chan_skinny.so", "check"),
+            &Ok(reply_in(&b2, "b2-005")),
+        );
         assert_eq!(missing, Outcome::ok("chan_skinny.so is not loaded".into()));
         let versioned = reply(&[("Response", "Success"), ("Version", "413587")]);
         assert_eq!(
@@ -288,15 +302,24 @@ mod tests {
     #[test]
     fn module_load_shows_the_server_message_or_its_error() {
         let b2 = capture("b2_modules.ami");
-        let unloaded = describe(&module("app_echo.so", "unload"), &Ok(reply_in(&b2, "b2-008")));
+        let unloaded = describe(
+            &module("app_echo.so", "unload"),
+            &Ok(reply_in(&b2, "b2-008")),
+        );
         assert!(unloaded.ok);
-        assert!(unloaded.summary.ends_with(": Module unloaded."), "{unloaded:?}");
+        assert!(
+            unloaded.summary.ends_with(": Module unloaded."),
+            "{unloaded:?}"
+        );
         let not_found = describe(
             &module("app_nosuchthing.so", "load"),
             &Ok(reply_in(&b2, "b2-012")),
         );
         assert!(!not_found.ok);
-        assert!(not_found.summary.ends_with("failed: Module not found."), "{not_found:?}");
+        assert!(
+            not_found.summary.ends_with("failed: Module not found."),
+            "{not_found:?}"
+        );
     }
 
     #[test]
@@ -305,7 +328,11 @@ mod tests {
         let denied = reply_in(&a4, "a4-008");
         let originate = submitted(&form(
             Op::Originate,
-            &[("Channel", "Local/100@test/n"), ("Application", "Wait"), ("Data", "1")],
+            &[
+                ("Channel", "Local/100@test/n"),
+                ("Application", "Wait"),
+                ("Data", "1"),
+            ],
         ));
         let outcome = describe(&originate, &Ok(denied.clone()));
         assert!(!outcome.ok);
@@ -315,7 +342,11 @@ mod tests {
 
         let shell = submitted(&form(
             Op::Originate,
-            &[("Channel", "PJSIP/100"), ("Application", "TrySystem"), ("Data", "ls")],
+            &[
+                ("Channel", "PJSIP/100"),
+                ("Application", "TrySystem"),
+                ("Data", "ls"),
+            ],
         ));
         let outcome = describe(&shell, &Ok(denied.clone()));
         assert!(outcome.summary.contains("`system` as well"), "{outcome:?}");
@@ -329,7 +360,11 @@ mod tests {
     fn the_system_privilege_refusal_is_explained() {
         let shell = submitted(&form(
             Op::Originate,
-            &[("Channel", "PJSIP/100"), ("Application", "System"), ("Data", "reboot")],
+            &[
+                ("Channel", "PJSIP/100"),
+                ("Application", "System"),
+                ("Data", "reboot"),
+            ],
         ));
         let refusal = reply(&[
             ("Response", "Error"),
@@ -345,13 +380,17 @@ mod tests {
                 && outcome.summary.contains("`system`"),
             "{outcome:?}"
         );
-        assert!(runs_a_shell(&Action::new("Originate").header("Application", "EAGI")));
+        assert!(runs_a_shell(
+            &Action::new("Originate").header("Application", "EAGI")
+        ));
         assert!(runs_a_shell(
             &Action::new("Originate")
                 .header("Application", "NoOp")
                 .header("Data", "${SHELL(id)}")
         ));
-        assert!(!runs_a_shell(&Action::new("Originate").header("Application", "Playback")));
+        assert!(!runs_a_shell(
+            &Action::new("Originate").header("Application", "Playback")
+        ));
     }
 
     #[test]
@@ -365,7 +404,10 @@ mod tests {
         ]);
         let outcome = describe(&console, &Ok(modern));
         assert_eq!(outcome.summary, "core show uptime: 2 lines");
-        assert_eq!(outcome.details, ["System uptime: 1 hour", "Last reload: 1 hour"]);
+        assert_eq!(
+            outcome.details,
+            ["System uptime: 1 hour", "Last reload: 1 hour"]
+        );
 
         let mut codec = AmiCodec::default();
         let mut legacy = BytesMut::from(
@@ -395,7 +437,13 @@ mod tests {
         assert_eq!(outcome.summary, "2 queue rules");
         assert_eq!(
             outcome.details,
-            ["escalate", "  after 10,+1,+0", "  after 20,+2,0", "strict", "  after 30,0,0"]
+            [
+                "escalate",
+                "  after 10,+1,+0",
+                "  after 20,+2,0",
+                "strict",
+                "  after 30,0,0"
+            ]
         );
 
         let a4 = capture("a4_viewer_readonly.ami");
@@ -432,10 +480,20 @@ mod tests {
         );
         let timeout = describe(&hangup, &Err(SendError::Timeout(Duration::from_secs(10))));
         assert!(!timeout.ok);
-        assert!(timeout.summary.contains("no reply within 10 s"), "{timeout:?}");
-        let half = describe(&hangup, &Err(SendError::Timeout(Duration::from_millis(1500))));
+        assert!(
+            timeout.summary.contains("no reply within 10 s"),
+            "{timeout:?}"
+        );
+        let half = describe(
+            &hangup,
+            &Err(SendError::Timeout(Duration::from_millis(1500))),
+        );
         assert!(half.summary.contains("1.5 s"), "{half:?}");
-        for error in [SendError::NotConnected, SendError::Closed, SendError::Disconnected] {
+        for error in [
+            SendError::NotConnected,
+            SendError::Closed,
+            SendError::Disconnected,
+        ] {
             assert!(!describe(&hangup, &Err(error)).ok);
         }
         let ok = reply(&[("Response", "Success"), ("Message", "Channel Hungup")]);

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::State;
+use crate::ui::form::{self, Actions, Status};
 use crate::ui::header::{self, Header};
 use crate::ui::status::{Link, Meters};
 use crate::ui::table::Env;
@@ -26,6 +27,8 @@ pub struct Dashboard<'a> {
     /// Epoch seconds, for durations.
     pub now: f64,
     pub theme: Theme,
+    /// The operator's open form or output, and the last action's status.
+    pub actions: &'a Actions,
 }
 
 /// Draws one frame. The layout is computed for the view's size, which the
@@ -55,7 +58,8 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         let focused = *pane == view.pane;
         panes::draw(frame, *area, *pane, d.state, view, &env, focused);
     }
-    draw_footer(frame, screen.footer, view, d.theme);
+    let status = d.actions.status.as_ref();
+    draw_footer(frame, screen.footer, view, status, d.theme);
 
     let body = Rect {
         y: screen.header.bottom(),
@@ -68,13 +72,21 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     if let Some(scroll) = view.help {
         help::draw(frame, body, scroll, d.theme);
     }
+    form::draw(frame, body, d.actions, d.theme);
 }
 
-/// The prompt being typed, else the keys that work here.
-fn draw_footer(frame: &mut Frame<'_>, area: Rect, view: &View, theme: Theme) {
+/// The prompt being typed, else the last action's status, else the keys
+/// that work here.
+fn draw_footer(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    view: &View,
+    status: Option<&Status>,
+    theme: Theme,
+) {
     let width = usize::from(area.width);
-    let line = match view.prompt_text() {
-        Some((prompt, typed)) => {
+    let line = match (view.prompt_text(), status) {
+        (Some((prompt, typed)), _) => {
             let label = match prompt.kind {
                 PromptKind::Text => "filter: ",
                 PromptKind::EventType => "event name: ",
@@ -85,7 +97,8 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, view: &View, theme: Theme) {
                 Span::styled("  Enter keeps · Esc cancels", theme.dim()),
             ])
         }
-        None => {
+        (None, Some(status)) => status.line(theme),
+        (None, None) => {
             let mut spans = Vec::new();
             let mut used = 0;
             for (key, label) in keymap::footer(&view.contexts()) {

@@ -44,7 +44,10 @@ impl Hasher for FastHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // Only the high bits of a product depend on every input bit; the
+        // map picks buckets by the low bits, so bring the high ones down
+        // (else ids that differ in their last digits share a few buckets).
+        self.0.rotate_left(26)
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::ops::Op;
 use crate::ui::view::Pane;
 
 /// What a key asks for.
@@ -42,6 +43,8 @@ pub enum Command {
     SwitchSection,
     /// Space in the event log: freeze or resume.
     TogglePause,
+    /// An operator action on the PBX (run by the app, see `crate::ops`).
+    Act(Op),
 }
 
 /// Where a binding applies. Lookups try the most specific context first.
@@ -55,6 +58,12 @@ pub enum Context {
     /// Inside one queue: members and waiting callers.
     QueueDrill,
     EventLog,
+    /// The channel list: actions on the selected channel.
+    Channels,
+    /// Inside a queue: actions on the selected member.
+    Members,
+    /// Operator actions that need no particular row.
+    Actions,
     /// The detail overlay (every field of one row).
     Detail,
     /// The help overlay.
@@ -69,6 +78,9 @@ impl Context {
             Context::Queues => "Queues",
             Context::QueueDrill => "Inside a queue",
             Context::EventLog => "Event log",
+            Context::Channels => "On the selected channel",
+            Context::Members => "On the selected queue member",
+            Context::Actions => "Actions (disabled with --read-only)",
             Context::Detail => "Detail view",
             Context::Help => "Help",
         }
@@ -334,6 +346,97 @@ pub const BINDINGS: &[Binding] = &[
         C::Leave,
         "back to the queue list",
         Some("back"),
+    ),
+    bind(
+        X::Queues,
+        &[ch('a')],
+        C::Act(Op::QueueAdd),
+        "add a member to the selected queue",
+        None,
+    ),
+    bind(
+        X::Members,
+        &[ch('P')],
+        C::Act(Op::QueuePause),
+        "pause or unpause the member, with a reason",
+        Some("pause"),
+    ),
+    bind(
+        X::Members,
+        &[ch('p')],
+        C::Act(Op::QueuePenalty),
+        "set the member's penalty",
+        Some("penalty"),
+    ),
+    bind(
+        X::Members,
+        &[ch('x')],
+        C::Act(Op::QueueRemove),
+        "remove the member from the queue (asks first)",
+        Some("remove"),
+    ),
+    bind(
+        X::Members,
+        &[ch('a')],
+        C::Act(Op::QueueAdd),
+        "add a member to this queue",
+        None,
+    ),
+    bind(
+        X::Channels,
+        &[ch('H')],
+        C::Act(Op::Hangup),
+        "hang up the channel (asks first)",
+        Some("hangup"),
+    ),
+    bind(
+        X::Channels,
+        &[ch('t')],
+        C::Act(Op::Atxfer),
+        "attended transfer of the channel",
+        Some("xfer"),
+    ),
+    bind(
+        X::Channels,
+        &[ch('r')],
+        C::Act(Op::Redirect),
+        "redirect the channel (blind transfer)",
+        Some("redirect"),
+    ),
+    bind(
+        X::Actions,
+        &[ch('o')],
+        C::Act(Op::Originate),
+        "originate a call",
+        Some("originate"),
+    ),
+    bind(
+        X::Actions,
+        &[ch(':')],
+        C::Act(Op::Console),
+        "run a CLI command and show its output",
+        Some("command"),
+    ),
+    bind(
+        X::Actions,
+        &[ch('m')],
+        C::Act(Op::Module),
+        "check, load, unload or reload a module",
+        None,
+    ),
+    bind(
+        X::Actions,
+        &[ch('R')],
+        C::Act(Op::QueueRules),
+        "list the queue rules",
+        None,
+    ),
+    bind(
+        X::Actions,
+        &[ch('u')],
+        C::Act(Op::QueueSummary),
+        "refresh the queue summary",
+        None,
     ),
     bind(
         X::EventLog,

@@ -7,6 +7,7 @@
 pub mod dashboard;
 pub mod detail;
 mod fasthash;
+pub mod form;
 pub mod header;
 pub mod help;
 pub mod keymap;

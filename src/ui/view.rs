@@ -280,15 +280,20 @@ impl View {
         if self.detail.is_some() {
             return vec![Context::Detail, Context::Global];
         }
-        let pane_context = match (self.pane, self.drill.is_some()) {
-            (Pane::Queues, true) => Some(Context::QueueDrill),
-            (Pane::Queues, false) => Some(Context::Queues),
-            (Pane::Events, _) => Some(Context::EventLog),
-            _ => None,
+        let (pane_context, row_actions) = match (self.pane, self.drill.is_some()) {
+            (Pane::Queues, true) => (Some(Context::QueueDrill), Some(Context::Members)),
+            (Pane::Queues, false) => (Some(Context::Queues), None),
+            (Pane::Events, _) => (Some(Context::EventLog), None),
+            (Pane::Channels, _) => (None, Some(Context::Channels)),
+            _ => (None, None),
         };
+        // Operator actions after the basics, so the footer keeps quit and
+        // help and lists actions as room allows.
         pane_context
             .into_iter()
             .chain([Context::Table, Context::Global])
+            .chain(row_actions)
+            .chain([Context::Actions])
             .collect()
     }
 
@@ -364,6 +369,8 @@ impl View {
                     None => Some(lens.newest_event()),
                 };
             }
+            // The app runs operator actions before the view sees them.
+            Command::Act(_) => {}
         }
         Flow::Continue
     }

@@ -218,17 +218,29 @@ impl Client {
         self.until_response(action_id).await.1
     }
 
+    /// A list reply: marked with `EventList` (Asterisk 12+), or as
+    /// Asterisk 11 sends `Status` and `QueueStatus`, only by a Message that
+    /// says it "will follow" and an event named `...Complete`.
     pub async fn list(&mut self, action_id: &str, action: &Action) -> ListReply {
         self.send(action_id, action).await;
         let (_, response) = self.until_response(action_id).await;
+        let marked = response.is("EventList", "start");
         assert!(
-            response.is("EventList", "start"),
+            marked
+                || response
+                    .get("Message")
+                    .is_some_and(|m| m.ends_with("will follow")),
             "not a list: {response:?}"
         );
         let mut body = Vec::new();
         loop {
             let m = self.message().await;
-            if m.is("EventList", "Complete") && m.action_id().as_deref() == Some(action_id) {
+            let ends = if marked {
+                m.is("EventList", "Complete")
+            } else {
+                m.event().is_some_and(|e| e.ends_with("Complete"))
+            };
+            if ends && m.action_id().as_deref() == Some(action_id) {
                 return ListReply {
                     response,
                     body,

@@ -27,7 +27,10 @@ pub(in crate::ops) static ORIGINATE: FormDef = FormDef {
             "Instead of Exten: an application to run on the answered call, e.g. Playback",
         ),
         FieldSpec::new("Data", "Arguments of Application, e.g. demo-congrats"),
-        FieldSpec::new("CallerID", "Caller ID to present, e.g. \"Front desk\" <100> (optional)"),
+        FieldSpec::new(
+            "CallerID",
+            "Caller ID to present, e.g. \"Front desk\" <100> (optional)",
+        ),
         FieldSpec::new("Timeout", "Seconds to let Channel ring before giving up").default("30"),
         FieldSpec::new("Account", "Account code for the call's CDR (optional)"),
         FieldSpec::new(
@@ -45,14 +48,20 @@ pub(in crate::ops) static ORIGINATE: FormDef = FormDef {
 
 pub(in crate::ops) static ATXFER: FormDef = FormDef {
     fields: &[
-        FieldSpec::new("Channel", "The transferring channel (the one that consults)")
-            .prefill(Prefill::Channel),
+        FieldSpec::new(
+            "Channel",
+            "The transferring channel (the one that consults)",
+        )
+        .prefill(Prefill::Channel),
         FieldSpec::new("Exten", "Extension to consult before handing the call over"),
         FieldSpec::new(
             "Context",
             "Dialplan context of Exten (empty: the channel's transfer context)",
         ),
-        FieldSpec::new("Priority", "Only Asterisk 11 and older read it; usually left empty"),
+        FieldSpec::new(
+            "Priority",
+            "Only Asterisk 11 and older read it; usually left empty",
+        ),
     ],
     build: atxfer,
 };
@@ -133,7 +142,9 @@ fn timeout_millis(check: &mut Check) -> Option<u64> {
         _ => {
             check.fail(
                 "Timeout",
-                format!("Timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_SECS}"),
+                format!(
+                    "Timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_SECS}"
+                ),
             );
             None
         }
@@ -278,7 +289,15 @@ mod tests {
         let labels: Vec<&str> = found.iter().map(|(label, _)| *label).collect();
         assert_eq!(
             labels,
-            ["Channel", "Context", "Priority", "Data", "Timeout", "Variables", "Async"]
+            [
+                "Channel",
+                "Context",
+                "Priority",
+                "Data",
+                "Timeout",
+                "Variables",
+                "Async"
+            ]
         );
         assert!(found[0].1.contains("TECH/RESOURCE"), "{found:?}");
         assert!(found[5].1.contains("\"novalue\""), "{found:?}");
@@ -298,7 +317,11 @@ mod tests {
         for timeout in ["0", "-3", "86401", "NaN", "inf"] {
             let bad = form(
                 Op::Originate,
-                &[("Channel", "PJSIP/1"), ("Application", "Wait"), ("Timeout", timeout)],
+                &[
+                    ("Channel", "PJSIP/1"),
+                    ("Application", "Wait"),
+                    ("Timeout", timeout),
+                ],
             );
             assert_eq!(errors(&bad)[0].0, "Timeout", "{timeout}");
         }
@@ -332,7 +355,11 @@ mod tests {
         );
         let full = form(
             Op::Atxfer,
-            &[("Exten", "2002"), ("Context", "from-internal"), ("Priority", "1")],
+            &[
+                ("Exten", "2002"),
+                ("Context", "from-internal"),
+                ("Priority", "1"),
+            ],
         );
         assert_eq!(sent(&full).len(), 4);
         let missing = form(Op::Atxfer, &[("Channel", " ")]);

@@ -13,8 +13,11 @@ pub(in crate::ops) static QUEUE_PENALTY: FormDef = FormDef {
         FieldSpec::new("Interface", "The member's interface, e.g. PJSIP/2001")
             .prefill(Prefill::Interface),
         FieldSpec::new("Penalty", "The new penalty: a whole number, 0 or more"),
-        FieldSpec::new("Queue", "Only in this queue (empty: every queue the member is in)")
-            .prefill(Prefill::Queue),
+        FieldSpec::new(
+            "Queue",
+            "Only in this queue (empty: every queue the member is in)",
+        )
+        .prefill(Prefill::Queue),
     ],
     build: penalty,
 };
@@ -23,11 +26,17 @@ pub(in crate::ops) static QUEUE_PAUSE: FormDef = FormDef {
     fields: &[
         FieldSpec::new("Interface", "The member's interface, e.g. PJSIP/2001")
             .prefill(Prefill::Interface),
-        FieldSpec::new("Queue", "Only in this queue (empty: every queue the member is in)")
-            .prefill(Prefill::Queue),
+        FieldSpec::new(
+            "Queue",
+            "Only in this queue (empty: every queue the member is in)",
+        )
+        .prefill(Prefill::Queue),
         FieldSpec::new("Paused", "yes to pause, no to take calls again")
             .prefill(Prefill::PauseToggle),
-        FieldSpec::new("Reason", "Why, for reports and other supervisors (optional)"),
+        FieldSpec::new(
+            "Reason",
+            "Why, for reports and other supervisors (optional)",
+        ),
     ],
     build: pause,
 };
@@ -37,8 +46,11 @@ pub(in crate::ops) static QUEUE_ADD: FormDef = FormDef {
         FieldSpec::new("Queue", "The queue to add the member to").prefill(Prefill::Queue),
         FieldSpec::new("Interface", "The new member's interface, e.g. PJSIP/2005"),
         FieldSpec::new("MemberName", "A name to show for the member (optional)"),
-        FieldSpec::new("Penalty", "A whole number, 0 or more; lower is offered calls first")
-            .default("0"),
+        FieldSpec::new(
+            "Penalty",
+            "A whole number, 0 or more; lower is offered calls first",
+        )
+        .default("0"),
         FieldSpec::new("Paused", "yes to add the member paused").default("no"),
         FieldSpec::new(
             "StateInterface",
@@ -117,7 +129,11 @@ mod tests {
         let filled = form(Op::QueuePenalty, &[("Penalty", "3")]);
         assert_eq!(
             sent(&filled),
-            pairs(&[("Interface", "PJSIP/2001"), ("Penalty", "3"), ("Queue", "support")])
+            pairs(&[
+                ("Interface", "PJSIP/2001"),
+                ("Penalty", "3"),
+                ("Queue", "support")
+            ])
         );
         let everywhere = form(Op::QueuePenalty, &[("Penalty", "0"), ("Queue", "")]);
         assert_eq!(
@@ -147,7 +163,10 @@ mod tests {
             sent(&unpause),
             pairs(&[("Interface", "PJSIP/2001"), ("Paused", "false")])
         );
-        assert_eq!(errors(&form(Op::QueuePause, &[("Paused", "later")]))[0].0, "Paused");
+        assert_eq!(
+            errors(&form(Op::QueuePause, &[("Paused", "later")]))[0].0,
+            "Paused"
+        );
     }
 
     #[test]
@@ -171,11 +190,18 @@ mod tests {
                 ("StateInterface", "Local/105@test"),
             ])
         );
-        let paused = form(Op::QueueAdd, &[("Interface", "PJSIP/2005"), ("Paused", "yes")]);
+        let paused = form(
+            Op::QueueAdd,
+            &[("Interface", "PJSIP/2005"), ("Paused", "yes")],
+        );
         assert!(sent(&paused).contains(&("Paused".to_owned(), "true".to_owned())));
         let bad = form(
             Op::QueueAdd,
-            &[("Queue", ""), ("Interface", "2005"), ("StateInterface", "nope")],
+            &[
+                ("Queue", ""),
+                ("Interface", "2005"),
+                ("StateInterface", "nope"),
+            ],
         );
         let labels: Vec<_> = errors(&bad).into_iter().map(|(l, _)| l).collect();
         assert_eq!(labels, ["Queue", "Interface", "StateInterface"]);

@@ -9,7 +9,15 @@ use super::super::op::{Op, Request};
 use super::FormDef;
 
 /// What ModuleLoad accepts instead of a module file (AMI 1.1 change list).
-const SUBSYSTEMS: [&str; 7] = ["cdr", "enum", "dnsmgr", "extconfig", "manager", "rtp", "http"];
+const SUBSYSTEMS: [&str; 7] = [
+    "cdr",
+    "enum",
+    "dnsmgr",
+    "extconfig",
+    "manager",
+    "rtp",
+    "http",
+];
 
 pub(in crate::ops) static MODULE: FormDef = FormDef {
     fields: &[
@@ -50,15 +58,25 @@ fn is_module_name(name: &str) -> bool {
 fn module(form: &Form) -> Result<Request, Vec<FieldError>> {
     let mut check = Check::new(form);
     let module = check.optional("Module");
-    let load_type = check.optional("LoadType").unwrap_or("check").to_ascii_lowercase();
-    let is_subsystem = module.is_some_and(|m| SUBSYSTEMS.contains(&m.to_ascii_lowercase().as_str()));
+    let load_type = check
+        .optional("LoadType")
+        .unwrap_or("check")
+        .to_ascii_lowercase();
+    let is_subsystem =
+        module.is_some_and(|m| SUBSYSTEMS.contains(&m.to_ascii_lowercase().as_str()));
     let request = match load_type.as_str() {
         "check" => {
             let module = check.required("Module").unwrap_or_default();
             if !module.is_empty() && (is_subsystem || !is_module_name(module)) {
-                check.fail("Module", "check takes a module, e.g. app_queue or app_queue.so");
+                check.fail(
+                    "Module",
+                    "check takes a module, e.g. app_queue or app_queue.so",
+                );
             }
-            Request::new(Op::Module, Action::new("ModuleCheck").header("Module", module))
+            Request::new(
+                Op::Module,
+                Action::new("ModuleCheck").header("Module", module),
+            )
         }
         "load" | "unload" => {
             let module = check.required("Module").unwrap_or_default();
@@ -122,12 +140,18 @@ mod tests {
             assert_eq!(sent(&filled), pairs(&[("Module", name)]));
         }
         assert_eq!(errors(&form(Op::Module, &[]))[0].0, "Module");
-        assert_eq!(errors(&form(Op::Module, &[("Module", "cdr")]))[0].0, "Module");
+        assert_eq!(
+            errors(&form(Op::Module, &[("Module", "cdr")]))[0].0,
+            "Module"
+        );
     }
 
     #[test]
     fn load_and_unload_need_a_module_file_and_unload_asks_first() {
-        let load = form(Op::Module, &[("Module", "app_echo.so"), ("LoadType", "load")]);
+        let load = form(
+            Op::Module,
+            &[("Module", "app_echo.so"), ("LoadType", "load")],
+        );
         let request = submitted(&load);
         assert_eq!(request.action.name(), "ModuleLoad");
         assert_eq!(
@@ -136,9 +160,17 @@ mod tests {
         );
         assert_eq!(request.confirmation(), None);
 
-        let unload = form(Op::Module, &[("Module", "app_echo.so"), ("LoadType", "Unload")]);
+        let unload = form(
+            Op::Module,
+            &[("Module", "app_echo.so"), ("LoadType", "Unload")],
+        );
         let request = submitted(&unload);
-        assert!(request.confirmation().unwrap().contains("Unload app_echo.so?"));
+        assert!(
+            request
+                .confirmation()
+                .unwrap()
+                .contains("Unload app_echo.so?")
+        );
         assert_eq!(request.action.get("LoadType"), Some("unload"));
 
         for bad in ["app_echo", "cdr", "app echo.so", ""] {
@@ -156,11 +188,17 @@ mod tests {
             sent(&subsystem),
             pairs(&[("LoadType", "reload"), ("Module", "manager")])
         );
-        let file = form(Op::Module, &[("Module", "chan_pjsip.so"), ("LoadType", "reload")]);
+        let file = form(
+            Op::Module,
+            &[("Module", "chan_pjsip.so"), ("LoadType", "reload")],
+        );
         assert_eq!(submitted(&file).confirmation(), None);
         let bad = form(Op::Module, &[("Module", "pjsip"), ("LoadType", "reload")]);
         assert_eq!(errors(&bad)[0].0, "Module");
-        let bogus = form(Op::Module, &[("Module", "app_echo.so"), ("LoadType", "bogus")]);
+        let bogus = form(
+            Op::Module,
+            &[("Module", "app_echo.so"), ("LoadType", "bogus")],
+        );
         assert_eq!(errors(&bogus)[0].0, "LoadType");
     }
 
@@ -169,7 +207,10 @@ mod tests {
         let filled = form(Op::Console, &[("Command", " core show version ")]);
         assert_eq!(sent(&filled), pairs(&[("Command", "core show version")]));
         assert_eq!(errors(&form(Op::Console, &[]))[0].0, "Command");
-        let injected = form(Op::Console, &[("Command", "core show version\nAction: Originate")]);
+        let injected = form(
+            Op::Console,
+            &[("Command", "core show version\nAction: Originate")],
+        );
         assert!(errors(&injected)[0].1.contains("line break"));
     }
 }

@@ -47,7 +47,8 @@ pub(super) fn status(r: &mut Request) -> Reply {
             .map(|chan| status_item(dialect, pbx, chan, id))
             .collect()
     });
-    Reply::list(
+    Reply::list_in(
+        dialect,
         id,
         "Channel status will follow",
         items,

@@ -67,15 +67,41 @@ impl Reply {
         complete: &str,
         complete_extra: impl FnOnce(Fields, usize) -> Fields,
     ) -> Self {
-        let start = Fields::response("Success", id)
-            .with("EventList", "start")
-            .with("Message", message)
-            .build();
+        Reply::list_marked(true, id, message, items, complete, complete_extra)
+    }
+
+    /// A list as `dialect` sends it: Asterisk 11 marks `Status`,
+    /// `QueueStatus` and `QueueSummary` only in words (no `EventList`
+    /// headers, no `ListItems`), modern Asterisk as [`Reply::list`] does.
+    fn list_in(
+        dialect: Dialect,
+        id: Option<&str>,
+        message: &str,
+        items: Vec<Fields>,
+        complete: &str,
+        complete_extra: impl FnOnce(Fields, usize) -> Fields,
+    ) -> Self {
+        let marked = dialect == Dialect::Modern;
+        Reply::list_marked(marked, id, message, items, complete, complete_extra)
+    }
+
+    fn list_marked(
+        marked: bool,
+        id: Option<&str>,
+        message: &str,
+        items: Vec<Fields>,
+        complete: &str,
+        complete_extra: impl FnOnce(Fields, usize) -> Fields,
+    ) -> Self {
+        let mut start = Fields::response("Success", id);
+        let mut end = Fields::event(complete).with_action_id(id);
         let count = items.len();
-        let end = Fields::event(complete)
-            .with_action_id(id)
-            .with("EventList", "Complete")
-            .with("ListItems", count.to_string());
+        if marked {
+            start.push("EventList", "start");
+            end.push("EventList", "Complete");
+            end.push("ListItems", count.to_string());
+        }
+        let start = start.with("Message", message).build();
         let end = complete_extra(end, count).build();
         let mut parts = vec![wire::bytes(&start)];
         parts.extend(items.into_iter().map(|item| wire::bytes(&item.build())));

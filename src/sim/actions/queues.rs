@@ -30,7 +30,8 @@ pub(super) fn queue_status(r: &mut Request) -> Reply {
         }
         items
     });
-    Reply::list(
+    Reply::list_in(
+        dialect,
         id,
         "Queue status will follow",
         items,
@@ -41,6 +42,7 @@ pub(super) fn queue_status(r: &mut Request) -> Reply {
 
 pub(super) fn queue_summary(r: &mut Request) -> Reply {
     let id = r.id();
+    let dialect = r.dialect();
     let queue = r.header("Queue");
     let items = r.shared.read(|pbx| {
         pbx.queues()
@@ -54,7 +56,8 @@ pub(super) fn queue_summary(r: &mut Request) -> Reply {
             .map(|q| queues::summary_item(q, pbx.uptime(), id))
             .collect()
     });
-    Reply::list(
+    Reply::list_in(
+        dialect,
         id,
         "Queue summary will follow",
         items,

@@ -1,0 +1,217 @@
+//! The operator's side of the app: an action key starts an operation on
+//! the selected row, its form or question opens over the dashboard, the
+//! request goes to the loop, and the reply (and, for an Originate, the
+//! later `OriginateResponse`) becomes what the user reads.
+//!
+//! Pure like the rest of [`crate::app::App`]: requests leave on a channel;
+//! the loop sends them through the session and brings each reply back as
+//! [`crate::app::Msg::Acted`], so a slow server never blocks the screen.
+
+use crossterm::event::KeyEvent;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+
+use crate::ami::Message;
+use crate::ami::session::{Reply, SendError};
+use crate::model::State;
+use crate::ops::{self, Op, OriginateWatch, Outcome, Request, Selection, Start};
+use crate::ui::form::{Actions, FormView, Output, Overlay, Reaction, Status};
+use crate::ui::panes::ModelLens;
+use crate::ui::view::{Lens, Target, View};
+
+/// How long an action's status stays in the footer, in seconds.
+const STATUS_SECONDS: f64 = 10.0;
+
+/// A request and what came back for it.
+#[derive(Debug)]
+pub struct ActionReply {
+    pub request: Request,
+    pub result: Result<Reply, SendError>,
+}
+
+/// Operator actions: the channel to the loop, read-only mode, the
+/// Originates awaiting their outcome, and what is drawn.
+#[derive(Debug, Default)]
+pub struct Operator {
+    read_only: bool,
+    /// Where requests go; `None` until the loop connects it.
+    outbox: Option<UnboundedSender<Request>>,
+    /// Replies for the loop to pick up (see [`Operator::take_replies`]).
+    replies: Option<UnboundedReceiver<ActionReply>>,
+    watch: OriginateWatch,
+    pub ui: Actions,
+}
+
+impl Operator {
+    /// Requests will go to `outbox`; with `read_only`, none ever will.
+    pub fn new(outbox: UnboundedSender<Request>, read_only: bool) -> Operator {
+        Operator {
+            read_only,
+            outbox: Some(outbox),
+            ..Operator::default()
+        }
+    }
+
+    /// Hands the loop the receiving end of the replies, once.
+    pub fn set_replies(&mut self, replies: UnboundedReceiver<ActionReply>) {
+        self.replies = Some(replies);
+    }
+
+    pub fn take_replies(&mut self) -> Option<UnboundedReceiver<ActionReply>> {
+        self.replies.take()
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// An overlay is open and takes every key.
+    pub fn is_open(&self) -> bool {
+        self.ui.overlay.is_some()
+    }
+
+    /// An action key: opens the form, asks the question, or sends at
+    /// once; in read-only mode (or without a selection) says why not.
+    pub fn start(&mut self, op: Op, selection: &Selection, now: f64) {
+        match ops::start(op, selection, self.read_only) {
+            Err(refusal) => self.say(Some(false), refusal.to_string(), now),
+            Ok(Start::Form(form)) => self.ui.overlay = Some(Overlay::Form(FormView::new(form))),
+            Ok(Start::Ready(request)) => self.submit(request, now),
+        }
+    }
+
+    /// A key while an overlay is open.
+    pub fn key(&mut self, key: &KeyEvent, now: f64) {
+        let Some(overlay) = &mut self.ui.overlay else {
+            return;
+        };
+        let confirming = matches!(overlay, Overlay::Confirm(_));
+        match overlay.key(key) {
+            Reaction::Stay => {}
+            Reaction::Close => self.ui.overlay = None,
+            Reaction::Send(request) if confirming => {
+                self.ui.overlay = None;
+                self.send(request, now);
+            }
+            Reaction::Send(request) => self.submit(request, now),
+        }
+    }
+
+    /// Asks first when the request is destructive, else sends it. A form
+    /// that submitted it stays open until the reply says how it went.
+    fn submit(&mut self, request: Request, now: f64) {
+        if request.confirmation().is_some() {
+            self.ui.overlay = Some(Overlay::Confirm(request));
+            return;
+        }
+        if let Some(Overlay::Form(form)) = &mut self.ui.overlay {
+            form.sending = true;
+        }
+        self.send(request, now);
+    }
+
+    fn send(&mut self, request: Request, now: f64) {
+        let title = request.op.title();
+        let sent = self
+            .outbox
+            .as_ref()
+            .is_some_and(|outbox| outbox.send(request).is_ok());
+        if sent {
+            self.say(None, format!("{title}: sending…"), now);
+        } else {
+            self.say(Some(false), format!("{title}: not sent, no session"), now);
+        }
+    }
+
+    /// The reply to a request: the form closes on success or shows the
+    /// refusal; output opens in its own box; the footer tells the rest.
+    pub fn replied(&mut self, reply: ActionReply, now: f64) {
+        let ActionReply { request, result } = reply;
+        let outcome = ops::describe(&request, &result);
+        let settled = match &result {
+            Ok(reply) => self.watch.accepted(&request, reply),
+            Err(_) => None,
+        };
+        let from_open_form = matches!(
+            &self.ui.overlay,
+            Some(Overlay::Form(form)) if form.op() == request.op && form.sending
+        );
+        if from_open_form {
+            if outcome.ok {
+                self.ui.overlay = None;
+            } else if let Some(Overlay::Form(form)) = &mut self.ui.overlay {
+                form.sending = false;
+                form.refused = Some(outcome.summary.clone());
+            }
+        }
+        if outcome.ok && !outcome.details.is_empty() && self.ui.overlay.is_none() {
+            self.ui.overlay = Some(Overlay::Output(Output {
+                title: outcome.summary.clone(),
+                lines: outcome.details.clone(),
+                scroll: 0,
+            }));
+        }
+        self.show(&settled.unwrap_or(outcome), now);
+    }
+
+    /// Every event from the session: the outcome of one of our
+    /// Originates shows in the footer.
+    pub fn event(&mut self, event: &Message, now: f64) {
+        if let Some(outcome) = self.watch.event(event) {
+            self.show(&outcome, now);
+        }
+    }
+
+    /// Lets an old status fade from the footer.
+    pub fn tick(&mut self, now: f64) {
+        if self
+            .ui
+            .status
+            .as_ref()
+            .is_some_and(|s| now - s.since > STATUS_SECONDS)
+        {
+            self.ui.status = None;
+        }
+    }
+
+    fn show(&mut self, outcome: &Outcome, now: f64) {
+        self.ui.status = Some(Status::new(outcome, now));
+    }
+
+    fn say(&mut self, ok: Option<bool>, text: String, now: f64) {
+        self.ui.status = Some(Status {
+            text,
+            ok,
+            since: now,
+        });
+    }
+}
+
+/// The selected row as `ops` sees it: a channel's name, a queue, or a
+/// member with its queue and pause state.
+pub fn selection(view: &View, state: &State, now: f64) -> Selection {
+    let lens = ModelLens { state, now };
+    let table = view.focused_table();
+    let rows = lens.rows(view, table);
+    let (selected, _) = view.table(table).window(rows, view.page(table));
+    let mut selection = Selection {
+        queue: view.drill.as_ref().map(|drill| drill.queue.clone()),
+        ..Selection::default()
+    };
+    match lens.target(view, table, selected) {
+        Some(Target::Channel(uniqueid)) => {
+            selection.channel = state.channels.get(&uniqueid).map(|c| c.name.clone());
+        }
+        Some(Target::Queue(name)) => selection.queue = Some(name),
+        Some(Target::Member { queue, interface }) => {
+            selection.paused = state
+                .queues
+                .get(&queue)
+                .and_then(|q| q.members.iter().find(|m| m.interface == interface))
+                .map(|m| m.paused);
+            selection.queue = Some(queue);
+            selection.interface = Some(interface);
+        }
+        _ => {}
+    }
+    selection
+}

@@ -1,0 +1,245 @@
+//! Sync points between the simulator and amitop's model, in both
+//! vocabularies: the simulator runs seeded traffic, amitop follows it over
+//! TCP through the real session, resync and reducer, and at each sync point
+//! (traffic paused, a `Ping` answered, so every earlier event has arrived on
+//! the one socket) amitop's model must equal the simulator's own state.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+use amitop::ami::{
+    Action, ConnectionState, SessionConfig, SessionEvent, SessionEvents, SessionHandle, spawn,
+};
+use amitop::model::State;
+use amitop::resync::{self, ResyncUpdate};
+use amitop::sim::{PbxConfig, SimSnapshot, TestPbx};
+use tokio::sync::mpsc;
+use tokio::time::timeout;
+
+const PATIENCE: Duration = Duration::from_secs(10);
+const NOW: f64 = 1_795_730_000.0;
+
+/// What both sides must agree on, in comparable form.
+#[derive(Debug, PartialEq, Eq)]
+struct Picture {
+    /// uniqueid -> (name, state, caller number, connected number). AMI 1.1
+    /// has no `NewConnectedLine`: a channel that is already up when its
+    /// connected line changes (a queue caller when an agent answers) does
+    /// not report it, so there the connected number is left out.
+    channels: BTreeMap<String, (String, String, String, String)>,
+    /// Each bridge as the set of its members' uniqueids.
+    bridges: BTreeSet<BTreeSet<String>>,
+    /// queue -> member interface -> (paused, penalty)
+    members: BTreeMap<String, BTreeMap<String, (bool, u32)>>,
+    /// queue -> uniqueids of the callers waiting
+    callers: BTreeMap<String, BTreeSet<String>>,
+}
+
+fn simulator_picture(sim: &SimSnapshot) -> Picture {
+    Picture {
+        channels: sim
+            .channels
+            .iter()
+            .map(|c| {
+                let facts = (
+                    c.name.clone(),
+                    c.state.desc().to_owned(),
+                    c.caller.num.clone(),
+                    c.connected.num.clone(),
+                );
+                (c.uniqueid.clone(), facts)
+            })
+            .collect(),
+        bridges: sim
+            .bridges
+            .iter()
+            .filter(|b| !b.members.is_empty())
+            .map(|b| b.members.iter().cloned().collect())
+            .collect(),
+        members: sim
+            .queues
+            .iter()
+            .map(|q| {
+                let members = q
+                    .members
+                    .iter()
+                    .map(|m| (m.interface.clone(), (m.paused, m.penalty)))
+                    .collect();
+                (q.name.clone(), members)
+            })
+            .collect(),
+        callers: sim
+            .queues
+            .iter()
+            .map(|q| {
+                let ids = q.callers.iter().map(|c| c.uniqueid.clone()).collect();
+                (q.name.clone(), ids)
+            })
+            .collect(),
+    }
+}
+
+fn model_picture(state: &State) -> Picture {
+    Picture {
+        channels: state
+            .channels
+            .iter()
+            .map(|c| {
+                let facts = (
+                    c.name.clone(),
+                    c.state.clone(),
+                    c.caller_id_num.clone(),
+                    c.connected_num.clone(),
+                );
+                (c.uniqueid.clone(), facts)
+            })
+            .collect(),
+        bridges: state
+            .bridges
+            .iter()
+            .filter(|b| !b.members.is_empty())
+            .map(|b| b.members.iter().cloned().collect())
+            .collect(),
+        members: state
+            .queues
+            .by_name
+            .values()
+            .map(|q| {
+                let members = q
+                    .members
+                    .iter()
+                    .map(|m| (m.interface.clone(), (m.paused, m.penalty.unwrap_or(0))))
+                    .collect();
+                (q.name.clone(), members)
+            })
+            .collect(),
+        callers: state
+            .queues
+            .by_name
+            .values()
+            .map(|q| {
+                let ids = q.callers.iter().map(|c| c.uniqueid.clone()).collect();
+                (q.name.clone(), ids)
+            })
+            .collect(),
+    }
+}
+
+async fn logged_in(events: &mut SessionEvents, state: &mut State) {
+    loop {
+        match timeout(PATIENCE, events.recv()).await.expect("login") {
+            Some(SessionEvent::State(ConnectionState::LoggedIn { banner })) => {
+                state.apply_banner(&banner);
+                return;
+            }
+            Some(SessionEvent::State(ConnectionState::Connecting { .. })) => {}
+            other => panic!("expected a login, got {other:?}"),
+        }
+    }
+}
+
+/// Applies every event that has arrived so far.
+fn drain(events: &mut SessionEvents, state: &mut State) {
+    while let Some(item) = events.try_recv() {
+        match item {
+            SessionEvent::Event(event) => state.apply(&event, NOW),
+            SessionEvent::State(other) => panic!("connection changed: {other:?}"),
+            SessionEvent::Malformed(bad) => panic!("malformed frame: {bad:?}"),
+            SessionEvent::Overflow { dropped } => panic!("{dropped} events dropped"),
+        }
+    }
+}
+
+/// A resync to its end, with live events applied as they come.
+async fn resync_into(handle: &SessionHandle, events: &mut SessionEvents, state: &mut State) {
+    let (tx, mut rx) = mpsc::channel(16);
+    tokio::spawn(resync::run(handle.clone(), tx));
+    state.begin_resync();
+    loop {
+        let update = timeout(PATIENCE, rx.recv())
+            .await
+            .expect("resync stalled")
+            .expect("resync ended early");
+        drain(events, state);
+        resync::apply_update(state, &update, NOW);
+        if matches!(update, ResyncUpdate::Finished) {
+            return;
+        }
+    }
+}
+
+/// The sync point: the Pong comes after every event sent before it.
+async fn sync(handle: &SessionHandle, events: &mut SessionEvents, state: &mut State) {
+    handle.send(Action::new("Ping")).await.expect("pong");
+    drain(events, state);
+}
+
+impl Picture {
+    fn without_connected_line(mut self) -> Picture {
+        for facts in self.channels.values_mut() {
+            facts.3.clear();
+        }
+        self
+    }
+}
+
+async fn follow_traffic(config: PbxConfig) {
+    let legacy = config.ami_version.starts_with("1.");
+    let comparable = |picture: Picture| {
+        if legacy {
+            picture.without_connected_line()
+        } else {
+            picture
+        }
+    };
+    let pbx = TestPbx::start(PbxConfig {
+        seed: 7,
+        calls_per_minute: Some(40.0),
+        start_paused: true,
+        ..config
+    })
+    .await
+    .unwrap();
+    // Calls already up when amitop connects: only the resync can show them.
+    pbx.step(Duration::from_secs(120));
+    assert!(pbx.channel_count() > 0, "the traffic made no calls");
+
+    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    session.reconnect = false;
+    session.ping_interval = Duration::ZERO;
+    let (handle, mut events) = spawn(session);
+    let mut state = State::new();
+    logged_in(&mut events, &mut state).await;
+    resync_into(&handle, &mut events, &mut state).await;
+    sync(&handle, &mut events, &mut state).await;
+    assert_eq!(
+        comparable(model_picture(&state)),
+        comparable(simulator_picture(&pbx.snapshot())),
+        "after the resync"
+    );
+
+    let mut busiest = 0;
+    for point in 1..=12 {
+        pbx.step(Duration::from_secs(15));
+        sync(&handle, &mut events, &mut state).await;
+        let expected = comparable(simulator_picture(&pbx.snapshot()));
+        busiest = busiest.max(expected.channels.len());
+        assert_eq!(
+            comparable(model_picture(&state)),
+            expected,
+            "at sync point {point}"
+        );
+    }
+    assert!(busiest >= 2, "too quiet to prove anything");
+    handle.shutdown();
+}
+
+#[tokio::test]
+async fn the_model_follows_modern_traffic() {
+    follow_traffic(PbxConfig::default()).await;
+}
+
+#[tokio::test]
+async fn the_model_follows_ami_1_1_traffic() {
+    follow_traffic(PbxConfig::default().ami_1_1()).await;
+}
