@@ -251,8 +251,19 @@ impl Message {
         self.headers
             .iter()
             .copied()
-            .filter(move |s| self.buf[s.key()].eq_ignore_ascii_case(key))
+            .filter(move |s| same_name(&self.buf[s.key()], key))
     }
+}
+
+/// ASCII-case-insensitive equality of header names. Unlike
+/// `eq_ignore_ascii_case` it does not stop at the first difference, which
+/// lets the compiler compare many bytes at once: names are short, and every
+/// lookup runs this for each header of the same length.
+pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).fold(0, |diff, (x, y)| {
+            diff | (x.to_ascii_lowercase() ^ y.to_ascii_lowercase())
+        }) == 0
 }
 
 /// Header text: borrowed when it is UTF-8 (nearly always, and checked much
@@ -317,6 +328,15 @@ mod tests {
         let d = m.detach();
         assert_eq!(m, d);
         assert_ne!(m.raw().as_ptr(), d.raw().as_ptr());
+    }
+
+    #[test]
+    fn same_name_ignores_ascii_case_only() {
+        assert!(same_name(b"CallerIDNum", b"calleridnum"));
+        assert!(same_name(b"Cause-txt", b"CAUSE-TXT"));
+        assert!(!same_name(b"Cause-txt", b"Cause\rtxt"));
+        assert!(!same_name(b"Channel", b"Channel1"));
+        assert!(!same_name(b"[", b"{"));
     }
 
     #[test]

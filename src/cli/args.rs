@@ -13,6 +13,13 @@ use crate::config::ConnectionFlags;
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Open the dashboard on a simulated PBX built into amitop (no Asterisk
+    /// needed; the config file is not read)
+    #[arg(long, conflicts_with_all = ["config", "server", "host", "port", "user", "tls", "ca_file"])]
+    pub demo: bool,
+    /// With --demo: seed of the simulated traffic (the same seed gives the same calls)
+    #[arg(long, value_name = "N", requires = "demo", default_value_t = 1)]
+    pub seed: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -1,5 +1,6 @@
 //! `amitop` with no subcommand: the live dashboard on this terminal,
-//! connected to the configured server.
+//! connected to the configured server, or with `--demo` to a simulated PBX
+//! started in this process.
 
 use std::io::IsTerminal;
 
@@ -8,16 +9,43 @@ use crate::app::run_dashboard;
 use crate::cli::error::CliError;
 
 pub async fn run(config: SessionConfig, title: String, read_only: bool) -> Result<(), CliError> {
-    if !std::io::stdout().is_terminal() {
-        return Err(CliError::Usage(
-            "the dashboard needs a terminal; for scripts use `amitop snapshot`, \
-             `amitop tail` or `amitop send`"
-                .to_owned(),
-        ));
-    }
+    require_terminal()?;
     tracing::info!(config = ?config, "dashboard connecting");
     let (handle, events) = session::spawn(config);
     run_dashboard(handle, events, title, read_only)
         .await
         .map_err(|err| CliError::Usage(err.to_string()))
+}
+
+/// The dashboard on the built-in simulated PBX, through a real TCP
+/// connection and the same session as a real server gets.
+pub async fn run_demo(seed: u64, read_only: bool) -> Result<(), CliError> {
+    require_terminal()?;
+    let (pbx, addr, user) = crate::sim::start_demo(seed)
+        .await
+        .map_err(|err| CliError::Connection(format!("cannot start the simulated PBX: {err}")))?;
+    let config = SessionConfig::new(
+        addr.ip().to_string(),
+        addr.port(),
+        user.username,
+        user.secret,
+    );
+    let mut title = format!("demo: simulated PBX, seed {seed}");
+    if read_only {
+        title.push_str(" (read-only)");
+    }
+    let result = run(config, title, read_only).await;
+    drop(pbx);
+    result
+}
+
+fn require_terminal() -> Result<(), CliError> {
+    if std::io::stdout().is_terminal() {
+        return Ok(());
+    }
+    Err(CliError::Usage(
+        "the dashboard needs a terminal; for scripts use `amitop snapshot`, \
+         `amitop tail` or `amitop send`"
+            .to_owned(),
+    ))
 }

@@ -47,6 +47,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
     start_logging(&cli.global)?;
     let global = &cli.global;
     let Some(command) = &cli.command else {
+        if cli.demo {
+            return block_on(dashboard::run_demo(cli.seed, global.read_only));
+        }
         let config = session_config(global)?;
         let read_only = read_only(global)?;
         let mut title = global.server.clone().unwrap_or_else(|| config.addr());

@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::ami::message::decode;
 use crate::ami::{Banner, Message};
 
 pub use bridges::{Bridge, Bridges, legacy_id};
@@ -53,23 +54,43 @@ impl ListKind {
     /// `BridgeListComplete`, `QueueStatusComplete`, `RegistrationsComplete`,
     /// `PeerlistComplete`, ...).
     pub fn completed_by(event: &str) -> Option<ListKind> {
+        ListKind::completed_by_name(event.as_bytes())
+    }
+
+    /// [`ListKind::completed_by`] on the raw `Event` value.
+    pub(crate) fn completed_by_name(event: &[u8]) -> Option<ListKind> {
         // Asked about every event: most are no list's end.
         const SUFFIX: &[u8] = b"complete";
         let tail = event.len().checked_sub(SUFFIX.len())?;
-        if !event.as_bytes()[tail..].eq_ignore_ascii_case(SUFFIX) {
+        if !event[tail..].eq_ignore_ascii_case(SUFFIX) {
             return None;
         }
-        let kind = match event.to_ascii_lowercase().as_str() {
-            "coreshowchannelscomplete" | "statuscomplete" => ListKind::Channels,
-            "bridgelistcomplete" => ListKind::Bridges,
-            "queuestatuscomplete" => ListKind::Queues,
-            "registrationscomplete" | "outboundregistrationdetailcomplete" => {
+        let kind = match lowercase(event, &mut [0; EVENT_NAME_MAX]) {
+            b"coreshowchannelscomplete" | b"statuscomplete" => ListKind::Channels,
+            b"bridgelistcomplete" => ListKind::Bridges,
+            b"queuestatuscomplete" => ListKind::Queues,
+            b"registrationscomplete" | b"outboundregistrationdetailcomplete" => {
                 ListKind::Registrations
             }
-            "peerlistcomplete" | "contactlistcomplete" => ListKind::Peers,
+            b"peerlistcomplete" | b"contactlistcomplete" => ListKind::Peers,
             _ => return None,
         };
         Some(kind)
+    }
+}
+
+/// Longest event name matched by name; longer ones match nothing.
+const EVENT_NAME_MAX: usize = 48;
+
+/// `name` lower-cased into `buf`, without allocating; empty when too long.
+fn lowercase<'a>(name: &[u8], buf: &'a mut [u8; EVENT_NAME_MAX]) -> &'a [u8] {
+    match buf.get_mut(..name.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            lower
+        }
+        None => b"",
     }
 }
 
@@ -96,36 +117,36 @@ pub struct State {
 }
 
 /// Events the model knows and deliberately only logs.
-const LOG_ONLY: &[&str] = &[
-    "attendedtransfer",
-    "blindtransfer",
-    "cdr",
-    "cel",
-    "dialstate",
-    "hangupchannel",
-    "hanguprequest",
-    "softhanguprequest",
-    "localoptimizationbegin",
-    "localoptimizationend",
-    "masquerade",
-    "originateresponse",
-    "transfer",
-    "userevent",
+const LOG_ONLY: &[&[u8]] = &[
+    b"attendedtransfer",
+    b"blindtransfer",
+    b"cdr",
+    b"cel",
+    b"dialstate",
+    b"hangupchannel",
+    b"hanguprequest",
+    b"softhanguprequest",
+    b"localoptimizationbegin",
+    b"localoptimizationend",
+    b"masquerade",
+    b"originateresponse",
+    b"transfer",
+    b"userevent",
     // Security events.
-    "authmethodnotallowed",
-    "challengeresponsefailed",
-    "challengesent",
-    "failedacl",
-    "invalidaccountid",
-    "invalidpassword",
-    "invalidtransport",
-    "loadaveragelimit",
-    "memorylimit",
-    "requestbadformat",
-    "requestnotallowed",
-    "sessionlimit",
-    "successfulauth",
-    "unexpectedaddress",
+    b"authmethodnotallowed",
+    b"challengeresponsefailed",
+    b"challengesent",
+    b"failedacl",
+    b"invalidaccountid",
+    b"invalidpassword",
+    b"invalidtransport",
+    b"loadaveragelimit",
+    b"memorylimit",
+    b"requestbadformat",
+    b"requestnotallowed",
+    b"sessionlimit",
+    b"successfulauth",
+    b"unexpectedaddress",
 ];
 
 impl State {
@@ -159,58 +180,55 @@ impl State {
     /// `unknown_events`, never an error.
     pub fn apply(&mut self, msg: &Message, now: f64) {
         self.revision += 1;
-        let Some(event) = msg.event() else {
+        let Some(event) = msg.get_bytes("Event") else {
             // Replies: CoreSettings/CoreStatus for the server, QueueRule
             // for the queues (an empty event name says "a reply").
             self.server.apply_response(msg);
             self.queues.apply(msg, "", now);
             return;
         };
-        let mut lower = [0u8; 48];
-        let key = match event.as_bytes() {
-            bytes if bytes.len() <= lower.len() => {
-                lower[..bytes.len()].copy_from_slice(bytes);
-                lower[..bytes.len()].make_ascii_lowercase();
-                std::str::from_utf8(&lower[..bytes.len()]).unwrap_or_default()
-            }
-            _ => "",
-        };
-        if !self.apply_event(msg, key, &event, now) {
-            *self.unknown_events.entry(event.into_owned()).or_default() += 1;
+        // Dispatched on the raw lower-cased name: the name is decoded only
+        // for the events the sub-models below look at by name.
+        let key = lowercase(event, &mut [0; EVENT_NAME_MAX]);
+        if !self.apply_event(msg, key, event, now) {
+            *self
+                .unknown_events
+                .entry(decode(event).into_owned())
+                .or_default() += 1;
         }
         self.log.push(now, msg);
     }
 
     /// Dispatches on the lower-cased event name; false when nothing
     /// handled it.
-    fn apply_event(&mut self, msg: &Message, key: &str, event: &str, now: f64) -> bool {
+    fn apply_event(&mut self, msg: &Message, key: &[u8], event: &[u8], now: f64) -> bool {
         match key {
-            "newchannel" | "newstate" | "newcallerid" | "newconnectedline" | "newaccountcode"
-            | "newexten" => self.update_channel(msg, true),
-            "hangup" => self.hangup(msg),
-            "rename" => self.rename(msg),
-            "hold" => self.hold(msg, true),
-            "unhold" => self.hold(msg, false),
-            "musiconholdstart" => self.music_on_hold(msg, Some(true)),
-            "musiconholdstop" => self.music_on_hold(msg, Some(false)),
-            "musiconhold" => self.music_on_hold(msg, None),
-            "varset" => self.var_set(msg),
-            "channelupdate" => self.channel_update(msg),
-            "localbridge" => self.local_bridge(msg),
-            "coreshowchannel" => self.core_show_channel(msg),
-            "status" => self.status_item(msg),
-            "dial" => self.dial_legacy(msg),
-            "dialbegin" => self.dial_begin(msg),
-            "dialend" => self.dial_end(msg),
-            "bridgecreate" => self.bridge_create(msg),
-            "bridgeenter" => self.bridge_enter(msg),
-            "bridgeleave" => self.bridge_leave(msg),
-            "bridgedestroy" => self.bridge_destroy(msg),
-            "bridgemerge" => self.bridge_merge(msg),
-            "bridgelistitem" => self.bridge_list_item(msg),
-            "bridgeinfochannel" => self.bridge_info_channel(msg),
-            "bridgeinfocomplete" => self.bridge_info_complete(msg),
-            "bridge" => {
+            b"newchannel" | b"newstate" | b"newcallerid" | b"newconnectedline"
+            | b"newaccountcode" | b"newexten" => self.update_channel(msg, true),
+            b"hangup" => self.hangup(msg),
+            b"rename" => self.rename(msg),
+            b"hold" => self.hold(msg, true),
+            b"unhold" => self.hold(msg, false),
+            b"musiconholdstart" => self.music_on_hold(msg, Some(true)),
+            b"musiconholdstop" => self.music_on_hold(msg, Some(false)),
+            b"musiconhold" => self.music_on_hold(msg, None),
+            b"varset" => self.var_set(msg),
+            b"channelupdate" => self.channel_update(msg),
+            b"localbridge" => self.local_bridge(msg),
+            b"coreshowchannel" => self.core_show_channel(msg),
+            b"status" => self.status_item(msg),
+            b"dial" => self.dial_legacy(msg),
+            b"dialbegin" => self.dial_begin(msg),
+            b"dialend" => self.dial_end(msg),
+            b"bridgecreate" => self.bridge_create(msg),
+            b"bridgeenter" => self.bridge_enter(msg),
+            b"bridgeleave" => self.bridge_leave(msg),
+            b"bridgedestroy" => self.bridge_destroy(msg),
+            b"bridgemerge" => self.bridge_merge(msg),
+            b"bridgelistitem" => self.bridge_list_item(msg),
+            b"bridgeinfochannel" => self.bridge_info_channel(msg),
+            b"bridgeinfocomplete" => self.bridge_info_complete(msg),
+            b"bridge" => {
                 let (a, b) = self.legacy_link_ends(msg);
                 if let (Some(a), Some(b)) = (a, b) {
                     if msg.is("Bridgestate", "Unlink") {
@@ -220,9 +238,9 @@ impl State {
                     }
                 }
             }
-            "link" | "unlink" => {
+            b"link" | b"unlink" => {
                 if let (Some(a), Some(b)) = self.legacy_link_ends(msg) {
-                    if key == "link" {
+                    if key == b"link" {
                         self.legacy_link(&a, &b, "");
                     } else {
                         self.legacy_unlink(&a, &b);
@@ -232,11 +250,12 @@ impl State {
             // End-of-list events carry nothing to keep; `AgentComplete` is
             // a queue member finishing a call, not the end of a list.
             _ if LOG_ONLY.contains(&key)
-                || (key.ends_with("complete") && key != "agentcomplete") => {}
+                || (key.ends_with(b"complete") && key != b"agentcomplete") => {}
             _ => {
-                return self.server.apply_event(msg, key, now)
-                    || self.queues.apply(msg, event, now)
-                    || self.registry.apply(msg, event, now);
+                let (key, event) = (decode(key), decode(event));
+                return self.server.apply_event(msg, &key, now)
+                    || self.queues.apply(msg, &event, now)
+                    || self.registry.apply(msg, &event, now);
             }
         }
         true

@@ -101,7 +101,7 @@ pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
                 }
                 outcome.state.apply(&msg, options.now);
                 outcome.applied += 1;
-                let completed = msg.event().and_then(|e| ListKind::completed_by(&e));
+                let completed = msg.get_bytes("Event").and_then(ListKind::completed_by_name);
                 if let Some(kind) = completed.filter(|k| resyncing.remove(k)) {
                     outcome.state.sweep(kind);
                 }

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use crate::ami::Message;
-use crate::ami::message::decode;
+use crate::ami::message::{decode, same_name};
 
 /// Channel fields found in one message under one prefix; `None` = absent.
 ///
@@ -96,7 +96,7 @@ impl Field {
             (9, b't', b'i') => ("timestamp", Field::Timestamp),
             _ => return None,
         };
-        key.eq_ignore_ascii_case(name.as_bytes()).then_some(field)
+        same_name(key, name.as_bytes()).then_some(field)
     }
 }
 
@@ -110,7 +110,7 @@ impl<'a> Snapshot<'a> {
         for (key, value) in msg.raw_headers() {
             let Some(field) = key
                 .get(..prefix.len())
-                .filter(|head| head.eq_ignore_ascii_case(prefix))
+                .filter(|head| same_name(head, prefix))
                 .and_then(|_| Field::of(&key[prefix.len()..]))
             else {
                 continue;

@@ -110,6 +110,10 @@ pub struct PbxConfig {
     pub calls_per_minute: Option<f64>,
     /// Start with simulated time stopped (see [`TestPbx::resume`]).
     pub start_paused: bool,
+    /// Traffic already run when the server starts: the PBX opens in the
+    /// middle of its day, its clock (and so every Uniqueid) still agreeing
+    /// with the wall clock.
+    pub warm_up: Duration,
     pub replay: Option<ReplayConfig>,
 }
 
@@ -124,6 +128,7 @@ impl Default for PbxConfig {
             seed: 1,
             calls_per_minute: None,
             start_paused: false,
+            warm_up: Duration::ZERO,
             replay: None,
         }
     }
@@ -232,12 +237,14 @@ impl TestPbx {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (bus, _) = broadcast::channel(EVENT_BACKLOG);
-        let sim = Simulation::new(&SimConfig {
+        let mut sim = Simulation::new(&SimConfig {
             dialect: config.dialect(),
             seed: config.seed,
             calls_per_minute: config.calls_per_minute,
-            start_epoch: clock::since_epoch(),
+            start_epoch: clock::since_epoch().saturating_sub(config.warm_up),
         });
+        // Nobody is connected yet to hear the warm-up's events.
+        drop(sim.step(config.warm_up));
         let shared = Arc::new(Shared {
             paused: AtomicBool::new(config.start_paused),
             config,
@@ -361,6 +368,13 @@ pub const DEMO_USER: &str = "demo";
 /// Its secret (the simulator listens on 127.0.0.1 only).
 pub const DEMO_SECRET: &str = "demo";
 
+/// Calls per minute in the demo: busy enough that every pane has something
+/// to show within seconds, not so busy that the queues only ever grow.
+const DEMO_RATE: f64 = 12.0;
+/// Traffic run before the demo opens, so it opens on calls in progress
+/// rather than an empty PBX.
+const DEMO_WARM_UP: Duration = Duration::from_secs(120);
+
 /// A simulated PBX with live traffic on a free port of 127.0.0.1, for
 /// `amitop --demo`: the handle (drop it to stop), where it listens, and
 /// the user to log in with.
@@ -369,7 +383,8 @@ pub async fn start_demo(seed: u64) -> std::io::Result<(TestPbx, SocketAddr, SimU
     let pbx = TestPbx::start(PbxConfig {
         users: vec![user.clone()],
         seed,
-        calls_per_minute: Some(DEFAULT_RATE),
+        calls_per_minute: Some(DEMO_RATE),
+        warm_up: DEMO_WARM_UP,
         ..PbxConfig::default()
     })
     .await?;
