@@ -7,7 +7,6 @@ mod ui_support;
 
 use std::time::Duration;
 
-use amitop::ami::Message;
 use amitop::ami::session::{Reply, SendError, SessionEvent};
 use amitop::app::operator::ActionReply;
 use amitop::app::{App, Msg};
@@ -314,6 +313,3 @@ fn the_status_fades_after_a_while() {
     assert!(app.operator.ui.status.is_none());
     assert!(footer(&app).contains("q quit"));
 }
-
-#[allow(dead_code)]
-fn unused(_: Message) {}

@@ -309,7 +309,11 @@ impl AmiCodec {
             let next = start + nl + 1;
             self.scan.pos = next;
             let line_end = start + trim_eol(&src[start..next]).len();
-            let colon = memchr(b':', &src[start..line_end]).map(|c| start + c);
+            // Keys are short: a plain loop finds the colon sooner than memchr.
+            let colon = src[start..line_end]
+                .iter()
+                .position(|&b| b == b':')
+                .map(|c| start + c);
 
             match self.scan.follows {
                 Follows::Body { start: body_start } => {

@@ -189,7 +189,8 @@ impl State {
         };
         // Dispatched on the raw lower-cased name: the name is decoded only
         // for the events the sub-models below look at by name.
-        let key = lowercase(event, &mut [0; EVENT_NAME_MAX]);
+        let mut buf = [0; EVENT_NAME_MAX];
+        let key = lowercase(event, &mut buf);
         if !self.apply_event(msg, key, event, now) {
             *self
                 .unknown_events

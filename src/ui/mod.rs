@@ -4,6 +4,7 @@
 //! status ([`Dashboard`]); it performs no I/O and formats only the rows
 //! that are visible.
 
+pub mod cache;
 pub mod dashboard;
 pub mod detail;
 mod fasthash;
@@ -13,6 +14,7 @@ pub mod help;
 pub mod keymap;
 pub mod layout;
 pub mod panes;
+mod sort_key;
 pub mod status;
 pub mod table;
 pub mod tabs;

@@ -21,6 +21,7 @@ use crate::ui::view::TableState;
 
 /// Columns are separated by one space.
 const GAP: u16 = 1;
+const GAP_TEXT: &str = " ";
 
 /// What a cell needs besides its row.
 #[derive(Clone, Copy, Debug)]
@@ -106,11 +107,37 @@ pub struct Look<'a> {
     pub empty: &'a str,
 }
 
+/// Rows of a table of which only the visible window is at hand: `total`
+/// rows in all, `rows` holding those from index `first` on.
+pub struct Window<'w, R> {
+    pub total: usize,
+    pub first: usize,
+    pub rows: &'w [R],
+}
+
 /// Draws the column titles and the visible rows of `rows` into `area`.
 pub fn draw<R>(
     frame: &mut Frame<'_>,
     area: Rect,
     rows: &[R],
+    columns: &[Column<R>],
+    state: &TableState,
+    env: &Env,
+    look: &Look<'_>,
+) {
+    let window = Window {
+        total: rows.len(),
+        first: 0,
+        rows,
+    };
+    draw_window(frame, area, window, columns, state, env, look);
+}
+
+/// Like [`draw`], for a pane that builds only the rows it shows.
+pub fn draw_window<R>(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    rows: Window<'_, R>,
     columns: &[Column<R>],
     state: &TableState,
     env: &Env,
@@ -141,7 +168,7 @@ pub fn draw<R>(
         height: area.height - 1,
         ..area
     };
-    if rows.is_empty() {
+    if rows.total == 0 {
         let line = Line::styled(
             text::truncate(look.empty, usize::from(body.width)),
             theme.dim(),
@@ -156,12 +183,10 @@ pub fn draw<R>(
         return;
     }
     let page = usize::from(body.height);
-    let (selected, offset) = state.window(rows.len(), page);
-    let lines: Vec<Line<'_>> = rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(page)
+    let (selected, offset) = state.window(rows.total, page);
+    let end = (offset + page).min(rows.total);
+    let lines: Vec<Line<'_>> = (offset..end)
+        .filter_map(|index| Some((index, rows.rows.get(index.checked_sub(rows.first)?)?)))
         .map(|(index, row)| {
             let cells = shown.iter().zip(&widths).map(|(&i, &w)| {
                 let column = &columns[i];
@@ -184,7 +209,7 @@ fn join(cells: Vec<Span<'_>>) -> Line<'_> {
     let mut spans = Vec::with_capacity(cells.len() * 2);
     for (i, cell) in cells.into_iter().enumerate() {
         if i > 0 {
-            spans.push(Span::raw(" ".repeat(usize::from(GAP))));
+            spans.push(Span::raw(GAP_TEXT));
         }
         spans.push(cell);
     }

@@ -9,6 +9,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
+use crate::ui::cache::Cache;
 use crate::ui::keymap::{Command, Context};
 use crate::ui::layout;
 
@@ -208,6 +209,8 @@ pub struct View {
     pub paused_at: Option<u64>,
     /// Terminal size, for page sizes and mouse hits.
     pub area: Rect,
+    /// What the panes derive from the model, kept between frames.
+    pub cache: Cache,
 }
 
 impl Default for View {
@@ -228,6 +231,7 @@ impl View {
             event_type: String::new(),
             paused_at: None,
             area,
+            cache: Cache::default(),
         }
     }
 

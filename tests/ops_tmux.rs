@@ -1,0 +1,77 @@
+//! End to end: the built `amitop` binary in a real terminal against the
+//! test PBX. The Originate form is opened with `o`, filled in and sent;
+//! the new call appears on screen (the PBX creates it as Asterisk would)
+//! and the footer reports its answer; `H` then `y` hang it up and it goes.
+
+mod tmux_support;
+
+use amitop::sim::{PbxConfig, TestPbx};
+use tmux_support::{Tmux, line_with};
+
+/// A channel row of the channel list (the footer may name it too).
+fn channel_row<'a>(screen: &'a str, prefix: &str) -> Option<&'a str> {
+    line_with(screen, &format!("│{prefix}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn originate_from_the_form_then_hang_up_with_capital_h() {
+    let pbx = TestPbx::start(PbxConfig::default())
+        .await
+        .expect("test PBX");
+    let dir = tempfile::tempdir().expect("temp dir");
+    // An empty config of our own, so the user's config cannot interfere.
+    std::fs::write(dir.path().join("none.toml"), "").expect("config file");
+    let command = format!(
+        "env AMITOP_SECRET=secret NO_COLOR=1 {bin} --config {dir}/none.toml --log {dir}/amitop.log \
+         --host 127.0.0.1 --port {port} --user amitop",
+        bin = env!("CARGO_BIN_EXE_amitop"),
+        dir = dir.path().display(),
+        port = pbx.addr().port(),
+    );
+    let tmux = Tmux::start(120, 30, &command);
+    let version = &PbxConfig::default().asterisk_version;
+    tmux.wait_for("the server version", |s| {
+        s.contains(&format!("Asterisk {version}"))
+    })
+    .await;
+
+    tmux.send_keys(&["o"]);
+    tmux.wait_for("the Originate form", |s| s.contains("Originate a call"))
+        .await;
+    tmux.send_keys(&["-l", "PJSIP/300"]);
+    tmux.send_keys(&["Tab"]);
+    tmux.send_keys(&["-l", "2002"]);
+    tmux.send_keys(&["Tab"]);
+    tmux.send_keys(&["-l", "default"]);
+    tmux.send_keys(&["Enter"]);
+    let screen = tmux
+        .wait_for("the new call and its answer", |s| {
+            channel_row(s, "PJSIP/300-").is_some() && s.contains("PJSIP/300 answered")
+        })
+        .await;
+    assert!(!screen.contains("Originate a call"), "the form closed:\n{screen}");
+    let received = pbx.received_actions();
+    let originate = received
+        .iter()
+        .find(|a| a.is("Action", "Originate"))
+        .expect("the PBX received the Originate");
+    assert_eq!(originate.get("Timeout").as_deref(), Some("30000"));
+    assert_eq!(originate.get("Async").as_deref(), Some("true"));
+
+    // Sorted by name, the new channel is the first row, selected.
+    tmux.send_keys(&["H"]);
+    tmux.wait_for("the question", |s| s.contains("Hang up PJSIP/300-"))
+        .await;
+    tmux.send_keys(&["y"]);
+    tmux.wait_for("the call to go", |s| channel_row(s, "PJSIP/300-").is_none())
+        .await;
+    assert!(
+        pbx.snapshot()
+            .channels
+            .iter()
+            .all(|c| !c.name.starts_with("PJSIP/300-"))
+    );
+
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_exit().await, "0");
+}

@@ -1,0 +1,120 @@
+//! Driving the built `amitop` binary in a real terminal: a tmux server on a
+//! socket of its own, a fixed window size, screens read with
+//! `capture-pane`, keys typed with `send-keys`, and polling with a deadline
+//! instead of sleeps. The tmux server is killed on drop, pass or fail.
+
+#![allow(dead_code)] // each test file uses its own part of this module
+
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// How long any one expected change may take; only reached on failure.
+pub const DEADLINE: Duration = Duration::from_secs(10);
+
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Runs `command` (a shell line) in a new `width`x`height` session. The
+    /// pane stays after the program exits, so its exit status can be read.
+    pub fn start(width: u16, height: u16, command: &str) -> Tmux {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let tmux = Tmux {
+            socket: format!(
+                "amitop-test-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            ),
+        };
+        let (width, height) = (width.to_string(), height.to_string());
+        let started = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "amitop",
+            "-x",
+            &width,
+            "-y",
+            &height,
+            "sh",
+            "-c",
+            command,
+        ]);
+        assert!(
+            started.status.success(),
+            "tmux: {}",
+            String::from_utf8_lossy(&started.stderr)
+        );
+        tmux.run(&["set-option", "-t", "amitop", "remain-on-exit", "on"]);
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    }
+
+    pub fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "amitop"]).stdout)
+            .into_owned()
+    }
+
+    /// A tmux format, e.g. `#{pane_dead}`.
+    pub fn display(&self, format: &str) -> String {
+        let out = self.run(&["display-message", "-p", "-t", "amitop", format]);
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    pub fn send_keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "amitop"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Polls the screen until `done` holds, or fails with the last screen.
+    pub async fn wait_for(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < DEADLINE,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits for the program to exit; its exit status.
+    pub async fn wait_exit(&self) -> String {
+        let start = Instant::now();
+        while self.display("#{pane_dead}") != "1" {
+            assert!(
+                start.elapsed() < DEADLINE,
+                "amitop did not exit; screen:\n{}",
+                self.screen()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.display("#{pane_dead_status}")
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+/// The line of `screen` that mentions `needle`.
+pub fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
+    screen.lines().find(|line| line.contains(needle))
+}
