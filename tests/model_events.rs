@@ -390,11 +390,11 @@ fn bridges_in_the_12_vocabulary_keep_members_and_peers() {
     let l2 = snapshot("", "1.3", "Local/x@t-1;2", "Up");
     let b = snapshot("", "1.4", "SIP/b-2", "Up");
     for ch in [&a, &l1, &l2, &b] {
-        state.apply(&event("Newchannel", &[ch.clone()], &[]), 0.0);
+        state.apply(&event("Newchannel", std::slice::from_ref(ch), &[]), 0.0);
     }
     let one = bridge_headers("br-1");
     let two = bridge_headers("br-2");
-    state.apply(&event("BridgeCreate", &[one.clone()], &[]), 0.0);
+    state.apply(&event("BridgeCreate", std::slice::from_ref(&one), &[]), 0.0);
     state.apply(&event("BridgeEnter", &[one.clone(), a.clone()], &[]), 0.0);
     state.apply(&event("BridgeEnter", &[one.clone(), l1.clone()], &[]), 0.0);
     state.apply(&event("BridgeEnter", &[two.clone(), l2.clone()], &[]), 0.0);
@@ -470,7 +470,7 @@ fn list_items_build_channels_and_bridges() {
     state.apply(
         &event(
             "CoreShowChannel",
-            &[a.clone()],
+            std::slice::from_ref(&a),
             &[
                 ("ActionID", "x-1"),
                 ("Application", "Dial"),

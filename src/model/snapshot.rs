@@ -69,8 +69,8 @@ impl Field {
     /// full: a few instructions for the many headers a snapshot carries.
     fn of(key: &[u8]) -> Option<Field> {
         let &[a, b, ..] = key else { return None };
-        // `| 0x20` lower-cases ASCII letters; the full compare below catches
-        // whatever else it maps onto a letter.
+        // `| 0x20` lower-cases ASCII letters. The names are all letters, so
+        // comparing `k | 0x20` with one is an exact case-insensitive test.
         let (name, field) = match (key.len(), a | 0x20, b | 0x20) {
             (8, b'u', b'n') => ("uniqueid", Field::Uniqueid),
             (7, b'c', b'h') => ("channel", Field::Channel),
@@ -96,7 +96,8 @@ impl Field {
             (9, b't', b'i') => ("timestamp", Field::Timestamp),
             _ => return None,
         };
-        same_name(key, name.as_bytes()).then_some(field)
+        let same = key.iter().zip(name.as_bytes()).all(|(k, n)| k | 0x20 == *n);
+        same.then_some(field)
     }
 }
 
