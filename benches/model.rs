@@ -7,8 +7,15 @@
 //!
 //! `cargo bench --bench model` reports bytes/s and messages/s. For a
 //! repeatable instruction count, run the bench binary under callgrind with
-//! `AMITOP_MODEL_ONCE=<MB>`: it replays a corpus of that size once and exits
-//! (see the project report for the exact command).
+//! `AMITOP_MODEL_ONCE=<MB>`: it replays a corpus of that size once and exits.
+//! Counting only the replay (not the corpus building):
+//!
+//! ```text
+//! cargo bench --bench model --no-run
+//! AMITOP_MODEL_ONCE=20 valgrind --tool=callgrind --callgrind-out-file=/tmp/cg.out \
+//!     --toggle-collect='amitop::model::replay::replay' target/release/deps/model-<hash>
+//! callgrind_annotate /tmp/cg.out
+//! ```
 
 use std::fs;
 use std::hint::black_box;

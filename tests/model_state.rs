@@ -51,7 +51,11 @@ fn agent_complete_reaches_the_queue_model() {
     );
     let queue = state.queues.get("support").expect("queue");
     assert_eq!(queue.members[0].calls_taken, Some(1));
-    assert!(state.unknown_events.is_empty(), "{:?}", state.unknown_events);
+    assert!(
+        state.unknown_events.is_empty(),
+        "{:?}",
+        state.unknown_events
+    );
 }
 
 #[test]

@@ -49,7 +49,10 @@ async fn originate_from_the_form_then_hang_up_with_capital_h() {
             channel_row(s, "PJSIP/300-").is_some() && s.contains("PJSIP/300 answered")
         })
         .await;
-    assert!(!screen.contains("Originate a call"), "the form closed:\n{screen}");
+    assert!(
+        !screen.contains("Originate a call"),
+        "the form closed:\n{screen}"
+    );
     let received = pbx.received_actions();
     let originate = received
         .iter()
@@ -63,14 +66,17 @@ async fn originate_from_the_form_then_hang_up_with_capital_h() {
     tmux.wait_for("the question", |s| s.contains("Hang up PJSIP/300-"))
         .await;
     tmux.send_keys(&["y"]);
-    tmux.wait_for("the call to go", |s| channel_row(s, "PJSIP/300-").is_none())
-        .await;
-    assert!(
-        pbx.snapshot()
-            .channels
-            .iter()
-            .all(|c| !c.name.starts_with("PJSIP/300-"))
-    );
+    tmux.wait_for("the call to go", |s| {
+        s.contains("✔ Hang up: Channel Hungup") && channel_row(s, "PJSIP/300-").is_none()
+    })
+    .await;
+    let left: Vec<String> = pbx
+        .snapshot()
+        .channels
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(left.is_empty(), "the whole call is gone: {left:?}");
 
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_exit().await, "0");

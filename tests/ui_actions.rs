@@ -67,7 +67,10 @@ fn every_operation_has_a_key_so_help_and_footer_list_it() {
     let mut app = fixture(160, 48);
     press(&mut app, KeyCode::Char('?'));
     let screen = render(&app);
-    assert!(screen.contains("hang up the channel (asks first)"), "{screen}");
+    assert!(
+        screen.contains("hang up the channel (asks first)"),
+        "{screen}"
+    );
     let app = fixture(160, 48);
     assert!(footer(&app).contains("o originate"), "{}", footer(&app));
 }
@@ -138,7 +141,10 @@ fn an_invalid_form_shows_its_errors_and_sends_nothing() {
     press(&mut app, KeyCode::Enter);
     assert!(sent.try_recv().is_err());
     let screen = render(&app);
-    assert!(screen.contains("✘ Channel: Channel must be TECH/RESOURCE"), "{screen}");
+    assert!(
+        screen.contains("✘ Channel: Channel must be TECH/RESOURCE"),
+        "{screen}"
+    );
     press(&mut app, KeyCode::Esc);
     assert!(app.operator.ui.overlay.is_none());
     assert!(sent.try_recv().is_err());
@@ -261,7 +267,10 @@ fn a_refusal_stays_on_the_form_and_output_opens_in_its_own_box() {
     );
     let screen = render(&app);
     assert!(screen.contains("core show nothing: 1 line"), "{screen}");
-    assert!(screen.contains("Asterisk 22.10.1 built by demo"), "{screen}");
+    assert!(
+        screen.contains("Asterisk 22.10.1 built by demo"),
+        "{screen}"
+    );
     press(&mut app, KeyCode::Esc);
     assert!(app.operator.ui.overlay.is_none());
 }
@@ -288,12 +297,42 @@ fn a_timeout_is_reported_and_the_screen_stays_usable() {
 }
 
 #[test]
+fn a_summary_refresh_updates_the_queues_and_lists_them() {
+    let (mut app, mut sent) = acting(false);
+    press(&mut app, KeyCode::Char('u'));
+    let request = only_request(&mut sent);
+    let summary = msg(&[
+        ("Event", "QueueSummary"),
+        ("Queue", "support"),
+        ("LoggedIn", "7"),
+        ("Available", "4"),
+        ("Callers", "0"),
+        ("HoldTime", "0"),
+        ("TalkTime", "0"),
+        ("LongestHoldTime", "0"),
+        ("ActionID", "amitop-4"),
+    ]);
+    let result = Ok(Reply {
+        response: msg(&[("Response", "Success"), ("EventList", "start")]),
+        events: vec![summary],
+    });
+    reply(&mut app, request, result);
+    let support = app.state.queues.get("support").expect("support");
+    assert_eq!(support.summary.logged_in, Some(7));
+    assert!(render(&app).contains("support: 7 logged in, 4 available"));
+}
+
+#[test]
 fn read_only_mode_says_so_and_sends_nothing() {
     let (mut app, mut sent) = acting(true);
     for key in ['o', 'H', 't', 'r', 'm', ':', 'R', 'u'] {
         press(&mut app, KeyCode::Char(key));
         assert!(app.operator.ui.overlay.is_none(), "{key}");
-        assert!(footer(&app).contains("read-only mode"), "{key}: {}", footer(&app));
+        assert!(
+            footer(&app).contains("read-only mode"),
+            "{key}: {}",
+            footer(&app)
+        );
     }
     press(&mut app, KeyCode::Char('3'));
     press(&mut app, KeyCode::Right);

@@ -138,12 +138,9 @@ impl Message {
 
     /// Every header in wire order, decoded lossily.
     pub fn headers(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> + '_ {
-        self.headers.iter().map(|s| {
-            (
-                decode(&self.buf[s.key()]),
-                decode(&self.buf[s.value()]),
-            )
-        })
+        self.headers
+            .iter()
+            .map(|s| (decode(&self.buf[s.key()]), decode(&self.buf[s.value()])))
     }
 
     /// Every header in wire order as raw bytes, for hot paths that match

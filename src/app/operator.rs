@@ -60,10 +60,6 @@ impl Operator {
         self.replies.take()
     }
 
-    pub fn read_only(&self) -> bool {
-        self.read_only
-    }
-
     /// An overlay is open and takes every key.
     pub fn is_open(&self) -> bool {
         self.ui.overlay.is_some()

@@ -183,7 +183,7 @@ where
                 }
             },
             Some(update) = resync_updates.recv() => app.handle(Msg::Resync(update), now()),
-            Some(reply) = next_reply(&mut replies), if replies.is_some() => {
+            Some(reply) = next_reply(&mut replies) => {
                 app.handle(Msg::Acted(reply), now());
             }
             _ = tick.tick() => app.handle(Msg::Tick, now()),
@@ -193,7 +193,7 @@ where
     Ok(())
 }
 
-/// The next action reply, when the app sends actions at all.
+/// The next action reply; never, when the app sends no actions.
 async fn next_reply(replies: &mut Option<UnboundedReceiver<ActionReply>>) -> Option<ActionReply> {
     match replies {
         Some(replies) => replies.recv().await,

@@ -1,8 +1,8 @@
 //! The dashboard's state and its one entry point, [`App::handle`].
 //!
-//! `handle` is pure apart from posting resync requests on a channel: the
-//! time is passed in, nothing is drawn or read here, so whole sessions of
-//! keys and events can be replayed in tests without a terminal.
+//! `handle` is pure apart from posting resync and action requests on
+//! channels: the time is passed in, nothing is drawn or read here, so whole
+//! sessions of keys and events can be replayed in tests without a terminal.
 
 use crossterm::event::{Event, KeyEvent, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
@@ -12,6 +12,7 @@ use crate::ami::session::{ConnectionState, SessionEvent};
 use crate::app::msg::Msg;
 use crate::app::operator::{self, Operator};
 use crate::model::State;
+use crate::ops::Op;
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::dashboard::Dashboard;
 use crate::ui::keymap;
@@ -91,7 +92,15 @@ impl App {
             Msg::Input(event) => self.input(event, now),
             Msg::Session(event) => self.session(event, now),
             Msg::Resync(step) => self.resync_step(step, now),
-            Msg::Acted(reply) => self.operator.replied(reply, now),
+            Msg::Acted(reply) => {
+                // A summary refresh also refreshes what the queues pane shows.
+                if let (Op::QueueSummary, Ok(answer)) = (reply.request.op, &reply.result) {
+                    for item in &answer.events {
+                        self.state.apply(item, now);
+                    }
+                }
+                self.operator.replied(reply, now);
+            }
             Msg::Tick => {
                 self.operator.tick(now);
                 self.state.queues.tick(now);

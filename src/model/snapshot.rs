@@ -216,6 +216,22 @@ mod tests {
     }
 
     #[test]
+    fn field_names_match_in_any_case_and_only_in_full() {
+        assert!(matches!(Field::of(b"UNIQUEID"), Some(Field::Uniqueid)));
+        assert!(matches!(
+            Field::of(b"channelStateDesc"),
+            Some(Field::ChannelStateDesc)
+        ));
+        assert!(Field::of(b"Uniqueie").is_none());
+        assert!(Field::of(b"Chan\x0del").is_none());
+        assert!(Field::of(b"Channel1").is_none());
+        assert!(Field::of(b"C").is_none());
+        assert!(Field::of(b"connectedlinenamE").is_some());
+        assert!(Field::of(b"connectedline-ame").is_none());
+        assert!(Field::of(b"connectedlinename\r").is_none());
+    }
+
+    #[test]
     fn legacy_spellings_fill_the_same_fields() {
         let m = Message::from_pairs([
             ("Event", "Status"),

@@ -76,4 +76,13 @@ mod tests {
         map.insert("bridge-1", 1);
         assert_eq!(map.get("bridge-1"), Some(&1));
     }
+
+    #[test]
+    fn ids_that_differ_in_their_last_digits_spread_over_buckets() {
+        // A map of 1024 buckets picks one by the hash's low 10 bits.
+        let buckets: std::collections::HashSet<u64> = (0..1000)
+            .map(|n| hash(format!("1700000000.{n}").as_bytes()) & 1023)
+            .collect();
+        assert!(buckets.len() > 500, "{} buckets", buckets.len());
+    }
 }

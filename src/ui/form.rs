@@ -144,7 +144,10 @@ impl FormView {
                 Span::raw(shown),
             ]));
             if focused {
-                let column = input.visual_cursor().saturating_sub(scroll).min(value_width);
+                let column = input
+                    .visual_cursor()
+                    .saturating_sub(scroll)
+                    .min(value_width);
                 cursor = Some(Position::new(
                     popup.x + 1 + (label_width + 2 + column) as u16,
                     popup.y + 1 + index as u16,
@@ -181,7 +184,10 @@ impl FormView {
             .or(self.errors.first());
         if let Some(error) = error {
             let label = self.form.fields()[error.field].label;
-            return Line::styled(format!("✘ {label}: {}", error.message), theme.tone(Tone::Bad));
+            return Line::styled(
+                format!("✘ {label}: {}", error.message),
+                theme.tone(Tone::Bad),
+            );
         }
         if let Some(refused) = &self.refused {
             return Line::styled(format!("✘ {refused}"), theme.tone(Tone::Bad));

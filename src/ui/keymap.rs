@@ -80,7 +80,7 @@ impl Context {
             Context::EventLog => "Event log",
             Context::Channels => "On the selected channel",
             Context::Members => "On the selected queue member",
-            Context::Actions => "Actions (disabled with --read-only)",
+            Context::Actions => "Actions anywhere (--read-only turns every action off)",
             Context::Detail => "Detail view",
             Context::Help => "Help",
         }

@@ -141,7 +141,11 @@ mod tests {
         assert_eq!(keys.cmp(0, 1, false), Ordering::Less, "tuple, not string");
         assert_eq!(keys.cmp(2, 0, false), Ordering::Less, "negative first");
         assert_eq!(keys.cmp(3, 0, false), Ordering::Less, "tiebreak");
-        assert_eq!(keys.cmp(3, 0, true), Ordering::Less, "tiebreak not reversed");
+        assert_eq!(
+            keys.cmp(3, 0, true),
+            Ordering::Less,
+            "tiebreak not reversed"
+        );
         assert_eq!(keys.cmp(1, 0, true), Ordering::Less, "column reversed");
     }
 
@@ -165,7 +169,8 @@ mod tests {
             keys.count(*n).then().row();
         }
         let mut rows: Vec<u32> = (0..100).collect();
-        let value = |rows: &[u32]| -> Vec<u64> { rows.iter().map(|&r| values[r as usize]).collect() };
+        let value =
+            |rows: &[u32]| -> Vec<u64> { rows.iter().map(|&r| values[r as usize]).collect() };
         assert_eq!(keys.order(&mut rows, 0, 5, false), 5);
         assert_eq!(value(&rows[..5]), vec![0, 1, 2, 3, 4]);
         assert_eq!(keys.order(&mut rows, 5, 3, false), 5, "already in order");

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -14,19 +15,28 @@ pub const DEADLINE: Duration = Duration::from_secs(10);
 
 pub struct Tmux {
     socket: String,
+    /// Where the shell around the program writes its exit status.
+    status_file: PathBuf,
 }
 
 impl Tmux {
     /// Runs `command` (a shell line) in a new `width`x`height` session. The
-    /// pane stays after the program exits, so its exit status can be read.
+    /// pane stays after the program exits, so the screen can be read then.
     pub fn start(width: u16, height: u16, command: &str) -> Tmux {
         static NEXT: AtomicU32 = AtomicU32::new(0);
+        let socket = format!(
+            "amitop-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let status_file = std::env::temp_dir().join(format!("{socket}.status"));
+        let _ = std::fs::remove_file(&status_file);
+        // tmux does not always reap a pane's process (it can stay a zombie,
+        // its status unknown), so a shell records the status instead.
+        let command = format!("{command}; echo $? > '{}'", status_file.display());
         let tmux = Tmux {
-            socket: format!(
-                "amitop-test-{}-{}",
-                std::process::id(),
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            ),
+            socket,
+            status_file,
         };
         let (width, height) = (width.to_string(), height.to_string());
         let started = tmux.run(&[
@@ -40,7 +50,7 @@ impl Tmux {
             &height,
             "sh",
             "-c",
-            command,
+            &command,
         ]);
         assert!(
             started.status.success(),
@@ -96,7 +106,12 @@ impl Tmux {
     /// Waits for the program to exit; its exit status.
     pub async fn wait_exit(&self) -> String {
         let start = Instant::now();
-        while self.display("#{pane_dead}") != "1" {
+        loop {
+            if let Ok(status) = std::fs::read_to_string(&self.status_file)
+                && status.ends_with('\n')
+            {
+                return status.trim().to_owned();
+            }
             assert!(
                 start.elapsed() < DEADLINE,
                 "amitop did not exit; screen:\n{}",
@@ -104,13 +119,13 @@ impl Tmux {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.display("#{pane_dead_status}")
     }
 }
 
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.run(&["kill-server"]);
+        let _ = std::fs::remove_file(&self.status_file);
     }
 }
 
