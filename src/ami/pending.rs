@@ -56,14 +56,31 @@ pub(crate) enum Routed {
 
 /// Hands out ActionIDs, unique for the life of the session (across
 /// reconnects too, so a late reply from an old connection can never be
-/// taken for a new one's).
-#[derive(Default)]
-pub(crate) struct ActionIds(u64);
+/// taken for a new one's) and, through a per-session tag, across sessions:
+/// Asterisk sends some replies to every session (`OriginateResponse`), so
+/// two amitops on one PBX must not mistake each other's for their own.
+pub(crate) struct ActionIds {
+    tag: String,
+    count: u64,
+}
+
+impl Default for ActionIds {
+    fn default() -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let tag = u64::from(std::process::id()) << 32 | u64::from(nanos);
+        ActionIds {
+            tag: format!("{tag:x}"),
+            count: 0,
+        }
+    }
+}
 
 impl ActionIds {
     pub(crate) fn next(&mut self) -> String {
-        self.0 += 1;
-        format!("amitop-{}", self.0)
+        self.count += 1;
+        format!("amitop-{}-{}", self.tag, self.count)
     }
 }
 
@@ -308,6 +325,19 @@ mod tests {
         ]);
         let (reply, _) = finished(pending.route(start));
         assert_eq!(reply.events.len(), 2);
+    }
+
+    #[test]
+    fn action_ids_differ_within_and_across_sessions() {
+        let (mut one, mut two) = (ActionIds::default(), ActionIds::default());
+        let a = one.next();
+        assert!(a.starts_with("amitop-"));
+        assert_ne!(a, one.next());
+        // Two sessions in one process get different tags unless the clock
+        // stands still between them; the count alone would collide.
+        std::thread::sleep(Duration::from_millis(1));
+        let mut three = ActionIds::default();
+        assert_ne!(two.next(), three.next());
     }
 
     #[test]
