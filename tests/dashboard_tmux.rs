@@ -7,30 +7,16 @@
 mod tmux_support;
 
 use amitop::sim::{PbxConfig, TestPbx};
-use tmux_support::{Tmux, line_with};
+use tmux_support::{Dashboard, line_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_follows_a_call_from_start_to_hangup() {
     let pbx = TestPbx::start(PbxConfig::default())
         .await
         .expect("test PBX");
-    let dir = tempfile::tempdir().expect("temp dir");
-    // An empty config of our own, so the user's config cannot interfere.
-    std::fs::write(dir.path().join("none.toml"), "").expect("config file");
-    let command = format!(
-        "env AMITOP_SECRET=secret NO_COLOR=1 {bin} --config {dir}/none.toml --log {dir}/amitop.log \
-         --host 127.0.0.1 --port {port} --user amitop",
-        bin = env!("CARGO_BIN_EXE_amitop"),
-        dir = dir.path().display(),
-        port = pbx.addr().port(),
-    );
-    let tmux = Tmux::start(120, 30, &command);
-
     let version = &PbxConfig::default().asterisk_version;
-    tmux.wait_for("the server version", |s| {
-        s.contains(&format!("Asterisk {version}"))
-    })
-    .await;
+    let dashboard = Dashboard::open(pbx.addr().port(), 120, 30, version).await;
+    let tmux = &dashboard.tmux;
 
     let linkedid = pbx.start_call("100", "200", "Alice Example");
     let first = tmux

@@ -133,3 +133,31 @@ impl Drop for Tmux {
 pub fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
     screen.lines().find(|line| line.contains(needle))
 }
+
+/// `amitop` (the dashboard) in tmux, logged in to the AMI server on
+/// 127.0.0.1:`port` as `amitop`/`secret`, with an empty config and a log of
+/// its own, once the header shows the server's Asterisk `version`.
+pub struct Dashboard {
+    pub tmux: Tmux,
+    _home: tempfile::TempDir,
+}
+
+impl Dashboard {
+    pub async fn open(port: u16, width: u16, height: u16, version: &str) -> Dashboard {
+        let home = tempfile::tempdir().expect("temp dir");
+        // An empty config of our own, so the user's config cannot interfere.
+        std::fs::write(home.path().join("none.toml"), "").expect("config file");
+        let command = format!(
+            "env AMITOP_SECRET=secret NO_COLOR=1 {bin} --config {dir}/none.toml \
+             --log {dir}/amitop.log --host 127.0.0.1 --port {port} --user amitop",
+            bin = env!("CARGO_BIN_EXE_amitop"),
+            dir = home.path().display(),
+        );
+        let tmux = Tmux::start(width, height, &command);
+        tmux.wait_for("the server version", |s| {
+            s.contains(&format!("Asterisk {version}"))
+        })
+        .await;
+        Dashboard { tmux, _home: home }
+    }
+}
