@@ -50,8 +50,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
         if cli.demo {
             return block_on(dashboard::run_demo(cli.seed, global.read_only));
         }
-        let config = session_config(global)?;
-        let read_only = read_only(global)?;
+        let file = config_file(global)?;
+        let config = session_config(global, file.as_ref())?;
+        let read_only =
+            config::read_only(file.as_ref(), &global.connection_flags(), global.read_only)?;
         let mut title = global.server.clone().unwrap_or_else(|| config.addr());
         if read_only {
             title.push_str(" (read-only)");
@@ -62,9 +64,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match command {
         // Offline: no server, so no connection settings are needed.
         Command::Replay(args) => replay::run(args),
-        Command::Tail(args) => block_on(tail::run(session_config(global)?, args)),
-        Command::Send(args) => block_on(send::run(session_config(global)?, args)),
-        Command::Snapshot(args) => block_on(snapshot::run(session_config(global)?, args)),
+        Command::Tail(args) => block_on(tail::run(connection(global)?, args)),
+        Command::Send(args) => block_on(send::run(connection(global)?, args)),
+        Command::Snapshot(args) => block_on(snapshot::run(connection(global)?, args)),
         // A server, not a client: no connection settings either.
         Command::Sim(args) => block_on(sim::run(global, args)),
     }
@@ -108,26 +110,28 @@ fn start_logging(global: &GlobalArgs) -> Result<(), CliError> {
     }
 }
 
-/// Whether operator actions are off: `--read-only`, or `read_only = true`
-/// in the selected server's table.
-fn read_only(global: &GlobalArgs) -> Result<bool, CliError> {
-    let default = config::default_path();
-    let file = ConfigFile::locate(global.config.as_deref(), default.as_deref())?;
-    Ok(config::read_only(
-        file.as_ref(),
-        &global.connection_flags(),
-        global.read_only,
-    )?)
-}
-
-/// The session settings from the config file, flags and environment.
-fn session_config(global: &GlobalArgs) -> Result<SessionConfig, CliError> {
+/// The config file (`--config`, else the default place; none is fine
+/// there), with a warning on stderr if others can read a secret in it.
+fn config_file(global: &GlobalArgs) -> Result<Option<ConfigFile>, CliError> {
     let default = config::default_path();
     let file = ConfigFile::locate(global.config.as_deref(), default.as_deref())?;
     if let Some(warning) = file.as_ref().and_then(ConfigFile::secret_exposure_warning) {
         eprintln!("amitop: {warning}");
     }
-    let mut session = config::resolve(file.as_ref(), &global.connection_flags(), |name| {
+    Ok(file)
+}
+
+/// The session settings for a one-shot command.
+fn connection(global: &GlobalArgs) -> Result<SessionConfig, CliError> {
+    session_config(global, config_file(global)?.as_ref())
+}
+
+/// The session settings from the config file, flags and environment.
+fn session_config(
+    global: &GlobalArgs,
+    file: Option<&ConfigFile>,
+) -> Result<SessionConfig, CliError> {
+    let mut session = config::resolve(file, &global.connection_flags(), |name| {
         std::env::var(name).ok()
     })?;
     session.record = global.record.clone();
