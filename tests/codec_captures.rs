@@ -9,7 +9,10 @@ mod common;
 use std::collections::BTreeMap;
 
 use amitop::ami::{Frame, Limits, MalformedReason, Message};
-use common::{ami_files, decode_chunked, decode_whole, fixed_chunks, read_capture, recv_chunks};
+use common::{
+    ami_files, capture_messages, decode_chunked, decode_whole, fixed_chunks, messages,
+    read_capture, recv_chunks,
+};
 
 /// Whether a README row names every event type of its file, or only the
 /// most frequent ones (the third-party README lists eight at most).
@@ -932,21 +935,10 @@ fn recorded_arrival_chunks_give_the_same_frames() {
     );
 }
 
-fn messages(frames: &[Frame]) -> Vec<&Message> {
-    frames
-        .iter()
-        .filter_map(|f| match f {
-            Frame::Message(m) => Some(m),
-            _ => None,
-        })
-        .collect()
-}
-
 fn follows_replies(name: &str) -> Vec<Message> {
-    messages(&decode_whole(&read_capture(name)))
+    capture_messages(name)
         .into_iter()
         .filter(|m| m.is("Response", "Follows"))
-        .cloned()
         .collect()
 }
 

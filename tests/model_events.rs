@@ -1,12 +1,11 @@
 //! The model, event family by event family, in each protocol generation:
 //! hand-written sequences in, expected state out.
 
+mod common;
+
 use amitop::ami::{AmiVersion, Banner, Message};
 use amitop::model::{ListKind, State, legacy_id};
-
-fn msg(pairs: &[(&str, &str)]) -> Message {
-    Message::from_pairs(pairs.iter().copied())
-}
+use common::msg;
 
 fn apply_all(state: &mut State, events: &[&[(&str, &str)]]) {
     for pairs in events {

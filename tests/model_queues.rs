@@ -5,20 +5,14 @@
 
 mod common;
 
-use std::fs;
-
 use amitop::ami::{AmiCodec, Frame, Message};
 use amitop::model::Queues;
 use amitop::model::queues::{Queue, QueueMember};
 use amitop::model::registry::DeviceState;
 use bytes::BytesMut;
-use common::{ami_files, decode_whole, fixtures_dir, read_capture};
+use common::{ami_files, capture_messages, msg, read_capture, timed_recv_chunks};
 use serde_json::json;
 use tokio_util::codec::Decoder;
-
-fn msg(pairs: &[(&str, &str)]) -> Message {
-    Message::from_pairs(pairs.iter().copied())
-}
 
 /// Applies a message as `State::apply` would: events by name, replies with
 /// an empty name.
@@ -635,20 +629,11 @@ fn json_has_the_documented_shape() {
 /// the `.timing.tsv` beside it).
 fn timed_messages(name: &str) -> Vec<(f64, Message)> {
     let data = read_capture(name);
-    let stem = name.strip_suffix(".ami").unwrap();
-    let tsv = fs::read_to_string(fixtures_dir().join(format!("{stem}.timing.tsv"))).unwrap();
     let mut codec = AmiCodec::default();
     let mut buf = BytesMut::new();
     let mut out = Vec::new();
-    for row in tsv.lines().skip(1) {
-        let cols: Vec<&str> = row.split('\t').collect();
-        if cols[2] != "recv" {
-            continue;
-        }
-        let epoch: f64 = cols[1].parse().unwrap();
-        let start: usize = cols[3].parse().unwrap();
-        let len: usize = cols[4].parse().unwrap();
-        buf.extend_from_slice(&data[start..start + len]);
+    for (epoch, chunk) in timed_recv_chunks(name).expect("a timing file") {
+        buf.extend_from_slice(&data[chunk]);
         while let Some(frame) = codec.decode(&mut buf).unwrap() {
             if let Frame::Message(m) = frame {
                 out.push((epoch, m));
@@ -893,21 +878,10 @@ fn b3_penalties_pauses_members_and_rules() {
     );
 }
 
-/// Every message of a capture without timing (the third-party streams).
-fn messages(name: &str) -> Vec<Message> {
-    decode_whole(&read_capture(name))
-        .into_iter()
-        .filter_map(|frame| match frame {
-            Frame::Message(m) => Some(m),
-            _ => None,
-        })
-        .collect()
-}
-
 #[test]
 fn asterisk_11_queue_call_counts_for_the_member() {
     let mut q = Queues::default();
-    for m in messages("third-party/ami1-asterisk11/queue_queue_simple.ami") {
+    for m in capture_messages("third-party/ami1-asterisk11/queue_queue_simple.ami") {
         apply(&mut q, &m, 0.0);
     }
     let agent = member(&q, "1-1", "Local/ID690150@osvpi_route_phoneaccount");
@@ -920,7 +894,7 @@ fn asterisk_11_queue_call_counts_for_the_member() {
 #[test]
 fn asterisk_13_abandon_leaves_no_caller() {
     let mut q = Queues::default();
-    for m in messages("third-party/ami2-asterisk13/queue_queue_a_cancel.ami") {
+    for m in capture_messages("third-party/ami2-asterisk13/queue_queue_a_cancel.ami") {
         apply(&mut q, &m, 0.0);
     }
     let queue = queue(&q, "670100-540100");
@@ -932,7 +906,7 @@ fn asterisk_13_abandon_leaves_no_caller() {
 fn every_capture_replays_without_a_panic_and_ends_with_nobody_waiting() {
     for name in ami_files() {
         let mut q = Queues::default();
-        for (n, m) in messages(&name).iter().enumerate() {
+        for (n, m) in capture_messages(&name).iter().enumerate() {
             apply(&mut q, m, n as f64);
         }
         for queue in q.by_name.values() {

@@ -5,18 +5,14 @@
 
 mod common;
 
-use amitop::ami::{Frame, Message};
+use amitop::ami::Message;
 use amitop::model::ListKind;
 use amitop::model::Registry;
 use amitop::model::registry::{
     DeviceState, ExtensionState, Peer, PeerState, Registration, RegistrationState,
 };
-use common::{ami_files, decode_whole, read_capture};
+use common::{ami_files, capture_messages, msg};
 use serde_json::json;
-
-fn msg(pairs: &[(&str, &str)]) -> Message {
-    Message::from_pairs(pairs.iter().copied())
-}
 
 fn apply(registry: &mut Registry, m: &Message, now: f64) -> bool {
     let event = m.event().map(|e| e.into_owned()).unwrap_or_default();
@@ -439,7 +435,7 @@ fn resync_sweeps_each_kind_on_its_own() {
 #[test]
 fn json_lists_every_kind() {
     let mut r = Registry::default();
-    for m in messages("asterisk20-sip/s1_sip_status.ami") {
+    for m in capture_messages("asterisk20-sip/s1_sip_status.ami") {
         apply(&mut r, &m, 0.0);
     }
     let value = serde_json::to_value(&r).unwrap();
@@ -484,16 +480,6 @@ fn json_lists_every_kind() {
 // ---------------------------------------------------------------------------
 // Real captures.
 
-fn messages(name: &str) -> Vec<Message> {
-    decode_whole(&read_capture(name))
-        .into_iter()
-        .filter_map(|frame| match frame {
-            Frame::Message(m) => Some(m),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Applies messages `from..=to` (numbered from 1 after the banner) and
 /// checks message `to` is the expected event.
 fn replay(r: &mut Registry, all: &[Message], from: usize, to: usize, event: &str) {
@@ -505,7 +491,7 @@ fn replay(r: &mut Registry, all: &[Message], from: usize, to: usize, event: &str
 
 #[test]
 fn s1_chan_sip_peers_and_registrations() {
-    let all = messages("asterisk20-sip/s1_sip_status.ami");
+    let all = capture_messages("asterisk20-sip/s1_sip_status.ami");
     let mut r = Registry::default();
     replay(&mut r, &all, 1, 5, "PeerEntry");
     assert_eq!(r.peers.len(), 1);
@@ -569,7 +555,7 @@ fn s1_chan_sip_peers_and_registrations() {
 
 #[test]
 fn s3_registry_refresh_during_a_call() {
-    let all = messages("asterisk20-sip/s3_sip_call_hold.ami");
+    let all = capture_messages("asterisk20-sip/s3_sip_call_hold.ami");
     let mut r = Registry::default();
     replay(&mut r, &all, 1, 72, "RTCPSent");
     assert!(r.registrations.is_empty());
@@ -585,7 +571,7 @@ fn s3_registry_refresh_during_a_call() {
 
 #[test]
 fn c9_iax2_peer_unregisters_and_comes_back() {
-    let all = messages("c9_iax2_peerstatus.ami");
+    let all = capture_messages("c9_iax2_peerstatus.ami");
     let mut r = Registry::default();
     replay(&mut r, &all, 1, 5, "PeerStatus");
     let selfreg = peer(&r, "IAX2/selfreg");
@@ -634,7 +620,7 @@ fn c9_iax2_peer_unregisters_and_comes_back() {
 
 #[test]
 fn c2_hints_and_device_states_follow_the_calls() {
-    let all = messages("c2_concurrent.ami");
+    let all = capture_messages("c2_concurrent.ami");
     let mut r = Registry::default();
     replay(&mut r, &all, 1, 47, "ExtensionStatus");
     assert_eq!(
@@ -685,7 +671,7 @@ fn c2_hints_and_device_states_follow_the_calls() {
 
 #[test]
 fn b1_state_lists_fill_hints_and_devices() {
-    let all = messages("b1_core_actions.ami");
+    let all = capture_messages("b1_core_actions.ami");
     let mut r = Registry::default();
     replay(&mut r, &all, 1, 26, "ExtensionStatus");
     assert_eq!(r.extensions.len(), 4);
@@ -714,7 +700,7 @@ fn b1_state_lists_fill_hints_and_devices() {
 fn every_capture_replays_without_a_panic() {
     for name in ami_files() {
         let mut r = Registry::default();
-        for (n, m) in messages(&name).iter().enumerate() {
+        for (n, m) in capture_messages(&name).iter().enumerate() {
             apply(&mut r, m, n as f64);
         }
         for peer in r.peers.values() {

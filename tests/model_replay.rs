@@ -2,70 +2,39 @@
 //! capture replays without a panic, from the start and from the middle, and
 //! the state is checked at checkpoints in the middle, not only at the end.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
-use std::fs;
-use std::path::{Path, PathBuf};
 
-use amitop::ami::{AmiCodec, Frame, Message};
+use amitop::ami::Message;
 use amitop::model::{ReplayOptions, State, replay};
-use bytes::BytesMut;
-use tokio_util::codec::Decoder;
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ami");
-
-fn captures(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(captures(&path));
-        } else if path.extension().is_some_and(|e| e == "ami") {
-            found.push(path);
-        }
-    }
-    found.sort();
-    found
-}
-
-fn all_captures() -> Vec<PathBuf> {
-    captures(Path::new(FIXTURES))
-}
+use common::{ami_files, capture_messages, read_capture};
 
 /// The cacofonisk streams: each starts idle and ends idle.
-fn third_party_calls() -> Vec<PathBuf> {
-    ["ami1-asterisk11", "ami2-asterisk13"]
-        .iter()
-        .flat_map(|d| captures(&Path::new(FIXTURES).join("third-party").join(d)))
+fn third_party_calls() -> Vec<String> {
+    ami_files()
+        .into_iter()
+        .filter(|name| {
+            [
+                "third-party/ami1-asterisk11/",
+                "third-party/ami2-asterisk13/",
+            ]
+            .iter()
+            .any(|dir| name.starts_with(dir))
+        })
         .collect()
 }
 
 /// The Asterisk 20/22 captures with calls, which also end idle.
-fn local_calls() -> Vec<PathBuf> {
+fn local_calls() -> Vec<String> {
     [
         "c1_call_bridge.ami",
         "c2_concurrent.ami",
         "c3_queue.ami",
         "asterisk20-sip/s3_sip_call_hold.ami",
     ]
-    .iter()
-    .map(|f| Path::new(FIXTURES).join(f))
-    .collect()
-}
-
-fn messages(path: &Path) -> Vec<Message> {
-    let mut codec = AmiCodec::default();
-    let mut buf = BytesMut::from(&fs::read(path).unwrap()[..]);
-    let mut out = Vec::new();
-    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
-        if let Frame::Message(m) = frame {
-            out.push(m);
-        }
-    }
-    out
-}
-
-fn name(path: &Path) -> String {
-    path.strip_prefix(FIXTURES).unwrap().display().to_string()
+    .map(String::from)
+    .into()
 }
 
 fn assert_idle(state: &State, what: &str) {
@@ -100,23 +69,22 @@ fn apply_from(msgs: &[Message], from: usize) -> State {
 
 #[test]
 fn every_capture_replays_whole_and_from_the_middle_without_panic() {
-    let files = all_captures();
+    let files = ami_files();
     assert!(files.len() > 30, "fixtures missing: {files:?}");
-    for path in files {
-        let bytes = fs::read(&path).unwrap();
+    for name in files {
+        let bytes = read_capture(&name);
         let whole = replay(&bytes, ReplayOptions::default());
-        assert!(whole.messages > 0, "{}", name(&path));
+        assert!(whole.messages > 0, "{name}");
         // That file collects framing edge cases on purpose (see its README).
-        let edge_cases = name(&path).ends_with("events_stream_edge_cases.ami");
+        let edge_cases = name.ends_with("events_stream_edge_cases.ami");
         assert_eq!(
             whole.malformed.is_empty(),
             !edge_cases,
-            "{}: {:?}",
-            name(&path),
+            "{name}: {:?}",
             whole.malformed
         );
-        let msgs = messages(&path);
-        assert_eq!(msgs.len() as u64, whole.messages, "{}", name(&path));
+        let msgs = capture_messages(&name);
+        assert_eq!(msgs.len() as u64, whole.messages, "{name}");
         for from in starts(msgs.len()) {
             apply_from(&msgs, from);
         }
@@ -125,11 +93,11 @@ fn every_capture_replays_whole_and_from_the_middle_without_panic() {
 
 #[test]
 fn streams_that_end_idle_end_with_no_channels_and_no_bridges_from_any_start() {
-    for path in third_party_calls() {
-        let msgs = messages(&path);
+    for name in third_party_calls() {
+        let msgs = capture_messages(&name);
         for from in starts(msgs.len()) {
             let state = apply_from(&msgs, from);
-            assert_idle(&state, &format!("{} --from {from}", name(&path)));
+            assert_idle(&state, &format!("{name} --from {from}"));
         }
     }
 }
@@ -138,11 +106,11 @@ fn streams_that_end_idle_end_with_no_channels_and_no_bridges_from_any_start() {
 fn asterisk_calls_end_with_no_channels_and_only_empty_bridges_from_any_start() {
     // c2 parks a call: the parking lot's holding bridge outlives the call on
     // the server too, so an empty bridge may remain; nothing may be in one.
-    for path in local_calls() {
-        let msgs = messages(&path);
+    for name in local_calls() {
+        let msgs = capture_messages(&name);
         for from in starts(msgs.len()) {
             let state = apply_from(&msgs, from);
-            let at = format!("{} --from {from}", name(&path));
+            let at = format!("{name} --from {from}");
             assert!(
                 state.channels.is_empty(),
                 "{at}: {:?}",
@@ -224,13 +192,13 @@ impl Oracle {
 
 #[test]
 fn live_channels_are_created_minus_hung_up_with_latest_name_state_and_number() {
-    for path in third_party_calls().into_iter().chain(local_calls()) {
+    for name in third_party_calls().into_iter().chain(local_calls()) {
         let mut state = State::new();
         let mut oracle = Oracle::default();
-        for (i, m) in messages(&path).iter().enumerate() {
+        for (i, m) in capture_messages(&name).iter().enumerate() {
             state.apply(m, 0.0);
             oracle.apply(m);
-            let at = format!("{} message {}", name(&path), i + 1);
+            let at = format!("{name} message {}", i + 1);
             let model: HashSet<&str> = state.channels.iter().map(|c| &*c.uniqueid).collect();
             let expected: HashSet<&str> = oracle.live.keys().map(|k| &**k).collect();
             assert_eq!(model, expected, "{at}");
@@ -247,11 +215,11 @@ fn live_channels_are_created_minus_hung_up_with_latest_name_state_and_number() {
 #[test]
 fn bridged_channels_are_together_right_after_the_link() {
     let mut links = 0;
-    for path in all_captures() {
+    for name in ami_files() {
         let mut state = State::new();
-        for (i, m) in messages(&path).iter().enumerate() {
+        for (i, m) in capture_messages(&name).iter().enumerate() {
             state.apply(m, 0.0);
-            let at = format!("{} message {}", name(&path), i + 1);
+            let at = format!("{name} message {}", i + 1);
             let event = m.event().unwrap_or_default();
             if event == "BridgeEnter" {
                 links += 1;
@@ -285,11 +253,10 @@ fn bridged_channels_are_together_right_after_the_link() {
 
 #[test]
 fn c1_shows_its_two_party_bridge_while_it_is_up() {
-    let path = Path::new(FIXTURES).join("c1_call_bridge.ami");
     let mut state = State::new();
     let mut up = false;
     let mut checked = 0;
-    for m in messages(&path) {
+    for m in capture_messages("c1_call_bridge.ami") {
         state.apply(&m, 0.0);
         let event = m.event().unwrap_or_default();
         if event == "BridgeEnter" && m.is("BridgeNumChannels", "2") {
@@ -320,8 +287,8 @@ fn c1_shows_its_two_party_bridge_while_it_is_up() {
 
 #[test]
 fn c1_at_the_channel_listing_shows_four_channels_with_their_details() {
-    let bytes = fs::read(Path::new(FIXTURES).join("c1_call_bridge.ami")).unwrap();
-    let position = messages(&Path::new(FIXTURES).join("c1_call_bridge.ami"))
+    let bytes = read_capture("c1_call_bridge.ami");
+    let position = capture_messages("c1_call_bridge.ami")
         .iter()
         .position(|m| m.is("Event", "CoreShowChannelsComplete"))
         .unwrap() as u64
@@ -350,10 +317,9 @@ fn c1_at_the_channel_listing_shows_four_channels_with_their_details() {
 
 #[test]
 fn s3_hold_and_music_on_hold_follow_the_reinvites() {
-    let path = Path::new(FIXTURES).join("asterisk20-sip/s3_sip_call_hold.ami");
     let mut state = State::new();
     let mut seen = Vec::new();
-    for m in messages(&path) {
+    for m in capture_messages("asterisk20-sip/s3_sip_call_hold.ami") {
         state.apply(&m, 0.0);
         let event = m.event().unwrap_or_default().into_owned();
         if ["Hold", "Unhold", "MusicOnHoldStart", "MusicOnHoldStop"].contains(&&*event) {
@@ -383,8 +349,7 @@ fn s3_hold_and_music_on_hold_follow_the_reinvites() {
 
 #[test]
 fn masquerade_chains_keep_names_on_the_right_uniqueids() {
-    let path = Path::new(FIXTURES).join("third-party/ami1-asterisk11/xfer_misc_call_pickup.ami");
-    let msgs = messages(&path);
+    let msgs = capture_messages("third-party/ami1-asterisk11/xfer_misc_call_pickup.ami");
     let mut state = State::new();
     for m in &msgs {
         state.apply(m, 0.0);
@@ -412,8 +377,11 @@ fn masquerade_chains_keep_names_on_the_right_uniqueids() {
 
 #[test]
 fn unknown_events_are_counted_by_name() {
-    let path = Path::new(FIXTURES).join("b1_core_actions.ami");
-    let state = replay(&fs::read(path).unwrap(), ReplayOptions::default()).state;
+    let state = replay(
+        &read_capture("b1_core_actions.ami"),
+        ReplayOptions::default(),
+    )
+    .state;
     assert_eq!(state.unknown_events.get("ListDialplan"), Some(&4));
     assert_eq!(
         state.unknown_events.get("BridgeTechnologyListItem"),
@@ -428,8 +396,7 @@ fn unknown_events_are_counted_by_name() {
 
 #[test]
 fn b2_module_events_are_recorded_per_module() {
-    let path = Path::new(FIXTURES).join("b2_modules.ami");
-    let state = replay(&fs::read(path).unwrap(), ReplayOptions::default()).state;
+    let state = replay(&read_capture("b2_modules.ami"), ReplayOptions::default()).state;
     let module = |m: &str| {
         let a = &state.server.modules[m];
         (a.action.as_str(), a.status.as_str())

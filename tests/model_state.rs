@@ -1,12 +1,11 @@
 //! The whole `State` reducer routing messages to its sub-models: the seams
 //! between the channel/bridge core and the queue and registry models.
 
+mod common;
+
 use amitop::ami::Message;
 use amitop::model::{ListKind, State};
-
-fn msg(pairs: &[(&str, &str)]) -> Message {
-    Message::from_pairs(pairs.iter().copied())
-}
+use common::msg;
 
 fn member(queue: &str, interface: &str) -> Message {
     msg(&[

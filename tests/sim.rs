@@ -1,69 +1,21 @@
 //! The test PBX over real TCP, driven by a raw socket and the AMI codec (not
 //! the session), and checked against the real Asterisk captures.
 
-use std::collections::HashMap;
+mod sim_support;
+
 use std::time::Duration;
 
-use amitop::ami::{Action, AmiCodec, Frame, Message};
-use amitop::sim::{PbxConfig, SimUser, TestPbx};
-use bytes::BytesMut;
-use futures_util::StreamExt;
+use amitop::ami::{Action, Message};
+use amitop::sim::{PbxConfig, TestPbx};
 use md5::{Digest, Md5};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use sim_support::*;
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::time::timeout;
-use tokio_util::codec::{Decoder, FramedRead};
-
-/// Upper bound for anything to arrive; tests never wait this long when they pass.
-const WAIT: Duration = Duration::from_secs(5);
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/ami/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// Every message of a capture.
-fn capture(name: &str) -> Vec<Message> {
-    let mut codec = AmiCodec::default();
-    let mut buf = BytesMut::from(&fixture(name)[..]);
-    let mut out = Vec::new();
-    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
-        if let Frame::Message(m) = frame {
-            out.push(m);
-        }
-    }
-    out
-}
-
-/// The capture's reply to the action with this ActionID.
-fn captured_response(name: &str, action_id: &str) -> Message {
-    capture(name)
-        .into_iter()
-        .find(|m| m.response().is_some() && m.action_id().as_deref() == Some(action_id))
-        .unwrap_or_else(|| panic!("{name} has no response {action_id}"))
-}
 
 fn config() -> PbxConfig {
     PbxConfig {
         login_failure_delay: Duration::from_millis(5),
         ..PbxConfig::default()
     }
-}
-
-/// Users as in the captures, so their `.sent` files replay as they are.
-fn capture_users() -> PbxConfig {
-    PbxConfig {
-        users: vec![
-            SimUser::new("amitop", "amitop-secret", true),
-            SimUser::new("viewer", "viewer-secret", false),
-        ],
-        ..config()
-    }
-}
-
-fn keys(m: &Message) -> Vec<String> {
-    m.headers().map(|(k, _)| k.into_owned()).collect()
 }
 
 fn event_names(messages: &[Message]) -> Vec<String> {
@@ -73,20 +25,9 @@ fn event_names(messages: &[Message]) -> Vec<String> {
         .collect()
 }
 
-/// Header layouts of every event in the call capture, by event name.
-fn c1_layouts() -> HashMap<String, Vec<Vec<String>>> {
-    let mut layouts: HashMap<String, Vec<Vec<String>>> = HashMap::new();
-    for m in capture("c1_call_bridge.ami") {
-        if let Some(name) = m.event() {
-            layouts.entry(name.into_owned()).or_default().push(keys(&m));
-        }
-    }
-    layouts
-}
-
 /// Each event has exactly the headers, in order, of some real event of its name.
 fn assert_layouts_are_real(events: &[Message]) {
-    let layouts = c1_layouts();
+    let layouts = layouts(&["c1_call_bridge.ami"]);
     for event in events {
         let name = event.event().expect("an event");
         let real = layouts
@@ -120,178 +61,10 @@ async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     }
 }
 
-/// A raw AMI client: bytes out, codec frames in.
-struct Client {
-    frames: FramedRead<OwnedReadHalf, AmiCodec>,
-    writer: OwnedWriteHalf,
-    banner: String,
-}
-
-/// One list reply, taken apart.
-struct ListReply {
-    response: Message,
-    /// Every message after the response up to the completion event, in order.
-    body: Vec<Message>,
-    complete: Message,
-}
-
-impl ListReply {
-    fn items(&self, action_id: &str) -> Vec<&Message> {
-        self.body
-            .iter()
-            .filter(|m| m.action_id().as_deref() == Some(action_id))
-            .collect()
-    }
-}
-
-impl Client {
-    async fn connect(pbx: &TestPbx) -> Client {
-        let stream = TcpStream::connect(pbx.addr()).await.unwrap();
-        let (read, writer) = stream.into_split();
-        let mut frames = FramedRead::new(read, AmiCodec::default());
-        let banner = match timeout(WAIT, frames.next()).await.expect("banner") {
-            Some(Ok(Frame::Banner(b))) => b.text,
-            other => panic!("expected a banner, got {other:?}"),
-        };
-        Client {
-            frames,
-            writer,
-            banner,
-        }
-    }
-
-    /// Connects and logs in with a plaintext secret.
-    async fn logged_in(pbx: &TestPbx, user: &str, secret: &str) -> Client {
-        let mut client = Client::connect(pbx).await;
-        let login = Action::new("Login")
-            .header("Username", user)
-            .header("Secret", secret);
-        let reply = client.ask("login", &login).await;
-        assert_eq!(
-            reply.get("Message").as_deref(),
-            Some("Authentication accepted")
-        );
-        assert_eq!(
-            client.message().await.event().as_deref(),
-            Some("FullyBooted")
-        );
-        client
-    }
-
-    async fn send_raw(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).await.unwrap();
-    }
-
-    async fn send(&mut self, action_id: &str, action: &Action) {
-        self.send_raw(action.to_wire(action_id).as_bytes()).await;
-    }
-
-    /// The next message, or None when the server closed the connection.
-    async fn next(&mut self) -> Option<Message> {
-        match timeout(WAIT, self.frames.next())
-            .await
-            .expect("no message in time")
-        {
-            Some(Ok(Frame::Message(m))) => Some(m),
-            Some(other) => panic!("unexpected frame {other:?}"),
-            None => None,
-        }
-    }
-
-    async fn message(&mut self) -> Message {
-        self.next().await.expect("connection closed")
-    }
-
-    /// Messages up to and including the response with this ActionID.
-    async fn until_response(&mut self, action_id: &str) -> (Vec<Message>, Message) {
-        let mut before = Vec::new();
-        loop {
-            let m = self.message().await;
-            if m.response().is_some() && m.action_id().as_deref() == Some(action_id) {
-                return (before, m);
-            }
-            before.push(m);
-        }
-    }
-
-    /// Sends an action and returns its response, dropping events before it.
-    async fn ask(&mut self, action_id: &str, action: &Action) -> Message {
-        self.send(action_id, action).await;
-        self.until_response(action_id).await.1
-    }
-
-    async fn list(&mut self, action_id: &str, action: &Action) -> ListReply {
-        self.send(action_id, action).await;
-        let (_, response) = self.until_response(action_id).await;
-        let mut body = Vec::new();
-        loop {
-            let m = self.message().await;
-            if m.is("EventList", "Complete") && m.action_id().as_deref() == Some(action_id) {
-                return ListReply {
-                    response,
-                    body,
-                    complete: m,
-                };
-            }
-            body.push(m);
-        }
-    }
-
-    /// Events up to the response of a Ping, which marks "everything before now".
-    async fn events_until_ping(&mut self, action_id: &str) -> Vec<Message> {
-        self.send(action_id, &Action::new("Ping")).await;
-        self.until_response(action_id).await.0
-    }
-
-    async fn assert_closed(&mut self) {
-        assert!(
-            self.next().await.is_none(),
-            "the server should close the socket"
-        );
-    }
-}
-
-/// Sends a capture's `.sent` bytes and returns everything received until the server closes.
-async fn replay(pbx: &TestPbx, sent: &str) -> Vec<u8> {
-    let mut stream = TcpStream::connect(pbx.addr()).await.unwrap();
-    stream.write_all(&fixture(sent)).await.unwrap();
-    let mut received = Vec::new();
-    timeout(WAIT, stream.read_to_end(&mut received))
-        .await
-        .expect("server should close")
-        .unwrap();
-    received
-}
-
-/// A message as comparable text: clock values and random challenges blanked.
-fn comparable(m: &Message) -> Vec<(String, String)> {
-    m.headers()
-        .map(|(k, v)| {
-            let volatile = ["Uptime", "LastReload", "Timestamp", "Challenge"]
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(&k));
-            let v = if volatile { "*".into() } else { v.into_owned() };
-            (k.into_owned(), v)
-        })
-        .collect()
-}
-
-fn decode(bytes: &[u8]) -> Vec<Message> {
-    let mut codec = AmiCodec::default();
-    let mut buf = BytesMut::from(bytes);
-    let mut out = Vec::new();
-    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
-        if let Frame::Message(m) = frame {
-            out.push(m);
-        }
-    }
-    out
-}
-
 #[tokio::test]
 async fn refused_login_replays_the_capture_byte_for_byte() {
     let pbx = TestPbx::start(capture_users()).await.unwrap();
-    let received = replay(&pbx, "a3_login_fail.sent").await;
+    let received = replay_sent(&pbx, "a3_login_fail.sent").await;
     assert_eq!(
         String::from_utf8_lossy(&received),
         String::from_utf8_lossy(&fixture("a3_login_fail.ami"))
@@ -304,7 +77,7 @@ async fn refused_login_replays_the_capture_byte_for_byte() {
 #[tokio::test]
 async fn plaintext_login_ping_logoff_match_the_capture() {
     let pbx = TestPbx::start(capture_users()).await.unwrap();
-    let ours: Vec<_> = decode(&replay(&pbx, "a1_login_plain.sent").await)
+    let ours: Vec<_> = decode(&replay_sent(&pbx, "a1_login_plain.sent").await)
         .iter()
         .map(comparable)
         .collect();
@@ -320,7 +93,7 @@ async fn plaintext_login_ping_logoff_match_the_capture() {
 #[tokio::test]
 async fn md5_login_with_a_wrong_key_matches_the_capture_and_closes() {
     let pbx = TestPbx::start(capture_users()).await.unwrap();
-    let ours: Vec<_> = decode(&replay(&pbx, "a3b_login_md5_fail.sent").await)
+    let ours: Vec<_> = decode(&replay_sent(&pbx, "a3b_login_md5_fail.sent").await)
         .iter()
         .map(comparable)
         .collect();
@@ -432,8 +205,7 @@ async fn bad_requests_get_asterisks_error_texts() {
     for (id, request) in cases {
         client.send_raw(request.as_bytes()).await;
         let (_, ours) = client.until_response(id).await;
-        let real = captured_response("b4_errors.ami", id);
-        assert_eq!(comparable(&ours), comparable(&real), "{id}");
+        assert_captured_reply(&ours, "b4_errors.ami", id);
     }
 }
 
@@ -452,8 +224,7 @@ async fn read_only_user_is_refused_what_needs_write_permission() {
         ),
     ] {
         let ours = client.ask(id, &action).await;
-        let real = captured_response("a4_viewer_readonly.ami", id);
-        assert_eq!(comparable(&ours), comparable(&real), "{id}");
+        assert_captured_reply(&ours, "a4_viewer_readonly.ami", id);
     }
     let command = Action::new("Command").header("Command", "core show version");
     let refused = client.ask("cmd", &command).await;
@@ -461,8 +232,7 @@ async fn read_only_user_is_refused_what_needs_write_permission() {
     let events = client
         .ask("a4-009", &Action::new("Events").header("EventMask", "off"))
         .await;
-    let real = captured_response("a4_viewer_readonly.ami", "a4-009");
-    assert_eq!(comparable(&events), comparable(&real));
+    assert_captured_reply(&events, "a4_viewer_readonly.ami", "a4-009");
     assert_eq!(pbx.channel_count(), 0);
 }
 
@@ -475,8 +245,7 @@ async fn core_show_channels_lists_a_live_call_like_asterisk() {
         .list("c1-003", &Action::new("CoreShowChannels"))
         .await;
 
-    let real_start = captured_response("c1_call_bridge.ami", "c1-003");
-    assert_eq!(comparable(&reply.response), comparable(&real_start));
+    assert_captured_reply(&reply.response, "c1_call_bridge.ami", "c1-003");
     let items = reply.items("c1-003");
     assert_eq!(items.len(), 2);
     let items: Vec<Message> = items.into_iter().cloned().collect();
@@ -558,8 +327,7 @@ async fn command_answers_with_output_lines() {
 
     // With no channels the table is the capture's, byte for byte.
     let idle = client.ask("b4-011", &command("core show channels")).await;
-    let real = captured_response("b4_errors.ami", "b4-011");
-    assert_eq!(comparable(&idle), comparable(&real));
+    assert_captured_reply(&idle, "b4_errors.ami", "b4-011");
 
     pbx.start_call("100", "200", "Alice");
     let busy = client.ask("busy", &command("core show channels")).await;
@@ -632,8 +400,7 @@ async fn async_originate_makes_a_bridged_call_with_real_events() {
     let pbx = TestPbx::start(config()).await.unwrap();
     let mut client = Client::logged_in(&pbx, "amitop", "secret").await;
     let reply = client.ask("c1-002", &c1_originate()).await;
-    let real = captured_response("c1_call_bridge.ami", "c1-002");
-    assert_eq!(comparable(&reply), comparable(&real));
+    assert_captured_reply(&reply, "c1_call_bridge.ami", "c1-002");
 
     let events = client.events_until_ping("after").await;
     assert_layouts_are_real(&events);
@@ -726,8 +493,7 @@ async fn hangup_ends_the_call_and_empties_the_channel_list() {
         .header("Channel", "Local/200@test-00000000;1")
         .header("Cause", "16");
     let reply = client.ask("c1-009", &hangup).await;
-    let real = captured_response("c1_call_bridge.ami", "c1-009");
-    assert_eq!(comparable(&reply), comparable(&real));
+    assert_captured_reply(&reply, "c1_call_bridge.ami", "c1-009");
 
     let events = client.events_until_ping("gone").await;
     assert_layouts_are_real(&events);

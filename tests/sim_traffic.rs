@@ -148,9 +148,16 @@ fn assert_queues_consistent(events: &[Message], snapshot: &SimSnapshot, join: &s
     }
 }
 
-#[test]
-fn a_long_modern_run_keeps_every_invariant_and_shows_the_whole_repertoire() {
-    let mut sim = simulation(Dialect::Modern, 7, 20.0);
+/// An hour of traffic at 20 calls a minute in one-second slices, with the
+/// invariants every run keeps checked on its events and final snapshot;
+/// `join` and `leave` are the dialect's names for a caller's queue events.
+fn checked_hour(
+    dialect: Dialect,
+    seed: u64,
+    join: &str,
+    leave: &str,
+) -> (Vec<Message>, SimSnapshot) {
+    let mut sim = simulation(dialect, seed, 20.0);
     let events = run(
         &mut sim,
         Duration::from_secs(60 * 60),
@@ -159,7 +166,14 @@ fn a_long_modern_run_keeps_every_invariant_and_shows_the_whole_repertoire() {
     let snapshot = sim.snapshot();
     assert_channels_consistent(&events, &snapshot);
     assert_bridges_consistent(&snapshot);
-    assert_queues_consistent(&events, &snapshot, "QueueCallerJoin", "QueueCallerLeave");
+    assert_queues_consistent(&events, &snapshot, join, leave);
+    (events, snapshot)
+}
+
+#[test]
+fn a_long_modern_run_keeps_every_invariant_and_shows_the_whole_repertoire() {
+    let (events, snapshot) =
+        checked_hour(Dialect::Modern, 7, "QueueCallerJoin", "QueueCallerLeave");
     let counts = counts(&events);
     assert_eq!(
         counts["BridgeCreate"] - counts["BridgeDestroy"],
@@ -202,16 +216,7 @@ fn a_long_modern_run_keeps_every_invariant_and_shows_the_whole_repertoire() {
 
 #[test]
 fn a_long_legacy_run_keeps_the_invariants_in_the_1_1_vocabulary() {
-    let mut sim = simulation(Dialect::Ami11, 11, 20.0);
-    let events = run(
-        &mut sim,
-        Duration::from_secs(60 * 60),
-        Duration::from_secs(1),
-    );
-    let snapshot = sim.snapshot();
-    assert_channels_consistent(&events, &snapshot);
-    assert_bridges_consistent(&snapshot);
-    assert_queues_consistent(&events, &snapshot, "Join", "Leave");
+    let (events, _) = checked_hour(Dialect::Ami11, 11, "Join", "Leave");
     let counts = counts(&events);
     for modern in [
         "DialBegin",

@@ -24,6 +24,7 @@ use memchr::memchr;
 use tokio_util::codec::{Decoder, Encoder};
 
 use super::action::Action;
+use super::lines::{Line, LineFinder};
 use super::message::{HeaderSpan, Message};
 
 const BANNER_PREFIX: &[u8] = b"Asterisk Call Manager/";
@@ -297,23 +298,23 @@ impl AmiCodec {
     }
 
     fn scan_message(&mut self, src: &mut BytesMut) -> Step {
+        let mut lines = LineFinder::default();
         loop {
             let start = self.scan.pos;
-            let newline = memchr(b'\n', &src[start..]);
+            let line = lines.line_at(src, start);
+            let newline = line.map(|l| l.newline - start);
             if let Some(overflow) = self.check_limits(src, start, newline) {
                 return self.malformed(src, overflow);
             }
-            let Some(nl) = newline else {
+            let Some(Line { newline, colon }) = line else {
                 return Step::NeedMore;
             };
-            let next = start + nl + 1;
-            self.scan.pos = next;
-            let line_end = start + trim_eol(&src[start..next]).len();
-            // Keys are short: a plain loop finds the colon sooner than memchr.
-            let colon = src[start..line_end]
-                .iter()
-                .position(|&b| b == b':')
-                .map(|c| start + c);
+            self.scan.pos = newline + 1;
+            let line_end = if newline > start && src[newline - 1] == b'\r' {
+                newline - 1
+            } else {
+                newline
+            };
 
             match self.scan.follows {
                 Follows::Body { start: body_start } => {

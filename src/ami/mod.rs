@@ -5,6 +5,7 @@ mod backoff;
 pub mod codec;
 mod connection;
 mod event_queue;
+mod lines;
 mod login;
 pub mod message;
 mod pending;

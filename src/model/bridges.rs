@@ -12,6 +12,7 @@ use foldhash::HashMap;
 use serde::Serialize;
 
 use super::State;
+use super::changes::Changes;
 use super::channels::{Channels, set};
 use super::snapshot::Snapshot;
 use crate::ami::Message;
@@ -49,6 +50,9 @@ pub struct Bridges {
     /// Channels of a `BridgeInfo` reply, by ActionID, until its
     /// `BridgeInfoComplete` names the bridge.
     pending_info: HashMap<String, Vec<String>>,
+    /// Bridges whose description may have changed (who is in a bridge is
+    /// told by the channels' own changes).
+    changes: Changes,
 }
 
 impl Bridges {
@@ -66,6 +70,11 @@ impl Bridges {
 
     pub fn iter(&self) -> impl Iterator<Item = &Bridge> {
         self.by_id.values()
+    }
+
+    /// The bridges changed lately, for views that keep what they derive.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
     }
 
     /// Bridges ordered by id, for display.
@@ -92,6 +101,7 @@ impl Bridges {
             ..Bridge::default()
         });
         bridge.seen = generation;
+        self.changes.record(id);
         let fields = [
             ("BridgeType", &mut bridge.bridge_type),
             ("BridgeTechnology", &mut bridge.technology),

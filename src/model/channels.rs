@@ -14,6 +14,7 @@ use foldhash::{HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::changes::Changes;
 use super::snapshot::{Snapshot, state_name, uniqueid_epoch};
 use crate::ami::message::decode;
 
@@ -169,6 +170,8 @@ pub struct Channels {
     by_name: HashMap<String, String>,
     tombstones: HashSet<String>,
     tombstone_order: VecDeque<String>,
+    /// Every channel handed out for writing, created or removed.
+    changes: Changes,
 }
 
 impl Channels {
@@ -185,7 +188,14 @@ impl Channels {
     }
 
     pub fn get_mut(&mut self, uniqueid: &str) -> Option<&mut Channel> {
-        self.by_id.get_mut(uniqueid)
+        let channel = self.by_id.get_mut(uniqueid)?;
+        self.changes.record(uniqueid);
+        Some(channel)
+    }
+
+    /// The channels changed lately, for views that keep what they derive.
+    pub fn changes(&self) -> &Changes {
+        &self.changes
     }
 
     /// Channels in no particular order.
@@ -224,7 +234,9 @@ impl Channels {
             Some(u) => u,
             None => self.by_name.get(name?)?,
         };
-        self.by_id.get_mut(id)
+        let channel = self.by_id.get_mut(id)?;
+        self.changes.record(id);
+        Some(channel)
     }
 
     /// True when `uniqueid` hung up (recently enough to be remembered).
@@ -265,6 +277,7 @@ impl Channels {
             self.by_id.insert(id.to_owned(), channel);
         }
         let channel = self.by_id.get_mut(id)?;
+        self.changes.record(id);
         channel.update(snap);
         channel.seen = generation;
         if let Some(name) = snap.name.as_deref()
@@ -281,6 +294,7 @@ impl Channels {
         let Some(channel) = self.by_id.get_mut(uniqueid) else {
             return false;
         };
+        self.changes.record(uniqueid);
         let old = std::mem::replace(&mut channel.name, new_name.to_owned());
         reindex(&mut self.by_name, uniqueid, &old, new_name);
         true
@@ -290,6 +304,7 @@ impl Channels {
     pub fn remove(&mut self, uniqueid: &str) -> Option<Channel> {
         self.bury(uniqueid);
         let channel = self.by_id.remove(uniqueid)?;
+        self.changes.record(uniqueid);
         if self
             .by_name
             .get(&channel.name)

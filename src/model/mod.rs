@@ -12,6 +12,7 @@
 //! event touched since the resync began, is removed.
 
 mod bridges;
+mod changes;
 mod channel_events;
 mod channels;
 mod dial;
@@ -31,6 +32,7 @@ use crate::ami::message::decode;
 use crate::ami::{Banner, Message};
 
 pub use bridges::{Bridge, Bridges, legacy_id};
+pub use changes::{Changes, Mark};
 pub use channels::{Channel, Channels};
 pub use event_log::{EventLog, LogEntry};
 pub use queues::Queues;

@@ -69,28 +69,36 @@ impl Registry {
     /// Applies a registration, peer, hint or device event (or list item);
     /// true when `event` is one of those.
     pub fn apply(&mut self, msg: &Message, event: &str, now: f64) -> bool {
+        // A list item (it carries the ActionID of the list) reports a state,
+        // not the moment it changed.
+        let changed_at = msg.action_id().is_none().then_some(now);
         match event {
             "RegistryEntry" => {
-                self.registration(RegistrationReport::from_entry(msg), |r| r.apply_entry(msg))
+                self.registration(RegistrationReport::from_entry(msg), changed_at, |r| {
+                    r.apply_entry(msg)
+                })
             }
-            "Registry" => self.registration(RegistrationReport::from_event(msg), |r| {
+            "Registry" => self.registration(RegistrationReport::from_event(msg), changed_at, |r| {
                 r.apply_event(msg, now)
             }),
-            "OutboundRegistrationDetail" => self
-                .registration(RegistrationReport::from_pjsip_detail(msg), |r| {
-                    r.apply_pjsip_detail(msg)
-                }),
-            "PeerStatus" => self.peer(PeerReport::from_peer_status(msg), |p| {
+            "OutboundRegistrationDetail" => self.registration(
+                RegistrationReport::from_pjsip_detail(msg),
+                changed_at,
+                |r| r.apply_pjsip_detail(msg),
+            ),
+            "PeerStatus" => self.peer(PeerReport::from_peer_status(msg), changed_at, |p| {
                 peers::apply_peer_status(p, msg);
                 true
             }),
-            "PeerEntry" => self.peer(PeerReport::from_peer_entry(msg), |p| {
+            "PeerEntry" => self.peer(PeerReport::from_peer_entry(msg), changed_at, |p| {
                 peers::apply_peer_entry(p, msg);
                 true
             }),
-            "ContactStatus" | "ContactList" => self.peer(PeerReport::from_contact(msg), |p| {
-                peers::apply_contact(p, msg)
-            }),
+            "ContactStatus" | "ContactList" => {
+                self.peer(PeerReport::from_contact(msg), changed_at, |p| {
+                    peers::apply_contact(p, msg)
+                })
+            }
             "ExtensionStatus" => self.apply_extension(msg),
             "DeviceStateChange" => self.apply_device(msg),
             _ => return false,
@@ -114,9 +122,12 @@ impl Registry {
         }
     }
 
+    /// Creates or updates a registration; `changed_at` (for live events)
+    /// stamps a change of state.
     fn registration(
         &mut self,
         report: Option<RegistrationReport>,
+        changed_at: Option<f64>,
         update: impl FnOnce(&mut Registration),
     ) {
         let Some(report) = report else { return };
@@ -125,20 +136,33 @@ impl Registry {
             .registrations
             .entry(key)
             .or_insert_with(|| report.new_registration());
+        let before = registration.state;
         update(registration);
+        if changed_at.is_some() && registration.state != before {
+            registration.changed_at = changed_at;
+        }
         registration.seen = self.generation;
     }
 
     /// Creates or updates a peer; `update` returns false when the peer is
     /// gone (a removed PJSIP contact).
-    fn peer(&mut self, report: Option<PeerReport>, update: impl FnOnce(&mut Peer) -> bool) {
+    fn peer(
+        &mut self,
+        report: Option<PeerReport>,
+        changed_at: Option<f64>,
+        update: impl FnOnce(&mut Peer) -> bool,
+    ) {
         let Some(report) = report else { return };
         let key: PeerKey = report.key();
         let peer = self
             .peers
             .entry(key.clone())
             .or_insert_with(|| report.new_peer());
+        let before = peer.state;
         if update(peer) {
+            if changed_at.is_some() && peer.state != before {
+                peer.changed_at = changed_at;
+            }
             peer.seen = self.generation;
         } else {
             self.peers.remove(&key);

@@ -425,15 +425,7 @@ impl Pbx {
         self.channels[a].application = "AppQueue".into();
         self.channels[a].app_data = "(Outgoing Line)".into();
         let c = self.index_of_uid(caller)?;
-        let called = queues::agent_event(
-            self.dialect,
-            AgentEvent::Called,
-            queue,
-            &member,
-            &self.channels[c],
-            &self.channels[a],
-        );
-        self.emit(called);
+        self.emit_agent_event(AgentEvent::Called, queue, &member, c, a);
         let begin = vocab::dial_begin(
             self.dialect,
             &self.channels[c],
@@ -474,15 +466,7 @@ impl Pbx {
         };
         let ring = self.now.saturating_sub(leg.rang_at);
         let event = AgentEvent::RingNoAnswer { ring };
-        let fields = queues::agent_event(
-            self.dialect,
-            event,
-            &leg.queue,
-            &member,
-            &self.channels[c],
-            &self.channels[a],
-        );
-        self.emit(fields);
+        self.emit_agent_event(event, &leg.queue, &member, c, a);
         self.dial_failed(c, a, "NOANSWER", NO_ANSWER);
     }
 
@@ -510,15 +494,7 @@ impl Pbx {
         }
         let ring = self.now.saturating_sub(leg.rang_at);
         let event = AgentEvent::Connect { hold, ring };
-        let fields = queues::agent_event(
-            self.dialect,
-            event,
-            &leg.queue,
-            &member,
-            &self.channels[c],
-            &self.channels[a],
-        );
-        self.emit(fields);
+        self.emit_agent_event(event, &leg.queue, &member, c, a);
         self.bridge_pair(c, a);
         self.member_status(&leg.interface, queues::INUSE);
         let now = self.now;

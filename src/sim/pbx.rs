@@ -490,15 +490,7 @@ impl Pbx {
                 hold: leg.hold,
                 talk,
             };
-            let fields = queues::agent_event(
-                self.dialect,
-                event,
-                &leg.queue,
-                &member,
-                &self.channels[caller],
-                &self.channels[agent],
-            );
-            self.emit(fields);
+            self.emit_agent_event(event, &leg.queue, &member, caller, agent);
         }
     }
 
@@ -558,6 +550,27 @@ impl Pbx {
 
     pub(super) fn emit(&mut self, fields: Fields) {
         self.outbox.push(fields.build());
+    }
+
+    /// Announces an agent event between a queue caller's channel and the
+    /// channel ringing (or talking to) the member, by index.
+    pub(super) fn emit_agent_event(
+        &mut self,
+        event: AgentEvent,
+        queue: &str,
+        member: &queues::Member,
+        caller: usize,
+        agent: usize,
+    ) {
+        let fields = queues::agent_event(
+            self.dialect,
+            event,
+            queue,
+            member,
+            &self.channels[caller],
+            &self.channels[agent],
+        );
+        self.emit(fields);
     }
 }
 

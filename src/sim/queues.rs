@@ -314,22 +314,12 @@ pub fn member_event(dialect: Dialect, change: MemberChange, queue: &str, m: &Mem
                 MemberChange::Added => "QueueMemberAdded",
                 MemberChange::Removed => "QueueMemberRemoved",
             };
-            Fields::event(name)
+            let head = Fields::event(name)
                 .with("Privilege", "agent,all")
                 .with("Queue", queue)
                 .with("MemberName", m.name.clone())
-                .with("Interface", m.interface.clone())
-                .with("StateInterface", m.state_interface.clone())
-                .with("Membership", membership(m))
-                .with("Penalty", m.penalty.to_string())
-                .with("CallsTaken", m.calls_taken.to_string())
-                .with("LastCall", m.last_call.to_string())
-                .with("LastPause", m.last_pause.to_string())
-                .with("LoginTime", m.login_time.to_string())
-                .with("InCall", flag(m.in_call))
-                .with("Status", m.status.to_string())
-                .with("Paused", flag(m.paused))
-                .with("PausedReason", m.paused_reason.clone())
+                .with("Interface", m.interface.clone());
+            member_figures(head, Dialect::Modern, m)
                 .with("Ringinuse", flag(m.ring_in_use))
                 .with("Wrapuptime", "0")
         }
@@ -352,13 +342,7 @@ pub fn member_event(dialect: Dialect, change: MemberChange, queue: &str, m: &Mem
                     if change == MemberChange::Added {
                         fields.push("StateInterface", m.state_interface.clone());
                     }
-                    fields
-                        .with("Membership", membership(m))
-                        .with("Penalty", m.penalty.to_string())
-                        .with("CallsTaken", m.calls_taken.to_string())
-                        .with("LastCall", m.last_call.to_string())
-                        .with("Status", m.status.to_string())
-                        .with("Paused", flag(m.paused))
+                    member_figures(fields, Dialect::Ami11, m)
                 }
                 MemberChange::Pause => head("QueueMemberPaused")
                     .with("Paused", flag(m.paused))
@@ -371,6 +355,33 @@ pub fn member_event(dialect: Dialect, change: MemberChange, queue: &str, m: &Mem
                 MemberChange::Removed => head("QueueMemberRemoved"),
             }
         }
+    }
+}
+
+/// A member's figures as member events and `QueueMember` items both carry
+/// them in the dialect's order: from `StateInterface` to `PausedReason` in
+/// 12+, from `Membership` to `Paused` in 1.1.
+fn member_figures(fields: Fields, dialect: Dialect, m: &Member) -> Fields {
+    let fields = match dialect {
+        Dialect::Modern => fields.with("StateInterface", m.state_interface.clone()),
+        Dialect::Ami11 => fields,
+    };
+    let fields = fields
+        .with("Membership", membership(m))
+        .with("Penalty", m.penalty.to_string())
+        .with("CallsTaken", m.calls_taken.to_string())
+        .with("LastCall", m.last_call.to_string());
+    match dialect {
+        Dialect::Modern => fields
+            .with("LastPause", m.last_pause.to_string())
+            .with("LoginTime", m.login_time.to_string())
+            .with("InCall", flag(m.in_call))
+            .with("Status", m.status.to_string())
+            .with("Paused", flag(m.paused))
+            .with("PausedReason", m.paused_reason.clone()),
+        Dialect::Ami11 => fields
+            .with("Status", m.status.to_string())
+            .with("Paused", flag(m.paused)),
     }
 }
 
@@ -416,27 +427,10 @@ pub fn member_item(dialect: Dialect, queue: &str, m: &Member, id: Option<&str>) 
         .with("Queue", queue)
         .with("Name", m.name.clone())
         .with("Location", m.interface.clone());
+    let fields = member_figures(fields, dialect, m);
     let fields = match dialect {
-        Dialect::Modern => fields
-            .with("StateInterface", m.state_interface.clone())
-            .with("Membership", membership(m))
-            .with("Penalty", m.penalty.to_string())
-            .with("CallsTaken", m.calls_taken.to_string())
-            .with("LastCall", m.last_call.to_string())
-            .with("LastPause", m.last_pause.to_string())
-            .with("LoginTime", m.login_time.to_string())
-            .with("InCall", flag(m.in_call))
-            .with("Status", m.status.to_string())
-            .with("Paused", flag(m.paused))
-            .with("PausedReason", m.paused_reason.clone())
-            .with("Wrapuptime", "0"),
-        Dialect::Ami11 => fields
-            .with("Membership", membership(m))
-            .with("Penalty", m.penalty.to_string())
-            .with("CallsTaken", m.calls_taken.to_string())
-            .with("LastCall", m.last_call.to_string())
-            .with("Status", m.status.to_string())
-            .with("Paused", flag(m.paused)),
+        Dialect::Modern => fields.with("Wrapuptime", "0"),
+        Dialect::Ami11 => fields,
     };
     fields.with_action_id(id)
 }

@@ -1,6 +1,7 @@
-//! Helpers shared by the codec test binaries: where the real AMI captures
-//! live, how their recorded arrival chunks are read, and how a byte stream
-//! is pushed through the decoder the way `FramedRead` would push it.
+//! Helpers shared by the codec and model test binaries: where the real AMI
+//! captures live, how their recorded arrival chunks are read, how a byte
+//! stream is pushed through the decoder the way `FramedRead` would push it,
+//! and the messages that come out (or are written by hand) for the models.
 //!
 //! Each test binary compiles its own copy of this module and uses only part
 //! of it, hence the `dead_code` allowance.
@@ -10,7 +11,7 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use amitop::ami::{AmiCodec, Frame, Limits};
+use amitop::ami::{AmiCodec, Frame, Limits, Message};
 use bytes::BytesMut;
 use tokio_util::codec::Decoder;
 
@@ -51,6 +52,12 @@ pub fn read_capture(name: &str) -> Vec<u8> {
 /// the `.ami` file in arrival order; `None` when the capture has no timing
 /// file (the converted third-party streams).
 pub fn recv_chunks(name: &str) -> Option<Vec<Range<usize>>> {
+    let timed = timed_recv_chunks(name)?;
+    Some(timed.into_iter().map(|(_, chunk)| chunk).collect())
+}
+
+/// As [`recv_chunks`], each range with the epoch time its bytes arrived.
+pub fn timed_recv_chunks(name: &str) -> Option<Vec<(f64, Range<usize>)>> {
     let stem = name.strip_suffix(".ami").expect("an .ami name");
     let path = fixtures_dir().join(format!("{stem}.timing.tsv"));
     let text = fs::read_to_string(&path).ok()?;
@@ -62,14 +69,20 @@ pub fn recv_chunks(name: &str) -> Option<Vec<Range<usize>>> {
             .position(|h| *h == name)
             .unwrap_or_else(|| panic!("{}: no {name} column", path.display()))
     };
-    let (dir, offset, length) = (column("dir"), column("offset"), column("length"));
+    let (epoch, dir, offset, length) = (
+        column("t_epoch"),
+        column("dir"),
+        column("offset"),
+        column("length"),
+    );
     let chunks = lines
         .map(|line| line.split('\t').collect::<Vec<_>>())
         .filter(|row| row[dir] == "recv")
         .map(|row| {
+            let at: f64 = row[epoch].parse().expect("a numeric epoch");
             let start: usize = row[offset].parse().expect("a numeric offset");
             let len: usize = row[length].parse().expect("a numeric length");
-            start..start + len
+            (at, start..start + len)
         })
         .collect();
     Some(chunks)
@@ -114,4 +127,28 @@ pub fn decode_unsplit(data: &[u8], limits: Limits) -> Vec<Frame> {
 /// Decodes `data` arriving in one piece, with the default limits.
 pub fn decode_whole(data: &[u8]) -> Vec<Frame> {
     decode_unsplit(data, Limits::default())
+}
+
+/// The messages among decoded frames (banners and malformed frames left out).
+pub fn messages(frames: &[Frame]) -> Vec<&Message> {
+    frames
+        .iter()
+        .filter_map(|frame| match frame {
+            Frame::Message(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every message of a capture, decoded in one piece.
+pub fn capture_messages(name: &str) -> Vec<Message> {
+    messages(&decode_whole(&read_capture(name)))
+        .into_iter()
+        .cloned()
+        .collect()
+}
+
+/// A hand-written message from its header pairs, in order.
+pub fn msg(pairs: &[(&str, &str)]) -> Message {
+    Message::from_pairs(pairs.iter().copied())
 }

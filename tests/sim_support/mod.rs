@@ -1,6 +1,7 @@
 //! Helpers shared by the simulator's test binaries: the real captures, a
-//! raw AMI client over TCP (bytes out, `AmiCodec` frames in), and message
-//! comparisons that blank what changes from run to run.
+//! raw AMI client over TCP (bytes out, `AmiCodec` frames in), a replay of a
+//! capture's `.sent` bytes, and message comparisons that blank what changes
+//! from run to run.
 //!
 //! Each test binary compiles its own copy and uses only part of it.
 #![allow(dead_code)]
@@ -12,7 +13,7 @@ use amitop::ami::{Action, AmiCodec, Frame, Message};
 use amitop::sim::{PbxConfig, SimUser, TestPbx};
 use bytes::BytesMut;
 use futures_util::StreamExt;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::time::timeout;
@@ -97,6 +98,16 @@ pub fn comparable(m: &Message) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `ours` is the capture's reply to the action with this ActionID, but for
+/// the values [`comparable`] blanks.
+pub fn assert_captured_reply(ours: &Message, capture: &str, action_id: &str) {
+    assert_eq!(
+        comparable(ours),
+        comparable(&captured_response(capture, action_id)),
+        "{capture} {action_id}"
+    );
+}
+
 /// Users as in the captures, so their `.sent` files replay as they are.
 pub fn capture_users() -> PbxConfig {
     PbxConfig {
@@ -107,6 +118,19 @@ pub fn capture_users() -> PbxConfig {
         login_failure_delay: Duration::from_millis(5),
         ..PbxConfig::default()
     }
+}
+
+/// Sends a capture's `.sent` bytes on a fresh connection; everything
+/// received until the server closes.
+pub async fn replay_sent(pbx: &TestPbx, sent: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(pbx.addr()).await.unwrap();
+    stream.write_all(&fixture(sent)).await.unwrap();
+    let mut received = Vec::new();
+    timeout(WAIT, stream.read_to_end(&mut received))
+        .await
+        .expect("server should close")
+        .unwrap();
+    received
 }
 
 /// A raw AMI client.
@@ -255,5 +279,12 @@ impl Client {
     pub async fn events_until_ping(&mut self, action_id: &str) -> Vec<Message> {
         self.send(action_id, &Action::new("Ping")).await;
         self.until_response(action_id).await.0
+    }
+
+    pub async fn assert_closed(&mut self) {
+        assert!(
+            self.next().await.is_none(),
+            "the server should close the socket"
+        );
     }
 }

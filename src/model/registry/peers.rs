@@ -32,6 +32,9 @@ pub struct Peer {
     /// Why it went down (`Expired`, `AUTH_SECRET_FAILED`), or "".
     pub cause: String,
     pub description: String,
+    /// Epoch seconds of the last state change seen live (not from a list).
+    #[serde(skip)]
+    pub changed_at: Option<f64>,
     #[serde(skip)]
     pub seen: u64,
 }
@@ -52,6 +55,7 @@ impl Peer {
             latency_ms: None,
             cause: String::new(),
             description: String::new(),
+            changed_at: None,
             seen: 0,
         }
     }

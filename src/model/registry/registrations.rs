@@ -41,6 +41,9 @@ pub struct Registration {
     pub registered_at: Option<f64>,
     /// Why it failed, when the server says (`Cause`), or "".
     pub cause: String,
+    /// Epoch seconds of the last state change seen live (not from a list).
+    #[serde(skip)]
+    pub changed_at: Option<f64>,
     #[serde(skip)]
     pub seen: u64,
 }
@@ -74,6 +77,7 @@ impl RegistrationReport {
             state_text: String::new(),
             registered_at: None,
             cause: String::new(),
+            changed_at: None,
             seen: 0,
         }
     }

@@ -57,9 +57,10 @@ impl Reply {
         Reply::new(vec![wire::bytes(&message)])
     }
 
-    /// A list: `Response: Success` with `EventList: start` and `message`,
-    /// the items, then `complete` with `EventList: Complete` and the count
-    /// (`complete_extra` adds the headers some completions carry).
+    /// A list, marked so in every dialect: `Response: Success` with
+    /// `EventList: start` and `message`, the items, then `complete` with
+    /// `EventList: Complete` and the count (`complete_extra` adds the
+    /// headers some completions carry).
     fn list(
         id: Option<&str>,
         message: &str,
@@ -67,7 +68,14 @@ impl Reply {
         complete: &str,
         complete_extra: impl FnOnce(Fields, usize) -> Fields,
     ) -> Self {
-        Reply::list_marked(true, id, message, items, complete, complete_extra)
+        Reply::list_in(
+            Dialect::Modern,
+            id,
+            message,
+            items,
+            complete,
+            complete_extra,
+        )
     }
 
     /// A list as `dialect` sends it: Asterisk 11 marks `Status`,
@@ -81,22 +89,10 @@ impl Reply {
         complete: &str,
         complete_extra: impl FnOnce(Fields, usize) -> Fields,
     ) -> Self {
-        let marked = dialect == Dialect::Modern;
-        Reply::list_marked(marked, id, message, items, complete, complete_extra)
-    }
-
-    fn list_marked(
-        marked: bool,
-        id: Option<&str>,
-        message: &str,
-        items: Vec<Fields>,
-        complete: &str,
-        complete_extra: impl FnOnce(Fields, usize) -> Fields,
-    ) -> Self {
         let mut start = Fields::response("Success", id);
         let mut end = Fields::event(complete).with_action_id(id);
         let count = items.len();
-        if marked {
+        if dialect == Dialect::Modern {
             start.push("EventList", "start");
             end.push("EventList", "Complete");
             end.push("ListItems", count.to_string());

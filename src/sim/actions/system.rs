@@ -50,6 +50,11 @@ pub(super) fn sip_peers(r: &mut Request) -> Reply {
             .map(|peer| registry::peer_entry(dialect, peer, id))
             .collect()
     });
+    peer_list(id, items)
+}
+
+/// The reply of `SIPpeers` and `IAXpeers`, around their `PeerEntry` items.
+fn peer_list(id: Option<&str>, items: Vec<Fields>) -> Reply {
     Reply::list(
         id,
         "Peer status list will follow",
@@ -117,11 +122,5 @@ pub(super) fn iax_peers(r: &mut Request) -> Reply {
             })
             .collect()
     });
-    Reply::list(
-        id,
-        "Peer status list will follow",
-        items,
-        "PeerlistComplete",
-        |f, _| f,
-    )
+    peer_list(id, items)
 }

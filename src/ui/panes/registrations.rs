@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::model::State;
-use crate::model::registry::{Peer, Registration};
+use crate::model::registry::{Peer, Registration, RegistrationState};
 use crate::ui::table::{self, Column, Env, Look, plain};
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
@@ -77,16 +77,31 @@ impl<'a> Row<'a> {
     }
 
     /// Registrations: when they last registered; peers: latency or cause.
+    /// When the state last changed, or for a registration when it last
+    /// succeeded; with the cause of a failure.
     fn info(&self, now: f64) -> Cow<'a, str> {
+        match (self.changed(), self.cause()) {
+            (Some(t), "") => Cow::Owned(format!("{} ago", text::duration(now - t))),
+            (Some(t), cause) => Cow::Owned(format!("{} ago, {cause}", text::duration(now - t))),
+            (None, cause) => Cow::Borrowed(cause),
+        }
+    }
+
+    fn changed(&self) -> Option<f64> {
         match self {
-            Row::Registration(_, r) if !r.cause.is_empty() => Cow::Borrowed(&r.cause),
-            Row::Registration(_, r) => r.registered_at.map_or(Cow::Borrowed(""), |t| {
-                Cow::Owned(format!("{} ago", text::duration(now - t)))
-            }),
-            Row::Peer(_, p) if !p.cause.is_empty() => Cow::Borrowed(&p.cause),
-            Row::Peer(_, p) => p
-                .latency_ms
-                .map_or(Cow::Borrowed(""), |ms| Cow::Owned(format!("{ms:.0} ms"))),
+            // The server's own registration time is the better clock.
+            Row::Registration(_, r) if r.state == RegistrationState::Registered => {
+                r.registered_at.or(r.changed_at)
+            }
+            Row::Registration(_, r) => r.changed_at,
+            Row::Peer(_, p) => p.changed_at,
+        }
+    }
+
+    fn cause(&self) -> &'a str {
+        match self {
+            Row::Registration(_, r) => &r.cause,
+            Row::Peer(_, p) => &p.cause,
         }
     }
 }
@@ -140,12 +155,15 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         },
         Column {
             title: "Last change",
-            width: 12,
+            width: 18,
             flex: false,
             drop: 0,
             text: |r, env| r.info(env.now),
             style: |_, env| env.theme.dim(),
-            cmp: |a, b| a.info(0.0).cmp(&b.info(0.0)),
+            cmp: |a, b| {
+                let at = |r: &Row| r.changed().unwrap_or(f64::NEG_INFINITY);
+                at(a).total_cmp(&at(b))
+            },
         },
     ]
 }
