@@ -6,16 +6,11 @@
 
 mod tmux_support;
 
-use amitop::sim::{PbxConfig, TestPbx};
 use tmux_support::{Dashboard, line_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_follows_a_call_from_start_to_hangup() {
-    let pbx = TestPbx::start(PbxConfig::default())
-        .await
-        .expect("test PBX");
-    let version = &PbxConfig::default().asterisk_version;
-    let dashboard = Dashboard::open(pbx.addr().port(), 120, 30, version).await;
+    let (pbx, dashboard) = Dashboard::on_test_pbx(120, 30).await;
     let tmux = &dashboard.tmux;
 
     let linkedid = pbx.start_call("100", "200", "Alice Example");

@@ -5,7 +5,6 @@
 
 mod tmux_support;
 
-use amitop::sim::{PbxConfig, TestPbx};
 use tmux_support::{Dashboard, line_with};
 
 /// A channel row of the channel list (the footer may name it too).
@@ -15,11 +14,7 @@ fn channel_row<'a>(screen: &'a str, prefix: &str) -> Option<&'a str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn originate_from_the_form_then_hang_up_with_capital_h() {
-    let pbx = TestPbx::start(PbxConfig::default())
-        .await
-        .expect("test PBX");
-    let version = &PbxConfig::default().asterisk_version;
-    let dashboard = Dashboard::open(pbx.addr().port(), 120, 30, version).await;
+    let (pbx, dashboard) = Dashboard::on_test_pbx(120, 30).await;
     let tmux = &dashboard.tmux;
 
     tmux.send_keys(&["o"]);

@@ -436,24 +436,29 @@ mod tls {
         (certified.cert.pem(), TlsAcceptor::from(Arc::new(server)))
     }
 
-    fn write_pem(dir: &tempfile::TempDir, pem: &str) -> PathBuf {
-        let path = dir.path().join("ca.pem");
-        std::fs::write(&path, pem).unwrap();
-        path
-    }
-
-    #[tokio::test]
-    async fn logs_in_over_tls_trusting_a_ca_file() {
-        let (pem, acceptor) = self_signed();
+    /// A TLS session trusting only the CA certificate `pem` (written to the
+    /// returned directory), and the TCP connection it opened, not yet
+    /// through the handshake.
+    async fn tls_session_trusting(
+        pem: &str,
+    ) -> (tempfile::TempDir, SessionHandle, SessionEvents, TcpStream) {
         let dir = tempfile::tempdir().unwrap();
-        let ca_file = write_pem(&dir, &pem);
+        let ca_file = dir.path().join("ca.pem");
+        std::fs::write(&ca_file, pem).unwrap();
         let (listener, port) = listener().await;
-        let (handle, mut events) = spawn(SessionConfig {
+        let (handle, events) = spawn(SessionConfig {
             tls: true,
             ca_file: Some(ca_file),
             ..config(port)
         });
         let (tcp, _) = timeout(PATIENCE, listener.accept()).await.unwrap().unwrap();
+        (dir, handle, events, tcp)
+    }
+
+    #[tokio::test]
+    async fn logs_in_over_tls_trusting_a_ca_file() {
+        let (pem, acceptor) = self_signed();
+        let (_dir, handle, mut events, tcp) = tls_session_trusting(&pem).await;
         let tls = acceptor.accept(tcp).await.unwrap();
         let mut peer = Peer::greet(tls).await;
         peer.accept_login().await;
@@ -475,15 +480,7 @@ mod tls {
     async fn an_untrusted_certificate_fails_without_falling_back_to_plaintext() {
         let (_, acceptor) = self_signed();
         let (other_pem, _) = self_signed();
-        let dir = tempfile::tempdir().unwrap();
-        let ca_file = write_pem(&dir, &other_pem);
-        let (listener, port) = listener().await;
-        let (_handle, mut events) = spawn(SessionConfig {
-            tls: true,
-            ca_file: Some(ca_file),
-            ..config(port)
-        });
-        let (tcp, _) = timeout(PATIENCE, listener.accept()).await.unwrap().unwrap();
+        let (_dir, _handle, mut events, tcp) = tls_session_trusting(&other_pem).await;
         assert!(acceptor.accept(tcp).await.is_err());
         assert!(matches!(
             next_state(&mut events).await,

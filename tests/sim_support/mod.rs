@@ -133,6 +133,23 @@ pub async fn replay_sent(pbx: &TestPbx, sent: &str) -> Vec<u8> {
     received
 }
 
+/// Replays the `.sent` bytes of the capture `stem` and checks that the
+/// simulator answers with the messages of its `.ami`, compared as
+/// [`comparable`]; the security event `SuccessfulAuth`, which the simulator
+/// does not send, is left out of the capture's.
+pub async fn assert_replay_matches_capture(pbx: &TestPbx, stem: &str) {
+    let ours: Vec<_> = decode(&replay_sent(pbx, &format!("{stem}.sent")).await)
+        .iter()
+        .map(comparable)
+        .collect();
+    let real: Vec<_> = capture(&format!("{stem}.ami"))
+        .iter()
+        .filter(|m| m.event().as_deref() != Some("SuccessfulAuth"))
+        .map(comparable)
+        .collect();
+    assert_eq!(ours, real, "{stem}");
+}
+
 /// A raw AMI client.
 pub struct Client {
     frames: FramedRead<OwnedReadHalf, AmiCodec>,

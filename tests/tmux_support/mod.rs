@@ -1,7 +1,8 @@
 //! Driving the built `amitop` binary in a real terminal: a tmux server on a
 //! socket of its own, a fixed window size, screens read with
 //! `capture-pane`, keys typed with `send-keys`, and polling with a deadline
-//! instead of sleeps. The tmux server is killed on drop, pass or fail.
+//! instead of sleeps; the dashboard opened in it against a server, such as
+//! a fresh test PBX. The tmux server is killed on drop, pass or fail.
 
 #![allow(dead_code)] // each test file uses its own part of this module
 
@@ -10,8 +11,10 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use amitop::sim::{PbxConfig, TestPbx};
+
 /// How long any one expected change may take; only reached on failure.
-pub const DEADLINE: Duration = Duration::from_secs(10);
+pub const DEADLINE: Duration = Duration::from_secs(30);
 
 pub struct Tmux {
     socket: String,
@@ -159,5 +162,15 @@ impl Dashboard {
         })
         .await;
         Dashboard { tmux, _home: home }
+    }
+
+    /// A test PBX with the default configuration, and the dashboard
+    /// `width`x`height` logged in to it.
+    pub async fn on_test_pbx(width: u16, height: u16) -> (TestPbx, Dashboard) {
+        let config = PbxConfig::default();
+        let version = config.asterisk_version.clone();
+        let pbx = TestPbx::start(config).await.expect("test PBX");
+        let dashboard = Dashboard::open(pbx.addr().port(), width, height, &version).await;
+        (pbx, dashboard)
     }
 }
