@@ -225,6 +225,38 @@ async fn an_unanswered_action_times_out_and_the_session_carries_on() {
 }
 
 #[tokio::test]
+async fn garbage_from_the_server_is_reported_and_the_session_carries_on() {
+    let (mut peer, handle, mut events) = scripted(config).await;
+    // A headerless block, then an oversize line, then a good event.
+    let huge = "x".repeat(70 * 1024);
+    peer.write(&format!(
+        "no headers here\r\n\r\nEvent: Big\r\nData: {huge}\r\n\r\nEvent: FullyBooted\r\n\r\n"
+    ))
+    .await;
+    let mut malformed = 0;
+    loop {
+        match timeout(PATIENCE, events.recv()).await.unwrap() {
+            Some(SessionEvent::Malformed(_)) => malformed += 1,
+            Some(SessionEvent::Event(event)) => {
+                assert_eq!(event.event().as_deref(), Some("FullyBooted"));
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(malformed, 2);
+
+    let ping = tokio::spawn({
+        let handle = handle.clone();
+        async move { handle.send(Action::new("Ping")).await }
+    });
+    let action = peer.expect_action("Ping").await;
+    peer.respond(&action, "Success", "Ping: Pong\r\n").await;
+    let reply = timeout(PATIENCE, ping).await.unwrap().unwrap().unwrap();
+    assert!(reply.is_success());
+}
+
+#[tokio::test]
 async fn a_lagging_app_gets_an_overflow_count_instead_of_blocking_the_reader() {
     let (mut peer, handle, mut events) = scripted(|port| SessionConfig {
         event_buffer: 2,
