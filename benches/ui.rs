@@ -195,9 +195,11 @@ fn parts(c: &mut Criterion) {
             calls::rows(&state, &view, &env, 20).len()
         })
     });
-    let view = View::new(Rect::new(0, 0, 200, 60));
     c.bench_function("ui_channel_rows_10k_page_20", |b| {
-        b.iter(|| channels::rows(&state, &view, &env, 20).len())
+        b.iter(|| {
+            let view = View::new(Rect::new(0, 0, 200, 60));
+            channels::rows(&state, &view, &env, 20).len()
+        })
     });
 }
 

@@ -280,7 +280,7 @@ fn the_drawn_sequences_reach_bridges_and_queues() {
         for (i, m) in messages.iter().enumerate() {
             state.apply(m, i as f64);
             bridged += state.bridges.iter().any(|b| b.members.len() >= 2) as u32;
-            queued += state.queues.by_name.values().any(|q| q.callers.len() > 0) as u32;
+            queued += state.queues.by_name.values().any(|q| !q.callers.is_empty()) as u32;
         }
     }
     assert!(

@@ -35,6 +35,7 @@ pub(super) struct LineFinder {
 
 impl LineFinder {
     /// The line starting at `start`, or `None` while its `\n` has not arrived.
+    #[inline(always)]
     pub fn line_at(&mut self, src: &[u8], start: usize) -> Option<Line> {
         let offset = start.wrapping_sub(self.base);
         let in_block = offset < BLOCK && self.newlines >> offset != 0;
@@ -53,6 +54,7 @@ impl LineFinder {
 
     /// Classifies the 64 bytes from `start`. False when fewer remain or no
     /// line ends among them: the caller then searches byte by byte.
+    #[inline(never)]
     fn classify_at(&mut self, src: &[u8], start: usize) -> bool {
         let Some(block) = src
             .get(start..)
@@ -68,12 +70,16 @@ impl LineFinder {
 
 /// The line at `start` found by searching: for the end of the buffer and for
 /// lines longer than a block.
+#[cold]
 fn line_by_search(src: &[u8], start: usize) -> Option<Line> {
     let rest = src.get(start..)?;
     let end = memchr(b'\n', rest)?;
     Some(Line {
         newline: start + end,
-        colon: rest[..end].iter().position(|&b| b == b':').map(|c| start + c),
+        colon: rest[..end]
+            .iter()
+            .position(|&b| b == b':')
+            .map(|c| start + c),
     })
 }
 
@@ -102,11 +108,11 @@ fn classify_sse2(block: &[u8; BLOCK]) -> (u64, u64) {
     let colon = _mm_set1_epi8(b':' as i8);
     let (mut newlines, mut colons) = (0, 0);
     for (i, chunk) in block.as_chunks::<16>().0.iter().enumerate() {
-        let [b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15] =
-            chunk.map(|b| b as i8);
+        let b = chunk.map(|b| b as i8);
         // Compiles to one unaligned load.
         let bytes = _mm_setr_epi8(
-            b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, b10, b11, b12, b13, b14, b15,
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+            b[14], b[15],
         );
         // `movemask` fills the low 16 bits of an i32; `as u16` keeps them.
         let mask = |c| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, c)) as u16);

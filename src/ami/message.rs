@@ -32,6 +32,12 @@ impl HeaderSpan {
     fn value(self) -> Range<usize> {
         self.value_start as usize..self.value_end as usize
     }
+    /// True when this header's name is `key`. The lengths are compared
+    /// first, from the offsets alone: most headers differ there.
+    #[inline(always)]
+    fn has_key(self, buf: &[u8], key: &[u8]) -> bool {
+        (self.key_end - self.key_start) as usize == key.len() && same_name(&buf[self.key()], key)
+    }
 }
 
 /// A decoded AMI message (event, response, or a client's action).
@@ -111,6 +117,21 @@ impl Message {
     /// The first value of `key`, or "" when absent.
     pub fn get_or_empty(&self, key: &str) -> Cow<'_, str> {
         self.get(key).unwrap_or(Cow::Borrowed(""))
+    }
+
+    /// The first value of each of `keys` as raw bytes, found in one pass
+    /// over the headers (for events read several headers of).
+    pub(crate) fn get_each<const N: usize>(&self, keys: [&str; N]) -> [Option<&[u8]>; N] {
+        let mut values = [None; N];
+        let keys = keys.map(str::as_bytes);
+        for span in &self.headers {
+            for (value, wanted) in values.iter_mut().zip(&keys) {
+                if value.is_none() && span.has_key(&self.buf, wanted) {
+                    *value = Some(&self.buf[span.value()]);
+                }
+            }
+        }
+        values
     }
 
     /// The first value among several spellings of one header
@@ -248,19 +269,56 @@ impl Message {
         self.headers
             .iter()
             .copied()
-            .filter(move |s| same_name(&self.buf[s.key()], key))
+            .filter(move |s| s.has_key(&self.buf, key))
     }
 }
 
-/// ASCII-case-insensitive equality of header names. Unlike
-/// `eq_ignore_ascii_case` it does not stop at the first difference, which
-/// lets the compiler compare many bytes at once: names are short, and every
-/// lookup runs this for each header of the same length.
+/// ASCII-case-insensitive equality of header names, compared eight bytes
+/// at a time: every lookup runs this for each header of the same length,
+/// and a byte loop costs more than the rest of the lookup.
+#[inline]
 pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).fold(0, |diff, (x, y)| {
-            diff | (x.to_ascii_lowercase() ^ y.to_ascii_lowercase())
-        }) == 0
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() < 4 {
+        return a.eq_ignore_ascii_case(b);
+    }
+    if a.len() < 8 {
+        // The first four bytes and the last four, overlapping.
+        let word = |s: &[u8]| match (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+            (Some(head), Some(tail)) => {
+                u64::from(u32::from_le_bytes(*head)) | (u64::from(u32::from_le_bytes(*tail)) << 32)
+            }
+            _ => 0,
+        };
+        return same_word(word(a), word(b));
+    }
+    // Whole 8-byte words, then the last eight bytes (overlapping the words).
+    let (Some(a_last), Some(b_last)) = (a.last_chunk::<8>(), b.last_chunk::<8>()) else {
+        return false;
+    };
+    let same = |x: &[u8; 8], y: &[u8; 8]| same_word(u64::from_le_bytes(*x), u64::from_le_bytes(*y));
+    same(a_last, b_last)
+        && a.as_chunks::<8>()
+            .0
+            .iter()
+            .zip(b.as_chunks::<8>().0)
+            .all(|(x, y)| same(x, y))
+}
+
+/// [`same_name`] for eight bytes: equal, or differing only in the case bit
+/// (`0x20`) of bytes that are ASCII letters.
+#[inline]
+fn same_word(x: u64, y: u64) -> bool {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    let lower = (x | (0x20 * EACH)) & (0x7f * EACH);
+    // The high bit of each byte of these sums says `lower >= 'a'` and
+    // `lower > 'z'`; the bytes are at most 0x7f, so no sum carries over.
+    let from_a = lower + (0x80 - u64::from(b'a')) * EACH;
+    let past_z = lower + (0x80 - u64::from(b'z') - 1) * EACH;
+    let letters = from_a & !past_z & !x & (0x80 * EACH);
+    (x ^ y) & !(letters >> 2) == 0
 }
 
 /// Header text: borrowed when it is UTF-8 (nearly always, and checked much
@@ -314,6 +372,20 @@ mod tests {
     }
 
     #[test]
+    fn get_each_finds_the_first_value_of_each_key() {
+        let m = Message::from_pairs([
+            ("Event", "VarSet"),
+            ("Variable", "a"),
+            ("value", "1"),
+            ("Variable", "b"),
+        ]);
+        let [variable, value, missing] = m.get_each(["variable", "Value", "Uniqueid"]);
+        assert_eq!(variable, Some(&b"a"[..]));
+        assert_eq!(value, Some(&b"1"[..]));
+        assert_eq!(missing, None);
+    }
+
+    #[test]
     fn from_pairs_refuses_to_smuggle_line_breaks() {
         let m = Message::from_pairs([("Action", "Ping\r\nAction: Hangup")]);
         assert_eq!(m.raw(), b"Action: Ping  Action: Hangup\r\n\r\n");
@@ -325,6 +397,26 @@ mod tests {
         let d = m.detach();
         assert_eq!(m, d);
         assert_ne!(m.raw().as_ptr(), d.raw().as_ptr());
+    }
+
+    #[test]
+    fn same_name_agrees_with_eq_ignore_ascii_case_for_every_byte_pair() {
+        for len in [1, 3, 4, 5, 7, 8, 9, 12, 16, 17, 23] {
+            for at in [0, len / 2, len - 1] {
+                let mut a = vec![b'k'; len];
+                let mut b = a.clone();
+                for x in 0..=255u8 {
+                    for y in 0..=255u8 {
+                        (a[at], b[at]) = (x, y);
+                        assert_eq!(
+                            same_name(&a, &b),
+                            a.eq_ignore_ascii_case(&b),
+                            "{len} {at} {x:#x} {y:#x}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

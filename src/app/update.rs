@@ -104,7 +104,8 @@ impl App {
             Msg::Tick => {
                 self.operator.tick(now);
                 self.state.queues.tick(now);
-                self.meters.sample(calls::calls(&self.state).len() as u64);
+                self.meters
+                    .sample(calls::count(&self.state, &self.view) as u64);
             }
         }
         self.dirty = true;

@@ -12,6 +12,7 @@ use super::State;
 use super::bridges::leave;
 use super::snapshot::Snapshot;
 use crate::ami::Message;
+use crate::ami::message::decode;
 
 impl State {
     /// Newchannel, Newstate, NewCallerid, NewConnectedLine, NewAccountCode,
@@ -86,11 +87,14 @@ impl State {
     }
 
     pub(super) fn var_set(&mut self, msg: &Message) {
-        let (Some(name), Some(value)) = (msg.get("Variable"), msg.get("Value")) else {
+        let [name, value, uniqueid, channel] =
+            msg.get_each(["Variable", "Value", "Uniqueid", "Channel"]);
+        let (Some(name), Some(value)) = (name, value) else {
             return;
         };
-        if let Some(channel) = self.channel_named_by(msg) {
-            channel.set_variable(&name, &value);
+        let (uniqueid, channel) = (uniqueid.map(decode), channel.map(decode));
+        if let Some(channel) = self.channel_with(uniqueid.as_deref(), channel.as_deref()) {
+            channel.set_variable(&decode(name), &decode(value));
         }
     }
 
@@ -111,9 +115,8 @@ impl State {
     /// LocalBridge: the two halves of a Local channel are connected
     /// (1.x `Uniqueid1/2`, 12+ `LocalOne*/LocalTwo*` snapshots).
     pub(super) fn local_bridge(&mut self, msg: &Message) {
-        let (one, two) = if msg.has("LocalOneUniqueid") {
-            let one = Snapshot::parse(msg, "LocalOne");
-            let two = Snapshot::parse(msg, "LocalTwo");
+        let [one, two] = Snapshot::parse_each(msg, ["LocalOne", "LocalTwo"]);
+        let (one, two) = if one.uniqueid.is_some() {
             (
                 self.channels.upsert(&one, true, self.generation),
                 self.channels.upsert(&two, true, self.generation),
@@ -178,11 +181,19 @@ impl State {
 
     /// The live channel an event is about, by Uniqueid or by name.
     fn channel_named_by(&mut self, msg: &Message) -> Option<&mut super::Channel> {
-        let uniqueid = msg.get("Uniqueid");
+        let [uniqueid, name] = msg.get_each(["Uniqueid", "Channel"]);
+        let (uniqueid, name) = (uniqueid.map(decode), name.map(decode));
+        self.channel_with(uniqueid.as_deref(), name.as_deref())
+    }
+
+    /// The live channel with this Uniqueid, or else this name.
+    fn channel_with(
+        &mut self,
+        uniqueid: Option<&str>,
+        name: Option<&str>,
+    ) -> Option<&mut super::Channel> {
         let generation = self.generation;
-        let channel = self
-            .channels
-            .find_mut(uniqueid.as_deref(), msg.get("Channel").as_deref())?;
+        let channel = self.channels.find_mut(uniqueid, name)?;
         channel.seen = generation;
         Some(channel)
     }

@@ -47,8 +47,8 @@ impl State {
     /// 12+ `DialBegin`. An originated call's first one has only `Dest*`
     /// headers: there is no calling channel then.
     pub(super) fn dial_begin(&mut self, msg: &Message) {
-        let caller = self.channel_snapshot(msg, true);
-        let dest = Snapshot::parse(msg, "Dest");
+        let [caller, dest] = Snapshot::parse_each(msg, ["", "Dest"]);
+        let caller = self.channels.upsert(&caller, true, self.generation);
         let dest = self.channels.upsert(&dest, true, self.generation);
         if let Some(caller) = caller {
             self.start_dial(&caller, dest);
@@ -57,8 +57,8 @@ impl State {
 
     /// 12+ `DialEnd`: one dial of the caller finished with `DialStatus`.
     pub(super) fn dial_end(&mut self, msg: &Message) {
-        let caller = self.channel_snapshot(msg, false);
-        let dest = Snapshot::parse(msg, "Dest");
+        let [caller, dest] = Snapshot::parse_each(msg, ["", "Dest"]);
+        let caller = self.channels.upsert(&caller, false, self.generation);
         self.channels.upsert(&dest, false, self.generation);
         let (Some(caller), Some(dest_id)) = (caller, dest.uniqueid) else {
             return;

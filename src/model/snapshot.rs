@@ -69,8 +69,7 @@ impl Field {
     /// full: a few instructions for the many headers a snapshot carries.
     fn of(key: &[u8]) -> Option<Field> {
         let &[a, b, ..] = key else { return None };
-        // `| 0x20` lower-cases ASCII letters. The names are all letters, so
-        // comparing `k | 0x20` with one is an exact case-insensitive test.
+        // `| 0x20` lower-cases ASCII letters: enough to pick a candidate.
         let (name, field) = match (key.len(), a | 0x20, b | 0x20) {
             (8, b'u', b'n') => ("uniqueid", Field::Uniqueid),
             (7, b'c', b'h') => ("channel", Field::Channel),
@@ -96,9 +95,35 @@ impl Field {
             (9, b't', b'i') => ("timestamp", Field::Timestamp),
             _ => return None,
         };
-        let same = key.iter().zip(name.as_bytes()).all(|(k, n)| k | 0x20 == *n);
-        same.then_some(field)
+        same_letters(key, name.as_bytes()).then_some(field)
     }
+}
+
+/// `key == name` ignoring ASCII case, for a lower-case all-letter `name` of
+/// 4 to 24 bytes. Like [`same_name`], a word at a time (the words may
+/// overlap), but cheaper: with only letters on one side, lower-casing the
+/// other with `| 0x20` is an exact test, as only letters become letters.
+fn same_letters(key: &[u8], name: &[u8]) -> bool {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    let len = key.len();
+    if len != name.len() || !(4..=24).contains(&len) {
+        return false;
+    }
+    let word = |bytes: &[u8], at: usize| -> u64 {
+        match bytes.get(at..at + 8) {
+            Some(eight) => u64::from_le_bytes(eight.try_into().unwrap_or_default()),
+            None => {
+                let four = |at: usize| {
+                    let four: [u8; 4] = bytes[at..at + 4].try_into().unwrap_or_default();
+                    u64::from(u32::from_le_bytes(four))
+                };
+                four(at) | (four(bytes.len() - 4) << 32)
+            }
+        }
+    };
+    let same = |at: usize| (word(key, at) | LOWER) == word(name, at);
+    let tail = len.saturating_sub(8);
+    same(0) && same(tail) && (len <= 16 || same(8))
 }
 
 impl<'a> Snapshot<'a> {
@@ -106,26 +131,34 @@ impl<'a> Snapshot<'a> {
     /// event's own channel). Under the empty prefix, `DestChannel` and the
     /// like match nothing, so the two snapshots never mix.
     pub fn parse(msg: &'a Message, prefix: &str) -> Snapshot<'a> {
-        let mut snap = Snapshot::default();
-        let prefix = prefix.as_bytes();
-        for (key, value) in msg.raw_headers() {
-            let Some(field) = key
-                .get(..prefix.len())
-                .filter(|head| same_name(head, prefix))
-                .and_then(|_| Field::of(&key[prefix.len()..]))
-            else {
-                continue;
-            };
-            snap.take(field, value, prefix.is_empty());
-        }
+        let [snap] = Snapshot::parse_each(msg, [prefix]);
         snap
+    }
+
+    /// [`Snapshot::parse`] for several prefixes in one pass over the
+    /// headers (`DialBegin` carries the caller's and the `Dest` snapshot).
+    pub fn parse_each<const N: usize>(msg: &'a Message, prefixes: [&str; N]) -> [Snapshot<'a>; N] {
+        let mut snaps = std::array::from_fn(|_| Snapshot::default());
+        for (key, value) in msg.raw_headers() {
+            for (snap, prefix) in snaps.iter_mut().zip(prefixes) {
+                let prefix = prefix.as_bytes();
+                let field = key
+                    .get(..prefix.len())
+                    .filter(|head| same_name(head, prefix))
+                    .and_then(|_| Field::of(&key[prefix.len()..]));
+                if let Some(field) = field {
+                    snap.take(field, value, prefix.is_empty());
+                }
+            }
+        }
+        snaps
     }
 
     fn take(&mut self, field: Field, value: &'a [u8], own: bool) {
         match field {
             Field::Uniqueid => self.uniqueid = Some(decode(value)),
             Field::Channel => self.name = Some(decode(value)),
-            Field::ChannelState => self.state_code = number(value),
+            Field::ChannelState => self.state_code = small_number(value),
             Field::ChannelStateDesc => self.state_desc = Some(value),
             // `State` is the pre-1.1 spelling; the 1.1 one wins when both occur.
             Field::State if self.state_desc.is_none() => self.state_desc = Some(value),
@@ -141,7 +174,7 @@ impl<'a> Snapshot<'a> {
             Field::Context => self.context = Some(value),
             Field::Exten => self.exten = Some(value),
             Field::Extension if self.exten.is_none() => self.exten = Some(value),
-            Field::Priority => self.priority = number(value),
+            Field::Priority => self.priority = small_number(value),
             Field::Linkedid => self.linkedid = Some(value),
             Field::Application => self.application = Some(value),
             Field::AppData => self.app_data = Some(value),
@@ -154,6 +187,19 @@ impl<'a> Snapshot<'a> {
 /// A number header (`ChannelState`, `Priority`, `Timestamp`); junk is `None`.
 fn number<T: std::str::FromStr>(value: &[u8]) -> Option<T> {
     std::str::from_utf8(value).ok()?.trim().parse().ok()
+}
+
+/// [`number`] with a quick path for plain digits, which is what
+/// `ChannelState` and `Priority` nearly always are.
+fn small_number<T: TryFrom<u32> + std::str::FromStr>(value: &[u8]) -> Option<T> {
+    let plain_digits = (1..=9).contains(&value.len()) && value.iter().all(u8::is_ascii_digit);
+    if !plain_digits {
+        return number(value);
+    }
+    let n = value
+        .iter()
+        .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'));
+    T::try_from(n).ok()
 }
 
 /// Asterisk writes `<unknown>` where a caller ID is unset; the model keeps "".
@@ -229,6 +275,65 @@ mod tests {
         assert!(Field::of(b"connectedlinenamE").is_some());
         assert!(Field::of(b"connectedline-ame").is_none());
         assert!(Field::of(b"connectedlinename\r").is_none());
+    }
+
+    #[test]
+    fn same_letters_checks_every_byte_of_every_length() {
+        let letters = b"abcdefghijklmnopqrstuvwx";
+        for len in 4..=24 {
+            let name = &letters[..len];
+            let upper = name.to_ascii_uppercase();
+            assert!(same_letters(&upper, name), "{len}");
+            for at in 0..len {
+                let mut key = upper.clone();
+                for wrong in [b'-', name[at] ^ 0x01, name[at] & !0x40, name[at] | 0x80] {
+                    key[at] = wrong;
+                    assert!(!same_letters(&key, name), "{len} {at} {wrong:#x}");
+                }
+            }
+        }
+        assert!(!same_letters(b"abc", b"abc"), "shorter than a lookup reads");
+    }
+
+    #[test]
+    fn numbers_read_the_same_on_the_quick_path_and_off_it() {
+        for text in [
+            "5",
+            "06",
+            "255",
+            "256",
+            "+4",
+            " 7 ",
+            "",
+            "x",
+            "4294967295",
+            "99999999999",
+        ] {
+            let slow: Option<u8> = number(text.as_bytes());
+            assert_eq!(small_number::<u8>(text.as_bytes()), slow, "{text:?}");
+            let slow: Option<u32> = number(text.as_bytes());
+            assert_eq!(small_number::<u32>(text.as_bytes()), slow, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn several_prefixes_in_one_pass_read_as_one_each() {
+        let m = Message::from_pairs([
+            ("Event", "LocalBridge"),
+            ("Channel", "Local/x-1;1"),
+            ("LocalOneChannel", "Local/a-1;1"),
+            ("LocalOneUniqueid", "1.1"),
+            ("LocalTwoChannel", "Local/a-1;2"),
+            ("LocalTwoUniqueid", "1.2"),
+            ("LocalTwoPriority", "3"),
+        ]);
+        let [own, one, two] = Snapshot::parse_each(&m, ["", "LocalOne", "LocalTwo"]);
+        let single = |prefix| Snapshot::parse(&m, prefix);
+        for (snap, prefix) in [(own, ""), (one, "LocalOne"), (two, "LocalTwo")] {
+            assert_eq!(format!("{snap:?}"), format!("{:?}", single(prefix)));
+        }
+        assert_eq!(single("LocalTwo").priority, Some(3));
+        assert_eq!(single("").name.as_deref(), Some("Local/x-1;1"));
     }
 
     #[test]

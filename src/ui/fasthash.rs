@@ -1,10 +1,10 @@
-//! A small, fast hasher for the per-frame maps keyed by short ids.
+//! A small, fast hasher for the panes' maps keyed by short ids.
 //!
-//! Grouping ten thousand channels into calls happens on every frame; with
-//! the standard library's DoS-resistant SipHash the hashing alone cost more
-//! than the rest of the frame. These keys come from our own model and live
-//! for one frame, so a multiply-rotate hash over 8-byte words (as in
-//! rustc's FxHash) is enough.
+//! The panes keep ten thousand channels grouped into calls and in table
+//! order; with the standard library's DoS-resistant SipHash the hashing
+//! alone cost more than the rest of a frame. These keys are ids the model
+//! already holds (it hashes them with its own seeded hasher first), so a
+//! multiply-rotate hash over 8-byte words (as in rustc's FxHash) is enough.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -53,6 +53,9 @@ impl Hasher for FastHasher {
 
 /// A `HashMap` using [`FastHasher`].
 pub type FastMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A `HashSet` using [`FastHasher`].
+pub type FastSet<T> = std::collections::HashSet<T, BuildHasherDefault<FastHasher>>;
 
 #[cfg(test)]
 mod tests {

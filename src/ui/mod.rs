@@ -11,6 +11,7 @@ mod fasthash;
 pub mod form;
 pub mod header;
 pub mod help;
+pub mod kept_order;
 pub mod keymap;
 pub mod layout;
 pub mod panes;

@@ -9,12 +9,14 @@
 //! sorts before `("abc", "")`, as the tuples do), numbers big-endian.
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// One row's key, in the order of its table (the column part reversed
-/// when the table is; the tiebreak never is).
+/// when the table is; the tiebreak never is). Shared, not copied, by the
+/// maps that hold it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SortKey {
-    bytes: Box<[u8]>,
+    bytes: Arc<[u8]>,
     column_end: u32,
     reverse: bool,
 }
@@ -141,7 +143,11 @@ mod tests {
     #[test]
     fn absent_values_sort_first() {
         let absent = KeyWriter::default().present(false).then().finish(false);
-        let empty = KeyWriter::default().present(true).text("").then().finish(false);
+        let empty = KeyWriter::default()
+            .present(true)
+            .text("")
+            .then()
+            .finish(false);
         assert!(absent < empty);
     }
 }

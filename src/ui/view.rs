@@ -178,8 +178,9 @@ pub trait Lens {
     fn rows(&self, view: &View, table: TableId) -> usize;
     /// The thing shown at row `index` of `table` (after filter and sort).
     fn target(&self, view: &View, table: TableId, index: usize) -> Option<Target>;
-    /// Lines of the detail view for `target`.
-    fn detail_lines(&self, target: &Target) -> usize;
+    /// Lines of the detail view for `target`, from what the view keeps
+    /// (`cache`) where that helps.
+    fn detail_lines(&self, cache: &Cache, target: &Target) -> usize;
     /// Sequence number of the newest event-log entry.
     fn newest_event(&self) -> u64;
     /// Sortable columns of `table`.
@@ -402,7 +403,7 @@ impl View {
             return;
         }
         if let Some(detail) = &mut self.detail {
-            let lines = lens.detail_lines(&detail.target);
+            let lines = lens.detail_lines(&self.cache, &detail.target);
             detail.scroll = detail
                 .scroll
                 .saturating_add_signed(delta)
@@ -605,7 +606,7 @@ mod tests {
                 _ => None,
             }
         }
-        fn detail_lines(&self, _: &Target) -> usize {
+        fn detail_lines(&self, _: &Cache, _: &Target) -> usize {
             10
         }
         fn newest_event(&self) -> u64 {

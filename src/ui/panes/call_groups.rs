@@ -8,13 +8,8 @@
 //! follows the model's journal of changed channels and regroups only those
 //! (and whoever they dial).
 
-use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
-
 use crate::model::{Channel, Mark, State};
-use crate::ui::fasthash::{FastHasher, FastMap};
-
-type FastSet<T> = HashSet<T, BuildHasherDefault<FastHasher>>;
+use crate::ui::fasthash::{FastMap, FastSet};
 
 /// What holds a call together; stable while the call lasts.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,12 +30,52 @@ impl std::fmt::Display for CallKey {
     }
 }
 
-/// The call a channel belongs to on its own account.
-fn own_key(channel: &Channel) -> CallKey {
-    match &channel.bridge {
-        Some(bridge) => CallKey::Bridge(bridge.clone()),
-        None if !channel.linkedid.is_empty() => CallKey::Linkedid(channel.linkedid.clone()),
-        None => CallKey::Channel(channel.uniqueid.clone()),
+impl CallKey {
+    /// The key its `Display` wrote.
+    pub fn parse(text: &str) -> Option<CallKey> {
+        let (kind, id) = text.split_once(':')?;
+        let id = id.to_owned();
+        match kind {
+            "bridge" => Some(CallKey::Bridge(id)),
+            "linkedid" => Some(CallKey::Linkedid(id)),
+            "channel" => Some(CallKey::Channel(id)),
+            _ => None,
+        }
+    }
+
+    fn as_ref(&self) -> KeyRef<'_> {
+        match self {
+            CallKey::Bridge(id) => KeyRef::Bridge(id),
+            CallKey::Linkedid(id) => KeyRef::Linkedid(id),
+            CallKey::Channel(id) => KeyRef::Channel(id),
+        }
+    }
+}
+
+/// A [`CallKey`] borrowed from the model, to compare without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KeyRef<'a> {
+    Bridge(&'a str),
+    Linkedid(&'a str),
+    Channel(&'a str),
+}
+
+impl KeyRef<'_> {
+    /// The call a channel belongs to on its own account.
+    fn own(channel: &Channel) -> KeyRef<'_> {
+        match &channel.bridge {
+            Some(bridge) => KeyRef::Bridge(bridge),
+            None if !channel.linkedid.is_empty() => KeyRef::Linkedid(&channel.linkedid),
+            None => KeyRef::Channel(&channel.uniqueid),
+        }
+    }
+
+    fn to_owned(self) -> CallKey {
+        match self {
+            KeyRef::Bridge(id) => CallKey::Bridge(id.to_owned()),
+            KeyRef::Linkedid(id) => CallKey::Linkedid(id.to_owned()),
+            KeyRef::Channel(id) => CallKey::Channel(id.to_owned()),
+        }
     }
 }
 
@@ -48,15 +83,31 @@ fn own_key(channel: &Channel) -> CallKey {
 #[derive(Debug)]
 struct Member {
     own: CallKey,
-    /// The call it is in, when not its own (a dialler's).
-    joined: Option<CallKey>,
+    listed: Listed,
     /// Whom it was dialling when last seen.
     dialing: Vec<String>,
+    /// Where it goes among its call's members: diallers first, then the
+    /// oldest.
+    rank: (bool, f64),
+}
+
+/// Which call a channel is listed in.
+#[derive(Debug)]
+enum Listed {
+    Nowhere,
+    /// Its own (the common case: no copy of the key).
+    Own,
+    /// A dialler's, or the one it was in before its own key changed.
+    Other(CallKey),
 }
 
 impl Member {
-    fn call(&self) -> &CallKey {
-        self.joined.as_ref().unwrap_or(&self.own)
+    fn listed(&self) -> Option<&CallKey> {
+        match &self.listed {
+            Listed::Nowhere => None,
+            Listed::Own => Some(&self.own),
+            Listed::Other(call) => Some(call),
+        }
     }
 }
 
@@ -67,6 +118,16 @@ pub enum Changed {
     All,
     /// These calls (some of which may be gone now).
     Calls(FastSet<CallKey>),
+}
+
+impl Changed {
+    fn mark(&mut self, call: &CallKey) {
+        if let Changed::Calls(calls) = self
+            && !calls.contains(call)
+        {
+            calls.insert(call.clone());
+        }
+    }
 }
 
 /// Every call of the model, with its members in order.
@@ -95,10 +156,6 @@ impl CallGroups {
         self.calls.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.calls.is_empty()
-    }
-
     /// Every call, in no particular order.
     pub fn keys(&self) -> impl Iterator<Item = &CallKey> {
         self.calls.keys()
@@ -113,7 +170,10 @@ impl CallGroups {
     /// changed since the last update, or everything when the journals no
     /// longer tell (first update, another model, too far behind).
     pub fn update(&mut self, state: &State) -> Changed {
-        let read = (state.channels.changes().mark(), state.bridges.changes().mark());
+        let read = (
+            state.channels.changes().mark(),
+            state.bridges.changes().mark(),
+        );
         let changed = self.read.and_then(|(channels, bridges)| {
             let channels = state.channels.changes().since(channels)?;
             let bridges = state.bridges.changes().since(bridges)?;
@@ -121,85 +181,89 @@ impl CallGroups {
         });
         let changed = match changed {
             Some((channels, bridges)) => {
-                let bridges = bridges.map(|id| CallKey::Bridge(id.to_owned()));
-                Changed::Calls(self.regroup(state, channels, bridges))
+                let channels = channels.map(|id| (id, state.channels.get(id)));
+                let bridges = bridges.map(|id| CallKey::Bridge(id.to_owned())).collect();
+                self.regroup(state, channels, Changed::Calls(bridges))
             }
             None => {
                 *self = CallGroups::default();
-                let everyone = state.channels.iter().map(|c| c.uniqueid.as_str());
-                self.regroup(state, everyone, std::iter::empty());
-                Changed::All
+                self.members.reserve(state.channels.len());
+                let everyone = state
+                    .channels
+                    .iter()
+                    .map(|c| (c.uniqueid.as_str(), Some(c)));
+                self.regroup(state, everyone, Changed::All)
             }
         };
         self.read = Some(read);
         changed
     }
 
-    /// Regroups the channels `touched` (and whom they dial, or dialled),
-    /// and returns the calls that changed, with the calls of `bridges`.
-    fn regroup<'a>(
+    /// Regroups the channels `touched` (Uniqueid, and the channel unless it
+    /// is gone) and whoever they dial or dialled, and returns the calls
+    /// that changed: those of `dirty` and the ones they moved or touched.
+    fn regroup<'s>(
         &mut self,
-        state: &State,
-        touched: impl Iterator<Item = &'a str>,
-        bridges: impl Iterator<Item = CallKey>,
-    ) -> FastSet<CallKey> {
-        let touched: FastSet<&str> = touched.collect();
-        let mut dirty: FastSet<CallKey> = bridges.collect();
-        // Whose call may change: the touched, and whoever they dial or
-        // dialled (a dialler's call is where they ring).
-        let mut moving: FastSet<String> = FastSet::default();
-        for &id in &touched {
-            let channel = state.channels.get(id);
-            self.note_dialing(id, channel, &mut moving);
-            moving.insert(id.to_owned());
-        }
-        for id in &moving {
-            let call = state.channels.get(id).map(|c| self.call_of(c));
-            let old = self.members.get(id).map(|m| m.call().clone());
-            let moved = old != call;
-            if moved {
-                if let Some(old) = &old
-                    && let Some(members) = self.calls.get_mut(old)
-                {
-                    members.retain(|m| m != id);
-                }
-                if let Some(call) = &call {
-                    self.calls.entry(call.clone()).or_default().push(id.clone());
-                }
-                dirty.extend(old);
-            }
-            match call {
-                Some(call) => {
-                    if let Some(member) = self.members.get_mut(id) {
-                        member.joined = (call != member.own).then(|| call.clone());
-                    }
-                    // Its call changed, or what the call shows of it may have.
-                    if moved || touched.contains(id.as_str()) {
-                        dirty.insert(call);
-                    }
-                }
-                None => {
-                    self.members.remove(id);
-                }
+        state: &'s State,
+        touched: impl Iterator<Item = (&'s str, Option<&'s Channel>)>,
+        mut dirty: Changed,
+    ) -> Changed {
+        let mut seen: FastSet<&str> = FastSet::default();
+        // Each channel whose call may change, and whether it changed itself.
+        let mut moving: Vec<(&str, Option<&Channel>, bool)> = Vec::new();
+        let mut rung: Vec<String> = Vec::new();
+        for (id, channel) in touched {
+            if seen.insert(id) {
+                self.note(id, channel, &mut rung);
+                moving.push((id, channel, true));
             }
         }
-        for call in &dirty {
-            self.order(state, call);
+        // Whom they dial or dialled: their call is where they ring.
+        for id in rung {
+            match state.channels.get(&id) {
+                Some(channel) if seen.insert(&channel.uniqueid) => {
+                    moving.push((&channel.uniqueid, Some(channel), false));
+                }
+                Some(_) => {}
+                None => self.place(&id, None, false, &mut dirty),
+            }
+        }
+        for (id, channel, changed) in moving {
+            self.place(id, channel, changed, &mut dirty);
+        }
+        let CallGroups { members, calls, .. } = self;
+        match &dirty {
+            Changed::All => {
+                calls.retain(|_, group| !group.is_empty());
+                for group in calls.values_mut() {
+                    order(group, members);
+                }
+            }
+            Changed::Calls(changed) => {
+                for call in changed {
+                    match calls.get_mut(call) {
+                        Some(group) if group.is_empty() => {
+                            calls.remove(call);
+                        }
+                        Some(group) => order(group, members),
+                        None => {}
+                    }
+                }
+            }
         }
         dirty
     }
 
-    /// Records the channel's own key and whom it dials, adding to `moving`
-    /// the channels whose call that may change.
-    fn note_dialing(&mut self, id: &str, channel: Option<&Channel>, moving: &mut FastSet<String>) {
-        let own = channel.map(own_key);
+    /// Records the channel's own key, rank and whom it dials, adding to
+    /// `rung` the channels whose call that may change.
+    fn note(&mut self, id: &str, channel: Option<&Channel>, rung: &mut Vec<String>) {
         let dialing: &[String] = channel.map_or(&[], |c| &c.dialing);
-        let (old_own, old_dialing) = match self.members.get_mut(id) {
+        let (own_changed, old_dialing) = match self.members.get_mut(id) {
             Some(member) => (
-                Some(member.own.clone()),
+                channel.is_none_or(|c| KeyRef::own(c) != member.own.as_ref()),
                 std::mem::take(&mut member.dialing),
             ),
-            None => (None, Vec::new()),
+            None => (true, Vec::new()),
         };
         for gone in old_dialing.iter().filter(|d| !dialing.contains(d)) {
             if let Some(diallers) = self.dialled_by.get_mut(gone) {
@@ -208,77 +272,117 @@ impl CallGroups {
                     self.dialled_by.remove(gone);
                 }
             }
-            moving.insert(gone.clone());
+            rung.push(gone.clone());
         }
         for new in dialing.iter().filter(|d| !old_dialing.contains(d)) {
             self.dialled_by
                 .entry(new.clone())
                 .or_default()
                 .push(id.to_owned());
-            moving.insert(new.clone());
+            rung.push(new.clone());
         }
-        if own != old_own {
-            moving.extend(dialing.iter().cloned());
+        if own_changed {
+            rung.extend(dialing.iter().cloned());
         }
-        if let Some(own) = own {
-            let member = self.members.entry(id.to_owned()).or_insert(Member {
-                own: own.clone(),
-                joined: None,
-                dialing: Vec::new(),
-            });
-            member.own = own;
-            member.dialing = dialing.to_vec();
+        let Some(channel) = channel else {
+            return;
+        };
+        let rank = (
+            channel.dialing.is_empty(),
+            channel.created.unwrap_or(f64::MAX),
+        );
+        match self.members.get_mut(id) {
+            Some(member) => {
+                if own_changed {
+                    let old = std::mem::replace(&mut member.own, KeyRef::own(channel).to_owned());
+                    if matches!(member.listed, Listed::Own) {
+                        member.listed = Listed::Other(old);
+                    }
+                }
+                member.dialing = dialing.to_vec();
+                member.rank = rank;
+            }
+            None => {
+                let member = Member {
+                    own: KeyRef::own(channel).to_owned(),
+                    listed: Listed::Nowhere,
+                    dialing: dialing.to_vec(),
+                    rank,
+                };
+                self.members.insert(id.to_owned(), member);
+            }
+        }
+    }
+
+    /// Lists the channel `id` in the call it now belongs to (none when it
+    /// is gone), marking in `dirty` the calls it left or joined, and its
+    /// call when the channel `changed` itself.
+    fn place(&mut self, id: &str, channel: Option<&Channel>, changed: bool, dirty: &mut Changed) {
+        let call = channel.map(|c| self.call_of(c));
+        let old = self.members.get(id).and_then(Member::listed);
+        if old.map(CallKey::as_ref) == call {
+            if changed && let Some(old) = old {
+                dirty.mark(old);
+            }
+            return;
+        }
+        let call = call.map(KeyRef::to_owned);
+        if let Some(old) = old.cloned() {
+            if let Some(members) = self.calls.get_mut(&old) {
+                members.retain(|m| m != id);
+            }
+            dirty.mark(&old);
+        }
+        match call {
+            Some(call) => {
+                self.calls
+                    .entry(call.clone())
+                    .or_default()
+                    .push(id.to_owned());
+                if let Some(member) = self.members.get_mut(id) {
+                    member.listed = if call == member.own {
+                        Listed::Own
+                    } else {
+                        Listed::Other(call.clone())
+                    };
+                }
+                dirty.mark(&call);
+            }
+            None => {
+                self.members.remove(id);
+            }
         }
     }
 
     /// The call `channel` is in: its dialler's when it is rung outside any
     /// bridge, else its own.
-    fn call_of(&self, channel: &Channel) -> CallKey {
-        let own = own_key(channel);
+    fn call_of<'a>(&'a self, channel: &'a Channel) -> KeyRef<'a> {
+        let own = KeyRef::own(channel);
         if channel.bridge.is_some() {
             return own;
         }
-        let dialler = self
-            .dialled_by
+        self.dialled_by
             .get(&channel.uniqueid)
             .into_iter()
             .flatten()
             .filter_map(|d| self.members.get(d))
-            .find(|d| d.own != own);
-        match dialler {
-            Some(dialler) => dialler.own.clone(),
-            None => own,
-        }
+            .map(|d| d.own.as_ref())
+            .find(|d| *d != own)
+            .unwrap_or(own)
     }
+}
 
-    /// Puts the members of `call` in order (the dialler first, then the
-    /// oldest), and forgets the call once nobody is in it.
-    fn order(&mut self, state: &State, call: &CallKey) {
-        let Some(members) = self.calls.get_mut(call) else {
-            return;
-        };
-        if members.is_empty() {
-            self.calls.remove(call);
-            return;
-        }
-        let mut ranked: Vec<((bool, f64), String)> = members
-            .drain(..)
-            .map(|id| {
-                let channel = state.channels.get(&id);
-                let rank = (
-                    channel.is_none_or(|c| c.dialing.is_empty()),
-                    channel.and_then(|c| c.created).unwrap_or(f64::MAX),
-                );
-                (rank, id)
-            })
-            .collect();
-        ranked.sort_by(|(a, id_a), (b, id_b)| {
-            a.0.cmp(&b.0)
-                .then_with(|| a.1.total_cmp(&b.1))
-                .then_with(|| id_a.cmp(id_b))
-        });
-        members.extend(ranked.into_iter().map(|(_, id)| id));
-    }
+/// Puts a call's members in order: the dialler first, then the oldest.
+fn order(group: &mut [String], members: &FastMap<String, Member>) {
+    let rank = |id: &String| members.get(id).map_or((true, f64::MAX), |m| m.rank);
+    group.sort_by(|a, b| {
+        let (rank_a, rank_b) = (rank(a), rank(b));
+        rank_a
+            .0
+            .cmp(&rank_b.0)
+            .then_with(|| rank_a.1.total_cmp(&rank_b.1))
+            .then_with(|| a.cmp(b))
+    });
 }
 
 #[cfg(test)]
@@ -350,24 +454,34 @@ mod tests {
             changed(check(&mut groups, &state)),
             ["linkedid:1.1", "linkedid:1.2"]
         );
-        assert_eq!(groups.members(&CallKey::Linkedid("1.1".into())).unwrap(), ["1.1", "1.2"]);
+        assert_eq!(
+            groups.members(&CallKey::Linkedid("1.1".into())).unwrap(),
+            ["1.1", "1.2"]
+        );
 
         for id in ["1.2", "1.1"] {
             apply(
                 &mut state,
-                &[("Event", "BridgeEnter"), ("BridgeUniqueid", "b1"), ("Uniqueid", id)],
+                &[
+                    ("Event", "BridgeEnter"),
+                    ("BridgeUniqueid", "b1"),
+                    ("Uniqueid", id),
+                ],
             );
             check(&mut groups, &state);
         }
         apply(&mut state, &dial("DialEnd"));
         check(&mut groups, &state);
-        assert_eq!(calls(&groups), [("bridge:b1".into(), vec!["1.1".into(), "1.2".into()])]);
+        assert_eq!(
+            calls(&groups),
+            [("bridge:b1".into(), vec!["1.1".into(), "1.2".into()])]
+        );
 
         apply(&mut state, &[("Event", "Hangup"), ("Uniqueid", "1.2")]);
         assert_eq!(changed(check(&mut groups, &state)), ["bridge:b1"]);
         apply(&mut state, &[("Event", "Hangup"), ("Uniqueid", "1.1")]);
         check(&mut groups, &state);
-        assert!(groups.is_empty());
+        assert_eq!(groups.len(), 0);
     }
 
     #[test]
@@ -378,15 +492,39 @@ mod tests {
         let mut groups = CallGroups::of(&state);
         apply(
             &mut state,
-            &[("Event", "DialBegin"), ("Uniqueid", "1.1"), ("DestUniqueid", "1.2")],
+            &[
+                ("Event", "DialBegin"),
+                ("Uniqueid", "1.1"),
+                ("DestUniqueid", "1.2"),
+            ],
         );
         check(&mut groups, &state);
         apply(
             &mut state,
-            &[("Event", "BridgeEnter"), ("BridgeUniqueid", "b1"), ("Uniqueid", "1.1")],
+            &[
+                ("Event", "BridgeEnter"),
+                ("BridgeUniqueid", "b1"),
+                ("Uniqueid", "1.1"),
+            ],
         );
         check(&mut groups, &state);
-        assert_eq!(calls(&groups), [("bridge:b1".into(), vec!["1.1".into(), "1.2".into()])]);
+        assert_eq!(
+            calls(&groups),
+            [("bridge:b1".into(), vec!["1.1".into(), "1.2".into()])]
+        );
+    }
+
+    #[test]
+    fn keys_read_back_what_they_write() {
+        for key in [
+            CallKey::Bridge("b-1:2".into()),
+            CallKey::Linkedid("1.1".into()),
+            CallKey::Channel("1.2".into()),
+        ] {
+            assert_eq!(CallKey::parse(&key.to_string()), Some(key));
+        }
+        assert_eq!(CallKey::parse("queue:1"), None);
+        assert_eq!(CallKey::parse("bridge"), None);
     }
 
     #[test]

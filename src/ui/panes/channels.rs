@@ -6,11 +6,14 @@ use std::cmp::Ordering;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::model::{Channel, State};
-use crate::ui::table::{self, Column, Env, Look, plain};
+use crate::model::{Channel, Mark, State};
+use crate::ui::fasthash::FastSet;
+use crate::ui::kept_order::{KeptOrder, Moment, Rows};
+use crate::ui::sort_key::KeyWriter;
+use crate::ui::table::{self, Column, Env, Look, Window, plain};
 use crate::ui::text;
 use crate::ui::theme::channel_tone;
-use crate::ui::view::{TableId, View};
+use crate::ui::view::{TableId, TableState, View};
 
 type Row<'a> = &'a Channel;
 
@@ -164,25 +167,143 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
     ]
 }
 
-/// The channels as the table shows them: filtered and sorted.
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
-    let mut rows: Vec<Row<'a>> = state.channels.iter().collect();
-    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| a.uniqueid.cmp(&b.uniqueid);
-    table::filter_sort(
-        &mut rows,
-        &columns(),
-        view.table(TableId::Channels),
-        env,
-        tiebreak,
-        page,
-    );
-    rows
+/// What the channels table keeps between frames: every channel in the
+/// table's order, re-keyed only where the model's journal says a channel
+/// changed.
+#[derive(Debug, Default)]
+pub struct Memo {
+    /// How far the channel journal was read.
+    read: Option<Mark>,
+    order: Option<KeptOrder<String>>,
+}
+
+impl Memo {
+    /// The Uniqueids of the channels in `table`'s visible window, `page`
+    /// rows tall.
+    fn window(
+        &mut self,
+        state: &State,
+        table: &TableState,
+        env: &Env,
+        page: usize,
+    ) -> Rows<String> {
+        let changes = state.channels.changes();
+        let changed = match (&mut self.order, self.read) {
+            (Some(order), Some(read)) if order.sorts_like(table) => {
+                changes.since(read).map(|ids| (order, ids))
+            }
+            _ => None,
+        };
+        let order = match changed {
+            Some((order, ids)) => {
+                let ids: FastSet<&str> = ids.collect();
+                for id in ids {
+                    place(order, state.channels.get(id), id);
+                }
+                order
+            }
+            None => {
+                let mut made = KeptOrder::new(table, state.channels.len());
+                for channel in state.channels.iter() {
+                    place(&mut made, Some(channel), &channel.uniqueid);
+                }
+                self.order.insert(made)
+            }
+        };
+        self.read = Some(changes.mark());
+        let moment = Moment {
+            now: env.now,
+            revision: state.revision(),
+        };
+        let columns = columns();
+        order.window(table, moment, page, |id, needle| {
+            state
+                .channels
+                .get(id)
+                .is_some_and(|c| table::matches(&columns, &c, env, needle))
+        })
+    }
+}
+
+/// Puts channel `id` where it now belongs in `order`, or out if it is gone.
+fn place(order: &mut KeptOrder<String>, channel: Option<&Channel>, id: &str) {
+    let key = channel.map(|channel| {
+        let mut writer = KeyWriter::default();
+        sort_key(order.sort(), channel, &mut writer);
+        writer.finish(order.reverse())
+    });
+    order.place(id.to_owned(), key);
+}
+
+/// Writes the sort key of `channel` for `column`, in the order of that
+/// column's `cmp`, then its tiebreak (its Uniqueid), into `keys`.
+fn sort_key(column: usize, channel: &Channel, keys: &mut KeyWriter) {
+    let list = |keys: &mut KeyWriter, ids: &[String]| {
+        for id in ids {
+            keys.present(true).text(id);
+        }
+        keys.present(false);
+    };
+    match column {
+        0 => {
+            keys.text(&channel.name);
+        }
+        1 => {
+            keys.text(&channel.state);
+        }
+        2 => {
+            keys.text(&channel.caller_id_num)
+                .text(&channel.caller_id_name);
+        }
+        3 => {
+            keys.text(&channel.connected_num);
+        }
+        4 => {
+            keys.text(&channel.application).text(&channel.exten);
+        }
+        5 => {
+            keys.number(channel.created.unwrap_or(f64::MAX));
+        }
+        6 => {
+            list(keys, &channel.peers);
+            list(keys, &channel.dialing);
+        }
+        7 => {
+            keys.present(channel.hold).present(channel.music_on_hold);
+        }
+        8 => {
+            keys.text(&channel.account_code);
+        }
+        // No such column: the tiebreak alone orders.
+        _ => {}
+    }
+    keys.then().text(&channel.uniqueid);
+}
+
+/// The channels as the table shows them: how many pass the filter, and
+/// those of the visible window (`page` rows tall), in order.
+pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
+    let table = view.table(TableId::Channels);
+    let ids = view
+        .cache
+        .channels
+        .borrow_mut()
+        .window(state, table, env, page);
+    Rows {
+        total: ids.total,
+        first: ids.first,
+        window: ids
+            .window
+            .iter()
+            .filter_map(|id| state.channels.get(id))
+            .collect(),
+    }
 }
 
 pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
-    rows: &[Row<'_>],
+    rows: &Rows<Row<'_>>,
     view: &View,
     env: &Env,
     focused: bool,
@@ -192,10 +313,15 @@ pub fn draw(
         theme: env.theme,
         empty: "no channels",
     };
-    table::draw(
+    let window = Window {
+        total: rows.total,
+        first: rows.first,
+        rows: &rows.window,
+    };
+    table::draw_window(
         frame,
         area,
-        rows,
+        window,
         &columns(),
         view.table(TableId::Channels),
         env,

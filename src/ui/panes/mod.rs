@@ -2,6 +2,7 @@
 //! and draws them. [`ModelLens`] answers the view's questions about rows
 //! from the same functions, so what a key acts on is what is drawn.
 
+mod call_groups;
 pub mod calls;
 pub mod channels;
 pub mod events;
@@ -14,6 +15,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
+use crate::ui::cache::Cache;
 use crate::ui::table::Env;
 use crate::ui::theme::Theme;
 use crate::ui::view::{Lens, Pane, TableId, Target, View};
@@ -168,8 +170,8 @@ impl Lens for ModelLens<'_> {
         }
     }
 
-    fn detail_lines(&self, target: &Target) -> usize {
-        detail::line_count(self.state, target, self.now)
+    fn detail_lines(&self, cache: &Cache, target: &Target) -> usize {
+        detail::line_count(self.state, cache, target, self.now)
     }
 
     fn newest_event(&self) -> u64 {

@@ -1,0 +1,214 @@
+//! A big table's order, kept between frames and moved row by row.
+//!
+//! Sorting ten thousand channels on every frame spends the budget comparing
+//! rows that did not change. A [`KeptOrder`] holds every row under its
+//! [`SortKey`] for one sort column and direction; when the model changes,
+//! the pane re-keys only the rows its journal names. A filter is applied
+//! over the kept order (no sort needed), and remembered until the model,
+//! the time or the filter moves.
+
+use std::collections::BTreeMap;
+use std::hash::Hash;
+
+use crate::ui::fasthash::FastMap;
+use crate::ui::sort_key::SortKey;
+use crate::ui::view::TableState;
+
+/// Every row of a table, by id, in the table's order.
+#[derive(Debug)]
+pub struct KeptOrder<Id> {
+    sort: usize,
+    reverse: bool,
+    rows: BTreeMap<SortKey, Id>,
+    /// Each row's place in `rows`.
+    keys: FastMap<Id, SortKey>,
+    filtered: Option<Filtered<Id>>,
+}
+
+/// The rows passing a filter, in order, and what they were matched at.
+#[derive(Debug)]
+struct Filtered<Id> {
+    filter: String,
+    now: u64,
+    revision: u64,
+    rows: Vec<Id>,
+}
+
+/// What a filter is matched at: rows are texts, some of which (durations,
+/// names of related rows) change with the time and the model.
+#[derive(Clone, Copy, Debug)]
+pub struct Moment {
+    pub now: f64,
+    pub revision: u64,
+}
+
+/// The rows of a table's visible window: how many rows pass its filter,
+/// and those from `first` on.
+#[derive(Debug)]
+pub struct Rows<R> {
+    pub total: usize,
+    pub first: usize,
+    pub window: Vec<R>,
+}
+
+impl<R> Rows<R> {
+    /// How many rows pass the filter.
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The row at `index` in table order, if it is in the visible window.
+    pub fn get(&self, index: usize) -> Option<&R> {
+        self.window.get(index.checked_sub(self.first)?)
+    }
+}
+
+impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
+    /// An empty order for `table`'s sort.
+    pub fn new(table: &TableState, rows: usize) -> KeptOrder<Id> {
+        let mut keys = FastMap::default();
+        keys.reserve(rows);
+        KeptOrder {
+            sort: table.sort,
+            reverse: table.reverse,
+            rows: BTreeMap::new(),
+            keys,
+            filtered: None,
+        }
+    }
+
+    /// True when this order is `table`'s (same column, same direction).
+    pub fn sorts_like(&self, table: &TableState) -> bool {
+        self.sort == table.sort && self.reverse == table.reverse
+    }
+
+    pub fn sort(&self) -> usize {
+        self.sort
+    }
+
+    pub fn reverse(&self) -> bool {
+        self.reverse
+    }
+
+    /// Puts row `id` under `key`, or takes it out when `None` (gone).
+    pub fn place(&mut self, id: Id, key: Option<SortKey>) {
+        self.filtered = None;
+        if let Some(old) = self.keys.remove(&id) {
+            self.rows.remove(&old);
+        }
+        if let Some(key) = key {
+            self.rows.insert(key.clone(), id.clone());
+            self.keys.insert(id, key);
+        }
+    }
+
+    /// The ids of `table`'s visible window, `page` rows tall, among the
+    /// rows passing its filter (matched by `matches` at `moment`).
+    pub fn window(
+        &mut self,
+        table: &TableState,
+        moment: Moment,
+        page: usize,
+        matches: impl Fn(&Id, &str) -> bool,
+    ) -> Rows<Id> {
+        if table.filter.is_empty() {
+            let total = self.rows.len();
+            let (_, first) = table.window(total, page);
+            let window = self.rows.values().skip(first).take(page).cloned();
+            return Rows {
+                total,
+                first,
+                window: window.collect(),
+            };
+        }
+        let (now, revision) = (moment.now.to_bits(), moment.revision);
+        let fresh =
+            |f: &Filtered<Id>| f.filter == table.filter && f.now == now && f.revision == revision;
+        let rows = match &mut self.filtered {
+            Some(filtered) if fresh(filtered) => &filtered.rows,
+            filtered => {
+                let needle = table.filter.to_lowercase();
+                let rows = self
+                    .rows
+                    .values()
+                    .filter(|id| matches(id, &needle))
+                    .cloned()
+                    .collect();
+                let filtered = filtered.insert(Filtered {
+                    filter: table.filter.clone(),
+                    now,
+                    revision,
+                    rows,
+                });
+                &filtered.rows
+            }
+        };
+        let total = rows.len();
+        let (_, first) = table.window(total, page);
+        let end = first.saturating_add(page).min(total);
+        Rows {
+            total,
+            first,
+            window: rows[first.min(end)..end].to_vec(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::sort_key::KeyWriter;
+
+    fn key(value: u64, id: &str, reverse: bool) -> SortKey {
+        KeyWriter::default()
+            .count(value)
+            .then()
+            .text(id)
+            .finish(reverse)
+    }
+
+    fn ids(rows: &Rows<String>) -> Vec<&str> {
+        rows.window.iter().map(String::as_str).collect()
+    }
+
+    const MOMENT: Moment = Moment {
+        now: 0.0,
+        revision: 0,
+    };
+
+    #[test]
+    fn rows_move_when_re_keyed_and_leave_when_gone() {
+        let table = TableState::default();
+        let mut order = KeptOrder::new(&table, 3);
+        for (value, id) in [(3, "c"), (1, "a"), (2, "b")] {
+            order.place(id.to_owned(), Some(key(value, id, false)));
+        }
+        let all = |order: &mut KeptOrder<String>| order.window(&table, MOMENT, 10, |_, _| true);
+        assert_eq!(ids(&all(&mut order)), ["a", "b", "c"]);
+        order.place("a".to_owned(), Some(key(9, "a", false)));
+        order.place("b".to_owned(), None);
+        assert_eq!(ids(&all(&mut order)), ["c", "a"]);
+    }
+
+    #[test]
+    fn a_filter_keeps_the_order_and_the_window_pages_through_it() {
+        let table = TableState {
+            filter: "x".into(),
+            selected: 3,
+            ..TableState::default()
+        };
+        let mut order = KeptOrder::new(&table, 6);
+        for (value, id) in [(5, "x5"), (1, "x1"), (2, "y2"), (3, "x3"), (4, "x4")] {
+            order.place(id.to_owned(), Some(key(value, id, false)));
+        }
+        let rows = order.window(&table, MOMENT, 2, |id, needle| id.contains(needle));
+        assert_eq!((rows.total, rows.first), (4, 2));
+        assert_eq!(ids(&rows), ["x4", "x5"]);
+        assert_eq!(rows.get(3).map(String::as_str), Some("x5"));
+        assert_eq!(rows.get(1), None, "outside the window");
+    }
+}
