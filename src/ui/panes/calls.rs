@@ -265,14 +265,32 @@ const CHANS: usize = 5;
 
 type Row<'a> = Call<'a>;
 
-fn others(call: &Call<'_>) -> String {
+fn others(call: &Call<'_>, state: &State) -> String {
     let names: Vec<Cow<'_, str>> = call.others().iter().map(|c| party(c)).collect();
     let names = names.join(", ");
-    if call.is_ringing() && !names.is_empty() {
+    if names.is_empty() {
+        return waiting_in_queue(call.caller(), state).unwrap_or_default();
+    }
+    if call.is_ringing() {
         format!("→ {names}")
     } else {
         names
     }
+}
+
+/// `waiting in sales (#2)` for a caller alone in a queue: in a call centre
+/// most one-channel calls are these.
+fn waiting_in_queue(channel: &Channel, state: &State) -> Option<String> {
+    state.queues.by_name.values().find_map(|queue| {
+        let caller = queue
+            .callers
+            .iter()
+            .find(|c| c.uniqueid == channel.uniqueid)?;
+        Some(match caller.position {
+            Some(position) => format!("waiting in {} (#{position})", queue.name),
+            None => format!("waiting in {}", queue.name),
+        })
+    })
 }
 
 /// The table's columns; their order is the one [`sort_key`] numbers.
@@ -292,7 +310,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
             width: 20,
             flex: true,
             drop: 0,
-            text: |c, _| Cow::Owned(others(c)),
+            text: |c, env| Cow::Owned(others(c, env.state)),
             style: plain,
             cmp: |a, b| compare(TALKING_TO, a, b),
         },
@@ -404,4 +422,48 @@ pub fn draw(
 /// Seconds the call has lasted.
 pub fn duration(call: &Call<'_>, now: f64) -> f64 {
     call.started().map_or(0.0, |t| now - t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ami::Message;
+
+    fn apply(state: &mut State, pairs: &[(&str, &str)]) {
+        state.apply(&Message::from_pairs(pairs.iter().copied()), 100.0);
+    }
+
+    #[test]
+    fn a_caller_alone_in_a_queue_shows_where_it_waits() {
+        let mut state = State::new();
+        apply(
+            &mut state,
+            &[
+                ("Event", "Newchannel"),
+                ("Channel", "SIP/trunk-00000001"),
+                ("ChannelState", "6"),
+                ("ChannelStateDesc", "Up"),
+                ("CallerIDNum", "5551000"),
+                ("Uniqueid", "1.1"),
+                ("Linkedid", "1.1"),
+            ],
+        );
+        let alone = calls(&state);
+        assert_eq!(others(&alone[0], &state), "");
+
+        apply(
+            &mut state,
+            &[
+                ("Event", "QueueCallerJoin"),
+                ("Queue", "sales"),
+                ("Channel", "SIP/trunk-00000001"),
+                ("Uniqueid", "1.1"),
+                ("CallerIDNum", "5551000"),
+                ("Position", "2"),
+                ("Count", "2"),
+            ],
+        );
+        let queued = calls(&state);
+        assert_eq!(others(&queued[0], &state), "waiting in sales (#2)");
+    }
 }
