@@ -37,17 +37,24 @@ impl LineFinder {
     /// The line starting at `start`, or `None` while its `\n` has not arrived.
     #[inline(always)]
     pub fn line_at(&mut self, src: &[u8], start: usize) -> Option<Line> {
-        let offset = start.wrapping_sub(self.base);
-        let in_block = offset < BLOCK && self.newlines >> offset != 0;
-        if !in_block && !self.classify_at(src, start) {
-            return line_by_search(src, start);
+        let mut offset = start.wrapping_sub(self.base);
+        // The newlines from `start` on, as bits from bit 0.
+        let mut ahead = if offset < BLOCK {
+            self.newlines >> offset
+        } else {
+            0
+        };
+        if ahead == 0 {
+            if !self.classify_at(src, start) {
+                return line_by_search(src, start);
+            }
+            (offset, ahead) = (0, self.newlines);
         }
-        let offset = start - self.base;
-        let end = (self.newlines >> offset).trailing_zeros() as usize;
-        // `end < 64 - offset`, so the shift cannot overflow.
-        let colons = (self.colons >> offset) & ((1u64 << end) - 1);
+        // The bits before the line's newline: below the lowest set bit.
+        let before_newline = (ahead & ahead.wrapping_neg()) - 1;
+        let colons = (self.colons >> offset) & before_newline;
         Some(Line {
-            newline: start + end,
+            newline: start + ahead.trailing_zeros() as usize,
             colon: (colons != 0).then(|| start + colons.trailing_zeros() as usize),
         })
     }

@@ -124,7 +124,12 @@ impl Message {
     pub(crate) fn get_each<const N: usize>(&self, keys: [&str; N]) -> [Option<&[u8]>; N] {
         let mut values = [None; N];
         let keys = keys.map(str::as_bytes);
+        // Most headers have no wanted key's length: one bit test skips them.
+        let lengths = keys.iter().fold(0u64, |m, k| m | length_bit(k.len()));
         for span in &self.headers {
+            if lengths & length_bit((span.key_end - span.key_start) as usize) == 0 {
+                continue;
+            }
             for (value, wanted) in values.iter_mut().zip(&keys) {
                 if value.is_none() && span.has_key(&self.buf, wanted) {
                     *value = Some(&self.buf[span.value()]);
@@ -273,6 +278,11 @@ impl Message {
     }
 }
 
+/// A key length as one bit of a `u64` (lengths from 63 share the last bit).
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
 /// ASCII-case-insensitive equality of header names, compared eight bytes
 /// at a time: every lookup runs this for each header of the same length,
 /// and a byte loop costs more than the rest of the lookup.
@@ -417,6 +427,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn get_each_tells_apart_keys_longer_than_the_length_bits() {
+        let (long, longer) = ("L".repeat(63), "L".repeat(70));
+        let m = Message::from_pairs([(longer.as_str(), "70"), (long.as_str(), "63")]);
+        let [a, b] = m.get_each([long.as_str(), longer.as_str()]);
+        assert_eq!((a, b), (Some(&b"63"[..]), Some(&b"70"[..])));
     }
 
     #[test]

@@ -10,7 +10,9 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 
+use foldhash::fast::RandomState;
 use foldhash::{HashMap, HashSet};
+use hashbrown::hash_map::EntryRef;
 
 use serde::Serialize;
 
@@ -166,7 +168,8 @@ fn truncate(value: &str, max: usize) -> &str {
 /// Every live channel, plus the indexes that resolve names and refuse the dead.
 #[derive(Clone, Debug, Default)]
 pub struct Channels {
-    by_id: HashMap<String, Channel>,
+    /// hashbrown's map (with the same hasher) for its `entry_ref`.
+    by_id: hashbrown::HashMap<String, Channel, RandomState>,
     by_name: HashMap<String, String>,
     tombstones: HashSet<String>,
     tombstone_order: VecDeque<String>,
@@ -266,17 +269,19 @@ impl Channels {
             None => Cow::Owned(self.id_by_name(snap.name.as_deref()?)?.to_owned()),
         };
         let id: &str = &id;
-        if !self.by_id.contains_key(id) {
-            if !create || self.is_dead(id) {
-                return None;
+        let channel = match self.by_id.entry_ref(id) {
+            EntryRef::Occupied(known) => known.into_mut(),
+            EntryRef::Vacant(unknown) => {
+                if !create || self.tombstones.contains(id) {
+                    return None;
+                }
+                let mut channel = Channel::new(id);
+                if snap.timestamp.is_some() {
+                    channel.created = snap.timestamp;
+                }
+                unknown.insert(channel)
             }
-            let mut channel = Channel::new(id);
-            if snap.timestamp.is_some() {
-                channel.created = snap.timestamp;
-            }
-            self.by_id.insert(id.to_owned(), channel);
-        }
-        let channel = self.by_id.get_mut(id)?;
+        };
         self.changes.record(id);
         channel.update(snap);
         channel.seen = generation;

@@ -101,6 +101,10 @@ pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
                 }
                 outcome.state.apply(&msg, options.now);
                 outcome.applied += 1;
+                // Outside a resync (most of a replay) no list can complete.
+                if resyncing.is_empty() {
+                    continue;
+                }
                 let completed = msg.get_bytes("Event").and_then(ListKind::completed_by_name);
                 if let Some(kind) = completed.filter(|k| resyncing.remove(k)) {
                     outcome.state.sweep(kind);

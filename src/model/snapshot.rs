@@ -144,7 +144,7 @@ impl<'a> Snapshot<'a> {
                 let prefix = prefix.as_bytes();
                 let field = key
                     .get(..prefix.len())
-                    .filter(|head| same_name(head, prefix))
+                    .filter(|head| prefix.is_empty() || same_name(head, prefix))
                     .and_then(|_| Field::of(&key[prefix.len()..]));
                 if let Some(field) = field {
                     snap.take(field, value, prefix.is_empty());
