@@ -28,6 +28,13 @@ pub struct Server {
     pub reload: String,
     pub current_calls: Option<u64>,
     pub fully_booted: bool,
+    /// Epoch seconds the server started and last reloaded, from the
+    /// `Uptime`/`LastReload` seconds of `FullyBooted` (Asterisk 12+), which
+    /// unlike `startup` need no knowledge of the server's time zone.
+    #[serde(skip)]
+    pub booted_at: Option<f64>,
+    #[serde(skip)]
+    pub reloaded_at: Option<f64>,
     #[serde(skip)]
     pub max_calls: Option<u64>,
     #[serde(skip)]
@@ -109,6 +116,9 @@ impl Server {
             "fullybooted" => {
                 self.fully_booted = true;
                 self.shutdown = None;
+                let ago = |key| number::<u64>(msg, &[key]).map(|secs| now - secs as f64);
+                self.booted_at = ago("Uptime").or(self.booted_at);
+                self.reloaded_at = ago("LastReload").or(self.reloaded_at);
             }
             "shutdown" => {
                 self.fully_booted = false;
@@ -182,6 +192,26 @@ mod tests {
         assert_eq!(server.startup, "22:35:17");
         assert_eq!(server.reload, "22:35:18");
         assert_eq!(server.current_calls, Some(20));
+    }
+
+    #[test]
+    fn fully_booted_tells_when_the_server_started_and_reloaded() {
+        let mut server = Server::default();
+        let booted = Message::from_pairs([
+            ("Event", "FullyBooted"),
+            ("Privilege", "system,all"),
+            ("Uptime", "7200"),
+            ("LastReload", "60"),
+            ("Status", "Fully Booted"),
+        ]);
+        assert!(server.apply_event(&booted, "fullybooted", 10_000.0));
+        assert_eq!(server.booted_at, Some(2_800.0));
+        assert_eq!(server.reloaded_at, Some(9_940.0));
+
+        // The 1.1 event has no Uptime: what is known stays.
+        let legacy = Message::from_pairs([("Event", "FullyBooted"), ("Status", "Fully Booted")]);
+        server.apply_event(&legacy, "fullybooted", 20_000.0);
+        assert_eq!(server.booted_at, Some(2_800.0));
     }
 
     #[test]

@@ -93,19 +93,38 @@ fn connection<'a>(h: &Header<'a>) -> Line<'a> {
         }
         ConnectionState::Stopped => (Tone::Bad, "stopped".to_string()),
     };
-    let server = &h.state.server;
     let mut spans = vec![Span::styled(status, h.theme.tone(tone))];
+    spans.extend(uptime(h));
+    Line::from(spans)
+}
+
+/// `up 3d 4h · reloaded 2h ago` where the server told its uptime in seconds
+/// (Asterisk 12+); else its startup and reload times as it wrote them.
+fn uptime<'a>(h: &Header<'a>) -> Vec<Span<'a>> {
+    let server = &h.state.server;
+    let mut spans = Vec::new();
+    let mut fact = |label: &'static str, value: String| {
+        spans.push(Span::styled(label, h.theme.dim()));
+        spans.push(Span::raw(value));
+    };
+    if let Some(booted) = server.booted_at {
+        fact(" · up ", text::duration(h.now - booted));
+        if let Some(reloaded) = server.reloaded_at.filter(|r| r - booted >= 1.0) {
+            fact(
+                " · reloaded ",
+                format!("{} ago", text::duration(h.now - reloaded)),
+            );
+        }
+        return spans;
+    }
     if !server.startup.is_empty() {
-        spans.push(Span::styled(" · up ", h.theme.dim()));
-        spans.push(Span::raw(server.startup.clone()));
+        fact(" · up ", server.startup.clone());
     }
     if !server.reload.is_empty() && server.reload != server.startup {
-        spans.push(Span::styled(" · reload ", h.theme.dim()));
-        spans.push(Span::raw(
-            same_day_time(&server.startup, &server.reload).to_string(),
-        ));
+        let reload = same_day_time(&server.startup, &server.reload).to_string();
+        fact(" · reload ", reload);
     }
-    Line::from(spans)
+    spans
 }
 
 /// `reload` without its date when it is the day of `startup`
