@@ -107,6 +107,17 @@ pub struct Look<'a> {
     pub empty: &'a str,
 }
 
+impl<'a> Look<'a> {
+    /// A pane's look in the current theme; `empty` is shown without rows.
+    pub fn new(env: &Env, focused: bool, empty: &'a str) -> Look<'a> {
+        Look {
+            focused,
+            theme: env.theme,
+            empty,
+        }
+    }
+}
+
 /// Rows of a table of which only the visible window is at hand: `total`
 /// rows in all, `rows` holding those from index `first` on.
 pub struct Window<'w, R> {

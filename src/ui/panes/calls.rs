@@ -398,11 +398,7 @@ pub fn draw(
     env: &Env,
     focused: bool,
 ) {
-    let look = Look {
-        focused,
-        theme: env.theme,
-        empty: "no calls",
-    };
+    let look = Look::new(env, focused, "no calls");
     let window = Window {
         total: rows.total,
         first: rows.first,

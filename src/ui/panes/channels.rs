@@ -308,11 +308,7 @@ pub fn draw(
     env: &Env,
     focused: bool,
 ) {
-    let look = Look {
-        focused,
-        theme: env.theme,
-        empty: "no channels",
-    };
+    let look = Look::new(env, focused, "no channels");
     let window = Window {
         total: rows.total,
         first: rows.first,

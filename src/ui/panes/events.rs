@@ -101,11 +101,7 @@ pub fn draw(
     env: &Env,
     focused: bool,
 ) {
-    let look = Look {
-        focused,
-        theme: env.theme,
-        empty: "no events yet",
-    };
+    let look = Look::new(env, focused, "no events yet");
     table::draw(
         frame,
         area,

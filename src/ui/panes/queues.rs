@@ -52,6 +52,16 @@ pub fn available(queue: &Queue) -> u64 {
     })
 }
 
+/// Average hold time: the summary's (fresher) when known, else QueueParams'.
+fn hold_time(queue: &Queue) -> Option<u64> {
+    queue.summary.hold_time.or(queue.params.hold_time)
+}
+
+/// Average talk time, from the same two sources.
+fn talk_time(queue: &Queue) -> Option<u64> {
+    queue.summary.talk_time.or(queue.params.talk_time)
+}
+
 /// The longest wait among the callers now in the queue.
 pub fn longest_wait(queue: &Queue, now: f64) -> Option<u64> {
     queue.callers.iter().filter_map(|c| wait(c, now)).max()
@@ -127,28 +137,18 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
             width: 6,
             flex: false,
             drop: 1,
-            text: |q, _| seconds(q.summary.hold_time.or(q.params.hold_time)),
+            text: |q, _| seconds(hold_time(q)),
             style: plain,
-            cmp: |a, b| {
-                a.summary
-                    .hold_time
-                    .or(a.params.hold_time)
-                    .cmp(&b.summary.hold_time.or(b.params.hold_time))
-            },
+            cmp: |a, b| hold_time(a).cmp(&hold_time(b)),
         },
         Column {
             title: "Talk",
             width: 6,
             flex: false,
             drop: 2,
-            text: |q, _| seconds(q.summary.talk_time.or(q.params.talk_time)),
+            text: |q, _| seconds(talk_time(q)),
             style: plain,
-            cmp: |a, b| {
-                a.summary
-                    .talk_time
-                    .or(a.params.talk_time)
-                    .cmp(&b.summary.talk_time.or(b.params.talk_time))
-            },
+            cmp: |a, b| talk_time(a).cmp(&talk_time(b)),
         },
         Column {
             title: "Done",
@@ -400,11 +400,7 @@ pub fn draw(
     let Some(drill) = &view.drill else {
         let area = layout::inner(pane_area);
         let rows = queue_rows(state, view, env, layout::body_rows(area));
-        let look = Look {
-            focused,
-            theme: env.theme,
-            empty: "no queues",
-        };
+        let look = Look::new(env, focused, "no queues");
         table::draw(
             frame,
             area,
@@ -435,11 +431,7 @@ pub fn draw(
     for (id, area) in tables.iter().copied() {
         let focus = focused && (id == TableId::Members) == (drill.section == Section::Members);
         if id == TableId::Members {
-            let look = Look {
-                focused: focus,
-                theme: env.theme,
-                empty: "no members",
-            };
+            let look = Look::new(env, focus, "no members");
             table::draw(
                 frame,
                 area,
@@ -450,11 +442,7 @@ pub fn draw(
                 &look,
             );
         } else {
-            let look = Look {
-                focused: focus,
-                theme: env.theme,
-                empty: "no callers waiting",
-            };
+            let look = Look::new(env, focus, "no callers waiting");
             table::draw(
                 frame,
                 area,

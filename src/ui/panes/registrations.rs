@@ -197,11 +197,7 @@ pub fn draw(
     env: &Env,
     focused: bool,
 ) {
-    let look = Look {
-        focused,
-        theme: env.theme,
-        empty: "no registrations or peers",
-    };
+    let look = Look::new(env, focused, "no registrations or peers");
     table::draw(
         frame,
         area,
