@@ -621,4 +621,32 @@ mod tests {
         assert!(matches!(groups.update(&copy), Changed::All));
         assert!(matches!(groups.update(&copy), Changed::Calls(c) if c.is_empty()));
     }
+
+    #[test]
+    fn the_json_documents_list_the_calls_the_model_groups() {
+        let mut state = State::new();
+        new_channel(&mut state, "1.1", "1.1");
+        new_channel(&mut state, "1.2", "1.2");
+        for id in ["1.1", "1.2"] {
+            apply(
+                &mut state,
+                &[
+                    ("Event", "BridgeEnter"),
+                    ("BridgeUniqueid", "b1"),
+                    ("Uniqueid", id),
+                ],
+            );
+        }
+        new_channel(&mut state, "1.3", "1.3");
+        let document: serde_json::Value =
+            serde_json::from_str(&crate::model::render_json(&state)).unwrap();
+        assert_eq!(
+            document["calls"],
+            serde_json::json!([
+                {"call": "bridge:b1", "bridge": "b1", "channels": ["1.1", "1.2"]},
+                {"call": "linkedid:1.3", "bridge": null, "channels": ["1.3"]},
+            ])
+        );
+        assert_eq!(state.calls().len(), 2);
+    }
 }
