@@ -163,24 +163,6 @@ pub struct Window<'w, R> {
 }
 
 /// Draws the column titles and the visible rows of `rows` into `area`.
-pub fn draw<R>(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    rows: &[R],
-    columns: &[Column<R>],
-    state: &TableState,
-    env: &Env,
-    look: &Look<'_>,
-) {
-    let window = Window {
-        total: rows.len(),
-        first: 0,
-        rows,
-    };
-    draw_window(frame, area, window, columns, state, env, look);
-}
-
-/// Like [`draw`], for a pane that builds only the rows it shows.
 pub fn draw_window<R>(
     frame: &mut Frame<'_>,
     area: Rect,

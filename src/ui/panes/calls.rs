@@ -97,15 +97,6 @@ pub fn party(channel: &Channel) -> Cow<'_, str> {
     }
 }
 
-/// Every call, in no particular order.
-pub fn calls(state: &State) -> Vec<Call<'_>> {
-    let groups = state.calls();
-    groups
-        .keys()
-        .filter_map(|key| call(state, &groups, key))
-        .collect()
-}
-
 /// Call `key` of `groups` as the panes show it.
 fn call<'a>(state: &'a State, groups: &CallGroups, key: &CallKey) -> Option<Call<'a>> {
     let members: Vec<&Channel> = groups
@@ -385,6 +376,15 @@ pub fn duration(call: &Call<'_>, now: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::ami::Message;
+
+    /// Every call, in no particular order.
+    fn calls(state: &State) -> Vec<Call<'_>> {
+        let groups = state.calls();
+        groups
+            .keys()
+            .filter_map(|key| call(state, &groups, key))
+            .collect()
+    }
 
     fn apply(state: &mut State, pairs: &[(&str, &str)]) {
         state.apply(&Message::from_pairs(pairs.iter().copied()), 100.0);
