@@ -178,8 +178,10 @@ fn frame(c: &mut Criterion) {
 /// The parts of a frame that grow with the model, measured alone, with
 /// nothing kept from the frame before.
 fn parts(c: &mut Criterion) {
+    use amitop::model::CallGroups;
     use amitop::ui::panes::{calls, channels};
     use amitop::ui::table::Env;
+    use amitop::ui::tables::Table;
     let state = busy_pbx();
     let env = Env {
         state: &state,
@@ -187,18 +189,18 @@ fn parts(c: &mut Criterion) {
         theme: Theme::new(true),
     };
     c.bench_function("ui_group_calls_10k_channels", |b| {
-        b.iter(|| calls::calls(&state).len())
+        b.iter(|| CallGroups::of(&state).len())
     });
     c.bench_function("ui_call_rows_10k_channels_page_20", |b| {
         b.iter(|| {
             let view = View::new(Rect::new(0, 0, 200, 60));
-            calls::rows(&state, &view, &env, 20).len()
+            calls::Calls.rows(&state, &view, &env, 20).len()
         })
     });
     c.bench_function("ui_channel_rows_10k_page_20", |b| {
         b.iter(|| {
             let view = View::new(Rect::new(0, 0, 200, 60));
-            channels::rows(&state, &view, &env, 20).len()
+            channels::Channels.rows(&state, &view, &env, 20).len()
         })
     });
 }

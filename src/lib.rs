@@ -7,6 +7,7 @@ pub mod ami;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod fasthash;
 pub mod logging;
 pub mod model;
 pub mod ops;

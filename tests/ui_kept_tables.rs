@@ -9,6 +9,7 @@ use amitop::model::{Channel, State};
 use amitop::ui::keymap::Command;
 use amitop::ui::panes::{ModelLens, calls, channels};
 use amitop::ui::table::Env;
+use amitop::ui::tables::Table;
 use amitop::ui::theme::Theme;
 use amitop::ui::view::{Pane, View};
 use common::{ami_files, decode_whole, messages, read_capture};
@@ -26,14 +27,14 @@ fn table(state: &State, view: &View) -> Vec<(String, Vec<String>)> {
     };
     let page = usize::MAX / 2;
     if view.pane == Pane::Channels {
-        let rows = channels::rows(state, view, &env, page);
+        let rows = channels::Channels.rows(state, view, &env, page);
         return rows
             .window
             .iter()
             .map(|c| (c.uniqueid.clone(), Vec::new()))
             .collect();
     }
-    let rows = calls::rows(state, view, &env, page);
+    let rows = calls::Calls.rows(state, view, &env, page);
     rows.window
         .iter()
         .map(|call| {

@@ -129,6 +129,8 @@ fn event_log_type_filter_pause_and_raw_message() {
     assert!(render(&app).contains("5 Event log (2)"));
     press(&mut app, KeyCode::Char(' '));
     assert!(render(&app).contains("5 Event log (3)"));
+    // The selection stays on the entry it was on, now below the new one.
+    press(&mut app, KeyCode::Home);
     press(&mut app, KeyCode::Enter);
     assert!(render(&app).contains("Interface: SIP/agent1"));
 }

@@ -189,11 +189,15 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
     let table = view.focused_table();
     let rows = lens.rows(view, table);
     let (selected, _) = view.table(table).window(rows, view.page(table));
+    let target = match &view.table(table).anchor {
+        Some(anchor) => Some(anchor.clone()),
+        None => lens.target(view, table, selected),
+    };
     let mut selection = Selection {
         queue: view.drill.as_ref().map(|drill| drill.queue.clone()),
         ..Selection::default()
     };
-    match lens.target(view, table, selected) {
+    match target {
         Some(Target::Channel(uniqueid)) => {
             selection.channel = state.channels.get(&uniqueid).map(|c| c.name.clone());
         }

@@ -164,6 +164,7 @@ where
     let mut replies = app.operator.take_replies();
     while !app.quit {
         if app.dirty && Instant::now() >= next_frame {
+            app.follow(now());
             draw(app)?;
             app.dirty = false;
             next_frame = Instant::now() + FRAME;

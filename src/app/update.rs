@@ -16,7 +16,7 @@ use crate::ops::Op;
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::dashboard::Dashboard;
 use crate::ui::keymap;
-use crate::ui::panes::{ModelLens, calls};
+use crate::ui::panes::ModelLens;
 use crate::ui::status::{Link, Meters};
 use crate::ui::theme::Theme;
 use crate::ui::view::{Flow, View};
@@ -71,6 +71,17 @@ impl App {
         self.operator = Operator::new(outbox, read_only);
     }
 
+    /// Brings each table's selection to the row it is on, wherever the
+    /// changes since the last frame moved it; the loop calls this before
+    /// drawing.
+    pub fn follow(&mut self, now: f64) {
+        let lens = ModelLens {
+            state: &self.state,
+            now,
+        };
+        self.view.follow(&lens);
+    }
+
     /// What the next frame is drawn from.
     pub fn dashboard(&self, now: f64) -> Dashboard<'_> {
         Dashboard {
@@ -104,8 +115,7 @@ impl App {
             Msg::Tick => {
                 self.operator.tick(now);
                 self.state.queues.tick(now);
-                self.meters
-                    .sample(calls::count(&self.state, &self.view) as u64);
+                self.meters.sample(self.state.calls().len() as u64);
             }
         }
         self.dirty = true;
@@ -131,6 +141,9 @@ impl App {
             return;
         };
         if let keymap::Command::Act(op) = command {
+            // The action is for the row the operator picked, wherever the
+            // events since the last frame moved it.
+            self.follow(now);
             let selection = operator::selection(&self.view, &self.state, now);
             return self.operator.start(op, &selection, now);
         }

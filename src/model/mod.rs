@@ -12,6 +12,7 @@
 //! event touched since the resync began, is removed.
 
 mod bridges;
+pub mod calls;
 mod changes;
 mod channel_events;
 mod channels;
@@ -32,6 +33,7 @@ use crate::ami::message::decode;
 use crate::ami::{Banner, Message};
 
 pub use bridges::{Bridge, Bridges, legacy_id};
+pub use calls::{CallGroups, CallKey};
 pub use changes::{Changes, Mark};
 pub use channels::{Channel, Channels};
 pub use event_log::{EventLog, LogEntry};
@@ -116,6 +118,9 @@ pub struct State {
     /// Bumped by every change, so views can cache what they derive.
     #[serde(skip)]
     revision: u64,
+    /// The channels grouped into calls; read with [`State::calls`].
+    #[serde(skip)]
+    calls: calls::Calls,
 }
 
 /// Events the model knows and deliberately only logs.

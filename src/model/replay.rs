@@ -117,7 +117,11 @@ pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
 
 /// The `--json` document.
 pub fn render_json(state: &State) -> String {
-    serde_json::to_string_pretty(state).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+    let document = serde_json::to_value(state).and_then(|mut document| {
+        document["calls"] = serde_json::to_value(&*state.calls())?;
+        serde_json::to_string_pretty(&document)
+    });
+    document.unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
 /// The readable form: the server on a few lines, then one table per list

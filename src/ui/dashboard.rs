@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         ..frame.area()
     };
     if let Some(detail) = &view.detail {
-        detail::draw(frame, body, d.state, &view.cache, detail, d.now, d.theme);
+        detail::draw(frame, body, d.state, detail, d.now, d.theme);
     }
     if let Some(scroll) = view.help {
         help::draw(frame, body, scroll, d.theme);

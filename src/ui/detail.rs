@@ -14,7 +14,6 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::{Channel, State};
-use crate::ui::cache::Cache;
 use crate::ui::panes::{calls, events};
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -32,14 +31,8 @@ pub enum Item {
 }
 
 /// What the view shows for `target`: a title and its lines; `None` once the
-/// thing is gone (hung up, swept, scrolled out of the log). A call is
-/// looked up in the grouping the view keeps (`cache`).
-pub fn items(
-    state: &State,
-    cache: &Cache,
-    target: &Target,
-    now: f64,
-) -> Option<(String, Vec<Item>)> {
+/// thing is gone (hung up, swept, scrolled out of the log).
+pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<Item>)> {
     match target {
         Target::Channel(id) => {
             let channel = state.channels.get(id)?;
@@ -49,7 +42,7 @@ pub fn items(
             ))
         }
         Target::Call(key) => {
-            let call = calls::find(state, cache, key)?;
+            let call = calls::find(state, key)?;
             let mut items = vec![
                 Item::Field("state".into(), call.state().into_owned()),
                 Item::Field(
@@ -219,20 +212,19 @@ fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
 }
 
 /// Lines in the view for `target` (the limit of its scroll).
-pub fn line_count(state: &State, cache: &Cache, target: &Target, now: f64) -> usize {
-    items(state, cache, target, now).map_or(1, |(_, items)| items.len())
+pub fn line_count(state: &State, target: &Target, now: f64) -> usize {
+    items(state, target, now).map_or(1, |(_, items)| items.len())
 }
 
 pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
     state: &State,
-    cache: &Cache,
     detail: &Detail,
     now: f64,
     theme: Theme,
 ) {
-    let (title, items) = items(state, cache, &detail.target, now).unwrap_or_else(|| {
+    let (title, items) = items(state, &detail.target, now).unwrap_or_else(|| {
         (
             "Gone".into(),
             vec![Item::Raw("this row no longer exists".into())],

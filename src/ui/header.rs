@@ -139,7 +139,8 @@ fn same_day_time<'a>(startup: &str, reload: &'a str) -> &'a str {
 /// `calls 12 · channels 25 · waiting 3 · 154 ev/s`
 fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
     let state = h.state;
-    let calls = h.meters.calls_history.back().copied().unwrap_or_default();
+    // The model's own count, as the calls pane's: the sparkline samples it.
+    let calls = state.calls().len();
     let waiting: usize = state.queues.by_name.values().map(|q| q.callers.len()).sum();
     let mut facts = vec![
         ("calls", calls.to_string()),

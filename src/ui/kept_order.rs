@@ -10,8 +10,9 @@
 use std::collections::BTreeMap;
 use std::hash::Hash;
 
-use crate::ui::fasthash::FastMap;
-use crate::ui::sort_key::SortKey;
+use crate::fasthash::{FastMap, FastSet};
+use crate::model::Mark;
+use crate::ui::sort_key::{KeyWriter, SortKey};
 use crate::ui::view::TableState;
 
 /// Every row of a table, by id, in the table's order.
@@ -125,28 +126,7 @@ impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
                 window: window.collect(),
             };
         }
-        let (now, revision) = (moment.now.to_bits(), moment.revision);
-        let fresh =
-            |f: &Filtered<Id>| f.filter == table.filter && f.now == now && f.revision == revision;
-        let rows = match &mut self.filtered {
-            Some(filtered) if fresh(filtered) => &filtered.rows,
-            filtered => {
-                let needle = table.filter.to_lowercase();
-                let rows = self
-                    .rows
-                    .values()
-                    .filter(|id| matches(id, &needle))
-                    .cloned()
-                    .collect();
-                let filtered = filtered.insert(Filtered {
-                    filter: table.filter.clone(),
-                    now,
-                    revision,
-                    rows,
-                });
-                &filtered.rows
-            }
-        };
+        let rows = self.filtered(table, moment, matches);
         let total = rows.len();
         let (_, first) = table.window(total, page);
         let end = first.saturating_add(page).min(total);
@@ -155,6 +135,122 @@ impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
             first,
             window: rows[first.min(end)..end].to_vec(),
         }
+    }
+
+    /// Where row `id` is in `table`'s order among the rows passing its
+    /// filter (matched by `matches` at `moment`), if it passes.
+    pub fn position(
+        &mut self,
+        table: &TableState,
+        moment: Moment,
+        id: &Id,
+        matches: impl Fn(&Id, &str) -> bool,
+    ) -> Option<usize> {
+        if table.filter.is_empty() {
+            let key = self.keys.get(id)?;
+            return Some(self.rows.range(..key).count());
+        }
+        self.filtered(table, moment, matches)
+            .iter()
+            .position(|row| row == id)
+    }
+
+    /// The rows passing `table`'s filter, in order, matched anew only
+    /// when the filter, the time or the model moved.
+    fn filtered(
+        &mut self,
+        table: &TableState,
+        moment: Moment,
+        matches: impl Fn(&Id, &str) -> bool,
+    ) -> &[Id] {
+        let (now, revision) = (moment.now.to_bits(), moment.revision);
+        let fresh = self
+            .filtered
+            .as_ref()
+            .is_some_and(|f| f.filter == table.filter && f.now == now && f.revision == revision);
+        if !fresh {
+            let needle = table.filter.to_lowercase();
+            let rows = self
+                .rows
+                .values()
+                .filter(|id| matches(id, &needle))
+                .cloned()
+                .collect();
+            self.filtered = Some(Filtered {
+                filter: table.filter.clone(),
+                now,
+                revision,
+                rows,
+            });
+        }
+        self.filtered.as_ref().map_or(&[], |f| &f.rows)
+    }
+}
+
+/// A kept order that follows a journal of changed rows: between frames it
+/// re-keys only the rows changed since it last read, and is made anew when
+/// the sort changed or the journal no longer tells.
+#[derive(Debug)]
+pub struct Followed<Id> {
+    /// How far the journal was read.
+    read: Option<Mark>,
+    order: Option<KeptOrder<Id>>,
+}
+
+impl<Id> Default for Followed<Id> {
+    fn default() -> Self {
+        Followed {
+            read: None,
+            order: None,
+        }
+    }
+}
+
+impl<Id: Clone + Eq + Hash> Followed<Id> {
+    /// The order for `table`, up to date with the journal that now stands
+    /// at `mark`: `changed(read)` names the rows changed since `read`
+    /// (`None`: start over), `all` every row, and `key` writes a row's
+    /// sort key for a column, false when the row is gone.
+    pub fn follow<C, A>(
+        &mut self,
+        table: &TableState,
+        mark: Mark,
+        changed: impl FnOnce(Mark) -> Option<C>,
+        all: impl FnOnce() -> A,
+        key: impl Fn(usize, &Id, &mut KeyWriter) -> bool,
+    ) -> &mut KeptOrder<Id>
+    where
+        C: Iterator<Item = Id>,
+        A: Iterator<Item = Id>,
+    {
+        let place = |order: &mut KeptOrder<Id>, id: Id| {
+            let mut writer = KeyWriter::default();
+            let present = key(order.sort(), &id, &mut writer);
+            let key = present.then(|| writer.finish(order.reverse()));
+            order.place(id, key);
+        };
+        let kept = match (&self.order, self.read) {
+            (Some(order), Some(read)) if order.sorts_like(table) => Some(read),
+            _ => None,
+        };
+        self.read = Some(mark);
+        match (kept.and_then(changed), &mut self.order) {
+            (Some(ids), Some(order)) => {
+                let ids: FastSet<Id> = ids.collect();
+                for id in ids {
+                    place(order, id);
+                }
+            }
+            _ => {
+                let all = all();
+                let mut made = KeptOrder::new(table, all.size_hint().0);
+                for id in all {
+                    place(&mut made, id);
+                }
+                self.order = Some(made);
+            }
+        }
+        self.order.get_or_insert_with(|| KeptOrder::new(table, 0))
     }
 }
 

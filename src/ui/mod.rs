@@ -7,7 +7,6 @@
 pub mod cache;
 pub mod dashboard;
 pub mod detail;
-mod fasthash;
 pub mod form;
 pub mod header;
 pub mod help;
@@ -18,6 +17,7 @@ pub mod panes;
 mod sort_key;
 pub mod status;
 pub mod table;
+pub mod tables;
 pub mod tabs;
 pub mod text;
 pub mod theme;

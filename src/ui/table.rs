@@ -59,11 +59,27 @@ pub fn matches<R>(columns: &[Column<R>], row: &R, env: &Env, needle_lower: &str)
             .any(|c| text::contains_folded(&(c.text)(row, env), needle_lower))
 }
 
+/// The order `state` sorts rows in (its sort column, its direction), with
+/// `tiebreak` ordering the rows the column finds equal, so they do not swap
+/// places between frames; `None` when the sort column does not exist.
+fn order<'c, R>(
+    columns: &'c [Column<R>],
+    state: &TableState,
+    tiebreak: fn(&R, &R) -> Ordering,
+) -> Option<impl Fn(&R, &R) -> Ordering + 'c> {
+    let column = columns.get(state.sort)?;
+    let reverse = state.reverse;
+    Some(move |a: &R, b: &R| {
+        let order = (column.cmp)(a, b);
+        let order = if reverse { order.reverse() } else { order };
+        order.then_with(|| tiebreak(a, b))
+    })
+}
+
 /// Keeps the rows matching the table's filter and sorts them by its sort
-/// column; rows the column finds equal are ordered by `tiebreak`, so they do
-/// not swap places between frames. Only the rows up to the end of the
-/// visible window (`page` rows tall) are put in order: the rest only count,
-/// so a frame costs O(n) rather than O(n log n) in the number of rows.
+/// column (see [`order`]). Only the rows up to the end of the visible
+/// window (`page` rows tall) are put in order: the rest only count, so a
+/// frame costs O(n) rather than O(n log n) in the number of rows.
 pub fn filter_sort<R>(
     rows: &mut Vec<R>,
     columns: &[Column<R>],
@@ -72,11 +88,8 @@ pub fn filter_sort<R>(
     tiebreak: fn(&R, &R) -> Ordering,
     page: usize,
 ) {
-    let needle = state.filter.to_lowercase();
-    if !needle.is_empty() {
-        rows.retain(|row| matches(columns, row, env, &needle));
-    }
-    let Some(column) = columns.get(state.sort) else {
+    filter(rows, columns, state, env);
+    let Some(order) = order(columns, state, tiebreak) else {
         return;
     };
     let (_, offset) = state.window(rows.len(), page);
@@ -84,19 +97,42 @@ pub fn filter_sort<R>(
     if needed == 0 {
         return;
     }
-    let order = |a: &R, b: &R| {
-        let order = (column.cmp)(a, b);
-        let order = if state.reverse {
-            order.reverse()
-        } else {
-            order
-        };
-        order.then_with(|| tiebreak(a, b))
-    };
     if needed < rows.len() {
-        rows.select_nth_unstable_by(needed - 1, order);
+        rows.select_nth_unstable_by(needed - 1, &order);
     }
-    rows[..needed].sort_unstable_by(order);
+    rows[..needed].sort_unstable_by(&order);
+}
+
+/// Keeps the rows matching the table's filter.
+fn filter<R>(rows: &mut Vec<R>, columns: &[Column<R>], state: &TableState, env: &Env) {
+    let needle = state.filter.to_lowercase();
+    if !needle.is_empty() {
+        rows.retain(|row| matches(columns, row, env, &needle));
+    }
+}
+
+/// Where the row `is_it` picks out lands once `rows` are filtered and
+/// sorted as [`filter_sort`] does: the rows ordered before it, counted
+/// without sorting.
+pub fn rank<R>(
+    mut rows: Vec<R>,
+    columns: &[Column<R>],
+    state: &TableState,
+    env: &Env,
+    tiebreak: fn(&R, &R) -> Ordering,
+    is_it: impl Fn(&R) -> bool,
+) -> Option<usize> {
+    filter(&mut rows, columns, state, env);
+    let at = rows.iter().position(is_it)?;
+    let Some(order) = order(columns, state, tiebreak) else {
+        return Some(at);
+    };
+    let it = &rows[at];
+    Some(
+        rows.iter()
+            .filter(|r| order(r, it) == Ordering::Less)
+            .count(),
+    )
 }
 
 /// How a table is drawn.
@@ -127,24 +163,6 @@ pub struct Window<'w, R> {
 }
 
 /// Draws the column titles and the visible rows of `rows` into `area`.
-pub fn draw<R>(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    rows: &[R],
-    columns: &[Column<R>],
-    state: &TableState,
-    env: &Env,
-    look: &Look<'_>,
-) {
-    let window = Window {
-        total: rows.len(),
-        first: 0,
-        rows,
-    };
-    draw_window(frame, area, window, columns, state, env, look);
-}
-
-/// Like [`draw`], for a pane that builds only the rows it shows.
 pub fn draw_window<R>(
     frame: &mut Frame<'_>,
     area: Rect,

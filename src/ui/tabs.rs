@@ -22,11 +22,32 @@ fn label(pane: Pane) -> &'static str {
     }
 }
 
-/// Each pane's label text and its column span on the line.
+/// Each pane's label text and its column span on the line. When the full
+/// labels do not fit (many panes, a narrow terminal), every label is cut
+/// to its first letters, and at worst to its number, so each pane keeps a
+/// place on the bar.
 fn spans(area: Rect) -> impl Iterator<Item = (Pane, String, u16, u16)> {
+    let text = |pane: Pane, letters: usize| {
+        let name: String = label(pane).chars().take(letters).collect();
+        if name.is_empty() {
+            format!(" {} ", pane.index() + 1)
+        } else {
+            format!(" {} {name} ", pane.index() + 1)
+        }
+    };
+    let width = |letters: usize| -> usize {
+        Pane::ALL
+            .iter()
+            .map(|p| text(*p, letters).chars().count() + 1)
+            .sum()
+    };
+    let letters = [usize::MAX, 3, 0]
+        .into_iter()
+        .find(|letters| width(*letters) <= usize::from(area.width))
+        .unwrap_or(0);
     let mut x = area.x;
     Pane::ALL.into_iter().map(move |pane| {
-        let text = format!(" {} {} ", pane.index() + 1, label(pane));
+        let text = text(pane, letters);
         let (start, width) = (x, text.chars().count() as u16);
         x += width + 1;
         (pane, text, start, start + width)
@@ -67,5 +88,21 @@ mod tests {
         assert_eq!(pane_at(area, 12), None);
         assert_eq!(pane_at(area, 13), Some(Pane::Calls));
         assert_eq!(pane_at(area, 79), None);
+    }
+
+    #[test]
+    fn labels_shorten_to_keep_every_pane_on_a_narrow_bar() {
+        let texts = |width| -> Vec<String> {
+            spans(Rect::new(0, 0, width, 1))
+                .map(|(_, text, ..)| text)
+                .collect()
+        };
+        assert_eq!(texts(80)[3], " 4 Registrations ");
+        assert_eq!(texts(40)[3], " 4 Reg ");
+        assert_eq!(texts(20)[3], " 4 ");
+        let area = Rect::new(0, 0, 40, 1);
+        let last = spans(area).last().unwrap();
+        assert!(last.3 <= 40);
+        assert_eq!(pane_at(area, last.2), Some(Pane::Events));
     }
 }

@@ -9,9 +9,14 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Position, Rect};
 
+use std::collections::BTreeMap;
+
+use crate::model::CallKey;
 use crate::ui::cache::Cache;
 use crate::ui::keymap::{Command, Context};
 use crate::ui::layout;
+
+pub use crate::ui::panes::TableId;
 
 /// The five panes, in their `1..5` order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -63,24 +68,18 @@ impl Pane {
     }
 }
 
-/// Every table the screen can show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TableId {
-    Channels,
-    Calls,
-    Queues,
-    /// Members of the drilled-down queue.
-    Members,
-    /// Waiting callers of the drilled-down queue.
-    Callers,
-    Registrations,
-    Events,
-}
-
 /// Selection, scroll, filter and sort of one table.
+///
+/// The selection is the row `anchor` names, wherever the current sort puts
+/// it: [`View::follow`] moves `selected` to it as rows come and go, and
+/// when it is gone keeps `selected` where it was (else on the last row)
+/// and anchors there.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TableState {
     pub selected: usize,
+    /// What the selected row is; `None` until the view followed the data,
+    /// or after a move by position.
+    pub anchor: Option<Target>,
     /// Index of the first visible row.
     pub offset: usize,
     pub filter: String,
@@ -108,6 +107,7 @@ impl TableState {
     fn move_to(&mut self, selected: usize, rows: usize, page: usize) {
         self.selected = selected.min(rows.saturating_sub(1));
         (self.selected, self.offset) = self.window(rows, page);
+        self.anchor = None;
     }
 }
 
@@ -131,8 +131,8 @@ pub struct Drill {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
     Channel(String),
-    /// A call, by its bridge id or Linkedid.
-    Call(String),
+    /// A call, by what holds it together.
+    Call(CallKey),
     Queue(String),
     Member {
         queue: String,
@@ -178,9 +178,10 @@ pub trait Lens {
     fn rows(&self, view: &View, table: TableId) -> usize;
     /// The thing shown at row `index` of `table` (after filter and sort).
     fn target(&self, view: &View, table: TableId, index: usize) -> Option<Target>;
-    /// Lines of the detail view for `target`, from what the view keeps
-    /// (`cache`) where that helps.
-    fn detail_lines(&self, cache: &Cache, target: &Target) -> usize;
+    /// Where the row `target` now is in `table` (after filter and sort).
+    fn position(&self, view: &View, table: TableId, target: &Target) -> Option<usize>;
+    /// Lines of the detail view for `target`.
+    fn detail_lines(&self, target: &Target) -> usize;
     /// Sequence number of the newest event-log entry.
     fn newest_event(&self) -> u64;
     /// Sortable columns of `table`.
@@ -198,7 +199,7 @@ pub enum Flow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct View {
     pub pane: Pane,
-    tables: [TableState; 5],
+    tables: BTreeMap<TableId, TableState>,
     pub drill: Option<Drill>,
     pub detail: Option<Detail>,
     /// Help overlay open, with its scroll.
@@ -238,20 +239,34 @@ impl View {
 
     /// The table that has the focus.
     pub fn focused_table(&self) -> TableId {
-        match (&self.drill, self.pane) {
+        self.pane_table(self.pane)
+    }
+
+    /// The table of `pane` that keys act on and its title counts: the
+    /// section of a drilled-down queue, else the pane's own.
+    pub fn pane_table(&self, pane: Pane) -> TableId {
+        match (&self.drill, pane) {
             (Some(drill), Pane::Queues) => match drill.section {
                 Section::Members => TableId::Members,
                 Section::Callers => TableId::Callers,
             },
-            _ => self.pane.table(),
+            _ => pane.table(),
         }
     }
 
     pub fn table(&self, id: TableId) -> &TableState {
+        static UNTOUCHED: TableState = TableState {
+            selected: 0,
+            anchor: None,
+            offset: 0,
+            filter: String::new(),
+            sort: 0,
+            reverse: false,
+        };
         match (id, &self.drill) {
             (TableId::Members, Some(drill)) => &drill.members,
             (TableId::Callers, Some(drill)) => &drill.callers,
-            _ => &self.tables[Self::slot(id)],
+            _ => self.tables.get(&id).unwrap_or(&UNTOUCHED),
         }
     }
 
@@ -259,17 +274,45 @@ impl View {
         match (id, &mut self.drill) {
             (TableId::Members, Some(drill)) => &mut drill.members,
             (TableId::Callers, Some(drill)) => &mut drill.callers,
-            _ => &mut self.tables[Self::slot(id)],
+            _ => self.tables.entry(id).or_default(),
         }
     }
 
-    fn slot(id: TableId) -> usize {
-        match id {
-            TableId::Channels => 0,
-            TableId::Calls => 1,
-            TableId::Queues | TableId::Members | TableId::Callers => 2,
-            TableId::Registrations => 3,
-            TableId::Events => 4,
+    /// Brings the selection of every table on screen to its anchored row
+    /// (see [`TableState`]), and anchors tables that have none yet. The
+    /// loop calls this before each frame and each action; [`View::update`]
+    /// around each command.
+    pub fn follow(&mut self, lens: &dyn Lens) {
+        let focused = self.focused_table();
+        let mut shown: Vec<TableId> = self.table_areas().into_iter().map(|(id, _)| id).collect();
+        if !shown.contains(&focused) {
+            shown.push(focused);
+        }
+        for id in shown {
+            self.follow_table(lens, id);
+        }
+    }
+
+    fn follow_table(&mut self, lens: &dyn Lens, id: TableId) {
+        let rows = lens.rows(self, id);
+        let page = self.page(id);
+        let table = self.table(id);
+        let found = table
+            .anchor
+            .as_ref()
+            .and_then(|target| lens.position(self, id, target));
+        let anchor = table.anchor.clone();
+        let table = self.table_mut(id);
+        let at = found.unwrap_or(table.selected);
+        table.move_to(at, rows, page);
+        table.anchor = match found {
+            Some(_) => anchor,
+            None => None,
+        };
+        if self.table(id).anchor.is_none() && rows > 0 {
+            let selected = self.table(id).selected;
+            let target = lens.target(self, id, selected);
+            self.table_mut(id).anchor = target;
         }
     }
 
@@ -328,8 +371,16 @@ impl View {
             .map_or(1, |(_, area)| layout::body_rows(area).max(1))
     }
 
-    /// Applies one command.
+    /// Applies one command to the selection as the data now stands, and
+    /// anchors where it leaves the selection.
     pub fn update(&mut self, command: Command, lens: &dyn Lens) -> Flow {
+        self.follow(lens);
+        let flow = self.command(command, lens);
+        self.follow(lens);
+        flow
+    }
+
+    fn command(&mut self, command: Command, lens: &dyn Lens) -> Flow {
         match command {
             Command::Quit => return Flow::Quit,
             Command::ToggleHelp => {
@@ -403,7 +454,7 @@ impl View {
             return;
         }
         if let Some(detail) = &mut self.detail {
-            let lines = lens.detail_lines(&self.cache, &detail.target);
+            let lines = lens.detail_lines(&detail.target);
             detail.scroll = detail
                 .scroll
                 .saturating_add_signed(delta)
@@ -464,6 +515,7 @@ impl View {
         let table = self.table_mut(table_id);
         table.selected = 0;
         table.offset = 0;
+        table.anchor = None;
     }
 
     fn open(&mut self, lens: &dyn Lens) {
@@ -511,6 +563,12 @@ impl View {
 
     /// A click: focuses the pane under the pointer and selects the row.
     pub fn click(&mut self, column: u16, row: u16, lens: &dyn Lens) {
+        self.follow(lens);
+        self.click_at(column, row, lens);
+        self.follow(lens);
+    }
+
+    fn click_at(&mut self, column: u16, row: u16, lens: &dyn Lens) {
         if self.help.is_some() || self.detail.is_some() {
             return;
         }
@@ -557,14 +615,16 @@ impl View {
 
     /// The mouse wheel over a table scrolls it (and focuses its pane).
     pub fn wheel(&mut self, column: u16, row: u16, delta: isize, lens: &dyn Lens) {
-        if self.help.is_some() || self.detail.is_some() {
-            return self.scroll(lens, delta);
-        }
+        self.follow(lens);
         let point = Position::new(column, row);
-        if let Some((pane, _)) = self.screen().panes.iter().find(|(_, a)| a.contains(point)) {
+        let overlay = self.help.is_some() || self.detail.is_some();
+        if !overlay
+            && let Some((pane, _)) = self.screen().panes.iter().find(|(_, a)| a.contains(point))
+        {
             self.pane = *pane;
         }
         self.scroll(lens, delta);
+        self.follow(lens);
     }
 }
 
@@ -606,7 +666,11 @@ mod tests {
                 _ => None,
             }
         }
-        fn detail_lines(&self, _: &Cache, _: &Target) -> usize {
+        fn position(&self, view: &View, table: TableId, target: &Target) -> Option<usize> {
+            (0..self.rows(view, table))
+                .find(|&i| self.target(view, table, i).as_ref() == Some(target))
+        }
+        fn detail_lines(&self, _: &Target) -> usize {
             10
         }
         fn newest_event(&self) -> u64 {

@@ -1,29 +1,23 @@
-//! The calls pane: channels grouped into calls (see `call_groups`), so you
+//! The calls pane: the model's calls (see [`crate::model::calls`]), so you
 //! see who talks to whom.
 //!
-//! The grouping and the table's order are kept in the view between frames
-//! and follow the model's changes: after an event only the calls it touched
-//! are regrouped and moved in the order, so a frame on a busy PBX costs the
-//! rows it shows, not the ten thousand channels behind them.
+//! The table's order is kept in the view between frames and follows the
+//! grouping's journal: after an event only the calls it touched move in
+//! the order, so a frame on a busy PBX costs the rows it shows, not the
+//! ten thousand channels behind them.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-
-use crate::model::{Bridge, Channel, State};
-use crate::ui::cache::Cache;
-use crate::ui::kept_order::{KeptOrder, Moment, Rows};
-use crate::ui::panes::call_groups::{CallGroups, Changed};
+use crate::model::{Bridge, CallGroups, CallKey, Channel, State};
+use crate::ui::kept_order::{Followed, KeptOrder, Moment, Rows};
 use crate::ui::panes::channels::caller_id;
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, Column, Env, Look, Window, plain};
+use crate::ui::table::{self, Column, Env, plain};
+use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::{Tone, channel_tone};
-use crate::ui::view::{TableId, TableState, View};
-
-pub use crate::ui::panes::call_groups::CallKey;
+use crate::ui::view::{TableId, TableState, Target, View};
 
 /// One call: its channels, the caller first.
 #[derive(Debug)]
@@ -103,16 +97,6 @@ pub fn party(channel: &Channel) -> Cow<'_, str> {
     }
 }
 
-/// Every call, in no particular order, grouped afresh (the panes keep
-/// theirs in the view instead).
-pub fn calls(state: &State) -> Vec<Call<'_>> {
-    let groups = CallGroups::of(state);
-    groups
-        .keys()
-        .filter_map(|key| call(state, &groups, key))
-        .collect()
-}
-
 /// Call `key` of `groups` as the panes show it.
 fn call<'a>(state: &'a State, groups: &CallGroups, key: &CallKey) -> Option<Call<'a>> {
     let members: Vec<&Channel> = groups
@@ -134,72 +118,102 @@ fn call<'a>(state: &'a State, groups: &CallGroups, key: &CallKey) -> Option<Call
     })
 }
 
-/// What the calls table keeps between frames: the grouping, and the order
-/// of its rows for the table's current sort.
-#[derive(Debug, Default)]
-pub struct Memo {
-    groups: CallGroups,
-    order: Option<KeptOrder<CallKey>>,
+/// The call `key`, if it still exists.
+pub fn find<'a>(state: &'a State, key: &CallKey) -> Option<Call<'a>> {
+    call(state, &state.calls(), key)
 }
 
+/// What the calls table keeps between frames: the order of its rows for
+/// the table's current sort.
+#[derive(Debug, Default)]
+pub struct Memo(Followed<CallKey>);
+
 impl Memo {
-    /// Brings the grouping, and the order if there is one, up to date.
-    fn refresh(&mut self, state: &State) {
-        let changed = self.groups.update(state);
-        let Some(order) = &mut self.order else {
-            return;
-        };
-        match changed {
-            Changed::All => self.order = None,
-            Changed::Calls(calls) => {
-                for key in &calls {
-                    place(order, state, &self.groups, key);
+    /// The order for `table`, up to date with the model's calls.
+    fn order(
+        &mut self,
+        state: &State,
+        groups: &CallGroups,
+        table: &TableState,
+    ) -> &mut KeptOrder<CallKey> {
+        self.0.follow(
+            table,
+            groups.mark(),
+            |read| groups.changed_since(read),
+            || groups.keys().cloned(),
+            |column, key, keys| {
+                let call = call(state, groups, key);
+                if let Some(call) = &call {
+                    sort_key(column, call, keys);
                 }
-            }
+                call.is_some()
+            },
+        )
+    }
+}
+
+fn moment(state: &State, env: &Env) -> Moment {
+    Moment {
+        now: env.now,
+        revision: state.revision(),
+    }
+}
+
+fn matches(state: &State, groups: &CallGroups, env: &Env, key: &CallKey, needle: &str) -> bool {
+    call(state, groups, key).is_some_and(|call| table::matches(&columns(), &call, env, needle))
+}
+
+/// The table of calls.
+pub struct Calls;
+
+impl Table for Calls {
+    type Row<'a> = Call<'a>;
+    const ID: TableId = TableId::Calls;
+    const EMPTY: &'static str = "no calls";
+
+    fn columns<'a>(&self) -> Vec<Column<Row<'a>>> {
+        columns().into()
+    }
+
+    /// Only the window is built.
+    fn rows<'a>(&self, state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
+        let table = view.table(Self::ID);
+        let groups = state.calls();
+        let mut memo = view.cache.calls.borrow_mut();
+        let keys = memo.order(state, &groups, table).window(
+            table,
+            moment(state, env),
+            page,
+            |key, needle| matches(state, &groups, env, key, needle),
+        );
+        let window = keys
+            .window
+            .iter()
+            .filter_map(|key| call(state, &groups, key))
+            .collect();
+        Rows {
+            total: keys.total,
+            first: keys.first,
+            window,
         }
     }
 
-    /// The keys of the calls in `table`'s visible window, `page` rows
-    /// tall. The order is made anew when the sort changed.
-    fn window(
-        &mut self,
-        state: &State,
-        table: &TableState,
-        env: &Env,
-        page: usize,
-    ) -> Rows<CallKey> {
-        self.refresh(state);
-        let groups = &self.groups;
-        let order = match &mut self.order {
-            Some(order) if order.sorts_like(table) => order,
-            order => {
-                let mut made = KeptOrder::new(table, groups.len());
-                for key in groups.keys() {
-                    place(&mut made, state, groups, key);
-                }
-                order.insert(made)
-            }
-        };
-        let moment = Moment {
-            now: env.now,
-            revision: state.revision(),
-        };
-        let columns = columns();
-        order.window(table, moment, page, |key, needle| {
-            call(state, groups, key)
-                .is_some_and(|call| table::matches(&columns, &call, env, needle))
-        })
+    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+        Target::Call(row.key.clone())
     }
-}
 
-/// Puts call `key` where it now belongs in `order`, or out if it is gone.
-fn place(order: &mut KeptOrder<CallKey>, state: &State, groups: &CallGroups, key: &CallKey) {
-    let sort_key = call(state, groups, key).map(|call| {
-        let mut writer = KeyWriter::default();
-        sort_key(order.sort(), &call, &mut writer);
-        writer.finish(order.reverse())
-    });
-    order.place(key.clone(), sort_key);
+    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
+        let Target::Call(key) = target else {
+            return None;
+        };
+        let table = view.table(Self::ID);
+        let groups = state.calls();
+        let mut memo = view.cache.calls.borrow_mut();
+        memo.order(state, &groups, table)
+            .position(table, moment(state, env), key, |key, needle| {
+                matches(state, &groups, env, key, needle)
+            })
+    }
 }
 
 /// Writes the sort key of `call` for `column` (the table's order), then
@@ -353,68 +367,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     ]
 }
 
-/// The calls as the table shows them: how many pass the filter, and those
-/// of the visible window (`page` rows tall), in order. Only the window is
-/// built.
-pub type CallRows<'a> = Rows<Call<'a>>;
-
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> CallRows<'a> {
-    let table = view.table(TableId::Calls);
-    let mut memo = view.cache.calls.borrow_mut();
-    let keys = memo.window(state, table, env, page);
-    let window = keys
-        .window
-        .iter()
-        .filter_map(|key| call(state, &memo.groups, key))
-        .collect();
-    Rows {
-        total: keys.total,
-        first: keys.first,
-        window,
-    }
-}
-
-/// The call whose key reads `key` (see [`CallKey`]'s `Display`), from the
-/// grouping the view keeps.
-pub fn find<'a>(state: &'a State, cache: &Cache, key: &str) -> Option<Call<'a>> {
-    let key = CallKey::parse(key)?;
-    let mut memo = cache.calls.borrow_mut();
-    memo.refresh(state);
-    call(state, &memo.groups, &key)
-}
-
-/// How many calls there are, from the grouping the view keeps.
-pub fn count(state: &State, view: &View) -> usize {
-    let mut memo = view.cache.calls.borrow_mut();
-    memo.refresh(state);
-    memo.groups.len()
-}
-
-pub fn draw(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    rows: &CallRows<'_>,
-    view: &View,
-    env: &Env,
-    focused: bool,
-) {
-    let look = Look::new(env, focused, "no calls");
-    let window = Window {
-        total: rows.total,
-        first: rows.first,
-        rows: &rows.window,
-    };
-    table::draw_window(
-        frame,
-        area,
-        window,
-        &columns(),
-        view.table(TableId::Calls),
-        env,
-        &look,
-    );
-}
-
 /// Seconds the call has lasted.
 pub fn duration(call: &Call<'_>, now: f64) -> f64 {
     call.started().map_or(0.0, |t| now - t)
@@ -424,6 +376,15 @@ pub fn duration(call: &Call<'_>, now: f64) -> f64 {
 mod tests {
     use super::*;
     use crate::ami::Message;
+
+    /// Every call, in no particular order.
+    fn calls(state: &State) -> Vec<Call<'_>> {
+        let groups = state.calls();
+        groups
+            .keys()
+            .filter_map(|key| call(state, &groups, key))
+            .collect()
+    }
 
     fn apply(state: &mut State, pairs: &[(&str, &str)]) {
         state.apply(&Message::from_pairs(pairs.iter().copied()), 100.0);

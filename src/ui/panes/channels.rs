@@ -3,17 +3,14 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-
-use crate::model::{Channel, Mark, State};
-use crate::ui::fasthash::FastSet;
-use crate::ui::kept_order::{KeptOrder, Moment, Rows};
+use crate::model::{Channel, State};
+use crate::ui::kept_order::{Followed, KeptOrder, Moment, Rows};
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, Column, Env, Look, Window, plain};
+use crate::ui::table::{self, Column, Env, plain};
+use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::channel_tone;
-use crate::ui::view::{TableId, TableState, View};
+use crate::ui::view::{TableId, TableState, Target, View};
 
 type Row<'a> = &'a Channel;
 
@@ -171,68 +168,89 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
 /// table's order, re-keyed only where the model's journal says a channel
 /// changed.
 #[derive(Debug, Default)]
-pub struct Memo {
-    /// How far the channel journal was read.
-    read: Option<Mark>,
-    order: Option<KeptOrder<String>>,
-}
+pub struct Memo(Followed<String>);
 
 impl Memo {
-    /// The Uniqueids of the channels in `table`'s visible window, `page`
-    /// rows tall.
-    fn window(
-        &mut self,
-        state: &State,
-        table: &TableState,
-        env: &Env,
-        page: usize,
-    ) -> Rows<String> {
+    /// The order for `table`, up to date with `state`.
+    fn order(&mut self, state: &State, table: &TableState) -> &mut KeptOrder<String> {
         let changes = state.channels.changes();
-        let changed = match (&mut self.order, self.read) {
-            (Some(order), Some(read)) if order.sorts_like(table) => {
-                changes.since(read).map(|ids| (order, ids))
-            }
-            _ => None,
-        };
-        let order = match changed {
-            Some((order, ids)) => {
-                let ids: FastSet<&str> = ids.collect();
-                for id in ids {
-                    place(order, state.channels.get(id), id);
+        self.0.follow(
+            table,
+            changes.mark(),
+            |read| Some(changes.since(read)?.map(str::to_owned)),
+            || state.channels.iter().map(|c| c.uniqueid.clone()),
+            |column, id, keys| {
+                let channel = state.channels.get(id);
+                if let Some(channel) = channel {
+                    sort_key(column, channel, keys);
                 }
-                order
-            }
-            None => {
-                let mut made = KeptOrder::new(table, state.channels.len());
-                for channel in state.channels.iter() {
-                    place(&mut made, Some(channel), &channel.uniqueid);
-                }
-                self.order.insert(made)
-            }
-        };
-        self.read = Some(changes.mark());
-        let moment = Moment {
-            now: env.now,
-            revision: state.revision(),
-        };
-        let columns = columns();
-        order.window(table, moment, page, |id, needle| {
-            state
-                .channels
-                .get(id)
-                .is_some_and(|c| table::matches(&columns, &c, env, needle))
-        })
+                channel.is_some()
+            },
+        )
     }
 }
 
-/// Puts channel `id` where it now belongs in `order`, or out if it is gone.
-fn place(order: &mut KeptOrder<String>, channel: Option<&Channel>, id: &str) {
-    let key = channel.map(|channel| {
-        let mut writer = KeyWriter::default();
-        sort_key(order.sort(), channel, &mut writer);
-        writer.finish(order.reverse())
-    });
-    order.place(id.to_owned(), key);
+/// What a channel's filter is matched at, and how.
+fn moment(state: &State, env: &Env) -> Moment {
+    Moment {
+        now: env.now,
+        revision: state.revision(),
+    }
+}
+
+fn matches(state: &State, env: &Env, id: &str, needle: &str) -> bool {
+    state
+        .channels
+        .get(id)
+        .is_some_and(|c| table::matches(&columns(), &c, env, needle))
+}
+
+/// The table of every live channel.
+pub struct Channels;
+
+impl Table for Channels {
+    type Row<'a> = Row<'a>;
+    const ID: TableId = TableId::Channels;
+    const EMPTY: &'static str = "no channels";
+
+    fn columns<'a>(&self) -> Vec<Column<Row<'a>>> {
+        columns().into()
+    }
+
+    fn rows<'a>(&self, state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
+        let table = view.table(Self::ID);
+        let mut memo = view.cache.channels.borrow_mut();
+        let ids = memo
+            .order(state, table)
+            .window(table, moment(state, env), page, |id, needle| {
+                matches(state, env, id, needle)
+            });
+        Rows {
+            total: ids.total,
+            first: ids.first,
+            window: ids
+                .window
+                .iter()
+                .filter_map(|id| state.channels.get(id))
+                .collect(),
+        }
+    }
+
+    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+        Target::Channel(row.uniqueid.clone())
+    }
+
+    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
+        let Target::Channel(id) = target else {
+            return None;
+        };
+        let table = view.table(Self::ID);
+        let mut memo = view.cache.channels.borrow_mut();
+        memo.order(state, table)
+            .position(table, moment(state, env), id, |id, needle| {
+                matches(state, env, id, needle)
+            })
+    }
 }
 
 /// Writes the sort key of `channel` for `column`, in the order of that
@@ -278,49 +296,4 @@ fn sort_key(column: usize, channel: &Channel, keys: &mut KeyWriter) {
         _ => {}
     }
     keys.then().text(&channel.uniqueid);
-}
-
-/// The channels as the table shows them: how many pass the filter, and
-/// those of the visible window (`page` rows tall), in order.
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
-    let table = view.table(TableId::Channels);
-    let ids = view
-        .cache
-        .channels
-        .borrow_mut()
-        .window(state, table, env, page);
-    Rows {
-        total: ids.total,
-        first: ids.first,
-        window: ids
-            .window
-            .iter()
-            .filter_map(|id| state.channels.get(id))
-            .collect(),
-    }
-}
-
-pub fn draw(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    rows: &Rows<Row<'_>>,
-    view: &View,
-    env: &Env,
-    focused: bool,
-) {
-    let look = Look::new(env, focused, "no channels");
-    let window = Window {
-        total: rows.total,
-        first: rows.first,
-        rows: &rows.window,
-    };
-    table::draw_window(
-        frame,
-        area,
-        window,
-        &columns(),
-        view.table(TableId::Channels),
-        env,
-        &look,
-    );
 }

@@ -7,13 +7,11 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-
 use crate::model::{LogEntry, State};
-use crate::ui::table::{self, Column, Env, Look, plain};
+use crate::ui::table::{Column, plain};
+use crate::ui::tables::Sorted;
 use crate::ui::text;
-use crate::ui::view::{TableId, View};
+use crate::ui::view::{TableId, Target, View};
 
 /// One logged event and its sequence number.
 pub type Row<'a> = (u64, &'a LogEntry);
@@ -71,44 +69,36 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
 
 /// The entries the table shows: up to the pause point, of the chosen
 /// event type (case-insensitive prefix), matching the text filter, sorted.
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
-    let event_type = view.event_type.to_ascii_lowercase();
-    let until = view.paused_at.unwrap_or(u64::MAX);
-    let mut rows: Vec<Row<'a>> = entries(state)
-        .rev()
-        .filter(|(seq, _)| *seq <= until)
-        .filter(|row| {
-            event_type.is_empty() || name(row).to_ascii_lowercase().starts_with(&event_type)
-        })
-        .collect();
-    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| b.0.cmp(&a.0);
-    table::filter_sort(
-        &mut rows,
-        &columns(),
-        view.table(TableId::Events),
-        env,
-        tiebreak,
-        page,
-    );
-    rows
-}
+/// The event log: entries up to the pause point, of the chosen event type
+/// (case-insensitive prefix), newest first.
+pub struct Events;
 
-pub fn draw(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    rows: &[Row<'_>],
-    view: &View,
-    env: &Env,
-    focused: bool,
-) {
-    let look = Look::new(env, focused, "no events yet");
-    table::draw(
-        frame,
-        area,
-        rows,
-        &columns(),
-        view.table(TableId::Events),
-        env,
-        &look,
-    );
+impl Sorted for Events {
+    type Row<'a> = Row<'a>;
+    const ID: TableId = TableId::Events;
+    const EMPTY: &'static str = "no events yet";
+
+    fn columns<'a>(&self) -> Vec<Column<Row<'a>>> {
+        columns().into()
+    }
+
+    fn all<'a>(&self, state: &'a State, view: &View) -> Vec<Row<'a>> {
+        let event_type = view.event_type.to_ascii_lowercase();
+        let until = view.paused_at.unwrap_or(u64::MAX);
+        entries(state)
+            .rev()
+            .filter(|(seq, _)| *seq <= until)
+            .filter(|row| {
+                event_type.is_empty() || name(row).to_ascii_lowercase().starts_with(&event_type)
+            })
+            .collect()
+    }
+
+    fn tiebreak(a: &Row<'_>, b: &Row<'_>) -> Ordering {
+        b.0.cmp(&a.0)
+    }
+
+    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+        Target::Event(row.0)
+    }
 }

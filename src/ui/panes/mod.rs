@@ -1,8 +1,8 @@
-//! One module per pane; each turns the model into the rows of its table(s)
-//! and draws them. [`ModelLens`] answers the view's questions about rows
-//! from the same functions, so what a key acts on is what is drawn.
+//! One module per pane, each holding its tables (see [`crate::ui::tables`]);
+//! [`tables!`] below lists every table once. [`ModelLens`] answers the
+//! view's questions about rows from the same tables, so what a key acts
+//! on is what is drawn.
 
-mod call_groups;
 pub mod calls;
 pub mod channels;
 pub mod events;
@@ -15,13 +15,45 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
-use crate::ui::cache::Cache;
 use crate::ui::table::Env;
+use crate::ui::tables::Shown;
 use crate::ui::theme::Theme;
-use crate::ui::view::{Lens, Pane, TableId, Target, View};
+use crate::ui::view::{Lens, Pane, Target, View};
 use crate::ui::{detail, layout};
 
-/// Draws `pane` into `area` (border included).
+/// Declares every table: its [`TableId`] and what draws it. A new table
+/// is one line here.
+macro_rules! tables {
+    ($($(#[$doc:meta])* $id:ident => $table:expr,)*) => {
+        /// Every table the screen can show.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum TableId {
+            $($(#[$doc])* $id,)*
+        }
+
+        /// The table `id`.
+        pub fn table(id: TableId) -> &'static dyn Shown {
+            match id {
+                $(TableId::$id => &$table,)*
+            }
+        }
+    };
+}
+
+tables! {
+    Channels => channels::Channels,
+    Calls => calls::Calls,
+    Queues => queues::Queues,
+    /// Members of the drilled-down queue.
+    Members => queues::Members,
+    /// Waiting callers of the drilled-down queue.
+    Callers => queues::Callers,
+    Registrations => registrations::Registrations,
+    Events => events::Events,
+}
+
+/// Draws `pane` into `area` (border included): each of its tables, and
+/// the drilled-down queue's summary.
 pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -31,31 +63,18 @@ pub fn draw(
     env: &Env,
     focused: bool,
 ) {
-    let inner = layout::inner(area);
-    let page = layout::body_rows(inner);
-    let shown = match pane {
-        Pane::Channels => {
-            let rows = channels::rows(state, view, env, page);
-            channels::draw(frame, inner, &rows, view, env, focused);
-            rows.len()
+    let drilled = pane == Pane::Queues && view.drill.is_some();
+    if drilled {
+        queues::draw_drill_summary(frame, area, state, view, env);
+    }
+    let main = view.pane_table(pane);
+    let mut shown = 0;
+    for (id, table_area) in layout::tables(pane, area, drilled) {
+        let rows = table(id).draw(frame, table_area, state, view, env, focused && id == main);
+        if id == main {
+            shown = rows;
         }
-        Pane::Calls => {
-            let rows = calls::rows(state, view, env, page);
-            calls::draw(frame, inner, &rows, view, env, focused);
-            rows.len()
-        }
-        Pane::Queues => queues::draw(frame, area, state, view, env, focused),
-        Pane::Registrations => {
-            let rows = registrations::rows(state, view, env, page);
-            registrations::draw(frame, inner, &rows, view, env, focused);
-            rows.len()
-        }
-        Pane::Events => {
-            let rows = events::rows(state, view, env, page);
-            events::draw(frame, inner, &rows, view, env, focused);
-            rows.len()
-        }
-    };
+    }
     frame.render_widget(border(pane, shown, view, env.theme, focused), area);
 }
 
@@ -69,13 +88,9 @@ fn border(pane: Pane, shown: usize, view: &View, theme: Theme, focused: bool) ->
             theme.border()
         },
     )];
-    let table = view.table(if pane == Pane::Queues {
-        view.focused_table()
-    } else {
-        pane.table()
-    });
-    if !table.filter.is_empty() {
-        title.push(Span::styled(format!(" /{}", table.filter), theme.prompt()));
+    let filter = &view.table(view.pane_table(pane)).filter;
+    if !filter.is_empty() {
+        title.push(Span::styled(format!(" /{filter}"), theme.prompt()));
     }
     if pane == Pane::Events {
         if !view.event_type.is_empty() {
@@ -116,77 +131,27 @@ impl ModelLens<'_> {
 }
 
 impl Lens for ModelLens<'_> {
-    fn rows(&self, view: &View, table: TableId) -> usize {
-        let (state, env) = (self.state, &self.env());
-        match table {
-            TableId::Channels => channels::rows(state, view, env, 0).len(),
-            TableId::Calls => calls::rows(state, view, env, 0).len(),
-            TableId::Queues => queues::queue_rows(state, view, env, 0).len(),
-            TableId::Members => queues::member_rows(state, view, env, 0).len(),
-            TableId::Callers => queues::caller_rows(state, view, env, 0).len(),
-            TableId::Registrations => registrations::rows(state, view, env, 0).len(),
-            TableId::Events => events::rows(state, view, env, 0).len(),
-        }
+    fn rows(&self, view: &View, id: TableId) -> usize {
+        table(id).count(self.state, view, &self.env())
     }
 
-    fn target(&self, view: &View, table: TableId, index: usize) -> Option<Target> {
-        let (state, env) = (self.state, &self.env());
-        let queue = || {
-            view.drill
-                .as_ref()
-                .map(|d| d.queue.clone())
-                .unwrap_or_default()
-        };
-        // Rows are put in order up to the end of the visible window.
-        let page = view.page(table);
-        match table {
-            TableId::Channels => channels::rows(state, view, env, page)
-                .get(index)
-                .map(|c| Target::Channel(c.uniqueid.clone())),
-            TableId::Calls => calls::rows(state, view, env, page)
-                .get(index)
-                .map(|c| Target::Call(c.key.to_string())),
-            TableId::Queues => queues::queue_rows(state, view, env, page)
-                .get(index)
-                .map(|q| Target::Queue(q.name.clone())),
-            TableId::Members => queues::member_rows(state, view, env, page)
-                .get(index)
-                .map(|m| Target::Member {
-                    queue: queue(),
-                    interface: m.interface.clone(),
-                }),
-            TableId::Callers => queues::caller_rows(state, view, env, page)
-                .get(index)
-                .map(|c| Target::Caller {
-                    queue: queue(),
-                    uniqueid: c.uniqueid.clone(),
-                }),
-            TableId::Registrations => registrations::rows(state, view, env, page)
-                .get(index)
-                .map(|r| r.target()),
-            TableId::Events => events::rows(state, view, env, page)
-                .get(index)
-                .map(|(seq, _)| Target::Event(*seq)),
-        }
+    fn target(&self, view: &View, id: TableId, index: usize) -> Option<Target> {
+        table(id).target(self.state, view, &self.env(), index)
     }
 
-    fn detail_lines(&self, cache: &Cache, target: &Target) -> usize {
-        detail::line_count(self.state, cache, target, self.now)
+    fn position(&self, view: &View, id: TableId, target: &Target) -> Option<usize> {
+        table(id).position(self.state, view, &self.env(), target)
+    }
+
+    fn detail_lines(&self, target: &Target) -> usize {
+        detail::line_count(self.state, target, self.now)
     }
 
     fn newest_event(&self) -> u64 {
         self.state.log.total()
     }
 
-    fn sort_columns(&self, table: TableId) -> usize {
-        match table {
-            TableId::Channels => channels::columns().len(),
-            TableId::Calls => calls::columns().len(),
-            TableId::Queues => queues::queue_columns().len(),
-            TableId::Members => queues::member_columns().len(),
-            TableId::Callers => queues::caller_columns().len(),
-            TableId::Registrations => registrations::columns().len(),
-            TableId::Events => events::columns().len(),
-        }
+    fn sort_columns(&self, id: TableId) -> usize {
+        table(id).sort_columns()
     }
 }

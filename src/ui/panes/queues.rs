@@ -13,10 +13,11 @@ use crate::model::State;
 use crate::model::queues::{Queue, QueueCaller, QueueMember};
 use crate::ui::layout;
 use crate::ui::panes::channels::caller_id;
-use crate::ui::table::{self, Column, Env, Look, plain};
+use crate::ui::table::{Column, Env, plain};
+use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
-use crate::ui::view::{Drill, Pane, Section, TableId, View};
+use crate::ui::view::{Drill, TableId, Target, View};
 
 fn count(value: Option<u64>) -> Cow<'static, str> {
     value.map_or(Cow::Borrowed("-"), |v| Cow::Owned(v.to_string()))
@@ -322,18 +323,29 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
     ]
 }
 
-pub fn queue_rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<QueueRow<'a>> {
-    let mut rows: Vec<QueueRow<'a>> = state.queues.by_name.values().collect();
-    let tiebreak: fn(&QueueRow<'a>, &QueueRow<'a>) -> Ordering = |a, b| a.name.cmp(&b.name);
-    table::filter_sort(
-        &mut rows,
-        &queue_columns(),
-        view.table(TableId::Queues),
-        env,
-        tiebreak,
-        page,
-    );
-    rows
+/// One row per queue.
+pub struct Queues;
+
+impl Sorted for Queues {
+    type Row<'a> = QueueRow<'a>;
+    const ID: TableId = TableId::Queues;
+    const EMPTY: &'static str = "no queues";
+
+    fn columns<'a>(&self) -> Vec<Column<QueueRow<'a>>> {
+        queue_columns().into()
+    }
+
+    fn all<'a>(&self, state: &'a State, _: &View) -> Vec<QueueRow<'a>> {
+        state.queues.by_name.values().collect()
+    }
+
+    fn tiebreak(a: &QueueRow<'_>, b: &QueueRow<'_>) -> Ordering {
+        a.name.cmp(&b.name)
+    }
+
+    fn identity(&self, row: &QueueRow<'_>, _: &View) -> Target {
+        Target::Queue(row.name.clone())
+    }
 }
 
 /// The drilled-down queue, if it still exists.
@@ -341,122 +353,81 @@ pub fn drilled<'a>(state: &'a State, view: &View) -> Option<&'a Queue> {
     state.queues.get(&view.drill.as_ref()?.queue)
 }
 
-pub fn member_rows<'a>(
-    state: &'a State,
-    view: &View,
-    env: &Env,
-    page: usize,
-) -> Vec<MemberRow<'a>> {
-    let Some(queue) = drilled(state, view) else {
-        return Vec::new();
-    };
-    let mut rows: Vec<MemberRow<'a>> = queue.members.iter().collect();
-    let tiebreak: fn(&MemberRow<'a>, &MemberRow<'a>) -> Ordering =
-        |a, b| a.interface.cmp(&b.interface);
-    table::filter_sort(
-        &mut rows,
-        &member_columns(),
-        view.table(TableId::Members),
-        env,
-        tiebreak,
-        page,
-    );
-    rows
+/// The name of the drilled-down queue.
+fn drilled_name(view: &View) -> String {
+    view.drill
+        .as_ref()
+        .map(|d| d.queue.clone())
+        .unwrap_or_default()
 }
 
-pub fn caller_rows<'a>(
-    state: &'a State,
-    view: &View,
-    env: &Env,
-    page: usize,
-) -> Vec<CallerRow<'a>> {
-    let Some(queue) = drilled(state, view) else {
-        return Vec::new();
-    };
-    let mut rows: Vec<CallerRow<'a>> = queue.callers.iter().collect();
-    let tiebreak: fn(&CallerRow<'a>, &CallerRow<'a>) -> Ordering =
-        |a, b| a.uniqueid.cmp(&b.uniqueid);
-    table::filter_sort(
-        &mut rows,
-        &caller_columns(),
-        view.table(TableId::Callers),
-        env,
-        tiebreak,
-        page,
-    );
-    rows
+/// The members of the drilled-down queue.
+pub struct Members;
+
+impl Sorted for Members {
+    type Row<'a> = MemberRow<'a>;
+    const ID: TableId = TableId::Members;
+    const EMPTY: &'static str = "no members";
+
+    fn columns<'a>(&self) -> Vec<Column<MemberRow<'a>>> {
+        member_columns().into()
+    }
+
+    fn all<'a>(&self, state: &'a State, view: &View) -> Vec<MemberRow<'a>> {
+        drilled(state, view).map_or_else(Vec::new, |q| q.members.iter().collect())
+    }
+
+    fn tiebreak(a: &MemberRow<'_>, b: &MemberRow<'_>) -> Ordering {
+        a.interface.cmp(&b.interface)
+    }
+
+    fn identity(&self, row: &MemberRow<'_>, view: &View) -> Target {
+        Target::Member {
+            queue: drilled_name(view),
+            interface: row.interface.clone(),
+        }
+    }
 }
 
-/// Draws the queue list, or the drilled-down queue; returns the rows of
-/// the focused table, for the pane title.
-pub fn draw(
+/// The callers waiting in the drilled-down queue.
+pub struct Callers;
+
+impl Sorted for Callers {
+    type Row<'a> = CallerRow<'a>;
+    const ID: TableId = TableId::Callers;
+    const EMPTY: &'static str = "no callers waiting";
+
+    fn columns<'a>(&self) -> Vec<Column<CallerRow<'a>>> {
+        caller_columns().into()
+    }
+
+    fn all<'a>(&self, state: &'a State, view: &View) -> Vec<CallerRow<'a>> {
+        drilled(state, view).map_or_else(Vec::new, |q| q.callers.iter().collect())
+    }
+
+    fn tiebreak(a: &CallerRow<'_>, b: &CallerRow<'_>) -> Ordering {
+        a.uniqueid.cmp(&b.uniqueid)
+    }
+
+    fn identity(&self, row: &CallerRow<'_>, view: &View) -> Target {
+        Target::Caller {
+            queue: drilled_name(view),
+            uniqueid: row.uniqueid.clone(),
+        }
+    }
+}
+
+/// Above the drilled-down queue's tables: what the queue is doing.
+pub fn draw_drill_summary(
     frame: &mut Frame<'_>,
     pane_area: Rect,
     state: &State,
     view: &View,
     env: &Env,
-    focused: bool,
-) -> usize {
-    let Some(drill) = &view.drill else {
-        let area = layout::inner(pane_area);
-        let rows = queue_rows(state, view, env, layout::body_rows(area));
-        let look = Look::new(env, focused, "no queues");
-        table::draw(
-            frame,
-            area,
-            &rows,
-            &queue_columns(),
-            view.table(TableId::Queues),
-            env,
-            &look,
-        );
-        return rows.len();
-    };
-    draw_summary(
-        frame,
-        layout::drill_summary(pane_area),
-        drilled(state, view),
-        drill,
-        env,
-    );
-    let tables = layout::tables(Pane::Queues, pane_area, true);
-    let page = |table: TableId| {
-        tables
-            .iter()
-            .find(|(id, _)| *id == table)
-            .map_or(0, |(_, a)| layout::body_rows(*a))
-    };
-    let members = member_rows(state, view, env, page(TableId::Members));
-    let callers = caller_rows(state, view, env, page(TableId::Callers));
-    for (id, area) in tables.iter().copied() {
-        let focus = focused && (id == TableId::Members) == (drill.section == Section::Members);
-        if id == TableId::Members {
-            let look = Look::new(env, focus, "no members");
-            table::draw(
-                frame,
-                area,
-                &members,
-                &member_columns(),
-                view.table(id),
-                env,
-                &look,
-            );
-        } else {
-            let look = Look::new(env, focus, "no callers waiting");
-            table::draw(
-                frame,
-                area,
-                &callers,
-                &caller_columns(),
-                view.table(id),
-                env,
-                &look,
-            );
-        }
-    }
-    match drill.section {
-        Section::Members => members.len(),
-        Section::Callers => callers.len(),
+) {
+    if let Some(drill) = &view.drill {
+        let area = layout::drill_summary(pane_area);
+        draw_summary(frame, area, drilled(state, view), drill, env);
     }
 }
 

@@ -4,12 +4,10 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use ratatui::Frame;
-use ratatui::layout::Rect;
-
 use crate::model::State;
 use crate::model::registry::{Peer, Registration, RegistrationState};
-use crate::ui::table::{self, Column, Env, Look, plain};
+use crate::ui::table::{Column, plain};
+use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
 use crate::ui::view::{TableId, Target, View};
@@ -168,43 +166,33 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     ]
 }
 
-pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
-    let registry = &state.registry;
-    let mut rows: Vec<Row<'a>> = registry
-        .registrations
-        .iter()
-        .map(|(k, r)| Row::Registration(k, r))
-        .chain(registry.peers.iter().map(|(k, p)| Row::Peer(k, p)))
-        .collect();
-    let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering =
-        |a, b| (a.kind(), a.name()).cmp(&(b.kind(), b.name()));
-    table::filter_sort(
-        &mut rows,
-        &columns(),
-        view.table(TableId::Registrations),
-        env,
-        tiebreak,
-        page,
-    );
-    rows
-}
+/// Outbound registrations, then peers and contacts.
+pub struct Registrations;
 
-pub fn draw(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    rows: &[Row<'_>],
-    view: &View,
-    env: &Env,
-    focused: bool,
-) {
-    let look = Look::new(env, focused, "no registrations or peers");
-    table::draw(
-        frame,
-        area,
-        rows,
-        &columns(),
-        view.table(TableId::Registrations),
-        env,
-        &look,
-    );
+impl Sorted for Registrations {
+    type Row<'a> = Row<'a>;
+    const ID: TableId = TableId::Registrations;
+    const EMPTY: &'static str = "no registrations or peers";
+
+    fn columns<'a>(&self) -> Vec<Column<Row<'a>>> {
+        columns().into()
+    }
+
+    fn all<'a>(&self, state: &'a State, _: &View) -> Vec<Row<'a>> {
+        let registry = &state.registry;
+        registry
+            .registrations
+            .iter()
+            .map(|(k, r)| Row::Registration(k, r))
+            .chain(registry.peers.iter().map(|(k, p)| Row::Peer(k, p)))
+            .collect()
+    }
+
+    fn tiebreak(a: &Row<'_>, b: &Row<'_>) -> Ordering {
+        (a.kind(), a.name()).cmp(&(b.kind(), b.name()))
+    }
+
+    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+        row.target()
+    }
 }

@@ -1,4 +1,4 @@
-//! Channels grouped into calls, kept up to date between frames.
+//! What a call is: channels grouped into calls, kept up to date.
 //!
 //! A call is the channels of one bridge; a channel in no bridge joins the
 //! call of whoever is dialling it (so a ringing call shows its caller and
@@ -7,9 +7,19 @@
 //! the frame budget reading channels that did not change, so the grouping
 //! follows the model's journal of changed channels and regroups only those
 //! (and whoever they dial).
+//!
+//! The header, the calls pane, `snapshot --json` and `replay --json` all
+//! read the one grouping [`State::calls`] keeps, so they count the same
+//! calls. Readers that keep something per call (the calls table's order)
+//! follow the grouping's own journal of changed calls.
 
-use crate::model::{Channel, Mark, State};
-use crate::ui::fasthash::{FastMap, FastSet};
+use std::cell::{Ref, RefCell};
+
+use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct};
+
+use crate::fasthash::{FastMap, FastSet};
+use crate::model::{Changes, Channel, Mark, State};
 
 /// What holds a call together; stable while the call lasts.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,6 +146,9 @@ pub struct CallGroups {
     /// How far the channel and bridge journals were read; `None` before
     /// the first update.
     read: Option<(Mark, Mark)>,
+    /// The calls each update changed, as their [`CallKey`] text; a new
+    /// journal when everything was regrouped, so readers start over.
+    journal: Changes,
     members: FastMap<String, Member>,
     /// Each call's Uniqueids: the caller (the dialler, else the oldest)
     /// first.
@@ -166,6 +179,17 @@ impl CallGroups {
         self.calls.get(key).map(Vec::as_slice)
     }
 
+    /// Where a reader that has seen every change so far stands.
+    pub fn mark(&self) -> Mark {
+        self.journal.mark()
+    }
+
+    /// The calls changed since `mark` (some may be gone now, some repeat),
+    /// or `None` when the reader must start over from [`CallGroups::keys`].
+    pub fn changed_since(&self, mark: Mark) -> Option<impl Iterator<Item = CallKey> + '_> {
+        Some(self.journal.since(mark)?.filter_map(CallKey::parse))
+    }
+
     /// Brings the grouping up to date with `state`: regroups the channels
     /// changed since the last update, or everything when the journals no
     /// longer tell (first update, another model, too far behind).
@@ -186,6 +210,7 @@ impl CallGroups {
                 self.regroup(state, channels, Changed::Calls(bridges))
             }
             None => {
+                // A fresh journal too: readers' marks no longer match it.
                 *self = CallGroups::default();
                 self.members.reserve(state.channels.len());
                 let everyone = state
@@ -196,6 +221,11 @@ impl CallGroups {
             }
         };
         self.read = Some(read);
+        if let Changed::Calls(calls) = &changed {
+            for call in calls {
+                self.journal.record(&call.to_string());
+            }
+        }
         changed
     }
 
@@ -385,6 +415,61 @@ fn order(group: &mut [String], members: &FastMap<String, Member>) {
     });
 }
 
+/// The grouping [`State`] keeps: brought up to date when read, so an event
+/// costs nothing until someone asks about calls.
+#[derive(Debug, Default)]
+pub struct Calls {
+    groups: RefCell<CallGroups>,
+}
+
+/// A copy of the model groups its own channels afresh.
+impl Clone for Calls {
+    fn clone(&self) -> Self {
+        Calls::default()
+    }
+}
+
+impl State {
+    /// Every call, up to date with the model.
+    pub fn calls(&self) -> Ref<'_, CallGroups> {
+        // Someone still holding the grouping read it from this same state
+        // (changing the state takes `&mut`), so it is up to date already.
+        if let Ok(mut groups) = self.calls.groups.try_borrow_mut() {
+            groups.update(self);
+        }
+        self.calls.groups.borrow()
+    }
+}
+
+/// Calls as `snapshot --json` and `replay --json` list them: the key,
+/// the bridge if any, and the Uniqueids, caller first.
+impl Serialize for CallGroups {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Call<'a>(&'a CallKey, &'a [String]);
+        impl Serialize for Call<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut call = s.serialize_struct("Call", 3)?;
+                call.serialize_field("call", &self.0.to_string())?;
+                let bridge = match self.0 {
+                    CallKey::Bridge(id) => Some(id),
+                    _ => None,
+                };
+                call.serialize_field("bridge", &bridge)?;
+                call.serialize_field("channels", self.1)?;
+                call.end()
+            }
+        }
+        // Sorted, so the same model always reads the same.
+        let mut keys: Vec<&CallKey> = self.calls.keys().collect();
+        keys.sort();
+        let mut list = serializer.serialize_seq(Some(keys.len()))?;
+        for key in keys {
+            list.serialize_element(&Call(key, &self.calls[key]))?;
+        }
+        list.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -535,5 +620,33 @@ mod tests {
         let copy = state.clone();
         assert!(matches!(groups.update(&copy), Changed::All));
         assert!(matches!(groups.update(&copy), Changed::Calls(c) if c.is_empty()));
+    }
+
+    #[test]
+    fn the_json_documents_list_the_calls_the_model_groups() {
+        let mut state = State::new();
+        new_channel(&mut state, "1.1", "1.1");
+        new_channel(&mut state, "1.2", "1.2");
+        for id in ["1.1", "1.2"] {
+            apply(
+                &mut state,
+                &[
+                    ("Event", "BridgeEnter"),
+                    ("BridgeUniqueid", "b1"),
+                    ("Uniqueid", id),
+                ],
+            );
+        }
+        new_channel(&mut state, "1.3", "1.3");
+        let document: serde_json::Value =
+            serde_json::from_str(&crate::model::render_json(&state)).unwrap();
+        assert_eq!(
+            document["calls"],
+            serde_json::json!([
+                {"call": "bridge:b1", "bridge": "b1", "channels": ["1.1", "1.2"]},
+                {"call": "linkedid:1.3", "bridge": null, "channels": ["1.3"]},
+            ])
+        );
+        assert_eq!(state.calls().len(), 2);
     }
 }

@@ -1,0 +1,174 @@
+//! What a table says about itself, and what every table gets from that.
+//!
+//! A pane's table implements [`Table`] (or, when its rows are few enough
+//! to sort afresh each frame, the smaller [`Sorted`]): its row type, its
+//! columns, its rows from the model, each row's identity and the text of
+//! an empty table. Filtering, sorting, the visible window, selection by
+//! identity and drawing live once, here and in [`crate::ui::table`], and
+//! reach every table through [`Shown`]. The list of tables is in
+//! [`crate::ui::panes`]: adding a table is one file there plus one line.
+
+use std::cmp::Ordering;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::model::State;
+use crate::ui::kept_order::Rows;
+use crate::ui::table::{self, Column, Env, Look, Window};
+use crate::ui::view::{TableId, Target, View};
+
+/// One table of the screen.
+pub trait Table: Sync {
+    type Row<'a>;
+    /// Which table this is: its [`TableState`](crate::ui::view::TableState)
+    /// in the view.
+    const ID: TableId;
+    /// Shown when there are no rows.
+    const EMPTY: &'static str;
+    fn columns<'a>(&self) -> Vec<Column<Self::Row<'a>>>;
+    /// How many rows pass the filter, and those of the visible window
+    /// (`page` rows tall) in table order.
+    fn rows<'a>(
+        &self,
+        state: &'a State,
+        view: &View,
+        env: &Env,
+        page: usize,
+    ) -> Rows<Self::Row<'a>>;
+    /// What the row is, wherever it moves: what selection remembers and
+    /// actions and detail views act on.
+    fn identity(&self, row: &Self::Row<'_>, view: &View) -> Target;
+    /// Where the row `target` now is in table order, if it passes the
+    /// filter.
+    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize>;
+}
+
+/// A table whose rows are gathered and sorted afresh for each frame.
+pub trait Sorted: Sync {
+    type Row<'a>;
+    const ID: TableId;
+    const EMPTY: &'static str;
+    fn columns<'a>(&self) -> Vec<Column<Self::Row<'a>>>;
+    /// Every row, in any order.
+    fn all<'a>(&self, state: &'a State, view: &View) -> Vec<Self::Row<'a>>;
+    /// Orders the rows the sort column finds equal.
+    fn tiebreak(a: &Self::Row<'_>, b: &Self::Row<'_>) -> Ordering;
+    fn identity(&self, row: &Self::Row<'_>, view: &View) -> Target;
+}
+
+impl<T: Sorted> Table for T {
+    type Row<'a> = T::Row<'a>;
+    const ID: TableId = T::ID;
+    const EMPTY: &'static str = T::EMPTY;
+
+    fn columns<'a>(&self) -> Vec<Column<Self::Row<'a>>> {
+        Sorted::columns(self)
+    }
+
+    fn rows<'a>(
+        &self,
+        state: &'a State,
+        view: &View,
+        env: &Env,
+        page: usize,
+    ) -> Rows<Self::Row<'a>> {
+        let mut rows = self.all(state, view);
+        let table = view.table(T::ID);
+        table::filter_sort(
+            &mut rows,
+            &Sorted::columns(self),
+            table,
+            env,
+            T::tiebreak,
+            page,
+        );
+        // Past the window the rows are in no order: leave them out.
+        let total = rows.len();
+        let (_, offset) = table.window(total, page);
+        rows.truncate(offset + page);
+        Rows {
+            total,
+            first: 0,
+            window: rows,
+        }
+    }
+
+    fn identity(&self, row: &Self::Row<'_>, view: &View) -> Target {
+        Sorted::identity(self, row, view)
+    }
+
+    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
+        table::rank(
+            self.all(state, view),
+            &Sorted::columns(self),
+            view.table(T::ID),
+            env,
+            T::tiebreak,
+            |row| Sorted::identity(self, row, view) == *target,
+        )
+    }
+}
+
+/// A table as the screen and the view use it, whatever its rows.
+pub trait Shown: Sync {
+    /// Rows passing the filter.
+    fn count(&self, state: &State, view: &View, env: &Env) -> usize;
+    /// The row at `index` in table order (after filter and sort).
+    fn target(&self, state: &State, view: &View, env: &Env, index: usize) -> Option<Target>;
+    /// Where the row `target` now is, if it passes the filter.
+    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize>;
+    fn sort_columns(&self) -> usize;
+    /// Draws the titles and the visible rows; returns the rows passing the
+    /// filter.
+    fn draw(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        state: &State,
+        view: &View,
+        env: &Env,
+        focused: bool,
+    ) -> usize;
+}
+
+impl<T: Table> Shown for T {
+    fn count(&self, state: &State, view: &View, env: &Env) -> usize {
+        self.rows(state, view, env, 0).total
+    }
+
+    fn target(&self, state: &State, view: &View, env: &Env, index: usize) -> Option<Target> {
+        // Rows are put in order up to the end of the visible window.
+        let rows = self.rows(state, view, env, view.page(T::ID));
+        rows.get(index).map(|row| self.identity(row, view))
+    }
+
+    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
+        Table::position(self, state, view, env, target)
+    }
+
+    fn sort_columns(&self) -> usize {
+        self.columns().len()
+    }
+
+    fn draw(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        state: &State,
+        view: &View,
+        env: &Env,
+        focused: bool,
+    ) -> usize {
+        let rows = self.rows(state, view, env, crate::ui::layout::body_rows(area));
+        let window = Window {
+            total: rows.total,
+            first: rows.first,
+            rows: &rows.window,
+        };
+        let look = Look::new(env, focused, T::EMPTY);
+        let columns = self.columns();
+        table::draw_window(frame, area, window, &columns, view.table(T::ID), env, &look);
+        rows.total
+    }
+}
