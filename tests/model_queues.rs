@@ -91,7 +91,7 @@ fn callers_join_wait_and_move_up_when_one_leaves() {
     let first = &queue(&q, "support").callers.iter().next().unwrap();
     assert_eq!(first.caller_id_num, "5551");
     assert_eq!(first.caller_id_name, "", "<unknown> is shown as empty");
-    assert_eq!(queue(&q, "support").summary.callers, Some(3));
+    assert_eq!(queue(&q, "support").callers.len(), 3);
 
     // The one in the middle gives up; the last one moves up.
     let abandon = msg(&[
@@ -103,7 +103,7 @@ fn callers_join_wait_and_move_up_when_one_leaves() {
         ("HoldTime", "9"),
     ]);
     assert!(apply(&mut q, &abandon, 1011.0));
-    assert_eq!(queue(&q, "support").summary.callers, Some(2));
+    assert_eq!(queue(&q, "support").callers.len(), 2);
     let leave = msg(&[
         ("Event", "QueueCallerLeave"),
         ("Uniqueid", "100.2"),
@@ -120,7 +120,7 @@ fn callers_join_wait_and_move_up_when_one_leaves() {
         ],
         "the leave after the abandon must not move anyone twice"
     );
-    assert_eq!(queue(&q, "support").summary.callers, Some(2));
+    assert_eq!(queue(&q, "support").callers.len(), 2);
 }
 
 fn member_event(event: &str, extra: &[(&str, &str)]) -> Message {
@@ -438,7 +438,7 @@ fn the_legacy_vocabulary_builds_the_same_picture() {
     ]);
     apply(&mut q, &leave_14, 98.0);
     assert!(queue(&q, "sales").callers.is_empty());
-    assert_eq!(queue(&q, "sales").summary.callers, Some(0));
+    assert_eq!(queue(&q, "sales").callers.len(), 0);
 
     let removed = msg(&[
         ("Event", "QueueMemberRemoved"),
@@ -545,7 +545,7 @@ fn resync_sweeps_what_the_list_no_longer_reports() {
     assert_eq!(names, ["ann", "cat"]);
     assert_eq!(callers(&q, "support"), [("9.2".into(), Some(1), Some(102))]);
     assert_eq!(support.params.strategy, "linear");
-    assert_eq!(support.params.service_level_perf, Some(66.7));
+    assert_eq!(format!("{:.1}", support.figures.service_level_perf()), "66.7");
 }
 
 #[test]
@@ -582,9 +582,10 @@ fn json_has_the_documented_shape() {
         value[1],
         json!({
             "name": "support",
-            "summary": {
-                "logged_in": null, "available": null, "callers": null,
-                "hold_time": null, "talk_time": null, "longest_hold_time": null,
+            "figures": {
+                "completed": 3, "abandoned": 1, "completed_in_sl": 2,
+                "abandoned_in_sl": null, "hold_time": 12, "talk_time": 40,
+                "service_level": 30,
             },
             "members": [{
                 "interface": "Local/ann@agents/n",
@@ -600,6 +601,11 @@ fn json_has_the_documented_shape() {
                 "last_call": null,
                 "in_call": false,
                 "ring_in_use": null,
+                "last_pause": null,
+                "login_time": 100.0,
+                "wrapup_time": null,
+                "ringing_for": null,
+                "call": null,
             }],
             "callers": [{
                 "position": 1,
@@ -609,11 +615,7 @@ fn json_has_the_documented_shape() {
                 "caller_id_name": "Someone",
                 "wait": 3,
             }],
-            "params": {
-                "strategy": "linear", "max": 0, "calls": 1, "hold_time": 12,
-                "talk_time": 40, "completed": 3, "abandoned": 1,
-                "service_level": 30, "service_level_perf": 66.7, "weight": 0,
-            },
+            "params": { "strategy": "linear", "max": 0, "weight": 0 },
         })
     );
     assert_eq!(value[0]["name"], "empty");
@@ -694,7 +696,7 @@ fn c3_queue_story_at_its_checkpoints() {
         callers(q, "support"),
         [("1795730927.28".into(), Some(1), Some(0))]
     );
-    assert_eq!(queue(q, "support").summary.callers, Some(1));
+    assert_eq!(queue(q, "support").callers.len(), 1);
     let q = r.until(54, "QueueMemberStatus");
     assert_eq!(member(q, "support", BOB).status, DeviceState::InUse);
     assert_eq!(member(q, "support", BOB).name, "Bob");
@@ -713,16 +715,17 @@ fn c3_queue_story_at_its_checkpoints() {
     let waiting = callers(q, "support");
     assert_eq!(waiting[0], ("1795730927.28".into(), Some(1), Some(3)));
     assert_eq!(waiting[1], ("1795730928.32".into(), Some(2), Some(1)));
+    let at = r.time_of(94);
     let q = r.until(94, "QueueSummary");
-    let summary = &queue(q, "support").summary;
+    let support = queue(q, "support");
     assert_eq!(
         (
-            summary.logged_in,
-            summary.available,
-            summary.callers,
-            summary.longest_hold_time
+            support.logged_in(),
+            support.available(),
+            support.callers.len(),
+            support.longest_wait(at)
         ),
-        (Some(3), Some(2), Some(2), Some(3))
+        (3, 2, 2, 3)
     );
 
     // QueuePause of Carol, with a reason.
@@ -739,7 +742,7 @@ fn c3_queue_story_at_its_checkpoints() {
     let q = r.until(164, "QueueCallerAbandon");
     assert!(callers(q, "sales").is_empty());
     let q = r.until(169, "QueueCallerLeave");
-    assert_eq!(queue(q, "sales").summary.callers, Some(0));
+    assert_eq!(queue(q, "sales").callers.len(), 0);
 
     let q = r.until(179, "QueueMemberPenalty");
     assert_eq!(member(q, "sales", DAVE).penalty, Some(5));
@@ -789,7 +792,7 @@ fn c3_queue_story_at_its_checkpoints() {
     assert_eq!(member(q, "support", BOB).ring_no_answer, 4);
     let q = r.until(408, "QueueCallerLeave");
     assert!(callers(q, "support").is_empty());
-    assert_eq!(queue(q, "support").summary.callers, Some(0));
+    assert_eq!(queue(q, "support").callers.len(), 0);
 
     // Alice's second call: AgentComplete comes first this time.
     let completed_at = r.time_of(426);
@@ -803,8 +806,8 @@ fn c3_queue_story_at_its_checkpoints() {
     assert_eq!(member(q, "sales", ALICE).calls_taken, Some(2));
 
     let q = r.until(460, "QueueSummary");
-    let summary = &queue(q, "support").summary;
-    assert_eq!((summary.hold_time, summary.talk_time), (Some(11), Some(8)));
+    let figures = &queue(q, "support").figures;
+    assert_eq!((figures.hold_time, figures.talk_time), (11, 8));
     assert_eq!(member(q, "support", BOB).ring_no_answer, 4);
     assert_eq!(member(q, "support", BOB).calls_taken, Some(0));
 }
@@ -813,11 +816,12 @@ fn c3_queue_story_at_its_checkpoints() {
 fn b3_penalties_pauses_members_and_rules() {
     let mut r = Replay::new("b3_queues.ami");
     let q = r.until(6, "QueueSummary");
-    let support = &queue(q, "support").summary;
-    assert_eq!((support.logged_in, support.available), (Some(3), Some(3)));
-    assert_eq!(queue(q, "sales").summary.logged_in, Some(2));
+    assert_eq!(queue(q, "support").figures.hold_time, 0);
 
     let q = r.until(19, "QueueStatusComplete");
+    let support = queue(q, "support");
+    assert_eq!((support.logged_in(), support.available()), (3, 3));
+    assert_eq!(queue(q, "sales").logged_in(), 2);
     let names: Vec<&str> = queue(q, "support")
         .members
         .iter()

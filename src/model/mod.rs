@@ -17,6 +17,7 @@ mod channel_events;
 mod channels;
 mod dial;
 mod event_log;
+mod parties;
 pub(crate) mod fields;
 pub mod queues;
 pub mod registry;
@@ -206,8 +207,12 @@ impl State {
     /// handled it.
     fn apply_event(&mut self, msg: &Message, key: &[u8], event: &[u8], now: f64) -> bool {
         match key {
-            b"newchannel" | b"newstate" | b"newcallerid" | b"newconnectedline"
-            | b"newaccountcode" | b"newexten" => self.update_channel(msg, true),
+            b"newcallerid" => {
+                self.update_channel(msg, true);
+                self.queues.caller_id_changed(msg);
+            }
+            b"newchannel" | b"newstate" | b"newconnectedline" | b"newaccountcode"
+            | b"newexten" => self.update_channel(msg, true),
             b"hangup" => self.hangup(msg),
             b"rename" => self.rename(msg),
             b"hold" => self.hold(msg, true),

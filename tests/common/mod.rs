@@ -7,6 +7,8 @@
 //! of it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod queue_figures;
+
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
