@@ -53,7 +53,7 @@ fn check(name: &str) -> usize {
         };
         if comparable {
             compared += 1;
-            for (key, server, model) in differences(&state, m, *now) {
+            for (key, server, model) in differences(&state, m, Some(*now)) {
                 wrong.push(format!(
                     "message {}: {event} {queue} {}: {key} is {server}, the model says {model}",
                     n + 1,
@@ -71,7 +71,14 @@ fn check(name: &str) -> usize {
                 based.insert(queue);
             }
             "QueueStatusComplete" => {
-                listed.extend(state.queues.by_name.keys().filter(|q| based.contains(*q)).cloned());
+                listed.extend(
+                    state
+                        .queues
+                        .by_name
+                        .keys()
+                        .filter(|q| based.contains(*q))
+                        .cloned(),
+                );
             }
             _ => {}
         }

@@ -545,7 +545,10 @@ fn resync_sweeps_what_the_list_no_longer_reports() {
     assert_eq!(names, ["ann", "cat"]);
     assert_eq!(callers(&q, "support"), [("9.2".into(), Some(1), Some(102))]);
     assert_eq!(support.params.strategy, "linear");
-    assert_eq!(format!("{:.1}", support.figures.service_level_perf()), "66.7");
+    assert_eq!(
+        format!("{:.1}", support.figures.service_level_perf()),
+        "66.7"
+    );
 }
 
 #[test]

@@ -2,7 +2,12 @@
 //! vocabularies: the simulator runs seeded traffic, amitop follows it over
 //! TCP through the real session, resync and reducer, and at each sync point
 //! (traffic paused, a `Ping` answered, so every earlier event has arrived on
-//! the one socket) amitop's model must equal the simulator's own state.
+//! the one socket) amitop's model must equal the simulator's own state,
+//! and the figures of every queue and member must equal the simulator's
+//! own `QueueStatus` and `QueueSummary` answers (computed by the simulator
+//! from its own calls).
+
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -19,6 +24,8 @@ use tokio::time::timeout;
 const PATIENCE: Duration = Duration::from_secs(10);
 const NOW: f64 = 1_795_730_000.0;
 
+type MemberFacts = (u32, bool, String, u32, u64);
+
 /// What both sides must agree on, in comparable form.
 #[derive(Debug, PartialEq, Eq)]
 struct Picture {
@@ -29,8 +36,9 @@ struct Picture {
     channels: BTreeMap<String, (String, String, String, String)>,
     /// Each bridge as the set of its members' uniqueids.
     bridges: BTreeSet<BTreeSet<String>>,
-    /// queue -> member interface -> (paused, penalty)
-    members: BTreeMap<String, BTreeMap<String, (bool, u32)>>,
+    /// queue -> member interface -> (status, paused, reason, penalty,
+    /// calls taken)
+    members: BTreeMap<String, BTreeMap<String, MemberFacts>>,
     /// queue -> uniqueids of the callers waiting
     callers: BTreeMap<String, BTreeSet<String>>,
 }
@@ -63,7 +71,16 @@ fn simulator_picture(sim: &SimSnapshot) -> Picture {
                 let members = q
                     .members
                     .iter()
-                    .map(|m| (m.interface.clone(), (m.paused, m.penalty)))
+                    .map(|m| {
+                        let facts = (
+                            u32::from(m.status),
+                            m.paused,
+                            m.paused_reason.clone(),
+                            m.penalty,
+                            u64::from(m.calls_taken),
+                        );
+                        (m.interface.clone(), facts)
+                    })
                     .collect();
                 (q.name.clone(), members)
             })
@@ -108,7 +125,16 @@ fn model_picture(state: &State) -> Picture {
                 let members = q
                     .members
                     .iter()
-                    .map(|m| (m.interface.clone(), (m.paused, m.penalty.unwrap_or(0))))
+                    .map(|m| {
+                        let facts = (
+                            m.status.code(),
+                            m.paused,
+                            m.paused_reason.clone(),
+                            m.penalty.unwrap_or(0),
+                            m.calls_taken.unwrap_or(0),
+                        );
+                        (m.interface.clone(), facts)
+                    })
                     .collect();
                 (q.name.clone(), members)
             })
@@ -174,6 +200,28 @@ async fn sync(handle: &SessionHandle, events: &mut SessionEvents, state: &mut St
     drain(events, state);
 }
 
+/// Asks the simulator for its queue lists (not applied to the model) and
+/// returns every figure the model has differently, and how many items
+/// were compared.
+async fn figures_against_lists(handle: &SessionHandle, state: &State) -> (Vec<String>, usize) {
+    let mut wrong = Vec::new();
+    let mut compared = 0;
+    for action in ["QueueStatus", "QueueSummary"] {
+        let reply = handle.send(Action::new(action)).await.expect(action);
+        for item in &reply.events {
+            compared += 1;
+            for (key, server, model) in common::queue_figures::differences(state, item, None) {
+                let what = item.event().unwrap_or_default();
+                let queue = item.get_or_empty("Queue");
+                wrong.push(format!(
+                    "{what} {queue}: {key} is {server}, the model says {model}"
+                ));
+            }
+        }
+    }
+    (wrong, compared)
+}
+
 impl Picture {
     fn without_connected_line(mut self) -> Picture {
         for facts in self.channels.values_mut() {
@@ -229,8 +277,21 @@ async fn follow_traffic(config: PbxConfig) {
             expected,
             "at sync point {point}"
         );
+        let (wrong, compared) = figures_against_lists(&handle, &state).await;
+        assert!(compared >= 4, "at sync point {point}: {compared} items");
+        assert!(
+            wrong.is_empty(),
+            "at sync point {point}:\n{}",
+            wrong.join("\n")
+        );
     }
     assert!(busiest >= 2, "too quiet to prove anything");
+    let sim = pbx.snapshot();
+    let answered: u32 = sim.queues.iter().map(|q| q.completed).sum();
+    assert!(
+        answered >= 2,
+        "no queue call completed: the figures were never moved"
+    );
     handle.shutdown();
 }
 

@@ -17,8 +17,8 @@ mod channel_events;
 mod channels;
 mod dial;
 mod event_log;
-mod parties;
 pub(crate) mod fields;
+mod parties;
 pub mod queues;
 pub mod registry;
 mod replay;
@@ -211,8 +211,9 @@ impl State {
                 self.update_channel(msg, true);
                 self.queues.caller_id_changed(msg);
             }
-            b"newchannel" | b"newstate" | b"newconnectedline" | b"newaccountcode"
-            | b"newexten" => self.update_channel(msg, true),
+            b"newchannel" | b"newstate" | b"newconnectedline" | b"newaccountcode" | b"newexten" => {
+                self.update_channel(msg, true)
+            }
             b"hangup" => self.hangup(msg),
             b"rename" => self.rename(msg),
             b"hold" => self.hold(msg, true),

@@ -24,9 +24,17 @@ impl State {
         let mut rung = Vec::new();
         for queue in self.queues.by_name.values() {
             for member in &queue.members {
-                if member.call.as_ref().is_some_and(|c| in_call(&c.caller.uniqueid)) {
+                if member
+                    .call
+                    .as_ref()
+                    .is_some_and(|c| in_call(&c.caller.uniqueid))
+                {
                     push_new(&mut agents, member.label().to_owned());
-                } else if member.ringing_for.as_ref().is_some_and(|p| in_call(&p.uniqueid)) {
+                } else if member
+                    .ringing_for
+                    .as_ref()
+                    .is_some_and(|p| in_call(&p.uniqueid))
+                {
                     push_new(&mut rung, member.label().to_owned());
                 }
             }
@@ -34,8 +42,8 @@ impl State {
         if !agents.is_empty() {
             return agents.join(", ");
         }
-        let ringing = others.iter().any(|c| is_ringing(c))
-            || (of.bridge.is_none() && !of.dialing.is_empty());
+        let ringing =
+            others.iter().any(|c| is_ringing(c)) || (of.bridge.is_none() && !of.dialing.is_empty());
         if !rung.is_empty() {
             return format!("→ {}", rung.join(", "));
         }
@@ -48,7 +56,11 @@ impl State {
             return self.waiting_in_queue(of).unwrap_or_default();
         }
         let names = names.join(", ");
-        if ringing { format!("→ {names}") } else { names }
+        if ringing {
+            format!("→ {names}")
+        } else {
+            names
+        }
     }
 
     /// `waiting in sales (#2)` for a caller waiting in a queue.

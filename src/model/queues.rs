@@ -219,10 +219,10 @@ impl Queue {
             }
             Change::Completed => {
                 let hold = seconds("HoldTime");
-                let call = self.agent_member(msg, generation).and_then(|m| m.completed(now));
-                let in_sl = call.map_or(hold <= self.figures.service_level, |c| {
-                    c.in_service_level
-                });
+                let call = self
+                    .agent_member(msg, generation)
+                    .and_then(|m| m.completed(now));
+                let in_sl = call.map_or(hold <= self.figures.service_level, |c| c.in_service_level);
                 self.figures.completed(seconds("TalkTime"), in_sl);
             }
             Change::Dumped => {

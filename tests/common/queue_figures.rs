@@ -8,33 +8,66 @@ use amitop::model::State;
 use amitop::model::queues::Queue;
 
 /// `(header, server's value, model's value)` for each header of `item`
-/// the model disagrees with, at `now` (epoch seconds).
-pub fn differences(state: &State, item: &Message, now: f64) -> Vec<(String, String, String)> {
+/// the model disagrees with, at `now` (epoch seconds); with `now` `None`
+/// the headers that depend on the clock (waits, times of day) are skipped,
+/// for a server whose clock is not the model's.
+pub fn differences(
+    state: &State,
+    item: &Message,
+    now: Option<f64>,
+) -> Vec<(String, String, String)> {
     let event = item.event().unwrap_or_default();
+    if !["QueueParams", "QueueSummary", "QueueMember", "QueueEntry"].contains(&event.as_ref()) {
+        return Vec::new();
+    }
     let Some(queue) = item.get("Queue").and_then(|q| state.queues.get(&q)) else {
-        return vec![("Queue".into(), item.get_or_empty("Queue").into(), "absent".into())];
+        return vec![(
+            "Queue".into(),
+            item.get_or_empty("Queue").into(),
+            "absent".into(),
+        )];
     };
     let expected: Vec<(&str, String)> = match event.as_ref() {
         "QueueParams" => params(queue),
         "QueueSummary" => summary(queue, now),
         "QueueMember" => match member(queue, &item.get_or_empty("Location")) {
             Some(figures) => figures,
-            None => return vec![("Location".into(), item.get_or_empty("Location").into(), "absent".into())],
+            None => {
+                return vec![(
+                    "Location".into(),
+                    item.get_or_empty("Location").into(),
+                    "absent".into(),
+                )];
+            }
         },
         "QueueEntry" => match entry(queue, &item.get_or_empty("Uniqueid"), now) {
             Some(figures) => figures,
-            None => return vec![("Uniqueid".into(), item.get_or_empty("Uniqueid").into(), "absent".into())],
+            None => {
+                return vec![(
+                    "Uniqueid".into(),
+                    item.get_or_empty("Uniqueid").into(),
+                    "absent".into(),
+                )];
+            }
         },
         _ => Vec::new(),
     };
     expected
         .into_iter()
+        .filter(|(key, _)| now.is_some() || !CLOCKED.contains(key))
         .filter_map(|(key, model)| {
-            let server = item.get(key)?.trim().to_owned();
+            let mut server = item.get(key)?.trim().to_owned();
+            // Asterisk writes an unset Caller ID as `unknown`.
+            if key.starts_with("CallerID") && server == "unknown" {
+                server.clear();
+            }
             (server != model).then(|| (key.to_owned(), server, model))
         })
         .collect()
 }
+
+/// Headers whose value depends on the clock.
+const CLOCKED: [&str; 4] = ["LongestHoldTime", "Wait", "LastCall", "LastPause"];
 
 fn params(q: &Queue) -> Vec<(&'static str, String)> {
     let f = &q.figures;
@@ -54,14 +87,17 @@ fn params(q: &Queue) -> Vec<(&'static str, String)> {
     out
 }
 
-fn summary(q: &Queue, now: f64) -> Vec<(&'static str, String)> {
+fn summary(q: &Queue, now: Option<f64>) -> Vec<(&'static str, String)> {
     vec![
         ("LoggedIn", q.logged_in().to_string()),
         ("Available", q.available().to_string()),
         ("Callers", q.callers.len().to_string()),
         ("HoldTime", q.figures.hold_time.to_string()),
         ("TalkTime", q.figures.talk_time.to_string()),
-        ("LongestHoldTime", q.longest_wait(now).to_string()),
+        (
+            "LongestHoldTime",
+            q.longest_wait(now.unwrap_or(0.0)).to_string(),
+        ),
     ]
 }
 
@@ -94,14 +130,16 @@ fn member(q: &Queue, interface: &str) -> Option<Vec<(&'static str, String)>> {
     Some(out)
 }
 
-fn entry(q: &Queue, uniqueid: &str, now: f64) -> Option<Vec<(&'static str, String)>> {
+fn entry(q: &Queue, uniqueid: &str, now: Option<f64>) -> Option<Vec<(&'static str, String)>> {
     let c = q.callers.iter().find(|c| c.uniqueid == uniqueid)?;
-    let unknown = |v: &str| if v.is_empty() { "unknown".to_owned() } else { v.to_owned() };
     Some(vec![
         ("Position", c.position.unwrap_or(0).to_string()),
         ("Channel", c.channel.clone()),
-        ("CallerIDNum", unknown(&c.caller_id_num)),
-        ("CallerIDName", unknown(&c.caller_id_name)),
-        ("Wait", c.wait_at(now).unwrap_or(0).to_string()),
+        ("CallerIDNum", c.caller_id_num.clone()),
+        ("CallerIDName", c.caller_id_name.clone()),
+        (
+            "Wait",
+            c.wait_at(now.unwrap_or(0.0)).unwrap_or(0).to_string(),
+        ),
     ])
 }

@@ -140,7 +140,10 @@ impl<'a> Agent<'a> {
     /// `shared_lastcall`, every queue of the member counts every call, so
     /// a sum would count them twice).
     pub fn calls_taken(&self) -> u64 {
-        self.members().filter_map(|m| m.calls_taken).max().unwrap_or(0)
+        self.members()
+            .filter_map(|m| m.calls_taken)
+            .max()
+            .unwrap_or(0)
     }
 
     /// When its last call ended, in any queue.

@@ -96,7 +96,8 @@ impl QueueFigures {
         }
         self.abandoned_in_sl = fields::number::<f64>(msg, &["ServicelevelPerf2"]).map(|perf2| {
             let both = count_from_percent(perf2, self.completed + self.abandoned);
-            both.saturating_sub(self.completed_in_sl).min(self.abandoned)
+            both.saturating_sub(self.completed_in_sl)
+                .min(self.abandoned)
         });
     }
 
