@@ -304,3 +304,56 @@ async fn the_model_follows_modern_traffic() {
 async fn the_model_follows_ami_1_1_traffic() {
     follow_traffic(PbxConfig::default().ami_1_1()).await;
 }
+
+/// A queue reset sends no event: the dashboard's periodic refresh reads the
+/// lists again and re-bases whatever the model had.
+#[tokio::test]
+async fn the_queue_refresh_rebases_the_figures() {
+    let pbx = TestPbx::start(PbxConfig {
+        seed: 3,
+        calls_per_minute: Some(40.0),
+        start_paused: true,
+        ..PbxConfig::default()
+    })
+    .await
+    .unwrap();
+    pbx.step(Duration::from_secs(300));
+    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    session.reconnect = false;
+    session.ping_interval = Duration::ZERO;
+    let (handle, mut events) = spawn(session);
+    let mut state = State::new();
+    logged_in(&mut events, &mut state).await;
+    // What the model had from before, e.g. counts from before a reset.
+    let stale = amitop::ami::Message::from_pairs([
+        ("Event", "QueueParams"),
+        ("Queue", "support"),
+        ("Completed", "999"),
+        ("Holdtime", "77"),
+    ]);
+    state.apply(&stale, NOW);
+
+    let (tx, mut rx) = mpsc::channel(8);
+    let refresher = tokio::spawn(amitop::app::queue_refresh::refresh_queues(
+        handle.clone(),
+        Duration::from_millis(20),
+        tx,
+    ));
+    for _ in 0..2 {
+        let update = timeout(PATIENCE, rx.recv())
+            .await
+            .expect("a refresh")
+            .unwrap();
+        resync::apply_update(&mut state, &update, NOW);
+    }
+    refresher.abort();
+    drain(&mut events, &mut state);
+    let support = state.queues.get("support").unwrap();
+    assert_ne!(support.figures.completed, 999);
+    let (wrong, compared) = figures_against_lists(&handle, &state).await;
+    assert!(
+        compared >= 4 && wrong.is_empty(),
+        "{compared} items: {wrong:?}"
+    );
+    handle.shutdown();
+}

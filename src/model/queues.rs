@@ -12,6 +12,7 @@ mod agents;
 mod callers;
 mod figures;
 mod members;
+mod thresholds;
 
 use std::collections::BTreeMap;
 
@@ -23,6 +24,7 @@ pub use agents::{Agent, AgentQueue, MemberState};
 pub use callers::{CallerState, Callers, QueueCaller};
 pub use figures::QueueFigures;
 pub use members::{MemberCall, Party, QueueMember};
+pub use thresholds::{Breaches, QueueLimits, Thresholds};
 
 /// A queue's settings as `QueueParams` last listed them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -260,6 +262,8 @@ pub struct Queues {
     /// `Rule:` lines (`10,+1,+0`), in order. Rules belong to the server,
     /// not to a queue.
     pub rules: BTreeMap<String, Vec<String>>,
+    /// When a queue counts as needing attention (from the config file).
+    pub thresholds: Thresholds,
     /// The resync generation stamped on whatever is touched.
     generation: u64,
     /// The latest `now` seen, for the waits.
