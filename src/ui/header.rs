@@ -152,7 +152,7 @@ fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
     }
     let over = state.queues.over_threshold(&state.queues.thresholds, h.now);
     if over > 0 {
-        facts.push(("queues over limit", over.to_string()));
+        facts.push(("over limit", over.to_string()));
     }
     let mut spans = Vec::new();
     for (i, (label, value)) in facts.into_iter().enumerate() {
