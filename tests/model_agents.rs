@@ -329,3 +329,153 @@ fn an_answered_queue_call_talks_to_the_agent_not_to_itself() {
     me.connected_name = "Bob".into();
     assert_eq!(state.talking_to(&me, &[&echo]), "Bob <3002>");
 }
+
+/// The messages of a capture with the epoch time their bytes arrived.
+fn timed(name: &str) -> Vec<(f64, amitop::ami::Message)> {
+    use amitop::ami::{AmiCodec, Frame};
+    use tokio_util::codec::Decoder;
+    let data = common::read_capture(name);
+    let mut codec = AmiCodec::default();
+    let mut buf = bytes::BytesMut::new();
+    let mut out = Vec::new();
+    for (epoch, chunk) in common::timed_recv_chunks(name).expect("a timing file") {
+        buf.extend_from_slice(&data[chunk]);
+        while let Some(frame) = codec.decode(&mut buf).unwrap() {
+            if let Frame::Message(m) = frame {
+                out.push((epoch, m));
+            }
+        }
+    }
+    out
+}
+
+/// Applies messages until the `nth` (from 1) next event called `event`,
+/// included; returns its arrival time.
+fn until(
+    state: &mut State,
+    messages: &mut impl Iterator<Item = (f64, amitop::ami::Message)>,
+    event: &str,
+    nth: usize,
+) -> f64 {
+    let mut seen = 0;
+    for (now, m) in messages.by_ref() {
+        state.apply(&m, now);
+        if m.event().as_deref() == Some(event) {
+            seen += 1;
+            if seen == nth {
+                return now;
+            }
+        }
+    }
+    panic!("no {event} #{nth}");
+}
+
+/// The state of the agent called `name`, and the queue it holds in.
+fn agent_state<'a>(state: &'a State, name: &str, now: f64) -> (MemberState<'a>, &'a str) {
+    state
+        .queues
+        .agents()
+        .iter()
+        .find(|a| a.name() == name)
+        .unwrap_or_else(|| panic!("no agent {name}"))
+        .state(now)
+}
+
+#[test]
+fn e5_agents_pause_ring_talk_and_leave_as_asterisk_22_reports() {
+    let mut state = State::new();
+    let mut messages = timed("e5_queue_pause_reason.ami").into_iter();
+
+    // Carol paused in support "Lunch break": since LastPause, not arrival.
+    let now = until(&mut state, &mut messages, "QueueMemberPause", 1);
+    assert_eq!(
+        agent_state(&state, "Carol", now),
+        (
+            MemberState::Paused {
+                since: Some(1796157329.0),
+                reason: "Lunch break"
+            },
+            "support"
+        )
+    );
+
+    // Bob rings for the helpdesk caller, does not answer, is auto-paused
+    // there only; Alice answers.
+    let now = until(&mut state, &mut messages, "AgentCalled", 1);
+    assert!(matches!(
+        agent_state(&state, "Bob", now).0,
+        MemberState::Ringing { .. }
+    ));
+    let helpdesk = state.queues.get("helpdesk").unwrap();
+    let caller = helpdesk.callers.iter().next().expect("a caller");
+    assert_eq!(helpdesk.caller_state(caller).to_string(), "ringing Bob");
+    let now = until(&mut state, &mut messages, "AgentRingNoAnswer", 1);
+    assert!(!matches!(
+        agent_state(&state, "Bob", now).0,
+        MemberState::Ringing { .. }
+    ));
+    let now = until(&mut state, &mut messages, "QueueMemberPause", 1);
+    assert_eq!(
+        agent_state(&state, "Bob", now),
+        (
+            MemberState::Paused {
+                since: Some(1796157335.0),
+                reason: "Auto-Pause"
+            },
+            "helpdesk"
+        )
+    );
+    let now = until(&mut state, &mut messages, "AgentConnect", 1);
+    match agent_state(&state, "Alice", now) {
+        (
+            MemberState::InCall {
+                with: Some(caller),
+                since,
+            },
+            "helpdesk",
+        ) => {
+            assert!(!caller.uniqueid.is_empty());
+            assert_eq!(since, Some(now));
+        }
+        other => panic!("{other:?}"),
+    }
+    let sales = state.queues.get("sales").unwrap();
+    assert!(
+        !sales.member("Local/101@test/n").unwrap().in_call,
+        "InCall is per queue"
+    );
+
+    let now = until(&mut state, &mut messages, "AgentComplete", 1);
+    let agents = state.queues.agents();
+    let alice = agents.iter().find(|a| a.name() == "Alice").unwrap();
+    assert_eq!(alice.calls_taken(), 1);
+    assert!(matches!(
+        alice.state(now).0,
+        MemberState::WrapUp { .. } | MemberState::Free
+    ));
+
+    // Everyone unpaused; LastPause stays; Eve removed is gone.
+    until(&mut state, &mut messages, "QueueMemberRemoved", 1);
+    for (_, m) in messages {
+        state.apply(&m, 0.0);
+    }
+    let agents = state.queues.agents();
+    let bob = agents.iter().find(|a| a.name() == "Bob").unwrap();
+    let in_helpdesk = bob
+        .queues
+        .iter()
+        .find(|q| q.queue == "helpdesk")
+        .unwrap()
+        .member;
+    assert!(!in_helpdesk.paused && in_helpdesk.paused_reason.is_empty());
+    assert!(
+        in_helpdesk.last_pause.is_some(),
+        "LastPause kept after the unpause"
+    );
+    assert!(agents.iter().all(|a| a.name() != "Eve"), "{agents:?}");
+    let carol = agents.iter().find(|a| a.name() == "Carol").unwrap();
+    assert_eq!(
+        carol.queues[0].member.paused_reason, "",
+        "an unpause keeps no reason"
+    );
+}
