@@ -139,13 +139,10 @@ impl Callers {
     pub(super) fn depart(&mut self, msg: &Message) -> Option<String> {
         let uniqueid = msg.get_any(&["Uniqueid", "UniqueID"]).unwrap_or_default();
         let channel = msg.get_or_empty("Channel");
-        let Some(index) = self
+        let index = self
             .0
             .iter()
-            .position(|c| c.is_named_by(&uniqueid, &channel))
-        else {
-            return None;
-        };
+            .position(|c| c.is_named_by(&uniqueid, &channel))?;
         let gone = self.0.remove(index);
         if let Some(left) = gone.position {
             for caller in &mut self.0 {
