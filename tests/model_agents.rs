@@ -330,25 +330,6 @@ fn an_answered_queue_call_talks_to_the_agent_not_to_itself() {
     assert_eq!(state.talking_to(&me, &[&echo]), "Bob <3002>");
 }
 
-/// The messages of a capture with the epoch time their bytes arrived.
-fn timed(name: &str) -> Vec<(f64, amitop::ami::Message)> {
-    use amitop::ami::{AmiCodec, Frame};
-    use tokio_util::codec::Decoder;
-    let data = common::read_capture(name);
-    let mut codec = AmiCodec::default();
-    let mut buf = bytes::BytesMut::new();
-    let mut out = Vec::new();
-    for (epoch, chunk) in common::timed_recv_chunks(name).expect("a timing file") {
-        buf.extend_from_slice(&data[chunk]);
-        while let Some(frame) = codec.decode(&mut buf).unwrap() {
-            if let Frame::Message(m) = frame {
-                out.push((epoch, m));
-            }
-        }
-    }
-    out
-}
-
 /// Applies messages until the `nth` (from 1) next event called `event`,
 /// included; returns its arrival time.
 fn until(
@@ -384,7 +365,7 @@ fn agent_state<'a>(state: &'a State, name: &str, now: f64) -> (MemberState<'a>, 
 #[test]
 fn e5_agents_pause_ring_talk_and_leave_as_asterisk_22_reports() {
     let mut state = State::new();
-    let mut messages = timed("e5_queue_pause_reason.ami").into_iter();
+    let mut messages = common::timed_messages("e5_queue_pause_reason.ami").into_iter();
 
     // Carol paused in support "Lunch break": since LastPause, not arrival.
     let now = until(&mut state, &mut messages, "QueueMemberPause", 1);

@@ -8,29 +8,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use amitop::ami::{AmiCodec, Frame, Message};
 use amitop::model::State;
-use bytes::BytesMut;
 use common::queue_figures::differences;
-use common::{read_capture, timed_recv_chunks};
-use tokio_util::codec::Decoder;
-
-/// The capture's messages with the epoch time their bytes arrived.
-fn timed_messages(name: &str) -> Vec<(f64, Message)> {
-    let data = read_capture(name);
-    let mut codec = AmiCodec::default();
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    for (epoch, chunk) in timed_recv_chunks(name).expect("a timing file") {
-        buf.extend_from_slice(&data[chunk]);
-        while let Some(frame) = codec.decode(&mut buf).unwrap() {
-            if let Frame::Message(m) = frame {
-                out.push((epoch, m));
-            }
-        }
-    }
-    out
-}
+use common::timed_messages;
 
 /// Replays `name`; returns how many items were compared, and panics with
 /// every disagreement.

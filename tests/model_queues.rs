@@ -10,7 +10,7 @@ use amitop::model::Queues;
 use amitop::model::queues::{Queue, QueueMember};
 use amitop::model::registry::DeviceState;
 use bytes::BytesMut;
-use common::{ami_files, capture_messages, msg, read_capture, timed_recv_chunks};
+use common::{ami_files, capture_messages, msg, read_capture, timed_messages};
 use serde_json::json;
 use tokio_util::codec::Decoder;
 
@@ -628,26 +628,6 @@ fn json_has_the_documented_shape() {
 
 // ---------------------------------------------------------------------------
 // Real captures.
-
-/// The messages of a capture, numbered from 1 after the banner as `amitop
-/// replay` numbers them, each with the epoch time its bytes arrived (from
-/// the `.timing.tsv` beside it).
-fn timed_messages(name: &str) -> Vec<(f64, Message)> {
-    let data = read_capture(name);
-    let mut codec = AmiCodec::default();
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    for (epoch, chunk) in timed_recv_chunks(name).expect("a timing file") {
-        buf.extend_from_slice(&data[chunk]);
-        while let Some(frame) = codec.decode(&mut buf).unwrap() {
-            if let Frame::Message(m) = frame {
-                out.push((epoch, m));
-            }
-        }
-    }
-    assert!(buf.is_empty(), "{name}: bytes left after the last chunk");
-    out
-}
 
 /// Steps through a capture, one message number at a time.
 struct Replay {

@@ -151,6 +151,17 @@ fn model_picture(state: &State) -> Picture {
     }
 }
 
+/// A session to `pbx`, logged in, and an empty model.
+async fn connect(pbx: &TestPbx) -> (SessionHandle, SessionEvents, State) {
+    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    session.reconnect = false;
+    session.ping_interval = Duration::ZERO;
+    let (handle, mut events) = spawn(session);
+    let mut state = State::new();
+    logged_in(&mut events, &mut state).await;
+    (handle, events, state)
+}
+
 async fn logged_in(events: &mut SessionEvents, state: &mut State) {
     loop {
         match timeout(PATIENCE, events.recv()).await.expect("login") {
@@ -252,12 +263,7 @@ async fn follow_traffic(config: PbxConfig) {
     pbx.step(Duration::from_secs(120));
     assert!(pbx.channel_count() > 0, "the traffic made no calls");
 
-    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    session.reconnect = false;
-    session.ping_interval = Duration::ZERO;
-    let (handle, mut events) = spawn(session);
-    let mut state = State::new();
-    logged_in(&mut events, &mut state).await;
+    let (handle, mut events, mut state) = connect(&pbx).await;
     resync_into(&handle, &mut events, &mut state).await;
     sync(&handle, &mut events, &mut state).await;
     assert_eq!(
@@ -318,12 +324,7 @@ async fn the_queue_refresh_rebases_the_figures() {
     .await
     .unwrap();
     pbx.step(Duration::from_secs(300));
-    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    session.reconnect = false;
-    session.ping_interval = Duration::ZERO;
-    let (handle, mut events) = spawn(session);
-    let mut state = State::new();
-    logged_in(&mut events, &mut state).await;
+    let (handle, mut events, mut state) = connect(&pbx).await;
     // What the model had from before, e.g. counts from before a reset.
     let stale = amitop::ami::Message::from_pairs([
         ("Event", "QueueParams"),

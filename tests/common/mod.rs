@@ -99,6 +99,26 @@ pub fn fixed_chunks(len: usize, size: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// The messages of a capture, numbered from 1 after the banner as `amitop
+/// replay` numbers them, each with the epoch time its bytes arrived (from
+/// the `.timing.tsv` beside it).
+pub fn timed_messages(name: &str) -> Vec<(f64, Message)> {
+    let data = read_capture(name);
+    let mut codec = AmiCodec::default();
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    for (epoch, chunk) in timed_recv_chunks(name).expect("a timing file") {
+        buf.extend_from_slice(&data[chunk]);
+        while let Some(frame) = codec.decode(&mut buf).unwrap() {
+            if let Frame::Message(m) = frame {
+                out.push((epoch, m));
+            }
+        }
+    }
+    assert!(buf.is_empty(), "{name}: bytes left after the last chunk");
+    out
+}
+
 /// Feeds `data` to a fresh decoder piece by piece, draining every frame
 /// after each piece, then ends the stream as `FramedRead` does at EOF.
 pub fn decode_chunked(

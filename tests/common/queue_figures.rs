@@ -20,37 +20,28 @@ pub fn differences(
     if !["QueueParams", "QueueSummary", "QueueMember", "QueueEntry"].contains(&event.as_ref()) {
         return Vec::new();
     }
-    let Some(queue) = item.get("Queue").and_then(|q| state.queues.get(&q)) else {
-        return vec![(
-            "Queue".into(),
-            item.get_or_empty("Queue").into(),
-            "absent".into(),
-        )];
+    // What the model lacks altogether: the header naming it.
+    let absent = |key: &str| {
+        vec![(
+            key.to_owned(),
+            item.get_or_empty(key).into(),
+            "absent".to_owned(),
+        )]
     };
-    let expected: Vec<(&str, String)> = match event.as_ref() {
-        "QueueParams" => params(queue),
-        "QueueSummary" => summary(queue, now),
-        "QueueMember" => match member(queue, &item.get_or_empty("Location")) {
-            Some(figures) => figures,
-            None => {
-                return vec![(
-                    "Location".into(),
-                    item.get_or_empty("Location").into(),
-                    "absent".into(),
-                )];
-            }
-        },
-        "QueueEntry" => match entry(queue, &item.get_or_empty("Uniqueid"), now) {
-            Some(figures) => figures,
-            None => {
-                return vec![(
-                    "Uniqueid".into(),
-                    item.get_or_empty("Uniqueid").into(),
-                    "absent".into(),
-                )];
-            }
-        },
-        _ => Vec::new(),
+    let Some(queue) = item.get("Queue").and_then(|q| state.queues.get(&q)) else {
+        return absent("Queue");
+    };
+    let (key, expected) = match event.as_ref() {
+        "QueueParams" => ("Queue", Some(params(queue))),
+        "QueueSummary" => ("Queue", Some(summary(queue, now))),
+        "QueueMember" => ("Location", member(queue, &item.get_or_empty("Location"))),
+        _ => (
+            "Uniqueid",
+            entry(queue, &item.get_or_empty("Uniqueid"), now),
+        ),
+    };
+    let Some(expected) = expected else {
+        return absent(key);
     };
     expected
         .into_iter()
