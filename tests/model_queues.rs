@@ -5,14 +5,12 @@
 
 mod common;
 
-use amitop::ami::{AmiCodec, Frame, Message};
+use amitop::ami::Message;
 use amitop::model::Queues;
 use amitop::model::queues::{Queue, QueueMember};
 use amitop::model::registry::DeviceState;
-use bytes::BytesMut;
-use common::{ami_files, capture_messages, msg, read_capture, timed_messages};
+use common::{ami_files, capture_messages, msg, timed_messages};
 use serde_json::json;
-use tokio_util::codec::Decoder;
 
 /// Applies a message as `State::apply` would: events by name, replies with
 /// an empty name.
