@@ -5,14 +5,12 @@
 
 mod common;
 
-use amitop::ami::{AmiCodec, Frame, Message};
+use amitop::ami::Message;
 use amitop::model::Queues;
 use amitop::model::queues::{Queue, QueueMember};
 use amitop::model::registry::DeviceState;
-use bytes::BytesMut;
-use common::{ami_files, capture_messages, msg, read_capture, timed_recv_chunks};
+use common::{ami_files, capture_messages, msg, timed_messages};
 use serde_json::json;
-use tokio_util::codec::Decoder;
 
 /// Applies a message as `State::apply` would: events by name, replies with
 /// an empty name.
@@ -91,7 +89,7 @@ fn callers_join_wait_and_move_up_when_one_leaves() {
     let first = &queue(&q, "support").callers.iter().next().unwrap();
     assert_eq!(first.caller_id_num, "5551");
     assert_eq!(first.caller_id_name, "", "<unknown> is shown as empty");
-    assert_eq!(queue(&q, "support").summary.callers, Some(3));
+    assert_eq!(queue(&q, "support").callers.len(), 3);
 
     // The one in the middle gives up; the last one moves up.
     let abandon = msg(&[
@@ -103,7 +101,7 @@ fn callers_join_wait_and_move_up_when_one_leaves() {
         ("HoldTime", "9"),
     ]);
     assert!(apply(&mut q, &abandon, 1011.0));
-    assert_eq!(queue(&q, "support").summary.callers, Some(2));
+    assert_eq!(queue(&q, "support").callers.len(), 2);
     let leave = msg(&[
         ("Event", "QueueCallerLeave"),
         ("Uniqueid", "100.2"),
@@ -120,7 +118,7 @@ fn callers_join_wait_and_move_up_when_one_leaves() {
         ],
         "the leave after the abandon must not move anyone twice"
     );
-    assert_eq!(queue(&q, "support").summary.callers, Some(2));
+    assert_eq!(queue(&q, "support").callers.len(), 2);
 }
 
 fn member_event(event: &str, extra: &[(&str, &str)]) -> Message {
@@ -438,7 +436,7 @@ fn the_legacy_vocabulary_builds_the_same_picture() {
     ]);
     apply(&mut q, &leave_14, 98.0);
     assert!(queue(&q, "sales").callers.is_empty());
-    assert_eq!(queue(&q, "sales").summary.callers, Some(0));
+    assert_eq!(queue(&q, "sales").callers.len(), 0);
 
     let removed = msg(&[
         ("Event", "QueueMemberRemoved"),
@@ -545,7 +543,10 @@ fn resync_sweeps_what_the_list_no_longer_reports() {
     assert_eq!(names, ["ann", "cat"]);
     assert_eq!(callers(&q, "support"), [("9.2".into(), Some(1), Some(102))]);
     assert_eq!(support.params.strategy, "linear");
-    assert_eq!(support.params.service_level_perf, Some(66.7));
+    assert_eq!(
+        format!("{:.1}", support.figures.service_level_perf()),
+        "66.7"
+    );
 }
 
 #[test]
@@ -582,9 +583,10 @@ fn json_has_the_documented_shape() {
         value[1],
         json!({
             "name": "support",
-            "summary": {
-                "logged_in": null, "available": null, "callers": null,
-                "hold_time": null, "talk_time": null, "longest_hold_time": null,
+            "figures": {
+                "completed": 3, "abandoned": 1, "completed_in_sl": 2,
+                "abandoned_in_sl": null, "hold_time": 12, "talk_time": 40,
+                "service_level": 30,
             },
             "members": [{
                 "interface": "Local/ann@agents/n",
@@ -600,6 +602,11 @@ fn json_has_the_documented_shape() {
                 "last_call": null,
                 "in_call": false,
                 "ring_in_use": null,
+                "last_pause": null,
+                "login_time": 100.0,
+                "wrapup_time": null,
+                "ringing_for": null,
+                "call": null,
             }],
             "callers": [{
                 "position": 1,
@@ -609,11 +616,7 @@ fn json_has_the_documented_shape() {
                 "caller_id_name": "Someone",
                 "wait": 3,
             }],
-            "params": {
-                "strategy": "linear", "max": 0, "calls": 1, "hold_time": 12,
-                "talk_time": 40, "completed": 3, "abandoned": 1,
-                "service_level": 30, "service_level_perf": 66.7, "weight": 0,
-            },
+            "params": { "strategy": "linear", "max": 0, "weight": 0 },
         })
     );
     assert_eq!(value[0]["name"], "empty");
@@ -623,26 +626,6 @@ fn json_has_the_documented_shape() {
 
 // ---------------------------------------------------------------------------
 // Real captures.
-
-/// The messages of a capture, numbered from 1 after the banner as `amitop
-/// replay` numbers them, each with the epoch time its bytes arrived (from
-/// the `.timing.tsv` beside it).
-fn timed_messages(name: &str) -> Vec<(f64, Message)> {
-    let data = read_capture(name);
-    let mut codec = AmiCodec::default();
-    let mut buf = BytesMut::new();
-    let mut out = Vec::new();
-    for (epoch, chunk) in timed_recv_chunks(name).expect("a timing file") {
-        buf.extend_from_slice(&data[chunk]);
-        while let Some(frame) = codec.decode(&mut buf).unwrap() {
-            if let Frame::Message(m) = frame {
-                out.push((epoch, m));
-            }
-        }
-    }
-    assert!(buf.is_empty(), "{name}: bytes left after the last chunk");
-    out
-}
 
 /// Steps through a capture, one message number at a time.
 struct Replay {
@@ -694,7 +677,7 @@ fn c3_queue_story_at_its_checkpoints() {
         callers(q, "support"),
         [("1795730927.28".into(), Some(1), Some(0))]
     );
-    assert_eq!(queue(q, "support").summary.callers, Some(1));
+    assert_eq!(queue(q, "support").callers.len(), 1);
     let q = r.until(54, "QueueMemberStatus");
     assert_eq!(member(q, "support", BOB).status, DeviceState::InUse);
     assert_eq!(member(q, "support", BOB).name, "Bob");
@@ -713,16 +696,17 @@ fn c3_queue_story_at_its_checkpoints() {
     let waiting = callers(q, "support");
     assert_eq!(waiting[0], ("1795730927.28".into(), Some(1), Some(3)));
     assert_eq!(waiting[1], ("1795730928.32".into(), Some(2), Some(1)));
+    let at = r.time_of(94);
     let q = r.until(94, "QueueSummary");
-    let summary = &queue(q, "support").summary;
+    let support = queue(q, "support");
     assert_eq!(
         (
-            summary.logged_in,
-            summary.available,
-            summary.callers,
-            summary.longest_hold_time
+            support.logged_in(),
+            support.available(),
+            support.callers.len(),
+            support.longest_wait(at)
         ),
-        (Some(3), Some(2), Some(2), Some(3))
+        (3, 2, 2, 3)
     );
 
     // QueuePause of Carol, with a reason.
@@ -739,7 +723,7 @@ fn c3_queue_story_at_its_checkpoints() {
     let q = r.until(164, "QueueCallerAbandon");
     assert!(callers(q, "sales").is_empty());
     let q = r.until(169, "QueueCallerLeave");
-    assert_eq!(queue(q, "sales").summary.callers, Some(0));
+    assert_eq!(queue(q, "sales").callers.len(), 0);
 
     let q = r.until(179, "QueueMemberPenalty");
     assert_eq!(member(q, "sales", DAVE).penalty, Some(5));
@@ -789,7 +773,7 @@ fn c3_queue_story_at_its_checkpoints() {
     assert_eq!(member(q, "support", BOB).ring_no_answer, 4);
     let q = r.until(408, "QueueCallerLeave");
     assert!(callers(q, "support").is_empty());
-    assert_eq!(queue(q, "support").summary.callers, Some(0));
+    assert_eq!(queue(q, "support").callers.len(), 0);
 
     // Alice's second call: AgentComplete comes first this time.
     let completed_at = r.time_of(426);
@@ -803,8 +787,8 @@ fn c3_queue_story_at_its_checkpoints() {
     assert_eq!(member(q, "sales", ALICE).calls_taken, Some(2));
 
     let q = r.until(460, "QueueSummary");
-    let summary = &queue(q, "support").summary;
-    assert_eq!((summary.hold_time, summary.talk_time), (Some(11), Some(8)));
+    let figures = &queue(q, "support").figures;
+    assert_eq!((figures.hold_time, figures.talk_time), (11, 8));
     assert_eq!(member(q, "support", BOB).ring_no_answer, 4);
     assert_eq!(member(q, "support", BOB).calls_taken, Some(0));
 }
@@ -813,11 +797,12 @@ fn c3_queue_story_at_its_checkpoints() {
 fn b3_penalties_pauses_members_and_rules() {
     let mut r = Replay::new("b3_queues.ami");
     let q = r.until(6, "QueueSummary");
-    let support = &queue(q, "support").summary;
-    assert_eq!((support.logged_in, support.available), (Some(3), Some(3)));
-    assert_eq!(queue(q, "sales").summary.logged_in, Some(2));
+    assert_eq!(queue(q, "support").figures.hold_time, 0);
 
     let q = r.until(19, "QueueStatusComplete");
+    let support = queue(q, "support");
+    assert_eq!((support.logged_in(), support.available()), (3, 3));
+    assert_eq!(queue(q, "sales").logged_in(), 2);
     let names: Vec<&str> = queue(q, "support")
         .members
         .iter()

@@ -2,7 +2,12 @@
 //! vocabularies: the simulator runs seeded traffic, amitop follows it over
 //! TCP through the real session, resync and reducer, and at each sync point
 //! (traffic paused, a `Ping` answered, so every earlier event has arrived on
-//! the one socket) amitop's model must equal the simulator's own state.
+//! the one socket) amitop's model must equal the simulator's own state,
+//! and the figures of every queue and member must equal the simulator's
+//! own `QueueStatus` and `QueueSummary` answers (computed by the simulator
+//! from its own calls).
+
+mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -19,6 +24,8 @@ use tokio::time::timeout;
 const PATIENCE: Duration = Duration::from_secs(10);
 const NOW: f64 = 1_795_730_000.0;
 
+type MemberFacts = (u32, bool, String, u32, u64);
+
 /// What both sides must agree on, in comparable form.
 #[derive(Debug, PartialEq, Eq)]
 struct Picture {
@@ -29,8 +36,9 @@ struct Picture {
     channels: BTreeMap<String, (String, String, String, String)>,
     /// Each bridge as the set of its members' uniqueids.
     bridges: BTreeSet<BTreeSet<String>>,
-    /// queue -> member interface -> (paused, penalty)
-    members: BTreeMap<String, BTreeMap<String, (bool, u32)>>,
+    /// queue -> member interface -> (status, paused, reason, penalty,
+    /// calls taken)
+    members: BTreeMap<String, BTreeMap<String, MemberFacts>>,
     /// queue -> uniqueids of the callers waiting
     callers: BTreeMap<String, BTreeSet<String>>,
 }
@@ -63,7 +71,16 @@ fn simulator_picture(sim: &SimSnapshot) -> Picture {
                 let members = q
                     .members
                     .iter()
-                    .map(|m| (m.interface.clone(), (m.paused, m.penalty)))
+                    .map(|m| {
+                        let facts = (
+                            u32::from(m.status),
+                            m.paused,
+                            m.paused_reason.clone(),
+                            m.penalty,
+                            u64::from(m.calls_taken),
+                        );
+                        (m.interface.clone(), facts)
+                    })
                     .collect();
                 (q.name.clone(), members)
             })
@@ -108,7 +125,16 @@ fn model_picture(state: &State) -> Picture {
                 let members = q
                     .members
                     .iter()
-                    .map(|m| (m.interface.clone(), (m.paused, m.penalty.unwrap_or(0))))
+                    .map(|m| {
+                        let facts = (
+                            m.status.code(),
+                            m.paused,
+                            m.paused_reason.clone(),
+                            m.penalty.unwrap_or(0),
+                            m.calls_taken.unwrap_or(0),
+                        );
+                        (m.interface.clone(), facts)
+                    })
                     .collect();
                 (q.name.clone(), members)
             })
@@ -123,6 +149,17 @@ fn model_picture(state: &State) -> Picture {
             })
             .collect(),
     }
+}
+
+/// A session to `pbx`, logged in, and an empty model.
+async fn connect(pbx: &TestPbx) -> (SessionHandle, SessionEvents, State) {
+    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    session.reconnect = false;
+    session.ping_interval = Duration::ZERO;
+    let (handle, mut events) = spawn(session);
+    let mut state = State::new();
+    logged_in(&mut events, &mut state).await;
+    (handle, events, state)
 }
 
 async fn logged_in(events: &mut SessionEvents, state: &mut State) {
@@ -174,6 +211,28 @@ async fn sync(handle: &SessionHandle, events: &mut SessionEvents, state: &mut St
     drain(events, state);
 }
 
+/// Asks the simulator for its queue lists (not applied to the model) and
+/// returns every figure the model has differently, and how many items
+/// were compared.
+async fn figures_against_lists(handle: &SessionHandle, state: &State) -> (Vec<String>, usize) {
+    let mut wrong = Vec::new();
+    let mut compared = 0;
+    for action in ["QueueStatus", "QueueSummary"] {
+        let reply = handle.send(Action::new(action)).await.expect(action);
+        for item in &reply.events {
+            compared += 1;
+            for (key, server, model) in common::queue_figures::differences(state, item, None) {
+                let what = item.event().unwrap_or_default();
+                let queue = item.get_or_empty("Queue");
+                wrong.push(format!(
+                    "{what} {queue}: {key} is {server}, the model says {model}"
+                ));
+            }
+        }
+    }
+    (wrong, compared)
+}
+
 impl Picture {
     fn without_connected_line(mut self) -> Picture {
         for facts in self.channels.values_mut() {
@@ -204,12 +263,7 @@ async fn follow_traffic(config: PbxConfig) {
     pbx.step(Duration::from_secs(120));
     assert!(pbx.channel_count() > 0, "the traffic made no calls");
 
-    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    session.reconnect = false;
-    session.ping_interval = Duration::ZERO;
-    let (handle, mut events) = spawn(session);
-    let mut state = State::new();
-    logged_in(&mut events, &mut state).await;
+    let (handle, mut events, mut state) = connect(&pbx).await;
     resync_into(&handle, &mut events, &mut state).await;
     sync(&handle, &mut events, &mut state).await;
     assert_eq!(
@@ -229,8 +283,21 @@ async fn follow_traffic(config: PbxConfig) {
             expected,
             "at sync point {point}"
         );
+        let (wrong, compared) = figures_against_lists(&handle, &state).await;
+        assert!(compared >= 4, "at sync point {point}: {compared} items");
+        assert!(
+            wrong.is_empty(),
+            "at sync point {point}:\n{}",
+            wrong.join("\n")
+        );
     }
     assert!(busiest >= 2, "too quiet to prove anything");
+    let sim = pbx.snapshot();
+    let answered: u32 = sim.queues.iter().map(|q| q.completed).sum();
+    assert!(
+        answered >= 2,
+        "no queue call completed: the figures were never moved"
+    );
     handle.shutdown();
 }
 
@@ -242,4 +309,52 @@ async fn the_model_follows_modern_traffic() {
 #[tokio::test]
 async fn the_model_follows_ami_1_1_traffic() {
     follow_traffic(PbxConfig::default().ami_1_1()).await;
+}
+
+/// A queue reset sends no event: the dashboard's periodic refresh reads the
+/// lists again and re-bases whatever the model had.
+#[tokio::test]
+async fn the_queue_refresh_rebases_the_figures() {
+    let pbx = TestPbx::start(PbxConfig {
+        seed: 3,
+        calls_per_minute: Some(40.0),
+        start_paused: true,
+        ..PbxConfig::default()
+    })
+    .await
+    .unwrap();
+    pbx.step(Duration::from_secs(300));
+    let (handle, mut events, mut state) = connect(&pbx).await;
+    // What the model had from before, e.g. counts from before a reset.
+    let stale = amitop::ami::Message::from_pairs([
+        ("Event", "QueueParams"),
+        ("Queue", "support"),
+        ("Completed", "999"),
+        ("Holdtime", "77"),
+    ]);
+    state.apply(&stale, NOW);
+
+    let (tx, mut rx) = mpsc::channel(8);
+    let refresher = tokio::spawn(amitop::app::queue_refresh::refresh_queues(
+        handle.clone(),
+        Duration::from_millis(20),
+        tx,
+    ));
+    for _ in 0..2 {
+        let update = timeout(PATIENCE, rx.recv())
+            .await
+            .expect("a refresh")
+            .unwrap();
+        resync::apply_update(&mut state, &update, NOW);
+    }
+    refresher.abort();
+    drain(&mut events, &mut state);
+    let support = state.queues.get("support").unwrap();
+    assert_ne!(support.figures.completed, 999);
+    let (wrong, compared) = figures_against_lists(&handle, &state).await;
+    assert!(
+        compared >= 4 && wrong.is_empty(),
+        "{compared} items: {wrong:?}"
+    );
+    handle.shutdown();
 }

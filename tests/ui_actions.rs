@@ -307,7 +307,7 @@ fn a_summary_refresh_updates_the_queues_and_lists_them() {
         ("LoggedIn", "7"),
         ("Available", "4"),
         ("Callers", "0"),
-        ("HoldTime", "0"),
+        ("HoldTime", "42"),
         ("TalkTime", "0"),
         ("LongestHoldTime", "0"),
         ("ActionID", "amitop-4"),
@@ -318,7 +318,10 @@ fn a_summary_refresh_updates_the_queues_and_lists_them() {
     });
     reply(&mut app, request, result);
     let support = app.state.queues.get("support").expect("support");
-    assert_eq!(support.summary.logged_in, Some(7));
+    assert_eq!(
+        support.figures.hold_time, 42,
+        "the summary re-bases the figures"
+    );
     assert!(render(&app).contains("support: 7 logged in, 4 available"));
 }
 

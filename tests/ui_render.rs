@@ -3,6 +3,8 @@
 
 mod ui_support;
 
+use amitop::ami::session::SessionEvent;
+use amitop::app::Msg;
 use crossterm::event::KeyCode;
 use ui_support::{fixture, press, render};
 
@@ -67,4 +69,79 @@ fn help_overlay() {
         press(&mut app, KeyCode::Char('?'));
         snapshot(&format!("help_{width}x{height}"), render(&app));
     }
+}
+
+/// The Calls pane on a queue call: the answered caller talks to the agent
+/// (app_queue gives the agent's leg the caller's Caller ID), and a caller
+/// hearing music while queued is waiting, not on hold.
+#[test]
+fn a_queue_call_names_the_agent_and_a_queued_caller_waits() {
+    use ui_support::{msg, new_app};
+    let (mut app, _requests) = new_app(100, 24);
+    let channel = |event: &str, name: &str, id: &str, state: &str, num: &str, who: &str| {
+        msg(&[
+            ("Event", event),
+            ("Channel", name),
+            ("ChannelState", if state == "Up" { "6" } else { "5" }),
+            ("ChannelStateDesc", state),
+            ("CallerIDNum", num),
+            ("CallerIDName", who),
+            ("ConnectedLineNum", num),
+            ("ConnectedLineName", who),
+            ("Uniqueid", id),
+            ("Linkedid", id),
+            ("Queue", "support"),
+            ("Interface", "SIP/3001"),
+            ("MemberName", "Alice"),
+            ("BridgeUniqueid", "br-1"),
+            ("Status", "2"),
+            ("Position", "1"),
+            ("Count", "1"),
+            ("HoldTime", "4"),
+        ])
+    };
+    let novak = ("SIP/trunk-00000001", "9.1", "+3215550475", "K. Novak");
+    let leg = ("SIP/3001-0000000a", "9.2", "+3215550475", "K. Novak");
+    let dupont = ("SIP/trunk-00000002", "9.3", "+3215550999", "J. Dupont");
+    let events = [
+        ("Newchannel", novak, "Up"),
+        ("QueueMemberStatus", leg, "Up"),
+        ("QueueCallerJoin", novak, "Up"),
+        ("Newchannel", leg, "Ringing"),
+        ("AgentCalled", novak, "Up"),
+        ("Newstate", leg, "Up"),
+        ("QueueCallerLeave", novak, "Up"),
+        ("AgentConnect", novak, "Up"),
+        ("BridgeCreate", novak, "Up"),
+        ("BridgeEnter", novak, "Up"),
+        ("BridgeEnter", leg, "Up"),
+        ("Newchannel", dupont, "Up"),
+        ("QueueCallerJoin", dupont, "Up"),
+        ("MusicOnHoldStart", dupont, "Up"),
+    ];
+    for (event, (name, id, num, who), state) in events {
+        let m = channel(event, name, id, state, num, who);
+        app.handle(Msg::Session(SessionEvent::Event(m)), 1_700_000_000.0);
+    }
+    press(&mut app, KeyCode::Char('2'));
+    let screen = render(&app);
+    let row = |who: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(who) && !l.contains("Caller"))
+            .unwrap_or_else(|| panic!("no row for {who}:\n{screen}"))
+            .to_owned()
+    };
+    let answered = row("K. Novak");
+    assert!(
+        answered.contains("Alice") && answered.contains("talking"),
+        "{answered}\n{screen}"
+    );
+    assert_eq!(answered.matches("K. Novak").count(), 1, "{answered}");
+    let queued = row("J. Dupont");
+    assert!(
+        queued.contains("waiting in support (#1)") && queued.contains("waiting"),
+        "{queued}"
+    );
+    assert!(!queued.contains("on hold"), "{queued}");
 }

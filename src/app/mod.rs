@@ -6,6 +6,7 @@
 
 pub mod msg;
 pub mod operator;
+pub mod queue_refresh;
 pub mod run;
 mod terminal;
 pub mod update;

@@ -20,8 +20,10 @@ use tokio::time::{Instant, MissedTickBehavior, interval, sleep_until};
 use crate::ami::session::{ConnectionState, SessionEvent, SessionEvents, SessionHandle};
 use crate::app::msg::Msg;
 use crate::app::operator::ActionReply;
+use crate::app::queue_refresh::refresh_queues;
 use crate::app::terminal::TerminalGuard;
 use crate::app::update::App;
+use crate::config::QueueOptions;
 use crate::ops::Request;
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::theme::Theme;
@@ -67,20 +69,28 @@ const RESYNC_BUFFER: usize = 64;
 
 /// Runs the dashboard on this terminal until the user quits. The session
 /// is asked to log off on the way out. With `read_only`, action keys only
-/// say that actions are disabled.
+/// say that actions are disabled. `queues` says how often the queue lists
+/// are read again and when a queue needs attention.
 pub async fn run_dashboard(
     handle: SessionHandle,
     mut events: SessionEvents,
     title: String,
     read_only: bool,
+    queues: QueueOptions,
 ) -> Result<(), DashboardError> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let (requests_tx, requests) = unbounded_channel();
     let (updates_tx, mut updates) = mpsc::channel(RESYNC_BUFFER);
+    let refresher = tokio::spawn(refresh_queues(
+        handle.clone(),
+        queues.refresh,
+        updates_tx.clone(),
+    ));
     let resyncer = tokio::spawn(serve_resyncs(handle.clone(), requests, updates_tx));
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     let mut app = App::new(title, area, Theme::from_env(), requests_tx);
+    app.state.queues.thresholds = queues.thresholds;
     let (outbox, outgoing) = unbounded_channel();
     let (replies_tx, replies) = unbounded_channel();
     let actor = tokio::spawn(serve_actions(handle.clone(), outgoing, replies_tx));
@@ -100,6 +110,7 @@ pub async fn run_dashboard(
     )
     .await;
     resyncer.abort();
+    refresher.abort();
     actor.abort();
     handle.shutdown();
     drop(guard);

@@ -58,7 +58,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
         if read_only {
             title.push_str(" (read-only)");
         }
-        return block_on(dashboard::run(config, title, read_only));
+        let queues = file
+            .as_ref()
+            .map(ConfigFile::queue_options)
+            .unwrap_or_default();
+        return block_on(dashboard::run(config, title, read_only, queues));
     };
     tracing::info!("amitop {} starting", command_name(command));
     match command {

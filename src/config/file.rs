@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use super::ConfigError;
 use crate::ami::session::AuthMode;
+use crate::model::queues::Thresholds;
 
 /// The name of the file inside the user config directory.
 const FILE_NAME: &str = "config.toml";
@@ -31,7 +32,15 @@ pub struct ConfigFile {
     pub servers: IndexMap<String, ServerEntry>,
     /// Unix permission bits of the file, when known.
     pub mode: Option<u32>,
+    /// `[thresholds]`: when a queue needs attention.
+    pub thresholds: Thresholds,
+    /// How often the queue lists are read again to re-base the live
+    /// figures (`queue_refresh`).
+    pub queue_refresh: Duration,
 }
+
+/// Default of `queue_refresh`.
+pub const QUEUE_REFRESH: Duration = Duration::from_secs(60);
 
 /// One `[servers.NAME]` table; every key is optional.
 #[derive(Clone, Default, Deserialize)]
@@ -127,6 +136,9 @@ struct RawConfig {
     default_server: Option<Spanned<String>>,
     #[serde(default)]
     servers: IndexMap<String, ServerEntry>,
+    #[serde(default)]
+    thresholds: Thresholds,
+    queue_refresh: Option<Seconds>,
 }
 
 /// The config file path inside the user config directory
@@ -207,6 +219,8 @@ impl ConfigFile {
             default_server: raw.default_server.map(Spanned::into_inner),
             servers,
             mode: None,
+            thresholds: raw.thresholds,
+            queue_refresh: raw.queue_refresh.map_or(QUEUE_REFRESH, |s| s.0),
         })
     }
 

@@ -7,11 +7,39 @@ mod file;
 mod resolve;
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use thiserror::Error;
 
-pub use file::{ConfigFile, EventMask, Seconds, ServerEntry, default_path};
+pub use file::{ConfigFile, EventMask, QUEUE_REFRESH, Seconds, ServerEntry, default_path};
 pub use resolve::{ConnectionFlags, SECRET_ENV, read_only, resolve};
+
+/// What the dashboard does with queues: how often it reads their lists
+/// again (`queue_refresh`) and when one needs attention (`[thresholds]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueOptions {
+    pub refresh: Duration,
+    pub thresholds: crate::model::queues::Thresholds,
+}
+
+impl Default for QueueOptions {
+    fn default() -> QueueOptions {
+        QueueOptions {
+            refresh: QUEUE_REFRESH,
+            thresholds: Default::default(),
+        }
+    }
+}
+
+impl ConfigFile {
+    /// The file's queue settings.
+    pub fn queue_options(&self) -> QueueOptions {
+        QueueOptions {
+            refresh: self.queue_refresh,
+            thresholds: self.thresholds.clone(),
+        }
+    }
+}
 
 /// Why no usable configuration came out. Messages name the file, the line or
 /// the flag involved, and never include a secret.

@@ -19,6 +19,7 @@ mod channels;
 mod dial;
 mod event_log;
 pub(crate) mod fields;
+mod parties;
 pub mod queues;
 pub mod registry;
 mod replay;
@@ -211,8 +212,13 @@ impl State {
     /// handled it.
     fn apply_event(&mut self, msg: &Message, key: &[u8], event: &[u8], now: f64) -> bool {
         match key {
-            b"newchannel" | b"newstate" | b"newcallerid" | b"newconnectedline"
-            | b"newaccountcode" | b"newexten" => self.update_channel(msg, true),
+            b"newcallerid" => {
+                self.update_channel(msg, true);
+                self.queues.caller_id_changed(msg);
+            }
+            b"newchannel" | b"newstate" | b"newconnectedline" | b"newaccountcode" | b"newexten" => {
+                self.update_channel(msg, true)
+            }
             b"hangup" => self.hangup(msg),
             b"rename" => self.rename(msg),
             b"hold" => self.hold(msg, true),

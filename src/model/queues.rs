@@ -8,8 +8,11 @@
 //! `Agent*` events of each offered call. A `QueueRule` reply is a response,
 //! not an event: it arrives with an empty event name.
 
+mod agents;
 mod callers;
+mod figures;
 mod members;
+mod thresholds;
 
 use std::collections::BTreeMap;
 
@@ -17,25 +20,19 @@ use serde::{Serialize, Serializer};
 
 use crate::ami::Message;
 use crate::model::fields;
-pub use callers::{Callers, QueueCaller};
-pub use members::QueueMember;
+pub use agents::{Agent, AgentQueue, MemberState};
+pub use callers::{CallerState, Callers, QueueCaller};
+pub use figures::QueueFigures;
+pub use members::{MemberCall, Party, QueueMember};
+pub use thresholds::{Breaches, QueueLimits, Thresholds};
 
-/// `QueueParams` as last listed (`QueueStatus`).
+/// A queue's settings as `QueueParams` last listed them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct QueueParams {
     /// `ringall`, `linear`, `leastrecent`, ...; "" until listed.
     pub strategy: String,
     /// Most callers allowed to wait (0: no limit).
     pub max: Option<u64>,
-    pub calls: Option<u64>,
-    pub hold_time: Option<u64>,
-    pub talk_time: Option<u64>,
-    pub completed: Option<u64>,
-    pub abandoned: Option<u64>,
-    /// Seconds within which a call counts as answered in time.
-    pub service_level: Option<u64>,
-    /// Percentage of calls answered within the service level.
-    pub service_level_perf: Option<f64>,
     pub weight: Option<i64>,
 }
 
@@ -43,39 +40,7 @@ impl QueueParams {
     fn absorb(&mut self, msg: &Message) {
         fields::set_text(&mut self.strategy, msg, &["Strategy"]);
         self.max = fields::number(msg, &["Max"]);
-        self.calls = fields::number(msg, &["Calls"]);
-        self.hold_time = fields::number(msg, &["Holdtime", "HoldTime"]);
-        self.talk_time = fields::number(msg, &["TalkTime"]);
-        self.completed = fields::number(msg, &["Completed"]);
-        self.abandoned = fields::number(msg, &["Abandoned"]);
-        self.service_level = fields::number(msg, &["ServiceLevel"]);
-        self.service_level_perf = fields::number(msg, &["ServicelevelPerf"]);
         self.weight = fields::number(msg, &["Weight"]);
-    }
-}
-
-/// `QueueSummary` as last listed; `callers` also follows the `Count` of
-/// join and leave events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct QueueSummary {
-    pub logged_in: Option<u64>,
-    pub available: Option<u64>,
-    pub callers: Option<u64>,
-    /// Average seconds a caller waits.
-    pub hold_time: Option<u64>,
-    /// Average seconds of a call.
-    pub talk_time: Option<u64>,
-    pub longest_hold_time: Option<u64>,
-}
-
-impl QueueSummary {
-    fn absorb(&mut self, msg: &Message) {
-        self.logged_in = fields::number(msg, &["LoggedIn"]);
-        self.available = fields::number(msg, &["Available"]);
-        self.callers = fields::number(msg, &["Callers"]);
-        self.hold_time = fields::number(msg, &["HoldTime"]);
-        self.talk_time = fields::number(msg, &["TalkTime"]);
-        self.longest_hold_time = fields::number(msg, &["LongestHoldTime"]);
     }
 }
 
@@ -83,7 +48,8 @@ impl QueueSummary {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Queue {
     pub name: String,
-    pub summary: QueueSummary,
+    /// Live call statistics; see [`QueueFigures`].
+    pub figures: QueueFigures,
     /// In the order the server first reported them.
     pub members: Vec<QueueMember>,
     /// In position order.
@@ -91,7 +57,14 @@ pub struct Queue {
     pub params: QueueParams,
     #[serde(skip)]
     pub seen: u64,
+    /// Interfaces removed by `QueueMemberRemoved` (newest last, bounded):
+    /// a later `Agent*` event about their call must not bring them back.
+    #[serde(skip)]
+    removed: Vec<String>,
 }
+
+/// Removed interfaces remembered per queue.
+const REMOVED_KEPT: usize = 64;
 
 /// What an event does to a queue.
 #[derive(Clone, Copy, Debug)]
@@ -108,6 +81,7 @@ enum Change {
     RingNoAnswer,
     CallerArrived,
     CallerLeft,
+    CallerAbandoned,
 }
 
 impl Change {
@@ -128,7 +102,8 @@ impl Change {
             "AgentDump" => Change::Dumped,
             "AgentRingNoAnswer" => Change::RingNoAnswer,
             "Join" | "QueueCallerJoin" | "QueueEntry" => Change::CallerArrived,
-            "Leave" | "QueueCallerLeave" | "QueueCallerAbandon" => Change::CallerLeft,
+            "Leave" | "QueueCallerLeave" => Change::CallerLeft,
+            "QueueCallerAbandon" => Change::CallerAbandoned,
             _ => return None,
         })
     }
@@ -138,17 +113,53 @@ impl Queue {
     fn new(name: &str) -> Queue {
         Queue {
             name: name.to_owned(),
-            summary: QueueSummary::default(),
+            figures: QueueFigures::default(),
             members: Vec::new(),
             callers: Callers::default(),
             params: QueueParams::default(),
             seen: 0,
+            removed: Vec::new(),
         }
     }
 
-    /// The member a message names, created if new.
-    fn member(&mut self, msg: &Message, generation: u64) -> Option<&mut QueueMember> {
+    /// `LoggedIn` as app_queue counts it: members whose device is neither
+    /// unavailable nor invalid.
+    pub fn logged_in(&self) -> usize {
+        self.members.iter().filter(|m| m.is_logged_in()).count()
+    }
+
+    /// `Available` as app_queue counts it: members not paused whose device
+    /// is not in use (or unknown).
+    pub fn available(&self) -> usize {
+        self.members
+            .iter()
+            .filter(|m| m.is_logged_in() && m.is_available())
+            .count()
+    }
+
+    /// `LongestHoldTime`: the longest wait of the callers now waiting,
+    /// at `now` (epoch seconds); 0 when nobody waits.
+    pub fn longest_wait(&self, now: f64) -> u64 {
+        self.callers
+            .iter()
+            .filter_map(|c| c.wait_at(now))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The member whose interface is `interface`.
+    pub fn member(&self, interface: &str) -> Option<&QueueMember> {
+        self.members.iter().find(|m| m.interface == interface)
+    }
+
+    /// The member a member event or list item names, created if new.
+    fn member_entry(&mut self, msg: &Message, generation: u64) -> Option<&mut QueueMember> {
         let interface = members::interface_of(msg)?;
+        self.removed.retain(|gone| *gone != interface);
+        self.entry_of(interface, generation)
+    }
+
+    fn entry_of(&mut self, interface: String, generation: u64) -> Option<&mut QueueMember> {
         let index = match self.members.iter().position(|m| m.interface == interface) {
             Some(index) => index,
             None => {
@@ -161,52 +172,83 @@ impl Queue {
         Some(member)
     }
 
+    /// The member an `Agent*` event names (created if new: a capture may
+    /// start without a member list), unless it was removed: then the event
+    /// is about a call that outlived the member.
+    fn agent_member(&mut self, msg: &Message, generation: u64) -> Option<&mut QueueMember> {
+        let interface = members::interface_of(msg)?;
+        if self.removed.contains(&interface) {
+            return None;
+        }
+        self.entry_of(interface, generation)
+    }
+
     fn apply(&mut self, change: Change, msg: &Message, now: f64, generation: u64) {
+        let seconds = |key: &str| fields::number::<u64>(msg, &[key]).unwrap_or(0);
         match change {
-            Change::Params => self.params.absorb(msg),
-            Change::Summary => self.summary.absorb(msg),
+            Change::Params => {
+                self.params.absorb(msg);
+                self.figures.base_on_params(msg);
+            }
+            Change::Summary => self.figures.base_on_summary(msg),
+            Change::Member | Change::Pause => {
+                if let Some(member) = self.member_entry(msg, generation) {
+                    match change {
+                        Change::Pause => member.pause(msg, now),
+                        _ => member.absorb(msg, now),
+                    }
+                }
+            }
             Change::MemberRemoved => {
                 if let Some(interface) = members::interface_of(msg) {
                     self.members.retain(|m| m.interface != interface);
-                }
-            }
-            Change::CallerArrived => {
-                self.callers.arrive(msg, now, generation);
-                self.count_callers(msg, false);
-            }
-            Change::CallerLeft => {
-                let left = self.callers.depart(msg);
-                self.count_callers(msg, left);
-            }
-            _ => {
-                let Some(member) = self.member(msg, generation) else {
-                    return;
-                };
-                match change {
-                    Change::Member => member.absorb(msg),
-                    Change::Pause => member.pause(msg),
-                    Change::Called => member.name_from(msg),
-                    Change::Connected => {
-                        member.name_from(msg);
-                        member.connected();
+                    if self.removed.len() == REMOVED_KEPT {
+                        self.removed.remove(0);
                     }
-                    Change::Completed => member.completed(now),
-                    Change::Dumped => member.dumped(),
-                    Change::RingNoAnswer => member.rang_out(),
-                    _ => {}
+                    self.removed.push(interface);
                 }
             }
-        }
-    }
-
-    /// Keeps `summary.callers` current: join and leave events carry the
-    /// new `Count`; an abandon does not, so one that removed a caller
-    /// counts down.
-    fn count_callers(&mut self, msg: &Message, removed: bool) {
-        if let Some(count) = fields::number(msg, &["Count"]) {
-            self.summary.callers = Some(count);
-        } else if removed {
-            self.summary.callers = self.summary.callers.map(|n| n.saturating_sub(1));
+            Change::Called => {
+                if let Some(member) = self.agent_member(msg, generation) {
+                    member.called(msg);
+                }
+            }
+            Change::Connected => {
+                let in_sl = self.figures.connected(seconds("HoldTime"));
+                if let Some(member) = self.agent_member(msg, generation) {
+                    member.connected(msg, now, in_sl);
+                }
+            }
+            Change::Completed => {
+                let hold = seconds("HoldTime");
+                let call = self
+                    .agent_member(msg, generation)
+                    .and_then(|m| m.completed(now));
+                let in_sl = call.map_or(hold <= self.figures.service_level, |c| c.in_service_level);
+                self.figures.completed(seconds("TalkTime"), in_sl);
+            }
+            Change::Dumped => {
+                if let Some(member) = self.agent_member(msg, generation) {
+                    member.dumped();
+                }
+            }
+            Change::RingNoAnswer => {
+                if let Some(member) = self.agent_member(msg, generation) {
+                    member.rang_out();
+                }
+            }
+            Change::CallerArrived => self.callers.arrive(msg, now, generation),
+            Change::CallerLeft => {
+                if let Some(gone) = self.callers.depart(msg) {
+                    self.members.iter_mut().for_each(|m| m.caller_left(&gone));
+                }
+            }
+            Change::CallerAbandoned => {
+                self.figures.abandoned(seconds("HoldTime"));
+                if let Some(gone) = self.callers.depart(msg) {
+                    self.members.iter_mut().for_each(|m| m.caller_left(&gone));
+                }
+            }
         }
     }
 }
@@ -220,6 +262,8 @@ pub struct Queues {
     /// `Rule:` lines (`10,+1,+0`), in order. Rules belong to the server,
     /// not to a queue.
     pub rules: BTreeMap<String, Vec<String>>,
+    /// When a queue counts as needing attention (from the config file).
+    pub thresholds: Thresholds,
     /// The resync generation stamped on whatever is touched.
     generation: u64,
     /// The latest `now` seen, for the waits.
@@ -277,6 +321,19 @@ impl Queues {
         for queue in self.by_name.values_mut() {
             queue.members.retain(|m| m.seen >= generation);
             queue.callers.retain_seen(generation);
+        }
+    }
+
+    /// `NewCallerid`: a waiting caller's number and name follow its
+    /// channel's.
+    pub fn caller_id_changed(&mut self, msg: &Message) {
+        let Some(uniqueid) = msg.get_any(&["Uniqueid", "UniqueID"]) else {
+            return;
+        };
+        let num = fields::caller_id(msg, &["CallerIDNum", "CallerID"]);
+        let name = fields::caller_id(msg, &["CallerIDName"]);
+        for queue in self.by_name.values_mut() {
+            queue.callers.caller_id_changed(&uniqueid, &num, &name);
         }
     }
 

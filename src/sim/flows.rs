@@ -444,6 +444,7 @@ impl Pbx {
             rang_at: self.now,
             connected_at: None,
             hold: 0,
+            answered_in_time: false,
         });
         Some(agent)
     }
@@ -480,13 +481,21 @@ impl Pbx {
         let end = vocab::dial_end(self.dialect, &self.channels[c], &self.channels[a], "ANSWER");
         self.emit(end);
         let mut hold = 0;
-        if let Some(queue) = self.queues.get(&leg.queue)
+        let mut answered_in_time = false;
+        let now = self.now;
+        if let Some(queue) = self.queues.get_mut(&leg.queue)
             && let Some(position) = queue.position_of(&leg.caller)
         {
-            hold = self
-                .now
-                .saturating_sub(queue.callers[position].joined)
-                .as_secs();
+            hold = now.saturating_sub(queue.callers[position].joined).as_secs();
+            answered_in_time = queue.record_answer(hold);
+            // Asterisk's `InCall` is for the queue that delivered the call.
+            if let Some(m) = queue
+                .members
+                .iter_mut()
+                .find(|m| m.interface == leg.interface)
+            {
+                m.in_call = true;
+            }
         }
         self.leave_queue(c);
         if self.dialect == Dialect::Modern {
@@ -497,10 +506,10 @@ impl Pbx {
         self.emit_agent_event(event, &leg.queue, &member, c, a);
         self.bridge_pair(c, a);
         self.member_status(&leg.interface, queues::INUSE);
-        let now = self.now;
         if let Some(l) = self.legs.iter_mut().find(|l| l.agent == agent) {
             l.connected_at = Some(now);
             l.hold = hold;
+            l.answered_in_time = answered_in_time;
         }
     }
 

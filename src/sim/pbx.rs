@@ -55,6 +55,8 @@ pub struct AgentLeg {
     pub connected_at: Option<Duration>,
     /// How long the caller waited before the agent answered, in seconds.
     pub hold: u64,
+    /// That wait was within the queue's service level.
+    pub answered_in_time: bool,
 }
 
 /// The PBX: live state, counters, and events not yet sent.
@@ -436,8 +438,8 @@ impl Pbx {
         };
         let queue = &mut self.queues.queues[q];
         let caller = queue.callers.remove(position);
-        queue.abandoned += 1;
         let hold = self.now.saturating_sub(caller.joined).as_secs();
+        queue.record_abandon(hold);
         let (name, count) = (queue.name.clone(), queue.callers.len());
         let chan = &self.channels[index];
         let abandon = queues::abandon_event(self.dialect, &name, chan, &caller, position + 1, hold);
@@ -470,9 +472,7 @@ impl Pbx {
         let now_epoch = self.epoch_secs();
         let mut member = None;
         if let Some(queue) = self.queues.get_mut(&leg.queue) {
-            queue.completed += 1;
-            queue.hold_seconds += leg.hold;
-            queue.talk_seconds += talk;
+            queue.record_completion(talk, leg.answered_in_time);
             for m in queue
                 .members
                 .iter_mut()
@@ -480,6 +480,7 @@ impl Pbx {
             {
                 m.calls_taken += 1;
                 m.last_call = now_epoch;
+                m.in_call = false;
                 member = Some(m.clone());
             }
         }

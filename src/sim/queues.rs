@@ -12,6 +12,8 @@ use super::wire::Fields;
 /// Member status codes (Asterisk device states).
 pub const NOT_INUSE: u8 = 1;
 pub const INUSE: u8 = 2;
+pub const INVALID: u8 = 4;
+pub const UNAVAILABLE: u8 = 5;
 pub const RINGING: u8 = 6;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,7 +55,13 @@ impl Member {
         }
     }
 
-    /// Free to take a call.
+    /// Counted in `LoggedIn`: a device that is neither unavailable nor
+    /// invalid.
+    pub fn logged_in(&self) -> bool {
+        !matches!(self.status, INVALID | UNAVAILABLE)
+    }
+
+    /// Free to take a call (`Available`).
     pub fn available(&self) -> bool {
         !self.paused && self.status == NOT_INUSE
     }
@@ -78,9 +86,12 @@ pub struct Queue {
     pub callers: Vec<QueueCaller>,
     pub completed: u32,
     pub abandoned: u32,
-    /// Sums for the average hold and talk times, in seconds.
-    pub hold_seconds: u64,
-    pub talk_seconds: u64,
+    /// Of those, how many were answered (or hung up) within `service_level`.
+    pub completed_in_sl: u32,
+    pub abandoned_in_sl: u32,
+    /// Running averages in seconds, weighted as Asterisk weighs them.
+    pub hold_time: u64,
+    pub talk_time: u64,
 }
 
 impl Queue {
@@ -93,9 +104,63 @@ impl Queue {
             callers: Vec::new(),
             completed: 0,
             abandoned: 0,
-            hold_seconds: 0,
-            talk_seconds: 0,
+            completed_in_sl: 0,
+            abandoned_in_sl: 0,
+            hold_time: 0,
+            talk_time: 0,
         }
+    }
+
+    fn within_service_level(&self, seconds: u64) -> bool {
+        seconds <= u64::from(self.service_level)
+    }
+
+    /// An agent answered a caller who waited `hold` seconds; true when
+    /// that was within the service level. The hold average starts over
+    /// while no call has been completed or abandoned.
+    pub fn record_answer(&mut self, hold: u64) -> bool {
+        self.hold_time = if self.completed == 0 && self.abandoned == 0 {
+            hold
+        } else {
+            weigh_in(self.hold_time, hold)
+        };
+        self.within_service_level(hold)
+    }
+
+    /// An answered call of `talk` seconds ended.
+    pub fn record_completion(&mut self, talk: u64, answered_in_time: bool) {
+        self.completed += 1;
+        self.completed_in_sl += u32::from(answered_in_time);
+        self.talk_time = if self.completed == 1 {
+            talk
+        } else {
+            weigh_in(self.talk_time, talk)
+        };
+    }
+
+    /// A caller hung up after waiting `hold` seconds.
+    pub fn record_abandon(&mut self, hold: u64) {
+        self.abandoned += 1;
+        self.abandoned_in_sl += u32::from(self.within_service_level(hold));
+    }
+
+    /// `ServicelevelPerf` and `ServicelevelPerf2` as Asterisk prints them.
+    fn service_levels(&self) -> (String, String) {
+        let share = |part: u32, whole: u32| {
+            let percent = if whole == 0 {
+                0.0
+            } else {
+                100.0 * (part as f32 / whole as f32)
+            };
+            format!("{percent:.1}")
+        };
+        (
+            share(self.completed_in_sl, self.completed),
+            share(
+                self.completed_in_sl + self.abandoned_in_sl,
+                self.completed + self.abandoned,
+            ),
+        )
     }
 
     pub fn member(&self, interface: &str) -> Option<&Member> {
@@ -107,14 +172,11 @@ impl Queue {
     pub fn position_of(&self, uniqueid: &str) -> Option<usize> {
         self.callers.iter().position(|c| c.uniqueid == uniqueid)
     }
+}
 
-    fn average(total: u64, count: u32) -> u64 {
-        if count == 0 {
-            0
-        } else {
-            total / u64::from(count)
-        }
-    }
+/// A new sample weighs a quarter against the old average.
+fn weigh_in(average: u64, sample: u64) -> u64 {
+    (average * 3 + sample) / 4
 }
 
 /// A queue rule from queuerules.conf: name and its lines.
@@ -279,7 +341,6 @@ impl Queues {
                 && member.status != status
             {
                 member.status = status;
-                member.in_call = status == INUSE;
                 changed.push((q.name.clone(), member.clone()));
             }
         }
@@ -397,25 +458,20 @@ fn flag(on: bool) -> &'static str {
 
 /// `QueueParams` for one queue.
 pub fn params_item(dialect: Dialect, q: &Queue, id: Option<&str>) -> Fields {
+    let (perf, perf2) = q.service_levels();
     let fields = Fields::event("QueueParams")
         .with("Queue", q.name.clone())
         .with("Max", "0")
         .with("Strategy", q.strategy)
         .with("Calls", q.callers.len().to_string())
-        .with(
-            "Holdtime",
-            Queue::average(q.hold_seconds, q.completed).to_string(),
-        )
-        .with(
-            "TalkTime",
-            Queue::average(q.talk_seconds, q.completed).to_string(),
-        )
+        .with("Holdtime", q.hold_time.to_string())
+        .with("TalkTime", q.talk_time.to_string())
         .with("Completed", q.completed.to_string())
         .with("Abandoned", q.abandoned.to_string())
         .with("ServiceLevel", q.service_level.to_string())
-        .with("ServicelevelPerf", "0.0");
+        .with("ServicelevelPerf", perf);
     let fields = match dialect {
-        Dialect::Modern => fields.with("ServicelevelPerf2", "0.0"),
+        Dialect::Modern => fields.with("ServicelevelPerf2", perf2),
         Dialect::Ami11 => fields,
     };
     fields.with("Weight", "0").with_action_id(id)
@@ -454,7 +510,7 @@ pub fn entry_item(q: &Queue, position: usize, now: Duration, id: Option<&str>) -
 
 /// `QueueSummary` for one queue.
 pub fn summary_item(q: &Queue, now: Duration, id: Option<&str>) -> Fields {
-    let logged_in = q.members.len();
+    let logged_in = q.members.iter().filter(|m| m.logged_in()).count();
     let available = q.members.iter().filter(|m| m.available()).count();
     let longest = q
         .callers
@@ -467,14 +523,8 @@ pub fn summary_item(q: &Queue, now: Duration, id: Option<&str>) -> Fields {
         .with("LoggedIn", logged_in.to_string())
         .with("Available", available.to_string())
         .with("Callers", q.callers.len().to_string())
-        .with(
-            "HoldTime",
-            Queue::average(q.hold_seconds, q.completed).to_string(),
-        )
-        .with(
-            "TalkTime",
-            Queue::average(q.talk_seconds, q.completed).to_string(),
-        )
+        .with("HoldTime", q.hold_time.to_string())
+        .with("TalkTime", q.talk_time.to_string())
         .with("LongestHoldTime", longest.to_string())
         .with_action_id(id)
 }

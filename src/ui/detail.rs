@@ -63,7 +63,7 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
         Target::Queue(name) => {
             let queue = state.queues.get(name)?;
             let mut items = Vec::new();
-            flatten("", &to_value(&queue.summary), &mut items);
+            flatten("", &to_value(&queue.figures), &mut items);
             flatten("", &to_value(&queue.params), &mut items);
             Some((format!("Queue {name}"), items))
         }

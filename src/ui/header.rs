@@ -151,6 +151,10 @@ fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
     if let Some(max) = state.server.max_calls.filter(|m| *m > 0) {
         facts.insert(1, ("max", max.to_string()));
     }
+    let over = state.queues.over_threshold(&state.queues.thresholds, h.now);
+    if over > 0 {
+        facts.push(("over limit", over.to_string()));
+    }
     let mut spans = Vec::new();
     for (i, (label, value)) in facts.into_iter().enumerate() {
         if i > 0 {

@@ -7,6 +7,8 @@
 //! of it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod queue_figures;
+
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -95,6 +97,26 @@ pub fn fixed_chunks(len: usize, size: usize) -> Vec<Range<usize>> {
         .step_by(size)
         .map(|start| start..(start + size).min(len))
         .collect()
+}
+
+/// The messages of a capture, numbered from 1 after the banner as `amitop
+/// replay` numbers them, each with the epoch time its bytes arrived (from
+/// the `.timing.tsv` beside it).
+pub fn timed_messages(name: &str) -> Vec<(f64, Message)> {
+    let data = read_capture(name);
+    let mut codec = AmiCodec::default();
+    let mut buf = BytesMut::new();
+    let mut out = Vec::new();
+    for (epoch, chunk) in timed_recv_chunks(name).expect("a timing file") {
+        buf.extend_from_slice(&data[chunk]);
+        while let Some(frame) = codec.decode(&mut buf).unwrap() {
+            if let Frame::Message(m) = frame {
+                out.push((epoch, m));
+            }
+        }
+    }
+    assert!(buf.is_empty(), "{name}: bytes left after the last chunk");
+    out
 }
 
 /// Feeds `data` to a fresh decoder piece by piece, draining every frame

@@ -40,12 +40,19 @@ impl QueueCaller {
         }
     }
 
+    /// Whole seconds waited at `now`: from the join time when known, else
+    /// the last listed `Wait`.
+    pub fn wait_at(&self, now: f64) -> Option<u64> {
+        match self.joined_at {
+            // The epsilon absorbs float error so `now - (now - 3)` is 3.
+            Some(joined) => Some(((now - joined).max(0.0) + 1e-6).floor() as u64),
+            None => self.wait,
+        }
+    }
+
     /// Recomputes `wait` from the join time.
     pub(super) fn tick(&mut self, now: f64) {
-        if let Some(joined) = self.joined_at {
-            // The epsilon absorbs float error so `now - (now - 3)` is 3.
-            self.wait = Some(((now - joined).max(0.0) + 1e-6).floor() as u64);
-        }
+        self.wait = self.wait_at(now);
     }
 }
 
@@ -118,18 +125,24 @@ impl Callers {
         self.0.sort_by_key(|c| c.position.unwrap_or(u32::MAX));
     }
 
+    /// The caller channel `uniqueid` has a new Caller ID (`NewCallerid`).
+    pub(super) fn caller_id_changed(&mut self, uniqueid: &str, num: &str, name: &str) {
+        for caller in self.0.iter_mut().filter(|c| c.uniqueid == uniqueid) {
+            caller.caller_id_num.replace_range(.., num);
+            caller.caller_id_name.replace_range(.., name);
+        }
+    }
+
     /// A caller left (`Leave`, `QueueCallerLeave`, `QueueCallerAbandon`):
-    /// removes it and moves those behind it up. True when it was here.
-    pub(super) fn depart(&mut self, msg: &Message) -> bool {
+    /// removes it and moves those behind it up. Its Uniqueid when it was
+    /// here.
+    pub(super) fn depart(&mut self, msg: &Message) -> Option<String> {
         let uniqueid = msg.get_any(&["Uniqueid", "UniqueID"]).unwrap_or_default();
         let channel = msg.get_or_empty("Channel");
-        let Some(index) = self
+        let index = self
             .0
             .iter()
-            .position(|c| c.is_named_by(&uniqueid, &channel))
-        else {
-            return false;
-        };
+            .position(|c| c.is_named_by(&uniqueid, &channel))?;
         let gone = self.0.remove(index);
         if let Some(left) = gone.position {
             for caller in &mut self.0 {
@@ -138,6 +151,24 @@ impl Callers {
                 }
             }
         }
-        true
+        Some(gone.uniqueid)
+    }
+}
+
+/// What a waiting caller is going through, in one phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallerState {
+    /// Waiting for a member (music while queued is waiting, not hold).
+    Waiting,
+    /// These members' phones ring for the caller, by name (else device).
+    Ringing(Vec<String>),
+}
+
+impl std::fmt::Display for CallerState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallerState::Waiting => f.write_str("waiting"),
+            CallerState::Ringing(names) => write!(f, "ringing {}", names.join(", ")),
+        }
     }
 }

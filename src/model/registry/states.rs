@@ -74,6 +74,21 @@ impl DeviceState {
         }
     }
 
+    /// The numeric code app_queue writes in a member's `Status`.
+    pub fn code(self) -> u32 {
+        match self {
+            DeviceState::Unknown => 0,
+            DeviceState::NotInUse => 1,
+            DeviceState::InUse => 2,
+            DeviceState::Busy => 3,
+            DeviceState::Invalid => 4,
+            DeviceState::Unavailable => 5,
+            DeviceState::Ringing => 6,
+            DeviceState::RingInUse => 7,
+            DeviceState::OnHold => 8,
+        }
+    }
+
     /// From a `DeviceStateChange` `State` (`NOT_INUSE`, `RINGINUSE`, ...).
     pub fn from_name(name: &str) -> DeviceState {
         const NAMES: [(&str, DeviceState); 8] = [

@@ -280,31 +280,7 @@ const CHANS: usize = 5;
 type Row<'a> = Call<'a>;
 
 fn others(call: &Call<'_>, state: &State) -> String {
-    let names: Vec<Cow<'_, str>> = call.others().iter().map(|c| party(c)).collect();
-    let names = names.join(", ");
-    if names.is_empty() {
-        return waiting_in_queue(call.caller(), state).unwrap_or_default();
-    }
-    if call.is_ringing() {
-        format!("→ {names}")
-    } else {
-        names
-    }
-}
-
-/// `waiting in sales (#2)` for a caller alone in a queue: in a call centre
-/// most one-channel calls are these.
-fn waiting_in_queue(channel: &Channel, state: &State) -> Option<String> {
-    state.queues.by_name.values().find_map(|queue| {
-        let caller = queue
-            .callers
-            .iter()
-            .find(|c| c.uniqueid == channel.uniqueid)?;
-        Some(match caller.position {
-            Some(position) => format!("waiting in {} (#{position})", queue.name),
-            None => format!("waiting in {}", queue.name),
-        })
-    })
+    state.talking_to(call.caller(), call.others())
 }
 
 /// The table's columns; their order is the one [`sort_key`] numbers.
@@ -333,7 +309,11 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
             width: 8,
             flex: false,
             drop: 0,
-            text: |c, _| c.state(),
+            text: |c, env| {
+                env.state
+                    .queue_call_state(&c.members)
+                    .map_or_else(|| c.state(), Cow::Owned)
+            },
             style: |c, env| env.theme.tone(c.tone()),
             cmp: |a, b| compare(STATE, a, b),
         },

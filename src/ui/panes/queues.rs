@@ -35,32 +35,24 @@ pub fn wait(caller: &QueueCaller, now: f64) -> Option<u64> {
         .or(caller.wait)
 }
 
-/// Members logged in: the summary's figure, else the members listed.
+/// Members logged in, as app_queue counts them.
 pub fn logged_in(queue: &Queue) -> u64 {
-    queue
-        .summary
-        .logged_in
-        .unwrap_or(queue.members.len() as u64)
+    queue.logged_in() as u64
 }
 
-/// Members free to take a call: the summary's figure, else counted.
+/// Members free to take a call, as app_queue counts them.
 pub fn available(queue: &Queue) -> u64 {
-    queue.summary.available.unwrap_or_else(|| {
-        let free = |m: &&QueueMember| {
-            !m.paused && !m.in_call && peer_tone(m.status.label()) == crate::ui::theme::Tone::Good
-        };
-        queue.members.iter().filter(free).count() as u64
-    })
+    queue.available() as u64
 }
 
-/// Average hold time: the summary's (fresher) when known, else QueueParams'.
+/// Average hold time (live: see `QueueFigures`).
 fn hold_time(queue: &Queue) -> Option<u64> {
-    queue.summary.hold_time.or(queue.params.hold_time)
+    Some(queue.figures.hold_time)
 }
 
-/// Average talk time, from the same two sources.
+/// Average talk time (live).
 fn talk_time(queue: &Queue) -> Option<u64> {
-    queue.summary.talk_time.or(queue.params.talk_time)
+    Some(queue.figures.talk_time)
 }
 
 /// The longest wait among the callers now in the queue.
@@ -156,18 +148,18 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
             width: 5,
             flex: false,
             drop: 3,
-            text: |q, _| count(q.params.completed),
+            text: |q, _| count(Some(q.figures.completed)),
             style: plain,
-            cmp: |a, b| a.params.completed.cmp(&b.params.completed),
+            cmp: |a, b| a.figures.completed.cmp(&b.figures.completed),
         },
         Column {
             title: "Abandoned",
             width: 9,
             flex: false,
             drop: 4,
-            text: |q, _| count(q.params.abandoned),
+            text: |q, _| count(Some(q.figures.abandoned)),
             style: plain,
-            cmp: |a, b| a.params.abandoned.cmp(&b.params.abandoned),
+            cmp: |a, b| a.figures.abandoned.cmp(&b.figures.abandoned),
         },
     ]
 }

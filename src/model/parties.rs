@@ -1,0 +1,141 @@
+//! Who talks to whom: how one party of a call names the others.
+//!
+//! Why it exists: Caller ID alone misleads. In a queue call app_queue gives
+//! the agent's leg the caller's Caller ID, so the answered call looks like
+//! the caller talking to themselves; a dialled phone's channel carries the
+//! dialler's number too. The other party is named here, in this order:
+//! the queue member in the call (or being rung for it), the peer's own
+//! Caller ID when it is not an echo of ours, our connected line (what the
+//! PBX says we are connected to) when it is not an echo either, and last
+//! the peer's device (`SIP/3001` of `SIP/3001-0000002a`).
+
+use super::{Channel, State};
+
+impl State {
+    /// How `of` names the rest of its call (`others`): `Alice`, `→ Alice,
+    /// Bob` while ringing, `waiting in sales (#2)` for a caller alone in a
+    /// queue, "" when nothing is known.
+    pub fn talking_to(&self, of: &Channel, others: &[&Channel]) -> String {
+        let in_call = |uniqueid: &str| {
+            !uniqueid.is_empty()
+                && (of.uniqueid == uniqueid || others.iter().any(|c| c.uniqueid == uniqueid))
+        };
+        let mut agents = Vec::new();
+        let mut rung = Vec::new();
+        for queue in self.queues.by_name.values() {
+            for member in &queue.members {
+                if member
+                    .call
+                    .as_ref()
+                    .is_some_and(|c| in_call(&c.caller.uniqueid))
+                {
+                    push_new(&mut agents, member.label().to_owned());
+                } else if member
+                    .ringing_for
+                    .as_ref()
+                    .is_some_and(|p| in_call(&p.uniqueid))
+                {
+                    push_new(&mut rung, member.label().to_owned());
+                }
+            }
+        }
+        if !agents.is_empty() {
+            return agents.join(", ");
+        }
+        let ringing =
+            others.iter().any(|c| is_ringing(c)) || (of.bridge.is_none() && !of.dialing.is_empty());
+        if !rung.is_empty() {
+            return format!("→ {}", rung.join(", "));
+        }
+        let mut names = Vec::new();
+        for other in others {
+            push_new(&mut names, identity(of, other));
+        }
+        names.retain(|n| !n.is_empty());
+        if names.is_empty() {
+            return self.waiting_in_queue(of).unwrap_or_default();
+        }
+        let names = names.join(", ");
+        if ringing {
+            format!("→ {names}")
+        } else {
+            names
+        }
+    }
+
+    /// `waiting in sales (#2)` for a caller waiting in a queue.
+    fn waiting_in_queue(&self, channel: &Channel) -> Option<String> {
+        let (queue, caller) = self.queues.waiting(&channel.uniqueid)?;
+        Some(match caller.position {
+            Some(position) => format!("waiting in {} (#{position})", queue.name),
+            None => format!("waiting in {}", queue.name),
+        })
+    }
+
+    /// The state word of a call one of whose `channels` waits in a queue:
+    /// `waiting`, `ringing Alice` (music while queued is not hold, and a
+    /// caller listed at login is not just `Up`); `None` for other calls.
+    pub fn queue_call_state(&self, channels: &[&Channel]) -> Option<String> {
+        channels.iter().find_map(|channel| {
+            let (queue, caller) = self.queues.waiting(&channel.uniqueid)?;
+            Some(queue.caller_state(caller).to_string())
+        })
+    }
+}
+
+fn push_new(names: &mut Vec<String>, name: String) {
+    if !names.contains(&name) {
+        names.push(name);
+    }
+}
+
+fn is_ringing(channel: &Channel) -> bool {
+    matches!(channel.state.as_str(), "Ringing" | "Ring")
+}
+
+/// How `of` names `other`: its Caller ID unless it only echoes ours, else
+/// our connected line unless that echoes us too, else its device.
+fn identity(of: &Channel, other: &Channel) -> String {
+    let echoes = |num: &str| !num.is_empty() && num == of.caller_id_num;
+    if !other.caller_id_num.is_empty() && !echoes(&other.caller_id_num) {
+        return caller_id(&other.caller_id_name, &other.caller_id_num);
+    }
+    if !of.connected_num.is_empty() && !echoes(&of.connected_num) {
+        return caller_id(&of.connected_name, &of.connected_num);
+    }
+    device(&other.name).to_owned()
+}
+
+/// `Name <number>`, or whichever of the two is known.
+fn caller_id(name: &str, num: &str) -> String {
+    match (name.is_empty(), num.is_empty()) {
+        (false, false) if name != num => format!("{name} <{num}>"),
+        (false, _) => name.to_owned(),
+        _ => num.to_owned(),
+    }
+}
+
+/// The device of a channel name: `SIP/3001` of `SIP/3001-0000002a`,
+/// `Local/101@test` of `Local/101@test-00000003;1`.
+pub fn device(channel: &str) -> &str {
+    let name = channel.split_once(';').map_or(channel, |(head, _)| head);
+    match name.rsplit_once('-') {
+        Some((head, tail)) if !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            head
+        }
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn devices_drop_the_channel_suffix() {
+        assert_eq!(device("SIP/3001-0000002a"), "SIP/3001");
+        assert_eq!(device("Local/101@test-00000003;1"), "Local/101@test");
+        assert_eq!(device("DAHDI/1-1"), "DAHDI/1");
+        assert_eq!(device("Agent/1001"), "Agent/1001");
+    }
+}
