@@ -68,6 +68,11 @@ pub struct Conference {
     /// Members, by Uniqueid.
     #[serde(serialize_with = "super::registry::as_list")]
     pub members: BTreeMap<String, ConferenceMember>,
+    /// The server said the room exists (`ConfbridgeStart`, a list item),
+    /// so it stays when empty until its end; a room known only from its
+    /// members goes with the last one.
+    #[serde(skip)]
+    pub started: bool,
     #[serde(skip)]
     pub seen: u64,
 }
@@ -83,8 +88,15 @@ impl Conference {
             bridge_channels: None,
             parties: None,
             members: BTreeMap::new(),
+            started: false,
             seen: 0,
         }
+    }
+
+    /// Whether the room stays when empty: a started ConfBridge room lasts
+    /// until its `ConfbridgeEnd`; other rooms go with their last member.
+    fn outlives_members(&self) -> bool {
+        !self.members.is_empty() || (self.app == ConferenceApp::ConfBridge && self.started)
     }
 
     /// Channels in the room's bridge that are no member: the announcer
@@ -111,14 +123,11 @@ impl Conferences {
             .find(|room| room.members.contains_key(uniqueid))
     }
 
-    /// Takes channel `uniqueid` out of its room; a MeetMe room goes with
-    /// its last member.
+    /// Takes channel `uniqueid` out of its room; a room that is not known
+    /// to outlive its members (MeetMe has no end event before 1.8) goes
+    /// with the last one.
     pub(super) fn forget_channel(&mut self, uniqueid: &str) {
-        for room in self.rooms.values_mut() {
-            room.members.remove(uniqueid);
-        }
-        self.rooms
-            .retain(|_, room| room.app == ConferenceApp::ConfBridge || !room.members.is_empty());
+        self.forget_channel_elsewhere(uniqueid, None);
     }
 
     pub(super) fn sweep_rooms(&mut self, generation: u64) {
@@ -128,9 +137,11 @@ impl Conferences {
     /// Members neither listed nor touched since `generation` began; run it
     /// after every room's member list has been read.
     pub(super) fn sweep_members(&mut self, generation: u64) {
-        for room in self.rooms.values_mut() {
+        self.rooms.retain(|_, room| {
+            let before = room.members.len();
             room.members.retain(|_, m| m.seen >= generation);
-        }
+            room.members.len() == before || room.outlives_members()
+        });
     }
 
     fn room(&mut self, name: &str, app: ConferenceApp, generation: u64) -> &mut Conference {
@@ -150,6 +161,7 @@ impl State {
         match event {
             "ConfbridgeStart" | "ConfbridgeRecord" | "ConfbridgeStopRecord" => {
                 if let Some(room) = self.confbridge_room(msg) {
+                    room.started = true;
                     match event {
                         "ConfbridgeRecord" => room.recording = true,
                         "ConfbridgeStopRecord" => room.recording = false,
@@ -211,6 +223,7 @@ impl State {
             return;
         };
         let room = self.conferences.room(&name, app, self.generation);
+        room.started = true;
         if let Some(locked) = fields::flag(msg, "Locked") {
             room.locked = locked;
         }
@@ -241,7 +254,8 @@ impl State {
             return;
         };
         let name = room.name.clone();
-        self.conferences.forget_channel_elsewhere(&uniqueid, &name);
+        self.conferences
+            .forget_channel_elsewhere(&uniqueid, Some(&name));
         let Some(room) = self.conferences.rooms.get_mut(&name) else {
             return;
         };
@@ -297,19 +311,17 @@ impl State {
 
     /// Talking and mute changes of a member already in the room.
     fn member_changes(&mut self, msg: &Message, event: &str) {
-        if event.starts_with("Confbridge") {
-            self.confbridge_room(msg);
-        }
         let Some(uniqueid) = self.member_channel(msg, false) else {
             return;
         };
         let name = msg.get_any(&["Conference", "Meetme"]).unwrap_or_default();
-        let Some(member) = self
-            .conferences
-            .rooms
-            .get_mut(name.as_ref())
-            .and_then(|room| room.members.get_mut(&uniqueid))
-        else {
+        let Some(room) = self.conferences.rooms.get_mut(name.as_ref()) else {
+            return;
+        };
+        if let Some(count) = fields::number(msg, &["BridgeNumChannels"]) {
+            room.bridge_channels = Some(count);
+        }
+        let Some(member) = room.members.get_mut(&uniqueid) else {
             return;
         };
         let on = msg
@@ -325,15 +337,14 @@ impl State {
 }
 
 impl Conferences {
-    /// Takes `uniqueid` out of every room but `keep`; a MeetMe room left
-    /// empty goes.
-    fn forget_channel_elsewhere(&mut self, uniqueid: &str, keep: &str) {
+    /// Takes `uniqueid` out of every room but `keep`; see
+    /// [`Conferences::forget_channel`].
+    fn forget_channel_elsewhere(&mut self, uniqueid: &str, keep: Option<&str>) {
         self.rooms.retain(|name, room| {
-            if name == keep {
+            if Some(name.as_str()) == keep {
                 return true;
             }
-            room.members.remove(uniqueid);
-            room.app == ConferenceApp::ConfBridge || !room.members.is_empty()
+            room.members.remove(uniqueid).is_none() || room.outlives_members()
         });
     }
 }

@@ -170,22 +170,19 @@ impl State {
             let snap = Snapshot::parse(msg, "Parkee");
             return self.channels.upsert(&snap, true, self.generation);
         }
-        let channel = msg.get("Channel")?;
-        let uniqueid = msg.get_any(&["Uniqueid", "UniqueID"]);
-        if let Some(id) = self.channels.resolve(uniqueid.as_deref(), Some(&channel)) {
-            return Some(id);
-        }
-        let uniqueid = uniqueid?;
-        let mut pairs = vec![("Channel", channel.into_owned())];
-        pairs.push(("Uniqueid", uniqueid.into_owned()));
-        for key in ["CallerIDNum", "CallerIDName"] {
-            if let Some(value) = msg.get(key) {
+        let mut pairs = vec![("Channel", msg.get("Channel")?.into_owned())];
+        for (key, from) in [
+            ("Uniqueid", &["Uniqueid", "UniqueID"][..]),
+            ("CallerIDNum", &["CallerIDNum"]),
+            ("CallerIDName", &["CallerIDName"]),
+        ] {
+            if let Some(value) = msg.get_any(from) {
                 pairs.push((key, value.into_owned()));
             }
         }
         let bare = Message::from_pairs(pairs);
-        let snap = Snapshot::parse(&bare, "");
-        self.channels.upsert(&snap, true, self.generation)
+        self.channels
+            .upsert(&Snapshot::parse(&bare, ""), true, self.generation)
     }
 
     /// `ParkedCall` (event or list item) and `ParkedCallSwap`: the parkee
