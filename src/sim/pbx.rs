@@ -12,6 +12,7 @@ use std::time::Duration;
 use crate::ami::Message;
 
 use super::channel::{Channel, ChannelState, Party, channel_name};
+use super::features::Features;
 use super::modules::Modules;
 use super::queues::{self, AgentEvent, MemberChange, QueueCaller, Queues};
 use super::random::SeededRng;
@@ -72,6 +73,7 @@ pub struct Pbx {
     pub(super) registry: Registry,
     pub(super) modules: Modules,
     pub(super) ids: SeededRng,
+    pub(super) features: Features,
     next_channel_seq: u32,
     next_unique_seq: u64,
     calls_processed: u64,
@@ -92,6 +94,7 @@ impl Pbx {
             registry: Registry::office(&PHONES, start),
             modules: Modules::default(),
             ids: SeededRng::new(seed ^ 0x05ee_d1d5),
+            features: Features::default(),
             next_channel_seq: 0,
             next_unique_seq: 1,
             calls_processed: 0,
@@ -408,6 +411,7 @@ impl Pbx {
     /// Ends one channel: request, queue bookkeeping, bridge, `Hangup`.
     /// Agent channels still ringing for a caller that leaves go too.
     pub(super) fn end_channel(&mut self, index: usize, cause: u32, soft: bool) {
+        self.features_hangup(index);
         self.channel_event(index, ChannelEvent::HangupRequest { soft, cause });
         let uid = self.uid(index);
         self.abandon_if_waiting(index);
