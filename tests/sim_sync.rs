@@ -243,3 +243,106 @@ async fn the_model_follows_modern_traffic() {
 async fn the_model_follows_ami_1_1_traffic() {
     follow_traffic(PbxConfig::default().ami_1_1()).await;
 }
+
+/// Parked calls, the conference room and the mailboxes, as both sides see
+/// them. Until the resync lists them, the model knows these objects from
+/// events only, so this picture is compared from the PBX's first second.
+#[derive(Debug, PartialEq, Eq)]
+struct FeaturePicture {
+    /// (space, uniqueid of the parked channel)
+    parked: BTreeSet<(String, String)>,
+    /// uniqueids in the conference room
+    room: BTreeSet<String>,
+    /// new-message counts of the boxes a MessageWaiting named
+    mailboxes: BTreeMap<String, u32>,
+}
+
+fn simulator_features(sim: &SimSnapshot, known_boxes: &BTreeSet<String>) -> FeaturePicture {
+    let f = &sim.features;
+    FeaturePicture {
+        parked: f
+            .parked
+            .iter()
+            .map(|p| (p.space.to_string(), p.uniqueid.clone()))
+            .collect(),
+        room: f
+            .room
+            .iter()
+            .flat_map(|r| r.members.iter().map(|m| m.uniqueid.clone()))
+            .collect(),
+        mailboxes: f
+            .mailboxes
+            .iter()
+            .filter(|m| known_boxes.contains(&m.id()))
+            .map(|m| (m.id(), m.new_messages))
+            .collect(),
+    }
+}
+
+fn model_features(state: &State) -> FeaturePicture {
+    FeaturePicture {
+        parked: state
+            .parking
+            .calls
+            .values()
+            .map(|c| (c.space.clone(), c.parkee.clone()))
+            .collect(),
+        room: state
+            .conferences
+            .rooms
+            .values()
+            .flat_map(|r| r.members.keys().cloned())
+            .collect(),
+        mailboxes: state
+            .voicemail
+            .boxes
+            .values()
+            .map(|m| (m.mailbox.clone(), m.new_messages.unwrap_or(0)))
+            .collect(),
+    }
+}
+
+async fn follow_features(config: PbxConfig) {
+    let pbx = TestPbx::start(PbxConfig {
+        seed: 11,
+        calls_per_minute: Some(40.0),
+        start_paused: true,
+        ..config
+    })
+    .await
+    .unwrap();
+    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    session.reconnect = false;
+    session.ping_interval = Duration::ZERO;
+    let (handle, mut events) = spawn(session);
+    let mut state = State::new();
+    logged_in(&mut events, &mut state).await;
+    sync(&handle, &mut events, &mut state).await;
+    let (mut parked, mut conferenced, mut messages) = (0, 0, 0);
+    for point in 1..=40 {
+        pbx.step(Duration::from_secs(15));
+        sync(&handle, &mut events, &mut state).await;
+        let model = model_features(&state);
+        let known = model.mailboxes.keys().cloned().collect();
+        let expected = simulator_features(&pbx.snapshot(), &known);
+        assert_eq!(model, expected, "at sync point {point}");
+        parked += (!model.parked.is_empty()) as u32;
+        conferenced += (model.room.len() >= 2) as u32;
+        messages += model.mailboxes.len() as u32;
+    }
+    assert!(
+        parked > 0 && conferenced > 0 && messages > 0,
+        "too quiet: parked {parked}, conferenced {conferenced}, mailboxes {messages}"
+    );
+    handle.shutdown();
+}
+
+#[tokio::test]
+async fn the_model_follows_parking_conferences_and_voicemail() {
+    follow_features(PbxConfig::default()).await;
+}
+
+#[tokio::test]
+async fn the_model_follows_ami_1_1_parking_meetme_and_voicemail() {
+    follow_features(PbxConfig::default().ami_1_1()).await;
+}
