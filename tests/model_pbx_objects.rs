@@ -49,7 +49,9 @@ impl Replay {
     fn through(&mut self, action_id: &str) -> &State {
         let done = |m: &Message| {
             m.action_id().as_deref() == Some(action_id)
-                && (m.get("EventList").is_some_and(|e| e.eq_ignore_ascii_case("Complete"))
+                && (m
+                    .get("EventList")
+                    .is_some_and(|e| e.eq_ignore_ascii_case("Complete"))
                     || (m.event().is_none() && m.get("EventList").is_none()))
         };
         self.until(action_id, done)
@@ -83,7 +85,10 @@ fn assert_consistent(state: &State, at: usize) {
             "message {at}: parked {} is no live channel",
             call.parkee
         );
-        assert!(!parked.contains(&&call.parkee), "message {at}: parked twice");
+        assert!(
+            !parked.contains(&&call.parkee),
+            "message {at}: parked twice"
+        );
         parked.push(&call.parkee);
     }
     let mut members = Vec::new();
@@ -117,7 +122,10 @@ fn e1_parking_lots_calls_and_their_ends() {
     assert_eq!((&*vip.start_space, &*vip.stop_space), ("781", "785"));
     assert_eq!(vip.timeout, Some(8));
     let default = &state.parking.lots["default"];
-    assert_eq!((&*default.start_space, &*default.stop_space), ("701", "720"));
+    assert_eq!(
+        (&*default.start_space, &*default.stop_space),
+        ("701", "720")
+    );
     assert_eq!(default.timeout, Some(45));
     assert!(r.through("e1-003").parking.calls.is_empty());
 
@@ -136,13 +144,20 @@ fn e1_parking_lots_calls_and_their_ends() {
     let state = r.event("ParkedCall", "ParkingSpace", "701");
     assert_eq!(
         spaces(state),
-        [pair("amitop_vip", "781"), pair("default", "701"), pair("default", "710")]
+        [
+            pair("amitop_vip", "781"),
+            pair("default", "701"),
+            pair("default", "710")
+        ]
     );
     // Two calls wait in the default lot's holding bridge; they are no
     // call of two: neither is the other's peer.
     let p701 = &state.parking.calls[&pair("default", "701")].parkee;
     let p710 = &state.parking.calls[&pair("default", "710")].parkee;
-    let (c701, c710) = (&state.channels.get(p701).unwrap(), state.channels.get(p710).unwrap());
+    let (c701, c710) = (
+        &state.channels.get(p701).unwrap(),
+        state.channels.get(p710).unwrap(),
+    );
     assert_eq!(c701.bridge, c710.bridge);
     let lot_bridge = state.bridges.get(c701.bridge.as_deref().unwrap()).unwrap();
     assert!(lot_bridge.is_parking_lot());
@@ -162,7 +177,10 @@ fn e1_parking_lots_calls_and_their_ends() {
 
     // e1-012: the call in 701 hangs up while parked.
     let state = r.event("ParkedCallGiveUp", "ParkingSpace", "701");
-    assert_eq!(spaces(state), [pair("amitop_vip", "781"), pair("default", "710")]);
+    assert_eq!(
+        spaces(state),
+        [pair("amitop_vip", "781"), pair("default", "710")]
+    );
     // e1-013: 710 is picked up by the ParkedCall application.
     let state = r.event("UnParkedCall", "ParkingSpace", "710");
     assert_eq!(spaces(state), [pair("amitop_vip", "781")]);
@@ -274,7 +292,10 @@ fn e2_confbridge_room_through_its_life() {
     let state = r.event("ConfbridgeLeave", "CallerIDName", "Conf Member");
     let room = &state.conferences.rooms["amitop_conf"];
     assert_eq!(room.members.len(), 2);
-    assert!(state.channels.get("1796157285.187").is_some(), "kicked, not hung up");
+    assert!(
+        state.channels.get("1796157285.187").is_some(),
+        "kicked, not hung up"
+    );
     let state = r.through("e2-026");
     assert_eq!(state.conferences.rooms["amitop_conf"].members.len(), 2);
 
@@ -302,7 +323,10 @@ fn e3_hints_presence_and_their_lists() {
         (&*bob.status, &*bob.subtype, &*bob.message),
         ("away", "coffee", "Back in 5")
     );
-    assert_eq!(state.registry.presence["CustomPresence:alice"].status, "available");
+    assert_eq!(
+        state.registry.presence["CustomPresence:alice"].status,
+        "available"
+    );
 
     // e3-018: alice away at lunch; the hint's own PresenceStatus follows.
     let state = r.event("PresenceStatus", "Subtype", "lunch");
@@ -315,11 +339,17 @@ fn e3_hints_presence_and_their_lists() {
     // The end state: bob available, alice unavailable (e3-024/025).
     r.state.begin_resync();
     let state = r.rest();
-    assert_eq!(state.registry.presence["CustomPresence:bob"].status, "available");
+    assert_eq!(
+        state.registry.presence["CustomPresence:bob"].status,
+        "available"
+    );
     let alice_hint = &state.registry.extensions[&("test".to_owned(), "810".to_owned())];
     assert_eq!(alice_hint.presence.status, "unavailable");
     // e3-038..040 relisted everything: the sweeps keep what they listed.
-    let (hints, devices) = (state.registry.extensions.len(), state.registry.devices.len());
+    let (hints, devices) = (
+        state.registry.extensions.len(),
+        state.registry.devices.len(),
+    );
     for kind in [ListKind::Hints, ListKind::Devices, ListKind::Presence] {
         r.state.sweep(kind);
     }
@@ -337,18 +367,30 @@ fn e4_voicemail_counts_settings_and_messages() {
     assert_eq!(alice.full_name, "Alice Example");
     let s = alice.settings.as_ref().unwrap();
     assert_eq!(
-        (s.say_envelope, s.say_cid, s.attach_message, s.can_review, s.call_operator),
+        (
+            s.say_envelope,
+            s.say_cid,
+            s.attach_message,
+            s.can_review,
+            s.call_operator
+        ),
         (Some(true), Some(true), Some(true), Some(true), Some(true))
     );
     assert_eq!(s.max_messages, Some(50));
-    let bob = state.voicemail.boxes["1002@default"].settings.clone().unwrap();
+    let bob = state.voicemail.boxes["1002@default"]
+        .settings
+        .clone()
+        .unwrap();
     assert_eq!(
         (bob.say_envelope, bob.attach_message, bob.call_operator),
         (Some(false), Some(false), Some(false))
     );
     assert_eq!(bob.max_messages, Some(10));
     assert!(state.voicemail.boxes.contains_key("2001@sales"));
-    assert_eq!(r.through("e4-005").voicemail.boxes["1001@default"].new_messages, Some(0));
+    assert_eq!(
+        r.through("e4-005").voicemail.boxes["1001@default"].new_messages,
+        Some(0)
+    );
 
     let state = r.event("MessageWaiting", "Mailbox", "1001@default");
     let alice = &state.voicemail.boxes["1001@default"];
@@ -386,14 +428,20 @@ fn e4_voicemail_counts_settings_and_messages() {
 fn s4_sip_peer_detail_and_parking_in_the_parkers_lot() {
     let mut r = Replay::new("asterisk20-sip/s4_sip_peer_detail.ami");
     let state = r.through("s4-004");
-    let bob = state.peer_details.get("SIP/2002").expect("SIPshowpeer 2002");
+    let bob = state
+        .peer_details
+        .get("SIP/2002")
+        .expect("SIPshowpeer 2002");
     assert_eq!(bob.parkinglot(), Some("sipparking"));
     assert_eq!(bob.get("Callerid"), Some("\"Bob SIP\" <2002>"));
     assert_eq!(bob.get("ChanVariable"), Some("AMITOP_PEER=bob"));
     assert_eq!(bob.get("Named Callgroup"), Some(""));
     assert_eq!(bob.get("Description"), Some("Bob desk phone"));
     assert_eq!(bob.get("ActionID"), None);
-    let alice = state.peer_details.get("SIP/2001").expect("SIPshowpeer 2001");
+    let alice = state
+        .peer_details
+        .get("SIP/2001")
+        .expect("SIPshowpeer 2001");
     assert_eq!(alice.parkinglot(), Some(""));
 
     let state = r.through("s4-010");
@@ -409,7 +457,10 @@ fn s4_sip_peer_detail_and_parking_in_the_parkers_lot() {
     assert!(state.parking.calls.is_empty());
     // s4-030: 2002 parks 2001 -> sipparking 751.
     let state = r.event("ParkedCall", "ParkingSpace", "751");
-    assert_eq!(state.parking.calls[&pair("sipparking", "751")].parker, "SIP/2002");
+    assert_eq!(
+        state.parking.calls[&pair("sipparking", "751")].parker,
+        "SIP/2002"
+    );
     let state = r.event("ParkedCallGiveUp", "ParkingSpace", "751");
     assert!(state.parking.calls.is_empty());
 
@@ -426,7 +477,10 @@ fn e7_iax_peer_lists_fill_one_detail() {
     let mut r = Replay::new("e7_listcommands.ami");
     let state = r.through("e7-017");
     // IAXpeerlist says `Channeltype: IAX`; the peer is IAX2/selfreg.
-    let detail = state.peer_details.get("IAX2/selfreg").expect("IAXpeerlist item");
+    let detail = state
+        .peer_details
+        .get("IAX2/selfreg")
+        .expect("IAXpeerlist item");
     assert_eq!(detail.get("Mask"), Some("(null)"));
     assert_eq!(detail.get("Port"), Some("4569"));
     assert_eq!(detail.get("Trunk"), Some("no"));
@@ -458,15 +512,15 @@ fn every_new_object_is_in_the_json_document() {
         };
         for m in &all {
             state.apply(m, 0.0);
-            if !cut.is_empty() && m.action_id().as_deref() == Some(cut) && m.has("EventList") {
-                if m.get("EventList").is_some_and(|e| e == "Complete") {
-                    break;
-                }
+            let list_done = m.get("EventList").is_some_and(|e| e == "Complete");
+            if !cut.is_empty() && m.action_id().as_deref() == Some(cut) && list_done {
+                break;
             }
         }
     }
     state.apply(&dahdi_item("1", "No Alarm"), 0.0);
-    let json: serde_json::Value = serde_json::from_str(&amitop::model::render_json(&state)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&amitop::model::render_json(&state)).unwrap();
     assert_eq!(json["parking"]["calls"].as_array().unwrap().len(), 3);
     assert_eq!(json["parking"]["lots"].as_array().unwrap().len(), 2);
     assert_eq!(json["parking"]["calls"][0]["lot"], "amitop_vip");
@@ -520,7 +574,11 @@ fn dahdi_ports_follow_list_alarms_and_sweeps() {
     let clear = msg(&[("Event", "AlarmClear"), ("DAHDIChannel", "2")]);
     state.apply(&clear, 0.0);
     assert!(!state.dahdi.channels[&2].in_alarm());
-    let alarm = msg(&[("Event", "Alarm"), ("DAHDIChannel", "1"), ("Alarm", "Blue Alarm")]);
+    let alarm = msg(&[
+        ("Event", "Alarm"),
+        ("DAHDIChannel", "1"),
+        ("Alarm", "Blue Alarm"),
+    ]);
     state.apply(&alarm, 0.0);
     assert_eq!(state.dahdi.channels[&1].alarm, "Blue Alarm");
     assert_eq!(
@@ -562,7 +620,11 @@ fn legacy_parking_and_meetme() {
     let call = &state.parking.calls[&pair("default", "701")];
     assert_eq!((&*call.parkee, &*call.parker), ("1.1", "SIP/2002-02"));
     assert_eq!(call.timeout_left(20.0), Some(35.0));
-    assert_eq!(state.channels.get("1.1").unwrap().exten, "", "701 is no exten");
+    assert_eq!(
+        state.channels.get("1.1").unwrap().exten,
+        "",
+        "701 is no exten"
+    );
     let timeout = msg(&[
         ("Event", "ParkedCallTimeOut"),
         ("Exten", "701"),

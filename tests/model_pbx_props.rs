@@ -133,7 +133,11 @@ fn assert_consistent(state: &State) {
             "parked {} is no live channel",
             call.parkee
         );
-        assert!(!parked.contains(&&call.parkee), "{} parked twice", call.parkee);
+        assert!(
+            !parked.contains(&&call.parkee),
+            "{} parked twice",
+            call.parkee
+        );
         parked.push(&call.parkee);
     }
     let mut members = Vec::new();
@@ -167,12 +171,17 @@ fn run(steps: &[Step], mut observe: impl FnMut(&State)) {
                 let room = m.get("Conference").unwrap_or_default().into_owned();
                 match &*event {
                     "ConfbridgeEnd" | "MeetmeEnd" => ended.push(room),
-                    "ConfbridgeStart" | "ConfbridgeRecord" | "ConfbridgeListRooms"
+                    "ConfbridgeStart"
+                    | "ConfbridgeRecord"
+                    | "ConfbridgeListRooms"
                     | "MeetmeListRooms" => ended.retain(|r| *r != room),
                     "Hangup" => {
                         let id = m.get("Uniqueid").unwrap_or_default();
                         assert!(state.parking.of_channel(&id).is_none(), "{id} still parked");
-                        assert!(state.conferences.room_of(&id).is_none(), "{id} still in a room");
+                        assert!(
+                            state.conferences.room_of(&id).is_none(),
+                            "{id} still in a room"
+                        );
                     }
                     _ => {}
                 }

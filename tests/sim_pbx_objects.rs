@@ -15,11 +15,16 @@ use amitop::ami::{Action, Message, SessionConfig, SessionEvents, SessionHandle, 
 use amitop::model::{ConferenceApp, State};
 use amitop::ops::conference::{self, MemberAction};
 use amitop::ops::parking::{self, ParkingApi};
-use amitop::sim::{CONFERENCE_EXTEN, PARKING_CONTEXT, PbxConfig, SimUser, TestPbx, VOICEMAIL_EXTEN};
+use amitop::sim::{
+    CONFERENCE_EXTEN, PARKING_CONTEXT, PbxConfig, SimUser, TestPbx, VOICEMAIL_EXTEN,
+};
 use sim_support::{capture, keys};
 use tokio::time::timeout;
 
 const WAIT: Duration = Duration::from_secs(5);
+
+/// A parking space and the uniqueid waiting in it.
+type Spot = (u32, String);
 
 struct Client {
     pbx: TestPbx,
@@ -116,7 +121,8 @@ impl Client {
         (sim.unwrap_or_default(), model.unwrap_or_default())
     }
 
-    fn parked(&self) -> (Vec<(u32, String)>, Vec<(u32, String)>) {
+    /// The simulator's and the model's parked calls, as (space, uniqueid).
+    fn parked(&self) -> (Vec<Spot>, Vec<Spot>) {
         let sim = self.pbx.snapshot().features.parked;
         let sim = sim.into_iter().map(|p| (p.space, p.uniqueid)).collect();
         let model = self.state.parking.calls.values();
@@ -145,7 +151,11 @@ async fn conference_members_join_mute_lock_and_leave(ami_version: &str) {
     assert_eq!(sim, model);
     let room = &c.state.conferences.rooms[CONFERENCE_EXTEN];
     let modern = ami_version.starts_with("11");
-    let app = if modern { ConferenceApp::ConfBridge } else { ConferenceApp::MeetMe };
+    let app = if modern {
+        ConferenceApp::ConfBridge
+    } else {
+        ConferenceApp::MeetMe
+    };
     assert_eq!(room.app, app);
     let admins = |c: &Client| {
         let room = &c.state.conferences.rooms[CONFERENCE_EXTEN];
@@ -227,10 +237,7 @@ async fn park_and_pick_up(ami_version: &str, api: ParkingApi) {
     assert_eq!(c.parked().1, sim);
 
     let space = sim[0].0.to_string();
-    let context = parking::lot_context(
-        c.state.registry.devices.keys().map(String::as_str),
-        &space,
-    );
+    let context = parking::lot_context(c.state.registry.devices.keys().map(String::as_str), &space);
     assert_eq!(context, PARKING_CONTEXT);
     c.send(parking::pick_up("SIP/2003", &context, &space)).await;
     let (sim, model) = c.parked();
@@ -250,7 +257,9 @@ async fn legacy_park_and_pick_up_over_tcp() {
     park_and_pick_up("1.1", ParkingApi::Features).await;
     // Without Channel2 an Asterisk 11 refuses.
     let mut c = Client::start("1.1").await;
-    let reply = c.send(Action::new("Park").header("Channel", "SIP/2001-1")).await;
+    let reply = c
+        .send(Action::new("Park").header("Channel", "SIP/2001-1"))
+        .await;
     assert!(reply.is("Message", "Channel2 not specified"));
 }
 
@@ -262,13 +271,17 @@ async fn mailboxes_fill_and_the_lists_agree() {
     assert_eq!(c.state.voicemail.boxes.len(), sim.len());
     let first = sim[0].id();
     let before = c.state.voicemail.boxes[&first].new_messages.unwrap();
-    c.send(originate("SIP/2004", "default", VOICEMAIL_EXTEN)).await;
+    c.send(originate("SIP/2004", "default", VOICEMAIL_EXTEN))
+        .await;
     let after = c.state.voicemail.boxes[&first].new_messages.unwrap();
     assert_eq!(after, before + 1, "MessageWaiting counted the new message");
     let count = c
         .send(Action::new("MailboxCount").header("Mailbox", first.clone()))
         .await;
-    assert_eq!(count.get("NewMessages").as_deref(), Some(&*after.to_string()));
+    assert_eq!(
+        count.get("NewMessages").as_deref(),
+        Some(&*after.to_string())
+    );
     c.send(Action::new("MailboxStatus").header("Mailbox", first.clone()))
         .await;
     assert_eq!(c.state.voicemail.boxes[&first].waiting, Some(true));
@@ -290,10 +303,13 @@ async fn dahdi_span_and_peer_detail() {
         .await;
     assert!(one.is("Response", "Success"));
 
-    c.send(Action::new("SIPshowpeer").header("Peer", "2001")).await;
+    c.send(Action::new("SIPshowpeer").header("Peer", "2001"))
+        .await;
     let detail = c.state.peer_details.get("SIP/2001").expect("detail");
     assert_eq!(detail.parkinglot(), Some(""));
-    let missing = c.send(Action::new("SIPshowpeer").header("Peer", "9999")).await;
+    let missing = c
+        .send(Action::new("SIPshowpeer").header("Peer", "9999"))
+        .await;
     assert!(missing.is("Message", "Peer 9999 not found."));
     assert!(c.state.peer_details.get("SIP/9999").is_none());
 }

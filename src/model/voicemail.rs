@@ -160,7 +160,9 @@ impl Voicemail {
     }
 
     fn box_detail(&mut self, msg: &Message) {
-        let Some(action) = msg.action_id() else { return };
+        let Some(action) = msg.action_id() else {
+            return;
+        };
         let Some((_, items)) = self.pending.get_mut(action.as_ref()) else {
             return;
         };
@@ -176,7 +178,9 @@ impl Voicemail {
     }
 
     fn box_detail_complete(&mut self, msg: &Message, generation: u64) {
-        let Some(action) = msg.action_id() else { return };
+        let Some(action) = msg.action_id() else {
+            return;
+        };
         let Some((mailbox, items)) = self.pending.remove(action.as_ref()) else {
             return;
         };

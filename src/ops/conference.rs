@@ -69,7 +69,10 @@ mod tests {
         assert_eq!(kick.get("Conference"), Some("amitop_conf"));
         assert_eq!(kick.get("Channel"), Some("Local/1@t-1;1"));
         let mute = meetme_member(MemberAction::Mute, "600", 3).unwrap();
-        assert_eq!((mute.name(), mute.get("Usernum")), ("MeetmeMute", Some("3")));
+        assert_eq!(
+            (mute.name(), mute.get("Usernum")),
+            ("MeetmeMute", Some("3"))
+        );
         assert!(meetme_member(MemberAction::Kick, "600", 3).is_none());
     }
 

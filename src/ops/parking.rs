@@ -96,7 +96,11 @@ mod tests {
 
     #[test]
     fn the_lot_context_comes_from_its_device_states() {
-        let devices = ["park:701@parkedcalls", "park:751@parkedcalls-sip", "SIP/2001"];
+        let devices = [
+            "park:701@parkedcalls",
+            "park:751@parkedcalls-sip",
+            "SIP/2001",
+        ];
         assert_eq!(lot_context(devices, "751"), "parkedcalls-sip");
         assert_eq!(lot_context(devices, "701"), "parkedcalls");
         assert_eq!(lot_context(devices, "799"), DEFAULT_PARKING_CONTEXT);

@@ -130,7 +130,9 @@ impl Features {
     }
 
     fn free_space(&self) -> Option<u32> {
-        PARKING_SPACES.clone().find(|s| self.parked_in(*s).is_none())
+        PARKING_SPACES
+            .clone()
+            .find(|s| self.parked_in(*s).is_none())
     }
 }
 
@@ -238,7 +240,13 @@ fn yes_no(on: bool) -> &'static str {
 }
 
 /// A per-member conference event.
-fn member_event(dialect: Dialect, event: &str, room: &Room, member: &Member, chan: &Channel) -> Fields {
+fn member_event(
+    dialect: Dialect,
+    event: &str,
+    room: &Room,
+    member: &Member,
+    chan: &Channel,
+) -> Fields {
     match dialect {
         Dialect::Modern => {
             let head = room_fields(Fields::event(event).with("Privilege", "call,all"), room);
@@ -335,11 +343,17 @@ impl Pbx {
         self.leave_bridge(index);
         let parker_name = parker
             .map(str::to_owned)
-            .or_else(|| peer.as_ref().and_then(|p| self.index_of_uid(p)).map(|p| self.channels[p].name.clone()))
+            .or_else(|| {
+                peer.as_ref()
+                    .and_then(|p| self.index_of_uid(p))
+                    .map(|p| self.channels[p].name.clone())
+            })
             .unwrap_or_default();
         let parker = match self.dialect {
             // ParkerDialString: the parker's device, not its channel.
-            Dialect::Modern => parker_name.rsplit_once('-').map_or(parker_name.clone(), |(d, _)| d.to_owned()),
+            Dialect::Modern => parker_name
+                .rsplit_once('-')
+                .map_or(parker_name.clone(), |(d, _)| d.to_owned()),
             Dialect::Ami11 => parker_name,
         };
         let parked = Parked {
@@ -410,12 +424,17 @@ impl Pbx {
                 next_usernum: 1,
             };
             if self.dialect == Dialect::Modern {
-                let start = room_fields(Fields::event("ConfbridgeStart").with("Privilege", "call,all"), &room);
+                let start = room_fields(
+                    Fields::event("ConfbridgeStart").with("Privilege", "call,all"),
+                    &room,
+                );
                 self.emit(start);
             }
             self.features.room = Some(room);
         }
-        let Some(room) = self.features.room.as_mut() else { return };
+        let Some(room) = self.features.room.as_mut() else {
+            return;
+        };
         let member = Member {
             uniqueid: self.channels[index].uniqueid.clone(),
             admin: room.members.is_empty(),
@@ -424,32 +443,53 @@ impl Pbx {
         };
         room.next_usernum += 1;
         room.members.push(member.clone());
-        let event = member_event(self.dialect, "ConfbridgeJoin", room, &member, &self.channels[index]);
+        let event = member_event(
+            self.dialect,
+            "ConfbridgeJoin",
+            room,
+            &member,
+            &self.channels[index],
+        );
         self.emit(event);
     }
 
     /// Mutes or unmutes `channel` in the room (all non-admins for
     /// `participants`); false when no such member.
     pub(super) fn mute_member(&mut self, channel: &str, muted: bool) -> bool {
-        let Some(room) = self.features.room.clone() else { return false };
+        let Some(room) = self.features.room.clone() else {
+            return false;
+        };
         let targets: Vec<usize> = room
             .members
             .iter()
             .enumerate()
             .filter(|(_, m)| {
-                let name = self.index_of_uid(&m.uniqueid).map(|i| self.channels[i].name.as_str());
-                if channel == "participants" { !m.admin } else { name == Some(channel) }
+                let name = self
+                    .index_of_uid(&m.uniqueid)
+                    .map(|i| self.channels[i].name.as_str());
+                if channel == "participants" {
+                    !m.admin
+                } else {
+                    name == Some(channel)
+                }
             })
             .map(|(i, _)| i)
             .collect();
         for &position in &targets {
-            let Some(room) = self.features.room.as_mut() else { break };
+            let Some(room) = self.features.room.as_mut() else {
+                break;
+            };
             room.members[position].muted = muted;
             let member = room.members[position].clone();
             let room = room.clone();
             if let Some(index) = self.index_of_uid(&member.uniqueid) {
-                let event = if muted { "ConfbridgeMute" } else { "ConfbridgeUnmute" };
-                let fields = member_event(self.dialect, event, &room, &member, &self.channels[index]);
+                let event = if muted {
+                    "ConfbridgeMute"
+                } else {
+                    "ConfbridgeUnmute"
+                };
+                let fields =
+                    member_event(self.dialect, event, &room, &member, &self.channels[index]);
                 self.emit(fields);
             }
         }
@@ -460,19 +500,32 @@ impl Pbx {
     /// ends with its last member.
     pub(super) fn leave_conference(&mut self, index: usize) -> bool {
         let uid = self.uid(index);
-        let Some(room) = self.features.room.as_mut() else { return false };
+        let Some(room) = self.features.room.as_mut() else {
+            return false;
+        };
         let Some(position) = room.members.iter().position(|m| m.uniqueid == uid) else {
             return false;
         };
         let member = room.members.remove(position);
         let room = room.clone();
-        let event = member_event(self.dialect, "ConfbridgeLeave", &room, &member, &self.channels[index]);
+        let event = member_event(
+            self.dialect,
+            "ConfbridgeLeave",
+            &room,
+            &member,
+            &self.channels[index],
+        );
         self.emit(event);
         if room.members.is_empty() {
             self.features.room = None;
             let end = match self.dialect {
-                Dialect::Modern => room_fields(Fields::event("ConfbridgeEnd").with("Privilege", "call,all"), &room),
-                Dialect::Ami11 => Fields::event("MeetmeEnd").with("Privilege", "call,all").with("Meetme", room.name.clone()),
+                Dialect::Modern => room_fields(
+                    Fields::event("ConfbridgeEnd").with("Privilege", "call,all"),
+                    &room,
+                ),
+                Dialect::Ami11 => Fields::event("MeetmeEnd")
+                    .with("Privilege", "call,all")
+                    .with("Meetme", room.name.clone()),
             };
             self.emit(end);
         }
@@ -500,7 +553,9 @@ impl Pbx {
 
     /// A caller leaves a message in the first box.
     pub(super) fn leave_voicemail(&mut self, index: usize) {
-        let Some(mailbox) = self.features.mailboxes.first_mut() else { return };
+        let Some(mailbox) = self.features.mailboxes.first_mut() else {
+            return;
+        };
         mailbox.new_messages += 1;
         let mailbox = mailbox.clone();
         let head = Fields::event("MessageWaiting").with("Privilege", "call,all");
@@ -522,7 +577,11 @@ impl Pbx {
     pub(super) fn feature_route(&mut self, index: usize, exten: &str) -> bool {
         match exten {
             CONFERENCE_EXTEN => {
-                let app = if self.dialect == Dialect::Modern { "ConfBridge" } else { "MeetMe" };
+                let app = if self.dialect == Dialect::Modern {
+                    "ConfBridge"
+                } else {
+                    "MeetMe"
+                };
                 self.run_app(index, app, CONFERENCE_EXTEN);
                 self.join_conference(index);
                 true

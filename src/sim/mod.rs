@@ -47,7 +47,7 @@ use crate::ami::Message;
 
 pub use channel::{Channel, ChannelState, Party};
 pub use features::{
-    CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, Parked, PARKING_CONTEXT, Room, VOICEMAIL_EXTEN,
+    CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
 };
 pub use pbx::Bridge;
 pub use queues::{Member, Queue, QueueCaller};

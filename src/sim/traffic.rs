@@ -451,7 +451,10 @@ impl Traffic {
                 })
                 // A call of two with nothing planned but its hangup.
                 .filter(|c| {
-                    let bridge = pbx.bridges.iter().find(|b| Some(&b.id) == c.bridge.as_ref());
+                    let bridge = pbx
+                        .bridges
+                        .iter()
+                        .find(|b| Some(&b.id) == c.bridge.as_ref());
                     bridge.is_some_and(|b| b.members.len() == 2)
                 })
                 .filter(|c| !self.agenda.values().any(|step| step.plans_for(&c.uniqueid)))

@@ -37,7 +37,10 @@ pub(super) fn parked_calls(r: &mut Request) -> Reply {
             .parked
             .iter()
             .filter_map(|parked| {
-                let chan = pbx.channels().iter().find(|c| c.uniqueid == parked.uniqueid)?;
+                let chan = pbx
+                    .channels()
+                    .iter()
+                    .find(|c| c.uniqueid == parked.uniqueid)?;
                 Some(features::parked_item(dialect, parked, chan, now, id))
             })
             .collect()
@@ -60,7 +63,13 @@ pub(super) fn parking_lots(r: &mut Request) -> Reply {
         .with("StartSpace", PARKING_SPACES.start().to_string())
         .with("StopSpace", PARKING_SPACES.end().to_string())
         .with("Timeout", PARKING_TIMEOUT.to_string());
-    Reply::list(id, "Parking lots will follow", vec![lot], "ParkinglotsComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Parking lots will follow",
+        vec![lot],
+        "ParkinglotsComplete",
+        |f, _| f,
+    )
 }
 
 /// The room an action names, or the error Asterisk answers.
@@ -88,7 +97,13 @@ pub(super) fn confbridge_list(r: &mut Request) -> Reply {
             })
             .collect()
     });
-    Reply::list(id, "Confbridge user list will follow", items, "ConfbridgeListComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Confbridge user list will follow",
+        items,
+        "ConfbridgeListComplete",
+        |f, _| f,
+    )
 }
 
 pub(super) fn meetme_list(r: &mut Request) -> Reply {
@@ -105,7 +120,13 @@ pub(super) fn meetme_list(r: &mut Request) -> Reply {
             })
             .collect()
     });
-    Reply::list(id, "Meetme user list will follow", items, "MeetmeListComplete", |f, _| f)
+    Reply::list(
+        id,
+        "Meetme user list will follow",
+        items,
+        "MeetmeListComplete",
+        |f, _| f,
+    )
 }
 
 pub(super) fn confbridge_list_rooms(r: &mut Request) -> Reply {
@@ -200,8 +221,13 @@ fn mailbox(r: &Request) -> Option<features::Mailbox> {
     } else {
         format!("{wanted}@default")
     };
-    r.shared
-        .read(|pbx| pbx.features().mailboxes.iter().find(|m| m.id() == wanted).cloned())
+    r.shared.read(|pbx| {
+        pbx.features()
+            .mailboxes
+            .iter()
+            .find(|m| m.id() == wanted)
+            .cloned()
+    })
 }
 
 pub(super) fn mailbox_count(r: &mut Request) -> Reply {
@@ -324,9 +350,13 @@ pub(super) fn dahdi_show_channels(r: &mut Request) -> Reply {
 
 pub(super) fn sip_show_peer(r: &mut Request) -> Reply {
     let name = r.header("Peer").unwrap_or_default();
-    let peer = r
-        .shared
-        .read(|pbx| pbx.registry().peers.iter().find(|p| p.name == name).cloned());
+    let peer = r.shared.read(|pbx| {
+        pbx.registry()
+            .peers
+            .iter()
+            .find(|p| p.name == name)
+            .cloned()
+    });
     let Some(peer) = peer else {
         return r.error(&format!("Peer {name} not found."));
     };
@@ -406,7 +436,10 @@ pub(super) fn device_state_list(r: &mut Request) -> Reply {
             .iter()
             .map(|(num, _)| {
                 let device = format!("SIP/{num}");
-                let busy = pbx.channels().iter().any(|c| device_of_channel(&c.name) == device);
+                let busy = pbx
+                    .channels()
+                    .iter()
+                    .any(|c| device_of_channel(&c.name) == device);
                 (device, if busy { "INUSE" } else { "NOT_INUSE" })
             })
             .collect();

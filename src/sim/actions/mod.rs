@@ -216,20 +216,36 @@ const ACTIONS: &[ActionSpec] = &[
     action("Park", Access::Write, features::park),
     action("ParkedCalls", Access::Open, features::parked_calls),
     action("Parkinglots", Access::WriteModern, features::parking_lots),
-    action("ConfbridgeList", Access::WriteModern, features::confbridge_list),
+    action(
+        "ConfbridgeList",
+        Access::WriteModern,
+        features::confbridge_list,
+    ),
     action(
         "ConfbridgeListRooms",
         Access::WriteModern,
         features::confbridge_list_rooms,
     ),
-    action("ConfbridgeMute", Access::WriteModern, features::confbridge_mute_on),
+    action(
+        "ConfbridgeMute",
+        Access::WriteModern,
+        features::confbridge_mute_on,
+    ),
     action(
         "ConfbridgeUnmute",
         Access::WriteModern,
         features::confbridge_mute_off,
     ),
-    action("ConfbridgeKick", Access::WriteModern, features::confbridge_kick),
-    action("ConfbridgeLock", Access::WriteModern, features::confbridge_lock_on),
+    action(
+        "ConfbridgeKick",
+        Access::WriteModern,
+        features::confbridge_kick,
+    ),
+    action(
+        "ConfbridgeLock",
+        Access::WriteModern,
+        features::confbridge_lock_on,
+    ),
     action(
         "ConfbridgeUnlock",
         Access::WriteModern,
@@ -238,8 +254,16 @@ const ACTIONS: &[ActionSpec] = &[
     action("MeetmeList", Access::Write, features::meetme_list),
     action("MailboxCount", Access::Write, features::mailbox_count),
     action("MailboxStatus", Access::Write, features::mailbox_status),
-    action("VoicemailUsersList", Access::Write, features::voicemail_users),
-    action("DAHDIShowChannels", Access::Write, features::dahdi_show_channels),
+    action(
+        "VoicemailUsersList",
+        Access::Write,
+        features::voicemail_users,
+    ),
+    action(
+        "DAHDIShowChannels",
+        Access::Write,
+        features::dahdi_show_channels,
+    ),
     action("SIPshowpeer", Access::Write, features::sip_show_peer),
     action("IAXpeerlist", Access::Write, features::iax_peer_list),
     action(
