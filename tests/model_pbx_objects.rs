@@ -8,7 +8,7 @@ mod common;
 
 use amitop::ami::Message;
 use amitop::model::{ConferenceApp, ListKind, State};
-use common::{capture_messages, msg};
+use common::{assert_parking_and_rooms_consistent, capture_messages, msg};
 
 /// The arrival time handed to the model.
 const NOW: f64 = 1000.0;
@@ -37,7 +37,7 @@ impl Replay {
         while let Some(m) = self.messages.get(self.next) {
             self.next += 1;
             self.state.apply(m, self.now);
-            assert_consistent(&self.state, self.next);
+            assert_parking_and_rooms_consistent(&self.state, &format!("message {}", self.next));
             if stop(m) {
                 return &self.state;
             }
@@ -69,39 +69,9 @@ impl Replay {
         while let Some(m) = self.messages.get(self.next) {
             self.next += 1;
             self.state.apply(m, self.now);
-            assert_consistent(&self.state, self.next);
+            assert_parking_and_rooms_consistent(&self.state, &format!("message {}", self.next));
         }
         &self.state
-    }
-}
-
-/// Every parked call and conference member is a live channel, and no
-/// channel is in two spaces or two rooms.
-fn assert_consistent(state: &State, at: usize) {
-    let mut parked = Vec::new();
-    for call in state.parking.calls.values() {
-        assert!(
-            state.channels.get(&call.parkee).is_some(),
-            "message {at}: parked {} is no live channel",
-            call.parkee
-        );
-        assert!(
-            !parked.contains(&&call.parkee),
-            "message {at}: parked twice"
-        );
-        parked.push(&call.parkee);
-    }
-    let mut members = Vec::new();
-    for room in state.conferences.rooms.values() {
-        for id in room.members.keys() {
-            assert!(
-                state.channels.get(id).is_some(),
-                "message {at}: member {id} of {} is no live channel",
-                room.name
-            );
-            assert!(!members.contains(&id), "message {at}: {id} in two rooms");
-            members.push(id);
-        }
     }
 }
 

@@ -7,8 +7,11 @@
 //! start since and no members is gone. A second test checks that the drawn
 //! sequences really do park and conference, so the property is not vacuous.
 
+mod common;
+
 use amitop::ami::Message;
 use amitop::model::{ListKind, State};
+use common::assert_parking_and_rooms_consistent;
 use proptest::prelude::*;
 
 const EVENTS: &[&str] = &[
@@ -124,36 +127,6 @@ fn sequences() -> impl Strategy<Value = Vec<Step>> {
     prop::collection::vec(step(), 1..80)
 }
 
-/// The rules the panes rely on.
-fn assert_consistent(state: &State) {
-    let mut parked = Vec::new();
-    for call in state.parking.calls.values() {
-        assert!(
-            state.channels.get(&call.parkee).is_some(),
-            "parked {} is no live channel",
-            call.parkee
-        );
-        assert!(
-            !parked.contains(&&call.parkee),
-            "{} parked twice",
-            call.parkee
-        );
-        parked.push(&call.parkee);
-    }
-    let mut members = Vec::new();
-    for room in state.conferences.rooms.values() {
-        for id in room.members.keys() {
-            assert!(
-                state.channels.get(id).is_some(),
-                "member {id} of {} is no live channel",
-                room.name
-            );
-            assert!(!members.contains(&id), "{id} in two rooms");
-            members.push(id);
-        }
-    }
-}
-
 /// Applies the steps, checking after each; the rooms that ended with no
 /// start since are tracked on the side.
 fn run(steps: &[Step], mut observe: impl FnMut(&State)) {
@@ -187,7 +160,7 @@ fn run(steps: &[Step], mut observe: impl FnMut(&State)) {
                 }
             }
         }
-        assert_consistent(&state);
+        assert_parking_and_rooms_consistent(&state, &format!("step {i}"));
         for name in &ended {
             if let Some(room) = state.conferences.rooms.get(name) {
                 assert!(

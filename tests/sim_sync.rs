@@ -183,6 +183,17 @@ impl Picture {
     }
 }
 
+/// A session logged in to `pbx`, and a fresh model that saw the login.
+async fn follow(pbx: &TestPbx) -> (SessionHandle, SessionEvents, State) {
+    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
+    session.reconnect = false;
+    session.ping_interval = Duration::ZERO;
+    let (handle, mut events) = spawn(session);
+    let mut state = State::new();
+    logged_in(&mut events, &mut state).await;
+    (handle, events, state)
+}
+
 async fn follow_traffic(config: PbxConfig) {
     let legacy = config.ami_version.starts_with("1.");
     let comparable = |picture: Picture| {
@@ -204,12 +215,7 @@ async fn follow_traffic(config: PbxConfig) {
     pbx.step(Duration::from_secs(120));
     assert!(pbx.channel_count() > 0, "the traffic made no calls");
 
-    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    session.reconnect = false;
-    session.ping_interval = Duration::ZERO;
-    let (handle, mut events) = spawn(session);
-    let mut state = State::new();
-    logged_in(&mut events, &mut state).await;
+    let (handle, mut events, mut state) = follow(&pbx).await;
     resync_into(&handle, &mut events, &mut state).await;
     sync(&handle, &mut events, &mut state).await;
     assert_eq!(
@@ -311,12 +317,7 @@ async fn follow_features(config: PbxConfig) {
     })
     .await
     .unwrap();
-    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    session.reconnect = false;
-    session.ping_interval = Duration::ZERO;
-    let (handle, mut events) = spawn(session);
-    let mut state = State::new();
-    logged_in(&mut events, &mut state).await;
+    let (handle, mut events, mut state) = follow(&pbx).await;
     sync(&handle, &mut events, &mut state).await;
     let (mut parked, mut conferenced, mut messages) = (0, 0, 0);
     for point in 1..=40 {
