@@ -11,6 +11,7 @@ use amitop::ami::{
     Action, ConnectionState, SessionConfig, SessionEvent, SessionEvents, SessionHandle, spawn,
 };
 use amitop::model::State;
+use amitop::model::registry::ExtensionState;
 use amitop::resync::{self, ResyncUpdate};
 use amitop::sim::{PbxConfig, SimSnapshot, TestPbx};
 use tokio::sync::mpsc;
@@ -250,7 +251,7 @@ async fn the_model_follows_ami_1_1_traffic() {
     follow_traffic(PbxConfig::default().ami_1_1()).await;
 }
 
-/// Parked calls, the conference room and the mailboxes, as both sides see
+/// Parked calls, the conference room, the mailboxes and the office hints, as both sides see
 /// them. Until the resync lists them, the model knows these objects from
 /// events only, so this picture is compared from the PBX's first second.
 #[derive(Debug, PartialEq, Eq)]
@@ -261,6 +262,8 @@ struct FeaturePicture {
     room: BTreeSet<String>,
     /// new-message counts of the boxes a MessageWaiting named
     mailboxes: BTreeMap<String, u32>,
+    /// office extensions whose hint is in use
+    busy_hints: BTreeSet<String>,
 }
 
 fn simulator_features(sim: &SimSnapshot, known_boxes: &BTreeSet<String>) -> FeaturePicture {
@@ -282,6 +285,7 @@ fn simulator_features(sim: &SimSnapshot, known_boxes: &BTreeSet<String>) -> Feat
             .filter(|m| known_boxes.contains(&m.id()))
             .map(|m| (m.id(), m.new_messages))
             .collect(),
+        busy_hints: f.busy_hints.iter().cloned().collect(),
     }
 }
 
@@ -305,6 +309,13 @@ fn model_features(state: &State) -> FeaturePicture {
             .values()
             .map(|m| (m.mailbox.clone(), m.new_messages.unwrap_or(0)))
             .collect(),
+        busy_hints: state
+            .registry
+            .extensions
+            .values()
+            .filter(|h| h.state == ExtensionState::InUse)
+            .map(|h| h.exten.clone())
+            .collect(),
     }
 }
 
@@ -319,7 +330,7 @@ async fn follow_features(config: PbxConfig) {
     .unwrap();
     let (handle, mut events, mut state) = follow(&pbx).await;
     sync(&handle, &mut events, &mut state).await;
-    let (mut parked, mut conferenced, mut messages) = (0, 0, 0);
+    let (mut parked, mut conferenced, mut messages, mut hinted) = (0, 0, 0, 0);
     for point in 1..=40 {
         pbx.step(Duration::from_secs(15));
         sync(&handle, &mut events, &mut state).await;
@@ -330,10 +341,12 @@ async fn follow_features(config: PbxConfig) {
         parked += (!model.parked.is_empty()) as u32;
         conferenced += (model.room.len() >= 2) as u32;
         messages += model.mailboxes.len() as u32;
+        hinted += model.busy_hints.len() as u32;
     }
     assert!(
-        parked > 0 && conferenced > 0 && messages > 0,
-        "too quiet: parked {parked}, conferenced {conferenced}, mailboxes {messages}"
+        parked > 0 && conferenced > 0 && messages > 0 && hinted > 0,
+        "too quiet: parked {parked}, conferenced {conferenced}, mailboxes {messages}, \
+         hints {hinted}"
     );
     handle.shutdown();
 }

@@ -13,7 +13,7 @@
 //! [`PARKING_CONTEXT`] picks it up.
 
 use super::channel::Channel;
-use super::pbx::Pbx;
+use super::pbx::{OFFICE_PHONES, PHONES, Pbx};
 use super::vocab::{Dialect, channel_fields};
 use super::wire::Fields;
 
@@ -89,6 +89,8 @@ pub struct Features {
     pub room: Option<Room>,
     pub mailboxes: Vec<Mailbox>,
     pub dahdi: Vec<DahdiPort>,
+    /// Office phones whose hint was last reported InUse.
+    pub busy_hints: Vec<String>,
 }
 
 impl Default for Features {
@@ -120,6 +122,7 @@ impl Default for Features {
                 port(3, "No Alarm"),
                 port(4, "Red Alarm"),
             ],
+            busy_hints: Vec::new(),
         }
     }
 }
@@ -570,6 +573,38 @@ impl Pbx {
             .with("Old", mailbox.old_messages.to_string());
         self.emit(event);
         self.end_channel(index, super::channel::NORMAL_CLEARING, false);
+    }
+
+    /// An office phone's hint follows its calls: `ExtensionStatus` InUse
+    /// (1) while the phone has a channel, Idle (0) after, sent on change.
+    pub(super) fn hint_follows(&mut self, device: &str) {
+        let Some((exten, _)) = PHONES[..OFFICE_PHONES]
+            .iter()
+            .find(|(exten, _)| device.strip_prefix("SIP/") == Some(*exten))
+        else {
+            return;
+        };
+        let busy = self.device_busy(device);
+        let known = self.features.busy_hints.iter().any(|e| e == exten);
+        if busy == known {
+            return;
+        }
+        if busy {
+            self.features.busy_hints.push((*exten).to_owned());
+        } else {
+            self.features.busy_hints.retain(|e| e != exten);
+        }
+        let event = Fields::event("ExtensionStatus")
+            .with("Privilege", "call,all")
+            .with("Exten", *exten)
+            .with("Context", "default")
+            .with("Hint", device)
+            .with("Status", if busy { "1" } else { "0" });
+        let event = match self.dialect {
+            Dialect::Modern => event.with("StatusText", if busy { "InUse" } else { "Idle" }),
+            Dialect::Ami11 => event,
+        };
+        self.emit(event);
     }
 
     /// Where dialling `exten` leads among these objects; true when it was

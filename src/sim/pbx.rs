@@ -224,6 +224,7 @@ impl Pbx {
         });
         let index = self.channels.len() - 1;
         self.channel_event(index, ChannelEvent::New);
+        self.hint_follows(device);
         index
     }
 
@@ -418,7 +419,8 @@ impl Pbx {
         let orphans = self.close_legs_of(&uid);
         self.leave_bridge(index);
         self.channel_event(index, ChannelEvent::Hangup { cause });
-        self.channels.remove(index);
+        let gone = self.channels.remove(index);
+        self.hint_follows(&super::channel::device_of_channel(&gone.name));
         for orphan in orphans {
             if let Some(agent) = self.index_of_uid(&orphan) {
                 self.end_channel(agent, cause, false);
