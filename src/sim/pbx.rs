@@ -420,7 +420,7 @@ impl Pbx {
         self.leave_bridge(index);
         self.channel_event(index, ChannelEvent::Hangup { cause });
         let gone = self.channels.remove(index);
-        self.hint_follows(&super::channel::device_of_channel(&gone.name));
+        self.hint_follows(super::channel::device_of_channel(&gone.name));
         for orphan in orphans {
             if let Some(agent) = self.index_of_uid(&orphan) {
                 self.end_channel(agent, cause, false);
