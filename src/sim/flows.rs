@@ -727,12 +727,15 @@ mod tests {
         pbx.hangup_call(&linkedid);
         assert_eq!(
             names(&pbx.take_events()),
+            // Each phone's hint goes back to Idle once its channel is gone.
             [
                 "HangupRequest",
                 "Bridge",
                 "Hangup",
+                "ExtensionStatus",
                 "HangupRequest",
-                "Hangup"
+                "Hangup",
+                "ExtensionStatus"
             ]
         );
     }
