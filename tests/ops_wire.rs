@@ -653,3 +653,148 @@ async fn read_only_mode_sends_nothing() {
     }
     assert!(received(&pbx).is_empty());
 }
+
+/// Sends a builder's action and checks the PBX received exactly these
+/// headers; returns the reply.
+async fn sent_as(
+    pbx: &TestPbx,
+    handle: &SessionHandle,
+    action: Action,
+    expected: &[(&str, &str)],
+) -> Reply {
+    let reply = handle.send(action).await.expect("a reply");
+    assert_eq!(received(pbx).last(), Some(&headers(expected)));
+    reply
+}
+
+#[tokio::test]
+async fn park_and_pick_up_send_the_headers_each_asterisk_wants() {
+    use amitop::ops::parking::{self, ParkingApi};
+    let (pbx, handle, _events) = connected("amitop", "secret").await;
+    let call = Action::new("Originate")
+        .header("Channel", "PJSIP/300")
+        .header("Context", "default")
+        .header("Exten", "2002");
+    handle.send(call).await.unwrap();
+    let callee = channel_of(&pbx, "SIP/2002").expect("the callee's channel");
+    let caller = channel_of(&pbx, "PJSIP/300").expect("the caller's channel");
+    // No Parkinglot: Asterisk picks the parker's lot.
+    let reply = sent_as(
+        &pbx,
+        &handle,
+        parking::park(ParkingApi::ResParking, &callee, &caller, None),
+        &[
+            ("Action", "Park"),
+            ("Channel", &callee),
+            ("TimeoutChannel", &caller),
+        ],
+    )
+    .await;
+    assert!(reply.response.is("Message", "Park successful"));
+    let reply = sent_as(
+        &pbx,
+        &handle,
+        parking::pick_up("PJSIP/301", "parkedcalls", "701"),
+        &[
+            ("Action", "Originate"),
+            ("Channel", "PJSIP/301"),
+            ("Context", "parkedcalls"),
+            ("Exten", "701"),
+            ("Priority", "1"),
+            ("Async", "true"),
+        ],
+    )
+    .await;
+    assert!(reply.is_success());
+    // Asterisk 1.x: Channel2, and the lot when one was chosen.
+    sent_as(
+        &pbx,
+        &handle,
+        parking::park(
+            ParkingApi::Features,
+            "SIP/2001-1",
+            "SIP/2002-2",
+            Some("vip"),
+        ),
+        &[
+            ("Action", "Park"),
+            ("Channel", "SIP/2001-1"),
+            ("Channel2", "SIP/2002-2"),
+            ("Parkinglot", "vip"),
+        ],
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn conference_actions_send_room_and_member() {
+    use amitop::ops::conference::{self, MemberAction};
+    let (pbx, handle, _events) = connected("amitop", "secret").await;
+    let join = Action::new("Originate")
+        .header("Channel", "PJSIP/300")
+        .header("Context", "default")
+        .header("Exten", "800");
+    handle.send(join).await.unwrap();
+    let member = channel_of(&pbx, "PJSIP/300").expect("in the room");
+    for (action, name, answer) in [
+        (MemberAction::Mute, "ConfbridgeMute", "User muted"),
+        (MemberAction::Unmute, "ConfbridgeUnmute", "User unmuted"),
+        (MemberAction::Kick, "ConfbridgeKick", "User kicked"),
+    ] {
+        let reply = sent_as(
+            &pbx,
+            &handle,
+            conference::confbridge_member(action, "800", &member),
+            &[
+                ("Action", name),
+                ("Conference", "800"),
+                ("Channel", &member),
+            ],
+        )
+        .await;
+        assert!(
+            reply.response.is("Message", answer),
+            "{name}: {:?}",
+            reply.response
+        );
+    }
+    handle
+        .send(
+            Action::new("Originate")
+                .header("Channel", "PJSIP/301")
+                .header("Context", "default")
+                .header("Exten", "800"),
+        )
+        .await
+        .unwrap();
+    for lock in [true, false] {
+        let [first, then] = conference::confbridge_lock("800", lock);
+        let name = if lock {
+            "ConfbridgeLock"
+        } else {
+            "ConfbridgeUnlock"
+        };
+        sent_as(
+            &pbx,
+            &handle,
+            first,
+            &[("Action", name), ("Conference", "800")],
+        )
+        .await;
+        let rooms = sent_as(&pbx, &handle, then, &[("Action", "ConfbridgeListRooms")]).await;
+        let locked = if lock { "Yes" } else { "No" };
+        assert!(rooms.events.iter().any(|item| item.is("Locked", locked)));
+    }
+    let mute = conference::meetme_member(MemberAction::Mute, "800", 2).unwrap();
+    sent_as(
+        &pbx,
+        &handle,
+        mute,
+        &[
+            ("Action", "MeetmeMute"),
+            ("Meetme", "800"),
+            ("Usernum", "2"),
+        ],
+    )
+    .await;
+}

@@ -16,6 +16,7 @@ use amitop::ami::{
     Action, ConnectionState, SessionConfig, SessionEvent, SessionEvents, SessionHandle, spawn,
 };
 use amitop::model::State;
+use amitop::model::registry::ExtensionState;
 use amitop::resync::{self, ResyncUpdate};
 use amitop::sim::{PbxConfig, SimSnapshot, TestPbx};
 use tokio::sync::mpsc;
@@ -357,4 +358,114 @@ async fn the_queue_refresh_rebases_the_figures() {
         "{compared} items: {wrong:?}"
     );
     handle.shutdown();
+}
+
+/// Parked calls, the conference room, the mailboxes and the office hints, as both sides see
+/// them. Until the resync lists them, the model knows these objects from
+/// events only, so this picture is compared from the PBX's first second.
+#[derive(Debug, PartialEq, Eq)]
+struct FeaturePicture {
+    /// (space, uniqueid of the parked channel)
+    parked: BTreeSet<(String, String)>,
+    /// uniqueids in the conference room
+    room: BTreeSet<String>,
+    /// new-message counts of the boxes a MessageWaiting named
+    mailboxes: BTreeMap<String, u32>,
+    /// office extensions whose hint is in use
+    busy_hints: BTreeSet<String>,
+}
+
+fn simulator_features(sim: &SimSnapshot, known_boxes: &BTreeSet<String>) -> FeaturePicture {
+    let f = &sim.features;
+    FeaturePicture {
+        parked: f
+            .parked
+            .iter()
+            .map(|p| (p.space.to_string(), p.uniqueid.clone()))
+            .collect(),
+        room: f
+            .room
+            .iter()
+            .flat_map(|r| r.members.iter().map(|m| m.uniqueid.clone()))
+            .collect(),
+        mailboxes: f
+            .mailboxes
+            .iter()
+            .filter(|m| known_boxes.contains(&m.id()))
+            .map(|m| (m.id(), m.new_messages))
+            .collect(),
+        busy_hints: f.busy_hints.iter().cloned().collect(),
+    }
+}
+
+fn model_features(state: &State) -> FeaturePicture {
+    FeaturePicture {
+        parked: state
+            .parking
+            .calls
+            .values()
+            .map(|c| (c.space.clone(), c.parkee.clone()))
+            .collect(),
+        room: state
+            .conferences
+            .rooms
+            .values()
+            .flat_map(|r| r.members.keys().cloned())
+            .collect(),
+        mailboxes: state
+            .voicemail
+            .boxes
+            .values()
+            .map(|m| (m.mailbox.clone(), m.new_messages.unwrap_or(0)))
+            .collect(),
+        busy_hints: state
+            .registry
+            .extensions
+            .values()
+            .filter(|h| h.state == ExtensionState::InUse)
+            .map(|h| h.exten.clone())
+            .collect(),
+    }
+}
+
+async fn follow_features(config: PbxConfig) {
+    let pbx = TestPbx::start(PbxConfig {
+        seed: 11,
+        calls_per_minute: Some(40.0),
+        start_paused: true,
+        ..config
+    })
+    .await
+    .unwrap();
+    let (handle, mut events, mut state) = connect(&pbx).await;
+    sync(&handle, &mut events, &mut state).await;
+    let (mut parked, mut conferenced, mut messages, mut hinted) = (0, 0, 0, 0);
+    for point in 1..=40 {
+        pbx.step(Duration::from_secs(15));
+        sync(&handle, &mut events, &mut state).await;
+        let model = model_features(&state);
+        let known = model.mailboxes.keys().cloned().collect();
+        let expected = simulator_features(&pbx.snapshot(), &known);
+        assert_eq!(model, expected, "at sync point {point}");
+        parked += (!model.parked.is_empty()) as u32;
+        conferenced += (model.room.len() >= 2) as u32;
+        messages += model.mailboxes.len() as u32;
+        hinted += model.busy_hints.len() as u32;
+    }
+    assert!(
+        parked > 0 && conferenced > 0 && messages > 0 && hinted > 0,
+        "too quiet: parked {parked}, conferenced {conferenced}, mailboxes {messages}, \
+         hints {hinted}"
+    );
+    handle.shutdown();
+}
+
+#[tokio::test]
+async fn the_model_follows_parking_conferences_and_voicemail() {
+    follow_features(PbxConfig::default()).await;
+}
+
+#[tokio::test]
+async fn the_model_follows_ami_1_1_parking_meetme_and_voicemail() {
+    follow_features(PbxConfig::default().ami_1_1()).await;
 }

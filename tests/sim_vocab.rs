@@ -44,6 +44,9 @@ fn modern_events_have_the_header_layouts_of_real_asterisk() {
         "c9_iax2_peerstatus.ami",
         "asterisk20-sip/s1_sip_status.ami",
         "asterisk20-sip/s3_sip_call_hold.ami",
+        "e1_parking.ami",
+        "e2_confbridge.ami",
+        "e4_voicemail.ami",
     ]);
     let mut checked = BTreeSet::new();
     for event in traffic(Dialect::Modern) {
@@ -62,6 +65,21 @@ fn modern_events_have_the_header_layouts_of_real_asterisk() {
         checked.insert(event_name);
     }
     assert!(checked.len() >= 25, "only {checked:?}");
+    // The traffic parks, conferences and leaves voicemail too.
+    for expected in [
+        "ParkedCall",
+        "ParkedCallGiveUp",
+        "ConfbridgeStart",
+        "ConfbridgeJoin",
+        "ConfbridgeLeave",
+        "ConfbridgeEnd",
+        "MessageWaiting",
+    ] {
+        assert!(
+            checked.contains(expected),
+            "no {expected} checked: {checked:?}"
+        );
+    }
 }
 
 /// Key sets of the Asterisk 11 streams' events, by name.

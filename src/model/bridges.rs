@@ -188,12 +188,13 @@ fn sync_peers(bridges: &Bridges, channels: &mut Channels, bridge_id: &str) {
     let Some(bridge) = bridges.by_id.get(bridge_id) else {
         return;
     };
+    // Calls waiting in a parking lot share its bridge but do not talk.
+    let talking = !bridge.is_parking_lot();
     for member in &bridge.members {
         if let Some(channel) = channels.get_mut(member) {
             channel.peers.clear();
-            channel
-                .peers
-                .extend(bridge.members.iter().filter(|m| *m != member).cloned());
+            let others = bridge.members.iter().filter(|m| *m != member);
+            channel.peers.extend(others.filter(|_| talking).cloned());
         }
     }
 }

@@ -16,15 +16,21 @@ pub mod calls;
 mod changes;
 mod channel_events;
 mod channels;
+pub mod conferences;
+pub mod dahdi;
 mod dial;
 mod event_log;
 pub(crate) mod fields;
+pub mod parking;
 mod parties;
+mod pbx_objects;
+pub mod peer_detail;
 pub mod queues;
 pub mod registry;
 mod replay;
 mod server;
 mod snapshot;
+pub mod voicemail;
 
 use std::collections::BTreeMap;
 
@@ -37,11 +43,16 @@ pub use bridges::{Bridge, Bridges, legacy_id};
 pub use calls::{CallGroups, CallKey};
 pub use changes::{Changes, Mark};
 pub use channels::{Channel, Channels};
+pub use conferences::{Conference, ConferenceApp, ConferenceMember, Conferences};
+pub use dahdi::{Dahdi, DahdiChannel};
 pub use event_log::{EventLog, LogEntry};
+pub use parking::{ParkedCall, Parking, ParkingLot};
+pub use peer_detail::{DetailSection, PeerDetail, PeerDetails};
 pub use queues::Queues;
 pub use registry::Registry;
 pub use replay::{ReplayOptions, ReplayOutcome, render_json, render_text, replay};
 pub use server::{ModuleActivity, ModuleLoadReport, Server};
+pub use voicemail::{Mailbox, MailboxSettings, Voicemail, VoicemailMessage};
 
 /// Which list a resync sweep is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -51,9 +62,45 @@ pub enum ListKind {
     Queues,
     Registrations,
     Peers,
+    /// `ParkedCalls` (`ParkedCallsComplete`).
+    ParkedCalls,
+    /// `Parkinglots` (`ParkinglotsComplete`).
+    ParkingLots,
+    /// `ConfbridgeListRooms`, 1.x `MeetmeListRooms`.
+    Conferences,
+    /// `ConfbridgeList` / `MeetmeList`: sweep once every room's list is read.
+    ConferenceMembers,
+    /// `ExtensionStateList`.
+    Hints,
+    /// `DeviceStateList`.
+    Devices,
+    /// `PresenceStateList`.
+    Presence,
+    /// `VoicemailUsersList` (`VoicemailUserEntryComplete`).
+    Mailboxes,
+    /// `DAHDIShowChannels`.
+    Dahdi,
 }
 
 impl ListKind {
+    /// The kinds one list rebuilds, so its end may sweep: all but
+    /// [`ListKind::ConferenceMembers`], which takes one list per room.
+    pub const SWEPT_ON_COMPLETION: [ListKind; 13] = [
+        ListKind::Channels,
+        ListKind::Bridges,
+        ListKind::Queues,
+        ListKind::Registrations,
+        ListKind::Peers,
+        ListKind::ParkedCalls,
+        ListKind::ParkingLots,
+        ListKind::Conferences,
+        ListKind::Hints,
+        ListKind::Devices,
+        ListKind::Presence,
+        ListKind::Mailboxes,
+        ListKind::Dahdi,
+    ];
+
     /// The list kind whose rebuild an end-of-list event completes, for the
     /// lists a resync sends (`CoreShowChannelsComplete`, `StatusComplete`,
     /// `BridgeListComplete`, `QueueStatusComplete`, `RegistrationsComplete`,
@@ -78,6 +125,15 @@ impl ListKind {
                 ListKind::Registrations
             }
             b"peerlistcomplete" | b"contactlistcomplete" => ListKind::Peers,
+            b"parkedcallscomplete" => ListKind::ParkedCalls,
+            b"parkinglotscomplete" => ListKind::ParkingLots,
+            b"confbridgelistroomscomplete" | b"meetmelistroomscomplete" => ListKind::Conferences,
+            b"confbridgelistcomplete" | b"meetmelistcomplete" => ListKind::ConferenceMembers,
+            b"extensionstatelistcomplete" => ListKind::Hints,
+            b"devicestatelistcomplete" => ListKind::Devices,
+            b"presencestatelistcomplete" => ListKind::Presence,
+            b"voicemailuserentrycomplete" => ListKind::Mailboxes,
+            b"dahdishowchannelscomplete" => ListKind::Dahdi,
             _ => return None,
         };
         Some(kind)
@@ -109,6 +165,11 @@ pub struct State {
     pub queues: Queues,
     #[serde(flatten)]
     pub registry: Registry,
+    pub parking: Parking,
+    pub conferences: Conferences,
+    pub voicemail: Voicemail,
+    pub peer_details: PeerDetails,
+    pub dahdi: Dahdi,
     /// Events no sub-model handles, counted by name.
     pub unknown_events: BTreeMap<String, u64>,
     #[serde(skip)]
@@ -193,6 +254,7 @@ impl State {
             // for the queues (an empty event name says "a reply").
             self.server.apply_response(msg);
             self.queues.apply(msg, "", now);
+            self.apply_pbx_reply(msg);
             return;
         };
         // Dispatched on the raw lower-cased name: the name is decoded only
@@ -261,15 +323,23 @@ impl State {
                     }
                 }
             }
+            b"voicemailboxdetailcomplete" | b"endpointdetailcomplete" => {
+                return self.apply_pbx_object(msg, &decode(event), now);
+            }
             // End-of-list events carry nothing to keep; `AgentComplete` is
             // a queue member finishing a call, not the end of a list.
             _ if LOG_ONLY.contains(&key)
                 || (key.ends_with(b"complete") && key != b"agentcomplete") => {}
             _ => {
                 let (key, event) = (decode(key), decode(event));
+                if event == "PeerEntry" {
+                    // Also the peers row's: the detail keeps every field.
+                    self.peer_details.peer_report(msg);
+                }
                 return self.server.apply_event(msg, &key, now)
                     || self.queues.apply(msg, &event, now)
-                    || self.registry.apply(msg, &event, now);
+                    || self.registry.apply(msg, &event, now)
+                    || self.apply_pbx_object(msg, &event, now);
             }
         }
         true
@@ -304,12 +374,23 @@ impl State {
             ListKind::Channels => {
                 for id in self.channels.stale(self.generation) {
                     bridges::leave(&mut self.bridges, &mut self.channels, &id);
+                    self.forget_parked_and_conferenced(&id);
                     self.channels.remove(&id);
                 }
             }
             ListKind::Bridges => self.sweep_bridges(),
             ListKind::Queues => self.queues.sweep(self.generation),
-            ListKind::Registrations | ListKind::Peers => self.registry.sweep(kind, self.generation),
+            ListKind::Registrations
+            | ListKind::Peers
+            | ListKind::Hints
+            | ListKind::Devices
+            | ListKind::Presence => self.registry.sweep(kind, self.generation),
+            ListKind::ParkedCalls => self.parking.sweep_calls(self.generation),
+            ListKind::ParkingLots => self.parking.sweep_lots(self.generation),
+            ListKind::Conferences => self.conferences.sweep_rooms(self.generation),
+            ListKind::ConferenceMembers => self.conferences.sweep_members(self.generation),
+            ListKind::Mailboxes => self.voicemail.sweep(self.generation),
+            ListKind::Dahdi => self.dahdi.sweep(self.generation),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! on the `seen` generation of registrations and peers.
 
 mod peers;
+mod presence;
 mod registrations;
 mod states;
 
@@ -20,6 +21,7 @@ use crate::model::fields;
 
 pub use peers::Peer;
 use peers::{PeerKey, PeerReport};
+pub use presence::Presence;
 pub use registrations::Registration;
 use registrations::{RegistrationKey, RegistrationReport};
 pub use states::{DeviceState, ExtensionState, PeerState, RegistrationState};
@@ -34,6 +36,11 @@ pub struct ExtensionHint {
     pub state: ExtensionState,
     /// `StatusText` (Asterisk 12+) or `StatusDesc` (1.x), as sent.
     pub state_text: String,
+    /// The presence of the hint's provider (`PresenceStatus`): status,
+    /// subtype and message; empty when none was reported.
+    pub presence: Presence,
+    #[serde(skip)]
+    pub seen: u64,
 }
 
 /// A device and its state (`DeviceStateChange`).
@@ -43,6 +50,8 @@ pub struct Device {
     pub state: DeviceState,
     /// The state as sent (`NOT_INUSE`).
     pub state_text: String,
+    #[serde(skip)]
+    pub seen: u64,
 }
 
 /// Everything about registrations, peers and hints the server reported.
@@ -60,6 +69,9 @@ pub struct Registry {
     /// Device states, by device name.
     #[serde(serialize_with = "as_list")]
     pub devices: BTreeMap<String, Device>,
+    /// Presence states, by presentity.
+    #[serde(serialize_with = "as_list")]
+    pub presence: BTreeMap<String, Presence>,
     /// The resync generation stamped on whatever is touched.
     #[serde(skip)]
     generation: u64,
@@ -101,6 +113,8 @@ impl Registry {
             }
             "ExtensionStatus" => self.apply_extension(msg),
             "DeviceStateChange" => self.apply_device(msg),
+            "PresenceStateChange" => self.apply_presence(msg),
+            "PresenceStatus" => self.apply_hint_presence(msg),
             _ => return false,
         }
         true
@@ -118,6 +132,9 @@ impl Registry {
         match kind {
             ListKind::Registrations => self.registrations.retain(|_, r| r.seen >= generation),
             ListKind::Peers => self.peers.retain(|_, p| p.seen >= generation),
+            ListKind::Hints => self.extensions.retain(|_, h| h.seen >= generation),
+            ListKind::Devices => self.devices.retain(|_, d| d.seen >= generation),
+            ListKind::Presence => self.presence.retain(|_, p| p.seen >= generation),
             _ => {}
         }
     }
@@ -169,19 +186,12 @@ impl Registry {
         }
     }
 
-    fn apply_extension(&mut self, msg: &Message) {
+    /// The hint an `Exten` + `Context` message is about, created if new.
+    fn hint(&mut self, msg: &Message) -> Option<&mut ExtensionHint> {
         let (Some(exten), Some(context)) = (msg.get("Exten"), msg.get("Context")) else {
-            return;
+            return None;
         };
         let key = (context.into_owned(), exten.into_owned());
-        let Some(code) = fields::number::<i32>(msg, &["Status"]) else {
-            return;
-        };
-        if code < 0 {
-            // -1 and -2: the hint was removed or deactivated.
-            self.extensions.remove(&key);
-            return;
-        }
         let hint = self
             .extensions
             .entry(key)
@@ -191,11 +201,54 @@ impl Registry {
                 hint: String::new(),
                 state: ExtensionState::Unknown,
                 state_text: String::new(),
+                presence: Presence::default(),
+                seen: 0,
             });
-        hint.state = ExtensionState::from_code(code);
+        hint.seen = self.generation;
         fields::set_text(&mut hint.hint, msg, &["Hint"]);
+        Some(hint)
+    }
+
+    fn apply_extension(&mut self, msg: &Message) {
+        let Some(code) = fields::number::<i32>(msg, &["Status"]) else {
+            return;
+        };
+        if code < 0 {
+            // -1 and -2: the hint was removed or deactivated.
+            if let (Some(exten), Some(context)) = (msg.get("Exten"), msg.get("Context")) {
+                self.extensions
+                    .remove(&(context.into_owned(), exten.into_owned()));
+            }
+            return;
+        }
+        let Some(hint) = self.hint(msg) else { return };
+        hint.state = ExtensionState::from_code(code);
         hint.state_text.clear();
         fields::set_text(&mut hint.state_text, msg, &["StatusText", "StatusDesc"]);
+    }
+
+    /// `PresenceStatus`: the presence of one hint's provider.
+    fn apply_hint_presence(&mut self, msg: &Message) {
+        if let Some(hint) = self.hint(msg) {
+            hint.presence.update(msg);
+        }
+    }
+
+    /// `PresenceStateChange` (event or `PresenceStateList` item).
+    fn apply_presence(&mut self, msg: &Message) {
+        let Some(name) = msg.get("Presentity") else {
+            return;
+        };
+        let generation = self.generation;
+        let presence = self
+            .presence
+            .entry(name.to_string())
+            .or_insert_with(|| Presence {
+                presentity: name.into_owned(),
+                ..Presence::default()
+            });
+        presence.update(msg);
+        presence.seen = generation;
     }
 
     fn apply_device(&mut self, msg: &Message) {
@@ -207,6 +260,7 @@ impl Registry {
             Some(device) => {
                 device.state = state;
                 text.as_ref().clone_into(&mut device.state_text);
+                device.seen = self.generation;
             }
             None => {
                 self.devices.insert(
@@ -215,6 +269,7 @@ impl Registry {
                         name: name.into_owned(),
                         state,
                         state_text: text.into_owned(),
+                        seen: self.generation,
                     },
                 );
             }
@@ -223,7 +278,7 @@ impl Registry {
 }
 
 /// Serialises a map as the list of its values, in key order.
-fn as_list<K, V: Serialize, S: Serializer>(
+pub(crate) fn as_list<K, V: Serialize, S: Serializer>(
     map: &BTreeMap<K, V>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {

@@ -79,10 +79,7 @@ pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
                 outcome.state.apply_banner(&banner);
                 if outcome.messages >= options.from {
                     outcome.state.begin_resync();
-                    resyncing = [ListKind::Channels, ListKind::Bridges, ListKind::Queues]
-                        .into_iter()
-                        .chain([ListKind::Registrations, ListKind::Peers])
-                        .collect();
+                    resyncing = ListKind::SWEPT_ON_COMPLETION.into_iter().collect();
                 }
             }
             Frame::Malformed(bad) => {

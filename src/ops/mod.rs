@@ -15,11 +15,13 @@
 //! `OriginateResponse` of an accepted Originate through [`OriginateWatch`].
 
 mod check;
+pub mod conference;
 mod form;
 mod forms;
 mod op;
 mod originate;
 mod outcome;
+pub mod parking;
 
 pub use form::{FieldError, FieldSpec, Form};
 pub use op::{Op, Refusal, Request, Selection, Start, Target, start};

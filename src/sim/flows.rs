@@ -5,6 +5,7 @@
 //! that a later step (or a hangup) finishes.
 
 use super::channel::{ChannelState, NO_ANSWER, NORMAL_CLEARING, Party, device_of};
+use super::features::PARKING_CONTEXT;
 use super::pbx::{AgentLeg, OFFICE_PHONES, PHONES, Pbx};
 use super::queues::{self, AgentEvent, Member, MemberChange, Refusal};
 use super::registry;
@@ -112,6 +113,9 @@ impl Pbx {
     /// Channel `a` runs the dialplan of `exten`: a phone rings and answers
     /// at once (bridged), or the caller joins a queue.
     pub(super) fn connect(&mut self, a: usize, exten: &str) {
+        if self.feature_route(a, exten) {
+            return;
+        }
         let a_uid = self.uid(a);
         if let Some(b) = self.ring(a, exten)
             && let (Some(a), Some(b)) = (self.index_of_uid(&a_uid), self.index_of_uid(&b))
@@ -185,6 +189,12 @@ impl Pbx {
         }
         let linkedid = self.channels[a].linkedid.clone();
         match &request.target {
+            OriginateTarget::Exten { context, exten } if context == PARKING_CONTEXT => {
+                let space = exten.parse().unwrap_or(0);
+                if !self.pick_up(a, space) {
+                    self.end_channel(a, super::channel::NORMAL_CLEARING, false);
+                }
+            }
             OriginateTarget::Exten { exten, .. } => self.connect(a, exten),
             OriginateTarget::App { application, data } => {
                 let chan = &mut self.channels[a];
@@ -726,12 +736,15 @@ mod tests {
         pbx.hangup_call(&linkedid);
         assert_eq!(
             names(&pbx.take_events()),
+            // Each phone's hint goes back to Idle once its channel is gone.
             [
                 "HangupRequest",
                 "Bridge",
                 "Hangup",
+                "ExtensionStatus",
                 "HangupRequest",
-                "Hangup"
+                "Hangup",
+                "ExtensionStatus"
             ]
         );
     }

@@ -18,6 +18,7 @@ mod channel;
 mod cli;
 mod client;
 mod clock;
+mod features;
 mod flows;
 mod modules;
 mod pbx;
@@ -45,6 +46,9 @@ use tokio_util::sync::CancellationToken;
 use crate::ami::Message;
 
 pub use channel::{Channel, ChannelState, Party};
+pub use features::{
+    CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
+};
 pub use pbx::Bridge;
 pub use queues::{Member, Queue, QueueCaller};
 pub use registry::{Peer, Registration, Tech};

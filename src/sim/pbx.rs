@@ -12,6 +12,7 @@ use std::time::Duration;
 use crate::ami::Message;
 
 use super::channel::{Channel, ChannelState, Party, channel_name};
+use super::features::Features;
 use super::modules::Modules;
 use super::queues::{self, AgentEvent, MemberChange, QueueCaller, Queues};
 use super::random::SeededRng;
@@ -74,6 +75,7 @@ pub struct Pbx {
     pub(super) registry: Registry,
     pub(super) modules: Modules,
     pub(super) ids: SeededRng,
+    pub(super) features: Features,
     next_channel_seq: u32,
     next_unique_seq: u64,
     calls_processed: u64,
@@ -94,6 +96,7 @@ impl Pbx {
             registry: Registry::office(&PHONES, start),
             modules: Modules::default(),
             ids: SeededRng::new(seed ^ 0x05ee_d1d5),
+            features: Features::default(),
             next_channel_seq: 0,
             next_unique_seq: 1,
             calls_processed: 0,
@@ -223,6 +226,7 @@ impl Pbx {
         });
         let index = self.channels.len() - 1;
         self.channel_event(index, ChannelEvent::New);
+        self.hint_follows(device);
         index
     }
 
@@ -410,13 +414,15 @@ impl Pbx {
     /// Ends one channel: request, queue bookkeeping, bridge, `Hangup`.
     /// Agent channels still ringing for a caller that leaves go too.
     pub(super) fn end_channel(&mut self, index: usize, cause: u32, soft: bool) {
+        self.features_hangup(index);
         self.channel_event(index, ChannelEvent::HangupRequest { soft, cause });
         let uid = self.uid(index);
         self.abandon_if_waiting(index);
         let orphans = self.close_legs_of(&uid);
         self.leave_bridge(index);
         self.channel_event(index, ChannelEvent::Hangup { cause });
-        self.channels.remove(index);
+        let gone = self.channels.remove(index);
+        self.hint_follows(super::channel::device_of_channel(&gone.name));
         for orphan in orphans {
             if let Some(agent) = self.index_of_uid(&orphan) {
                 self.end_channel(agent, cause, false);

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::ami::Message;
 
 use super::channel::Channel;
+use super::features::Features;
 use super::pbx::{Bridge, Pbx};
 use super::queues::Queue;
 use super::registry::{Peer, Registration};
@@ -43,6 +44,8 @@ pub struct SimSnapshot {
     pub peers: Vec<Peer>,
     pub registrations: Vec<Registration>,
     pub loaded_modules: Vec<String>,
+    /// Parked calls, the conference room, mailboxes and the DAHDI span.
+    pub features: Features,
 }
 
 impl Simulation {
@@ -80,6 +83,7 @@ impl Simulation {
             peers: pbx.registry().peers.clone(),
             registrations: pbx.registry().registrations.clone(),
             loaded_modules: pbx.modules().loaded().map(str::to_owned).collect(),
+            features: pbx.features().clone(),
         }
     }
 }

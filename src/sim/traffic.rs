@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::channel::{ChannelState, NORMAL_CLEARING, Party, device_of_channel};
+use super::features::{CONFERENCE_EXTEN, VOICEMAIL_EXTEN};
 use super::flows::{Consultation, QUEUE_EXTENS, phone_party};
 use super::pbx::{OFFICE_PHONES, PHONES, Pbx};
 use super::random::SeededRng;
@@ -73,6 +74,26 @@ enum Step {
     TrunkUp,
 }
 
+impl Step {
+    /// Whether this step does more than hang up channel `uid`.
+    fn plans_for(&self, uid: &str) -> bool {
+        match self {
+            Step::Answer { caller, callee } | Step::RingOut { caller, callee } => {
+                caller == uid || callee == uid
+            }
+            Step::Hold { chan } | Step::Unhold { chan } => chan == uid,
+            Step::BlindTransfer { transferer, .. } | Step::Consult { transferer, .. } => {
+                transferer == uid
+            }
+            Step::CompleteConsult(c) => [&c.transferer, &c.transferee, &c.target]
+                .iter()
+                .any(|chan| *chan == uid),
+            Step::TransferAnswer { transferee, target } => transferee == uid || target == uid,
+            _ => false,
+        }
+    }
+}
+
 /// Recurring happenings and when each comes next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Recurring {
@@ -80,11 +101,16 @@ enum Recurring {
     PauseToggle,
     TrunkFlap,
     Reregister,
+    /// A phone joins the conference room or leaves a voicemail, or a
+    /// talking call is parked.
+    Feature,
 }
 
 #[derive(Debug)]
 pub struct Traffic {
     rng: SeededRng,
+    /// Its own generator, so the other traffic stays what it was.
+    feature_rng: SeededRng,
     calls_per_minute: f64,
     /// Steps by due time, then by order of scheduling.
     agenda: BTreeMap<(Duration, u64), Step>,
@@ -97,6 +123,7 @@ impl Traffic {
     pub fn new(seed: u64, calls_per_minute: f64) -> Self {
         let mut traffic = Traffic {
             rng: SeededRng::new(seed),
+            feature_rng: SeededRng::new(seed ^ 0x0fea_7e5e),
             calls_per_minute: calls_per_minute.max(0.0),
             agenda: BTreeMap::new(),
             next_seq: 0,
@@ -108,6 +135,7 @@ impl Traffic {
             Recurring::PauseToggle,
             Recurring::TrunkFlap,
             Recurring::Reregister,
+            Recurring::Feature,
         ] {
             let at = start + traffic.interval(what);
             traffic.recurring.insert(what, at);
@@ -126,6 +154,10 @@ impl Traffic {
             Recurring::PauseToggle => self.rng.between(30.0, 90.0),
             Recurring::TrunkFlap => self.rng.between(180.0, 480.0),
             Recurring::Reregister => self.rng.between(20.0, 60.0),
+            Recurring::Feature if self.calls_per_minute > 0.0 => {
+                self.feature_rng.between(20.0, 60.0)
+            }
+            Recurring::Feature => Duration::from_secs(3600),
         }
     }
 
@@ -183,6 +215,7 @@ impl Traffic {
                     self.schedule(pbx, back, Step::TrunkUp);
                 }
             }
+            Recurring::Feature => self.feature(pbx),
             Recurring::Reregister => {
                 let phone = self.rng.below(PHONES.len());
                 // Now and then a registration lapses before the phone comes back.
@@ -375,6 +408,70 @@ impl Traffic {
             talk / 4
         };
         self.schedule(pbx, after, step);
+    }
+
+    /// Conference, voicemail and parking traffic: a caller from the trunk
+    /// dials into the room (and hangs up after a while) or leaves a
+    /// message, or one end of a talking office call is parked (and gives
+    /// up after a while).
+    fn feature(&mut self, pbx: &mut Pbx) {
+        let rng = &mut self.feature_rng;
+        let roll = rng.unit();
+        if roll < 0.7 {
+            let exten = if roll < 0.5 {
+                CONFERENCE_EXTEN
+            } else {
+                VOICEMAIL_EXTEN
+            };
+            let number = format!("+3215551{:03}", rng.below(1000));
+            let stay = rng.between(30.0, 180.0);
+            let a = pbx.new_channel(
+                "SIP/trunk",
+                ChannelState::Up,
+                Party::new(number, ""),
+                "from-trunk",
+                exten,
+                None,
+            );
+            let chan = pbx.uid(a);
+            pbx.connect(a, exten);
+            if pbx.index_of_uid(&chan).is_some() {
+                self.schedule(pbx, stay, Step::Hangup { chan });
+            }
+        } else {
+            let talking: Vec<String> = pbx
+                .channels
+                .iter()
+                .filter(|c| c.bridge.is_some() && c.state == ChannelState::Up)
+                // Queue calls keep their agent bookkeeping: office calls only.
+                .filter(|c| {
+                    !pbx.legs
+                        .iter()
+                        .any(|l| l.caller == c.uniqueid || l.agent == c.uniqueid)
+                })
+                // A call of two with nothing planned but its hangup.
+                .filter(|c| {
+                    let bridge = pbx
+                        .bridges
+                        .iter()
+                        .find(|b| Some(&b.id) == c.bridge.as_ref());
+                    bridge.is_some_and(|b| b.members.len() == 2)
+                })
+                .filter(|c| !self.agenda.values().any(|step| step.plans_for(&c.uniqueid)))
+                .map(|c| c.name.clone())
+                .collect();
+            if talking.is_empty() {
+                return;
+            }
+            let name = talking[rng.below(talking.len())].clone();
+            let patience = rng.between(20.0, 90.0);
+            if pbx.park(&name, None).is_ok()
+                && let Some(index) = pbx.index_of(&name)
+            {
+                let chan = pbx.uid(index);
+                self.schedule(pbx, patience, Step::Hangup { chan });
+            }
+        }
     }
 
     fn hang_up(&mut self, pbx: &mut Pbx, uid: &str) {

@@ -174,3 +174,30 @@ pub fn capture_messages(name: &str) -> Vec<Message> {
 pub fn msg(pairs: &[(&str, &str)]) -> Message {
     Message::from_pairs(pairs.iter().copied())
 }
+
+/// Every parked call and conference member is a live channel, and no
+/// channel waits in two spaces or sits in two rooms.
+pub fn assert_parking_and_rooms_consistent(state: &amitop::model::State, at: &str) {
+    let mut parked = Vec::new();
+    for call in state.parking.calls.values() {
+        let id = &call.parkee;
+        assert!(
+            state.channels.get(id).is_some(),
+            "{at}: parked {id} is no live channel"
+        );
+        assert!(!parked.contains(&id), "{at}: {id} parked twice");
+        parked.push(id);
+    }
+    let mut members = Vec::new();
+    for room in state.conferences.rooms.values() {
+        for id in room.members.keys() {
+            let name = &room.name;
+            assert!(
+                state.channels.get(id).is_some(),
+                "{at}: member {id} of {name} is no live channel"
+            );
+            assert!(!members.contains(&id), "{at}: {id} in two rooms");
+            members.push(id);
+        }
+    }
+}

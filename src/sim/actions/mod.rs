@@ -6,6 +6,7 @@
 
 mod calls;
 mod core;
+mod features;
 mod queues;
 mod system;
 
@@ -212,6 +213,79 @@ const ACTIONS: &[ActionSpec] = &[
     action("SIPshowregistry", Access::Write, system::sip_registry),
     action("IAXregistry", Access::Write, system::iax_registry),
     action("IAXpeers", Access::Write, system::iax_peers),
+    action("Park", Access::Write, features::park),
+    action("ParkedCalls", Access::Open, features::parked_calls),
+    action("Parkinglots", Access::WriteModern, features::parking_lots),
+    action(
+        "ConfbridgeList",
+        Access::WriteModern,
+        features::confbridge_list,
+    ),
+    action(
+        "ConfbridgeListRooms",
+        Access::WriteModern,
+        features::confbridge_list_rooms,
+    ),
+    action(
+        "ConfbridgeMute",
+        Access::WriteModern,
+        features::confbridge_mute_on,
+    ),
+    action(
+        "ConfbridgeUnmute",
+        Access::WriteModern,
+        features::confbridge_mute_off,
+    ),
+    action(
+        "ConfbridgeKick",
+        Access::WriteModern,
+        features::confbridge_kick,
+    ),
+    action(
+        "ConfbridgeLock",
+        Access::WriteModern,
+        features::confbridge_lock_on,
+    ),
+    action(
+        "ConfbridgeUnlock",
+        Access::WriteModern,
+        features::confbridge_lock_off,
+    ),
+    action("MeetmeList", Access::Write, features::meetme_list),
+    action("MailboxCount", Access::Write, features::mailbox_count),
+    action("MailboxStatus", Access::Write, features::mailbox_status),
+    action(
+        "VoicemailUsersList",
+        Access::Write,
+        features::voicemail_users,
+    ),
+    action(
+        "DAHDIShowChannels",
+        Access::Write,
+        features::dahdi_show_channels,
+    ),
+    action("SIPshowpeer", Access::Write, features::sip_show_peer),
+    action("IAXpeerlist", Access::Write, features::iax_peer_list),
+    action(
+        "PJSIPShowEndpoint",
+        Access::WriteModern,
+        features::pjsip_show_endpoint,
+    ),
+    action(
+        "ExtensionStateList",
+        Access::WriteModern,
+        features::extension_state_list,
+    ),
+    action(
+        "DeviceStateList",
+        Access::WriteModern,
+        features::device_state_list,
+    ),
+    action(
+        "PresenceStateList",
+        Access::WriteModern,
+        features::presence_state_list,
+    ),
 ];
 
 /// Actions a client may send before logging in.
