@@ -176,6 +176,19 @@ impl Reply {
         self.response.get("Message").map(|m| m.into_owned())
     }
 
+    /// How many items a list reply lacks: its `...Complete` event counts
+    /// them (`ListItems`), and a frame lost in between (garbage on the wire)
+    /// leaves fewer. Zero where the server gives no count (before Asterisk 12).
+    pub fn missing_items(&self) -> u64 {
+        let Some((complete, items)) = self.events.split_last() else {
+            return 0;
+        };
+        complete
+            .get("ListItems")
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .map_or(0, |n| n.saturating_sub(items.len() as u64))
+    }
+
     /// Command output as lines, from `Output:` headers or a `Follows` body.
     pub fn output(&self) -> Vec<String> {
         self.response.output_lines()
