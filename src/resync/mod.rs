@@ -64,6 +64,9 @@ enum Outcome {
     Unknown,
     /// An answer that is no AMI response (raw CLI text).
     Unreadable,
+    /// A list with items missing (lost to garbage on the wire): what it has
+    /// is applied, but it proves nothing gone.
+    Damaged(Reply),
     /// Refused or failed; the message says why.
     Failed(String),
 }
@@ -148,7 +151,9 @@ impl Resync {
     async fn probe(&self) -> Result<Offered, Stopped> {
         match self.outcome(Action::new("ListCommands")).await? {
             Outcome::Read(reply) => Ok(Offered::from_list_commands(&reply)),
-            Outcome::Unknown | Outcome::Unreadable | Outcome::Failed(_) => Ok(Offered::unknown()),
+            Outcome::Unknown | Outcome::Unreadable | Outcome::Damaged(_) | Outcome::Failed(_) => {
+                Ok(Offered::unknown())
+            }
         }
     }
 
@@ -228,6 +233,14 @@ impl Resync {
                 Ok(Listed::Read(ids))
             }
             Outcome::Unknown => Ok(Listed::Unknown),
+            Outcome::Damaged(reply) => {
+                let missing = reply.missing_items();
+                self.emit(ResyncUpdate::Reply(reply)).await?;
+                let why =
+                    format!("{missing} list items could not be read ({what} may be incomplete)");
+                self.note(&name, &why).await?;
+                Ok(Listed::Failed)
+            }
             Outcome::Unreadable => {
                 tracing::info!(action = %name, "skipped an answer that is no AMI response");
                 Ok(Listed::Unknown)
@@ -253,9 +266,9 @@ impl Resync {
         // live events and its reply holds none of the items it counts.
         let counts_its_items = !action.name().eq_ignore_ascii_case("IAXpeers");
         match self.handle.send(action).await {
-            Ok(reply) if counts_its_items && reply.missing_items() > 0 => Ok(Outcome::Failed(
-                format!("{} list items could not be read", reply.missing_items()),
-            )),
+            Ok(reply) if counts_its_items && reply.missing_items() > 0 => {
+                Ok(Outcome::Damaged(reply))
+            }
             Ok(reply) if reply.is_success() => Ok(Outcome::Read(reply)),
             // Asterisk 1.4's `IAXpeers` answers CLI text with no Response.
             Ok(reply) if !reply.response.has("Response") => Ok(Outcome::Unreadable),
