@@ -85,6 +85,14 @@ fn assert_channels_and_queues(pbx: &TestPbx, state: &State) {
     }
 }
 
+/// The names of the actions the PBX received, in order.
+fn sent_actions(pbx: &TestPbx) -> Vec<String> {
+    pbx.received_actions()
+        .iter()
+        .filter_map(|a| a.get("Action").map(|n| n.into_owned()))
+        .collect()
+}
+
 fn peer_ids(state: &State) -> Vec<String> {
     state
         .registry
@@ -134,11 +142,7 @@ async fn without_chan_sip_no_sip_action_is_sent() {
     let (state, notes) = resync_against(&pbx, "amitop", "secret").await;
     assert!(notes.is_empty(), "{notes:?}");
     assert_eq!(pbx.unknown_actions_received(), Vec::<String>::new());
-    let sent: Vec<_> = pbx
-        .received_actions()
-        .iter()
-        .filter_map(|a| a.get("Action").map(|n| n.into_owned()))
-        .collect();
+    let sent = sent_actions(&pbx);
     assert!(sent.iter().any(|a| a == "ListCommands"), "{sent:?}");
     assert!(!sent.iter().any(|a| a.starts_with("SIP")), "{sent:?}");
     assert_channels_and_queues(&pbx, &state);
@@ -186,11 +190,7 @@ async fn a_watch_only_user_is_told_which_class_to_grant_and_sends_nothing_refuse
     }
     assert_eq!(pbx.unknown_actions_received(), Vec::<String>::new());
     // Nothing refused was sent: every action it sent needs no class.
-    let sent: Vec<_> = pbx
-        .received_actions()
-        .iter()
-        .filter_map(|a| a.get("Action").map(|n| n.into_owned()))
-        .collect();
+    let sent = sent_actions(&pbx);
     for action in &sent {
         assert!(
             [
