@@ -520,7 +520,8 @@ mod tls {
         ));
         match next_state(&mut events).await {
             ConnectionState::Disconnected { reason, .. } => {
-                assert!(reason.contains("TLS handshake"), "{reason}");
+                assert!(reason.contains("refusing the certificate"), "{reason}");
+                assert!(reason.contains("tls_fingerprint = \"sha256:"), "{reason}");
             }
             other => panic!("expected Disconnected, got {other:?}"),
         }

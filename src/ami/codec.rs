@@ -322,6 +322,18 @@ impl AmiCodec {
                         let body_end = line_end - END_COMMAND.len();
                         return self.finish(src, Some(body_start..body_end));
                     }
+                    if line_end == start {
+                        match starts_a_message(&src[self.scan.pos..]) {
+                            // The marker never came: the body ends at this
+                            // blank line, and what follows is kept.
+                            Some(true) => return self.finish(src, Some(body_start..start)),
+                            Some(false) => {}
+                            None => {
+                                self.scan.pos = start;
+                                return Step::NeedMore;
+                            }
+                        }
+                    }
                     continue;
                 }
                 Follows::Headers => {
@@ -387,6 +399,30 @@ impl AmiCodec {
         let body = body.map(|r| r.start as u32..r.end as u32);
         Step::Done(Frame::Message(Message::from_parts(buf, headers, body)))
     }
+}
+
+/// Whether `rest`, the bytes after a blank line inside a `Follows` body,
+/// opens a new message (`Response:` or `Event:`): a body whose
+/// `--END COMMAND--` never comes ends there. `None` while too few bytes have
+/// arrived to tell, so the verdict never depends on how reads split them.
+fn starts_a_message(rest: &[u8]) -> Option<bool> {
+    const OPENERS: [&[u8]; 2] = [b"Response:", b"Event:"];
+    let line = match memchr(b'\n', rest) {
+        Some(nl) => &rest[..nl],
+        None => rest,
+    };
+    let mut undecided = false;
+    for opener in OPENERS {
+        let n = line.len().min(opener.len());
+        if line[..n].eq_ignore_ascii_case(&opener[..n]) {
+            if n == opener.len() {
+                return Some(true);
+            }
+            // A shorter prefix decides only once its line has ended.
+            undecided |= n == rest.len();
+        }
+    }
+    if undecided { None } else { Some(false) }
 }
 
 /// The start of a bad frame, decoded lossily, for the log.
@@ -579,6 +615,44 @@ mod tests {
         assert_eq!(m.len(), 3);
         assert_eq!(m.output_lines(), ["", "", "  * Name       : 2001"]);
         assert_eq!(message(&frames[1]).event().as_deref(), Some("X"));
+    }
+
+    #[test]
+    fn a_follows_body_without_its_marker_ends_where_a_message_starts() {
+        // The marker never comes; a QueueStatus list follows the blank line.
+        let input: &[u8] = b"Response: Follows\r\nPrivilege: Command\r\nActionID: 5\r\n\
+              Name/Username    Host\r\n\r\n1 iax2 peers\r\n\r\n\
+              Response: Success\r\nActionID: 6\r\nEventList: start\r\n\r\n\
+              Event: QueueParams\r\nQueue: support\r\n\r\n\
+              event: QueueStatusComplete\r\nEventList: Complete\r\n\r\n";
+        let frames = decode_both_ways(input, Limits::default());
+        assert_eq!(frames.len(), 4, "{frames:?}");
+        let follows = message(&frames[0]);
+        assert_eq!(follows.action_id().as_deref(), Some("5"));
+        assert_eq!(
+            follows.output_lines(),
+            ["Name/Username    Host", "", "1 iax2 peers"]
+        );
+        assert_eq!(message(&frames[1]).action_id().as_deref(), Some("6"));
+        assert_eq!(message(&frames[2]).event().as_deref(), Some("QueueParams"));
+        assert_eq!(
+            message(&frames[3]).event().as_deref(),
+            Some("QueueStatusComplete")
+        );
+    }
+
+    #[test]
+    fn a_body_line_that_only_looks_like_a_header_start_stays_in_the_body() {
+        let frames = decode_both_ways(
+            b"Response: Follows\r\nPrivilege: Command\r\n\r\nEvents\r\n\r\nResponse\r\n\
+              --END COMMAND--\r\n\r\n",
+            Limits::default(),
+        );
+        assert_eq!(frames.len(), 1, "{frames:?}");
+        assert_eq!(
+            message(&frames[0]).output_lines(),
+            ["", "Events", "", "Response"]
+        );
     }
 
     #[test]

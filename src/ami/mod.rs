@@ -11,6 +11,7 @@ pub mod message;
 mod pending;
 mod runner;
 pub mod session;
+mod tls;
 mod transport;
 
 pub use action::{Action, InvalidAction};
@@ -21,3 +22,4 @@ pub use session::{
     AuthMode, ConnectionState, Reply, SendError, SessionConfig, SessionEvent, SessionEvents,
     SessionHandle, spawn,
 };
+pub use tls::Fingerprint;

@@ -214,6 +214,13 @@ impl Entry {
             }
             return Step::Complete(message);
         }
+        if self.response.is_none() && !message.has("Event") {
+            // Neither response nor event: raw text answering the action
+            // (Asterisk 1.4's `IAXpeers` sends CLI output after its
+            // ActionID). It is the whole answer; waiting for a Response
+            // would stall the caller until its timeout.
+            return Step::Complete(message);
+        }
         // An entry still present after its response is a list being collected.
         let complete = is_list_end(&message);
         self.events.push(message);
@@ -231,6 +238,16 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_text_after_an_action_id_is_the_whole_answer() {
+        let mut pending = pending_with(&["9"]);
+        let raw = msg(&[("ActionID", "9"), ("Name/Username    Host", "x")]);
+        let (reply, released) = finished(pending.route(raw));
+        assert!(!reply.response.has("Response"));
+        assert!(released.is_empty());
+        assert!(pending.next_deadline().is_none());
+    }
 
     fn msg(pairs: &[(&str, &str)]) -> Message {
         Message::from_pairs(pairs.iter().copied())

@@ -303,6 +303,7 @@ async fn open(
     let security = if config.tls {
         Security::Tls {
             ca_file: config.ca_file.as_deref(),
+            pin: config.tls_fingerprint,
         }
     } else {
         Security::Plain

@@ -18,6 +18,7 @@ use super::codec::{Banner, Malformed};
 use super::event_queue;
 use super::message::Message;
 use super::runner;
+use super::tls::Fingerprint;
 
 pub use super::event_queue::SessionEvents;
 
@@ -43,6 +44,8 @@ pub struct SessionConfig {
     pub tls: bool,
     /// PEM certificates to trust instead of the system roots.
     pub ca_file: Option<PathBuf>,
+    /// Trust exactly the certificate with this fingerprint (see `tls.rs`).
+    pub tls_fingerprint: Option<Fingerprint>,
     pub auth: AuthMode,
     /// The `Events:` header sent at login: `on`, `off` or a mask like `system,call`.
     pub events: String,
@@ -73,6 +76,7 @@ impl SessionConfig {
             secret: secret.into(),
             tls: false,
             ca_file: None,
+            tls_fingerprint: None,
             auth: AuthMode::Md5,
             events: "on".into(),
             ping_interval: Duration::from_secs(20),
@@ -103,6 +107,7 @@ impl fmt::Debug for SessionConfig {
             .field("secret", &"***")
             .field("tls", &self.tls)
             .field("ca_file", &self.ca_file)
+            .field("tls_fingerprint", &self.tls_fingerprint)
             .field("auth", &self.auth)
             .field("events", &self.events)
             .field("ping_interval", &self.ping_interval)
@@ -174,6 +179,19 @@ impl Reply {
     /// The `Message` header of the response.
     pub fn message(&self) -> Option<String> {
         self.response.get("Message").map(|m| m.into_owned())
+    }
+
+    /// How many items a list reply lacks: its `...Complete` event counts
+    /// them (`ListItems`), and a frame lost in between (garbage on the wire)
+    /// leaves fewer. Zero where the server gives no count (before Asterisk 12).
+    pub fn missing_items(&self) -> u64 {
+        let Some((complete, items)) = self.events.split_last() else {
+            return 0;
+        };
+        complete
+            .get("ListItems")
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .map_or(0, |n| n.saturating_sub(items.len() as u64))
     }
 
     /// Command output as lines, from `Output:` headers or a `Follows` body.

@@ -190,6 +190,7 @@ impl App {
             }
             SessionEvent::Malformed(malformed) => {
                 tracing::warn!(?malformed, "malformed frame skipped");
+                self.state.note_malformed(&malformed, now);
             }
         }
     }

@@ -19,6 +19,12 @@ pub fn run(args: &ReplayArgs) -> Result<(), CliError> {
     for bad in &outcome.malformed {
         eprintln!("amitop: skipped a malformed frame: {bad}");
     }
+    if !outcome.malformed.is_empty() {
+        eprintln!(
+            "amitop: {} of the stream's frames were skipped; the state may lack what they said",
+            outcome.malformed.len()
+        );
+    }
     let document = if args.json {
         render_json(&outcome.state)
     } else {

@@ -15,6 +15,7 @@ use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
 use super::ConfigError;
+use crate::ami::Fingerprint;
 use crate::ami::session::AuthMode;
 use crate::model::queues::Thresholds;
 
@@ -53,6 +54,9 @@ pub struct ServerEntry {
     pub secret_env: Option<String>,
     pub tls: Option<bool>,
     pub ca_file: Option<PathBuf>,
+    /// Trust exactly the certificate with this SHA-256 fingerprint.
+    #[serde(default, deserialize_with = "fingerprint")]
+    pub tls_fingerprint: Option<Fingerprint>,
     pub events: Option<EventMask>,
     pub ping_interval: Option<Seconds>,
     pub action_timeout: Option<Seconds>,
@@ -72,6 +76,7 @@ impl fmt::Debug for ServerEntry {
             .field("secret_env", &self.secret_env)
             .field("tls", &self.tls)
             .field("ca_file", &self.ca_file)
+            .field("tls_fingerprint", &self.tls_fingerprint)
             .field("events", &self.events)
             .field("ping_interval", &self.ping_interval)
             .field("action_timeout", &self.action_timeout)
@@ -127,6 +132,17 @@ fn auth_mode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<AuthMo
             "auth must be \"md5\" or \"plain\", not {text:?}"
         ))),
     }
+}
+
+fn fingerprint<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Fingerprint>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    Fingerprint::parse(&text).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "tls_fingerprint must be \"sha256:\" and 64 hex digits (colons allowed), not {text:?}"
+        ))
+    })
 }
 
 /// The file as TOML sees it, before the checks that span several keys.

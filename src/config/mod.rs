@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use crate::ami::Fingerprint;
+
 pub use file::{ConfigFile, EventMask, QUEUE_REFRESH, Seconds, ServerEntry, default_path};
 pub use resolve::{ConnectionFlags, SECRET_ENV, read_only, resolve};
 
@@ -97,6 +99,9 @@ pub enum ConfigError {
         ca_file.display()
     )]
     CaFileWithoutTls { ca_file: PathBuf },
+
+    #[error("tls_fingerprint is set ({fingerprint}) but TLS is off: add --tls or `tls = true`")]
+    FingerprintWithoutTls { fingerprint: Fingerprint },
 }
 
 fn known_servers(known: &[String]) -> String {

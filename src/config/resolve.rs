@@ -51,6 +51,9 @@ pub fn resolve(
             ca_file: ca.clone(),
         });
     }
+    if let (Some(fingerprint), false) = (entry.tls_fingerprint, tls) {
+        return Err(ConfigError::FingerprintWithoutTls { fingerprint });
+    }
     let host = flags
         .host
         .clone()
@@ -75,6 +78,7 @@ pub fn resolve(
     let mut config = SessionConfig::new(host, port, username, secret);
     config.tls = tls;
     config.ca_file = ca_file;
+    config.tls_fingerprint = entry.tls_fingerprint;
     if let Some(auth) = entry.auth {
         config.auth = auth;
     }

@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::ami::message::decode;
-use crate::ami::{Banner, Message};
+use crate::ami::{Banner, Malformed, Message};
 
 pub use bridges::{Bridge, Bridges, legacy_id};
 pub use calls::{CallGroups, CallKey};
@@ -174,6 +174,10 @@ pub struct State {
     pub unknown_events: BTreeMap<String, u64>,
     #[serde(skip)]
     pub log: EventLog,
+    /// Frames the codec could not read and skipped (see
+    /// [`State::note_malformed`]).
+    #[serde(skip)]
+    pub skipped_frames: u64,
     /// Resync generation; see [`State::begin_resync`].
     #[serde(skip)]
     pub generation: u64,
@@ -268,6 +272,21 @@ impl State {
                 .or_default() += 1;
         }
         self.log.push(now, msg);
+    }
+
+    /// A frame the codec skipped: counted, and put in the event log as a
+    /// `SkippedFrame` entry with the reason and the frame's first bytes, so
+    /// a loss on the wire is never silent.
+    pub fn note_malformed(&mut self, bad: &Malformed, now: f64) {
+        self.revision += 1;
+        self.skipped_frames += 1;
+        let reason = bad.reason.to_string();
+        let entry = Message::from_pairs([
+            ("Event", "SkippedFrame"),
+            ("Reason", reason.as_str()),
+            ("Preview", bad.preview.as_str()),
+        ]);
+        self.log.push(now, &entry);
     }
 
     /// Dispatches on the lower-cased event name; false when nothing

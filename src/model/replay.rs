@@ -83,6 +83,7 @@ pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
                 }
             }
             Frame::Malformed(bad) => {
+                outcome.state.note_malformed(&bad, options.now);
                 outcome
                     .malformed
                     .push(format!("{}: {}", bad.reason, bad.preview));

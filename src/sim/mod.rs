@@ -22,6 +22,7 @@ mod features;
 mod flows;
 mod modules;
 mod pbx;
+mod profile;
 mod queues;
 mod random;
 mod registry;
@@ -50,6 +51,7 @@ pub use features::{
     CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
 };
 pub use pbx::Bridge;
+pub use profile::ServerProfile;
 pub use queues::{Member, Queue, QueueCaller};
 pub use registry::{Peer, Registration, Tech};
 pub use replay::Recording;
@@ -119,6 +121,8 @@ pub struct PbxConfig {
     /// with the wall clock.
     pub warm_up: Duration,
     pub replay: Option<ReplayConfig>,
+    /// Which server it plays: loaded modules, actions, 1.4 quirks.
+    pub profile: ServerProfile,
 }
 
 impl Default for PbxConfig {
@@ -134,6 +138,7 @@ impl Default for PbxConfig {
             start_paused: false,
             warm_up: Duration::ZERO,
             replay: None,
+            profile: ServerProfile::default(),
         }
     }
 }
@@ -144,6 +149,17 @@ impl PbxConfig {
         PbxConfig {
             ami_version: "1.1".into(),
             asterisk_version: "11.25.3".into(),
+            ..self
+        }
+    }
+
+    /// Asterisk 1.4 (banner `1.0`, `Follows` command output).
+    pub fn asterisk_1_4(self) -> Self {
+        PbxConfig {
+            ami_version: "1.0".into(),
+            asterisk_version: "1.4.44".into(),
+            legacy_command: true,
+            profile: ServerProfile::Asterisk14,
             ..self
         }
     }
@@ -282,6 +298,16 @@ impl TestPbx {
 
     pub fn config(&self) -> &PbxConfig {
         &self.shared.config
+    }
+
+    /// The names of the actions clients sent that this server does not
+    /// have (each answered `Invalid/unknown command`), in arrival order.
+    pub fn unknown_actions_received(&self) -> Vec<String> {
+        lock(&self.shared.received)
+            .iter()
+            .filter_map(|action| action.get("Action").map(|name| name.trim().to_owned()))
+            .filter(|name| !actions::exists(&self.shared, name))
+            .collect()
     }
 
     /// Every action any client sent, in arrival order (secrets included).

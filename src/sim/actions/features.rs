@@ -397,11 +397,6 @@ pub(super) fn iax_peer_list(r: &mut Request) -> Reply {
     )
 }
 
-pub(super) fn pjsip_show_endpoint(r: &mut Request) -> Reply {
-    let name = r.header("Endpoint").unwrap_or_default();
-    r.error(&format!("Unable to retrieve endpoint {name}"))
-}
-
 /// A phone's hint: `Status` 1 (InUse) while it has a channel.
 pub(super) fn extension_state_list(r: &mut Request) -> Reply {
     let id = r.id();

@@ -157,136 +157,368 @@ impl Request<'_> {
     }
 }
 
-/// Who may run an action, and in which dialect it exists.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Access {
-    /// Anyone logged in (actions with no privilege class).
-    Open,
-    /// A user with write permission.
-    Write,
-    /// A user with write permission, on Asterisk 12+ only.
-    WriteModern,
-}
+/// Actions of Asterisk 12 and later only (not in the AMI 1.1 dialect).
+const MODERN_ONLY: &[&str] = &[
+    "CoreShowChannels",
+    "BridgeList",
+    "BridgeInfo",
+    "Parkinglots",
+    "ConfbridgeList",
+    "ConfbridgeListRooms",
+    "ConfbridgeMute",
+    "ConfbridgeUnmute",
+    "ConfbridgeKick",
+    "ConfbridgeLock",
+    "ConfbridgeUnlock",
+    "ExtensionStateList",
+    "DeviceStateList",
+    "PresenceStateList",
+];
 
 struct ActionSpec {
     name: &'static str,
-    access: Access,
+    /// The classes `ListCommands` shows (`Priv:`), as Asterisk registers them.
+    privilege: &'static str,
+    synopsis: &'static str,
     run: fn(&mut Request) -> Reply,
 }
 
-const fn action(name: &'static str, access: Access, run: fn(&mut Request) -> Reply) -> ActionSpec {
-    ActionSpec { name, access, run }
+const fn action(
+    name: &'static str,
+    privilege: &'static str,
+    synopsis: &'static str,
+    run: fn(&mut Request) -> Reply,
+) -> ActionSpec {
+    ActionSpec {
+        name,
+        privilege,
+        synopsis,
+        run,
+    }
 }
 
+const SYSTEM_REPORTING: &str = "system,reporting,all";
+const NONE: &str = "<none>";
+
 const ACTIONS: &[ActionSpec] = &[
-    action("Login", Access::Open, core::login),
-    action("Challenge", Access::Open, core::challenge),
-    action("Logoff", Access::Open, core::logoff),
-    action("Ping", Access::Open, core::ping),
-    action("Events", Access::Open, core::events),
-    action("CoreSettings", Access::Write, core::core_settings),
-    action("CoreStatus", Access::Write, core::core_status),
-    action("Command", Access::Write, core::command),
+    action("Login", NONE, "Login Manager.", core::login),
+    action(
+        "Challenge",
+        NONE,
+        "Generate Challenge for MD5 Auth.",
+        core::challenge,
+    ),
+    action("Logoff", NONE, "Logoff Manager.", core::logoff),
+    action("Ping", NONE, "Keepalive command.", core::ping),
+    action("Events", NONE, "Control Event Flow.", core::events),
+    action(
+        "ListCommands",
+        NONE,
+        "List available manager commands.",
+        list_commands,
+    ),
+    action(
+        "CoreSettings",
+        SYSTEM_REPORTING,
+        "Show PBX core settings (version etc).",
+        core::core_settings,
+    ),
+    action(
+        "CoreStatus",
+        SYSTEM_REPORTING,
+        "Show PBX core status variables.",
+        core::core_status,
+    ),
+    action(
+        "Command",
+        "command,all",
+        "Execute Asterisk CLI Command.",
+        core::command,
+    ),
     action(
         "CoreShowChannels",
-        Access::WriteModern,
+        SYSTEM_REPORTING,
+        "List currently active channels.",
         calls::core_show_channels,
     ),
-    action("Status", Access::Write, calls::status),
-    action("BridgeList", Access::WriteModern, calls::bridge_list),
-    action("BridgeInfo", Access::WriteModern, calls::bridge_info),
-    action("Originate", Access::Write, calls::originate),
-    action("Hangup", Access::Write, calls::hangup),
-    action("Redirect", Access::Write, calls::redirect),
-    action("Atxfer", Access::Write, calls::atxfer),
-    action("QueueStatus", Access::Open, queues::queue_status),
-    action("QueueSummary", Access::Open, queues::queue_summary),
-    action("QueueRule", Access::Open, queues::queue_rule),
-    action("QueuePenalty", Access::Write, queues::queue_penalty),
-    action("QueuePause", Access::Write, queues::queue_pause),
-    action("QueueAdd", Access::Write, queues::queue_add),
-    action("QueueRemove", Access::Write, queues::queue_remove),
-    action("ModuleCheck", Access::Write, system::module_check),
-    action("ModuleLoad", Access::Write, system::module_load),
-    action("Reload", Access::Write, system::reload),
-    action("SIPpeers", Access::Write, system::sip_peers),
-    action("SIPshowregistry", Access::Write, system::sip_registry),
-    action("IAXregistry", Access::Write, system::iax_registry),
-    action("IAXpeers", Access::Write, system::iax_peers),
-    action("Park", Access::Write, features::park),
-    action("ParkedCalls", Access::Open, features::parked_calls),
-    action("Parkinglots", Access::WriteModern, features::parking_lots),
+    action(
+        "Status",
+        "system,call,reporting,all",
+        "List channel status.",
+        calls::status,
+    ),
+    action(
+        "BridgeList",
+        NONE,
+        "Get a list of bridges in the system.",
+        calls::bridge_list,
+    ),
+    action(
+        "BridgeInfo",
+        NONE,
+        "Get information about a bridge.",
+        calls::bridge_info,
+    ),
+    action(
+        "Originate",
+        "originate,all",
+        "Originate a call.",
+        calls::originate,
+    ),
+    action(
+        "Hangup",
+        "system,call,all",
+        "Hangup channel.",
+        calls::hangup,
+    ),
+    action(
+        "Redirect",
+        "call,all",
+        "Redirect (transfer) a call.",
+        calls::redirect,
+    ),
+    action("Atxfer", "call,all", "Attended transfer.", calls::atxfer),
+    action(
+        "QueueStatus",
+        NONE,
+        "Show queue status.",
+        queues::queue_status,
+    ),
+    action(
+        "QueueSummary",
+        NONE,
+        "Show queue summary.",
+        queues::queue_summary,
+    ),
+    action("QueueRule", NONE, "Queue Rules.", queues::queue_rule),
+    action(
+        "QueuePenalty",
+        "agent,all",
+        "Set the penalty for a queue member.",
+        queues::queue_penalty,
+    ),
+    action(
+        "QueuePause",
+        "agent,all",
+        "Makes a queue member temporarily unavailable.",
+        queues::queue_pause,
+    ),
+    action(
+        "QueueAdd",
+        "agent,all",
+        "Add interface to queue.",
+        queues::queue_add,
+    ),
+    action(
+        "QueueRemove",
+        "agent,all",
+        "Remove interface from queue.",
+        queues::queue_remove,
+    ),
+    action(
+        "ModuleCheck",
+        "system,all",
+        "Check if module is loaded.",
+        system::module_check,
+    ),
+    action(
+        "ModuleLoad",
+        "system,all",
+        "Module management.",
+        system::module_load,
+    ),
+    action(
+        "Reload",
+        "system,config,all",
+        "Send a reload event.",
+        system::reload,
+    ),
+    action(
+        "SIPpeers",
+        SYSTEM_REPORTING,
+        "List SIP peers (text format).",
+        system::sip_peers,
+    ),
+    action(
+        "SIPshowregistry",
+        SYSTEM_REPORTING,
+        "Show SIP registrations (text format).",
+        system::sip_registry,
+    ),
+    action(
+        "IAXregistry",
+        SYSTEM_REPORTING,
+        "Show IAX registrations.",
+        system::iax_registry,
+    ),
+    action(
+        "IAXpeers",
+        SYSTEM_REPORTING,
+        "List IAX peers.",
+        system::iax_peers,
+    ),
+    action(
+        "Park",
+        "call,all",
+        "Park a channel.",
+        features::park,
+    ),
+    action(
+        "ParkedCalls",
+        "call,all",
+        "List parked calls.",
+        features::parked_calls,
+    ),
+    action(
+        "Parkinglots",
+        "call,all",
+        "Get a list of parking lots",
+        features::parking_lots,
+    ),
     action(
         "ConfbridgeList",
-        Access::WriteModern,
+        "reporting,all",
+        "List participants in a conference.",
         features::confbridge_list,
     ),
     action(
         "ConfbridgeListRooms",
-        Access::WriteModern,
+        "reporting,all",
+        "List active conferences.",
         features::confbridge_list_rooms,
     ),
     action(
         "ConfbridgeMute",
-        Access::WriteModern,
+        "call,all",
+        "Mute a Confbridge user.",
         features::confbridge_mute_on,
     ),
     action(
         "ConfbridgeUnmute",
-        Access::WriteModern,
+        "call,all",
+        "Unmute a Confbridge user.",
         features::confbridge_mute_off,
     ),
     action(
         "ConfbridgeKick",
-        Access::WriteModern,
+        "call,all",
+        "Kick a Confbridge user.",
         features::confbridge_kick,
     ),
     action(
         "ConfbridgeLock",
-        Access::WriteModern,
+        "call,all",
+        "Lock a Confbridge conference.",
         features::confbridge_lock_on,
     ),
     action(
         "ConfbridgeUnlock",
-        Access::WriteModern,
+        "call,all",
+        "Unlock a Confbridge conference.",
         features::confbridge_lock_off,
     ),
-    action("MeetmeList", Access::Write, features::meetme_list),
-    action("MailboxCount", Access::Write, features::mailbox_count),
-    action("MailboxStatus", Access::Write, features::mailbox_status),
+    action(
+        "MeetmeList",
+        "reporting,all",
+        "List participants in a conference.",
+        features::meetme_list,
+    ),
+    action(
+        "MailboxCount",
+        "call,reporting,all",
+        "Check Mailbox Message Count.",
+        features::mailbox_count,
+    ),
+    action(
+        "MailboxStatus",
+        "call,reporting,all",
+        "Check mailbox.",
+        features::mailbox_status,
+    ),
     action(
         "VoicemailUsersList",
-        Access::Write,
+        "call,reporting,all",
+        "List All Voicemail User Information.",
         features::voicemail_users,
     ),
     action(
         "DAHDIShowChannels",
-        Access::Write,
+        "system,reporting,all",
+        "Show status of DAHDI channels.",
         features::dahdi_show_channels,
     ),
-    action("SIPshowpeer", Access::Write, features::sip_show_peer),
-    action("IAXpeerlist", Access::Write, features::iax_peer_list),
     action(
-        "PJSIPShowEndpoint",
-        Access::WriteModern,
-        features::pjsip_show_endpoint,
+        "SIPshowpeer",
+        "system,reporting,all",
+        "show SIP peer (text format).",
+        features::sip_show_peer,
+    ),
+    action(
+        "IAXpeerlist",
+        "system,reporting,all",
+        "List IAX Peers.",
+        features::iax_peer_list,
     ),
     action(
         "ExtensionStateList",
-        Access::WriteModern,
+        "call,reporting,all",
+        "List the current known extension states.",
         features::extension_state_list,
     ),
     action(
         "DeviceStateList",
-        Access::WriteModern,
+        "call,reporting,all",
+        "List the current known device states.",
         features::device_state_list,
     ),
     action(
         "PresenceStateList",
-        Access::WriteModern,
+        "call,reporting,all",
+        "List the current known presence states.",
         features::presence_state_list,
     ),
 ];
+
+/// The actions this server has, in the dialect and profile it plays.
+fn offered(shared: &Shared) -> impl Iterator<Item = &'static ActionSpec> + '_ {
+    ACTIONS.iter().filter(|a| {
+        shared.config.profile.has(a.name)
+            && (shared.dialect() == Dialect::Modern || !MODERN_ONLY.contains(&a.name))
+    })
+}
+
+/// Whether this server has an action of that name.
+pub(super) fn exists(shared: &Shared, name: &str) -> bool {
+    offered(shared).any(|a| a.name.eq_ignore_ascii_case(name))
+}
+
+/// Whether a user (with write permission or not) may run `spec`: an
+/// action with no class is open to everyone.
+fn allowed(shared: &Shared, spec: &ActionSpec, user_writes: bool) -> bool {
+    privilege(shared, spec) == NONE || user_writes
+}
+
+/// The classes `spec` needs on this server, as `ListCommands` shows them.
+fn privilege(shared: &Shared, spec: &ActionSpec) -> &'static str {
+    shared
+        .config
+        .profile
+        .privilege(spec.name)
+        .unwrap_or(spec.privilege)
+}
+
+/// `ListCommands`: one `Name: synopsis  (Priv: classes)` header for each
+/// action this user may run (`a4_viewer_readonly`, `e7_listcommands`).
+fn list_commands(r: &mut Request) -> Reply {
+    let shared = r.shared;
+    let user_writes = r.session.user.is_some_and(|u| u.write);
+    let mut fields = Fields::response("Success", r.id());
+    for spec in offered(shared).filter(|s| allowed(shared, s, user_writes)) {
+        let privilege = privilege(shared, spec);
+        fields.push(spec.name, format!("{}  (Priv: {privilege})", spec.synopsis));
+    }
+    Reply::one(fields.build())
+}
 
 /// Actions a client may send before logging in.
 const BEFORE_LOGIN: [&str; 3] = ["Login", "Challenge", "Logoff"];
@@ -307,19 +539,38 @@ pub(super) fn dispatch(shared: &Shared, session: &mut Session, msg: &Message) ->
     if logged_in.is_none() && !BEFORE_LOGIN.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
         return request.error("Permission denied");
     }
-    let spec = ACTIONS
-        .iter()
-        .find(|a| a.name.eq_ignore_ascii_case(&name))
-        .filter(|a| a.access != Access::WriteModern || shared.dialect() == Dialect::Modern);
+    let spec = offered(shared).find(|a| a.name.eq_ignore_ascii_case(&name));
     let Some(spec) = spec else {
-        return request.error(&format!(
-            "Invalid/unknown command: {name}. Use Action: ListCommands to show available commands."
-        ));
+        return unknown(&request, &name);
     };
-    if spec.access != Access::Open && !logged_in.is_some_and(|u| u.write) {
+    if !allowed(shared, spec, logged_in.is_some_and(|u| u.write)) {
         return request.error("Permission denied");
     }
     (spec.run)(&mut request)
+}
+
+/// The answer to an action this server does not have: Asterisk 1.8 and
+/// later add a `RequestBadFormat` security event (before the response, as
+/// in `e7_listcommands.ami`) and point to `ListCommands`; 1.4 says just
+/// `Invalid/unknown command`.
+fn unknown(request: &Request, name: &str) -> Reply {
+    if request.shared.config.profile.is_1_4() {
+        return request.error("Invalid/unknown command");
+    }
+    let event = Fields::event("RequestBadFormat")
+        .with("Privilege", "security,all")
+        .with("Severity", "Error")
+        .with("Service", "AMI")
+        .with("EventVersion", "1")
+        .with("RequestType", format!("Action: {name}"))
+        .build();
+    let error = wire::error(
+        request.id(),
+        &format!(
+            "Invalid/unknown command: {name}. Use Action: ListCommands to show available commands."
+        ),
+    );
+    Reply::new(vec![wire::bytes(&event), wire::bytes(&error)])
 }
 
 /// Asterisk's `ast_true`.

@@ -94,6 +94,9 @@ pub(super) fn iax_registry(r: &mut Request) -> Reply {
 /// `IAXpeers`: the IAX2 peer behind each IAX2 registration. Like chan_iax2,
 /// the items carry no ActionID (only the response and completion do).
 pub(super) fn iax_peers(r: &mut Request) -> Reply {
+    if r.shared.config.profile.is_1_4() {
+        return iax_peers_1_4(r);
+    }
     let id = r.id();
     let items = r.shared.read(|pbx| {
         pbx.registry()
@@ -123,4 +126,45 @@ pub(super) fn iax_peers(r: &mut Request) -> Reply {
             .collect()
     });
     peer_list(id, items)
+}
+
+/// Asterisk 1.4's `IAXpeers`: its ActionID, then the `iax2 show peers` CLI
+/// table as raw text, then blank lines: no Response header, no events.
+fn iax_peers_1_4(r: &mut Request) -> Reply {
+    let mut text = String::new();
+    if let Some(id) = r.id() {
+        text.push_str(&format!("ActionID: {id}\r\n"));
+    }
+    text.push_str(
+        "Name/Username    Host                 Mask             Port          Status\r\n",
+    );
+    let (mut online, mut offline) = (0, 0);
+    r.shared.read(|pbx| {
+        for reg in pbx
+            .registry()
+            .registrations
+            .iter()
+            .filter(|reg| reg.tech == Tech::Iax2)
+        {
+            let status = if reg.registered {
+                "OK (3 ms)"
+            } else {
+                "UNREACHABLE"
+            };
+            if reg.registered {
+                online += 1;
+            } else {
+                offline += 1;
+            }
+            text.push_str(&format!(
+                "{:<16} {:<20} 255.255.255.255  {:<13} {status}\r\n",
+                reg.username, reg.host, reg.port
+            ));
+        }
+    });
+    text.push_str(&format!(
+        "{} iax2 peers [{online} online, {offline} offline, 0 unmonitored]\r\n\r\n\r\n",
+        online + offline
+    ));
+    Reply::new(vec![bytes::Bytes::from(text)])
 }

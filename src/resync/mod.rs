@@ -8,14 +8,21 @@
 //! [`apply_update`], in between live events, so the reducer stays pure and
 //! the model is never rebuilt from scratch (see `State::begin_resync`).
 //!
-//! Servers differ: an action the server does not know (`SIPshowregistry`
-//! without chan_sip, `CoreShowChannels` on Asterisk 1.4) answers `Error` and
-//! is skipped quietly, with a fallback where one exists (`Status`). A user
-//! without the privilege for a list gets a note and a partial model; a kind
-//! is swept only when its lists were actually read, so a refused list never
-//! empties a pane.
+//! Servers differ: the resync first asks `ListCommands` what this server
+//! offers this user (see `offered.rs`) and sends only what is listed, so it
+//! never makes the PBX log a `RequestBadFormat` or `RequestNotAllowed`. An
+//! action the server does not have (`SIPshowregistry` without chan_sip,
+//! `CoreShowChannels` on Asterisk 1.4) is skipped quietly, with a fallback
+//! where one exists (`Status`). A user without the privilege for a list gets
+//! a note naming the class to grant, and a partial model; a kind is swept
+//! only when its lists were actually read, so a refused list never empties a
+//! pane.
+
+mod offered;
 
 use tokio::sync::mpsc;
+
+pub use offered::{Offered, Verdict, grant_hint};
 
 use crate::ami::{Action, Reply, SendError, SessionHandle};
 use crate::model::{ListKind, State};
@@ -55,6 +62,11 @@ enum Outcome {
     Read(Reply),
     /// The server does not know the action: normal on some versions.
     Unknown,
+    /// An answer that is no AMI response (raw CLI text).
+    Unreadable,
+    /// A list with items missing (lost to garbage on the wire): what it has
+    /// is applied, but it proves nothing gone.
+    Damaged(Reply),
     /// Refused or failed; the message says why.
     Failed(String),
 }
@@ -102,7 +114,11 @@ const PLANS: &[KindPlan] = &[
 /// Ends early (without `Finished`) if the connection goes or the receiver
 /// is dropped; the owner starts a new resync after the next login.
 pub async fn run(handle: SessionHandle, out: mpsc::Sender<ResyncUpdate>) {
-    let resync = Resync { handle, out };
+    let mut resync = Resync {
+        handle,
+        out,
+        offered: Offered::unknown(),
+    };
     // Err means: stop, the connection or the receiver is gone.
     let _ = resync.all().await;
 }
@@ -110,13 +126,15 @@ pub async fn run(handle: SessionHandle, out: mpsc::Sender<ResyncUpdate>) {
 struct Resync {
     handle: SessionHandle,
     out: mpsc::Sender<ResyncUpdate>,
+    offered: Offered,
 }
 
 /// The resync stopped because the session or the receiver went away.
 struct Stopped;
 
 impl Resync {
-    async fn all(&self) -> Result<(), Stopped> {
+    async fn all(&mut self) -> Result<(), Stopped> {
+        self.offered = self.probe().await?;
         for name in ["CoreSettings", "CoreStatus"] {
             self.plain(name).await?;
         }
@@ -129,17 +147,33 @@ impl Resync {
         self.emit(ResyncUpdate::Finished).await
     }
 
+    /// Asks what the server offers; a failed probe means "try everything".
+    async fn probe(&self) -> Result<Offered, Stopped> {
+        match self.outcome(Action::new("ListCommands")).await? {
+            Outcome::Read(reply) => Ok(Offered::from_list_commands(&reply)),
+            Outcome::Unknown | Outcome::Unreadable | Outcome::Damaged(_) | Outcome::Failed(_) => {
+                Ok(Offered::unknown())
+            }
+        }
+    }
+
     /// An action whose reply only updates the model (no sweep).
     async fn plain(&self, name: &str) -> Result<(), Stopped> {
         self.read(Action::new(name), name).await.map(drop)
     }
 
-    /// `CoreShowChannels`, or `Status` where the server does not know it
-    /// (Asterisk 1.4); a refusal is not a reason to try the other.
+    /// `CoreShowChannels`, or `Status` where the server does not have it
+    /// (Asterisk 1.4) or lists only `Status` for this user; a refusal is
+    /// not a reason to try the other.
     async fn channels(&self) -> Result<(), Stopped> {
-        let mut listed = self
-            .read(Action::new("CoreShowChannels"), "channels")
-            .await?;
+        let status_only = self.offered.verdict("CoreShowChannels") != Verdict::Send
+            && self.offered.verdict("Status") == Verdict::Send;
+        let mut listed = if status_only {
+            Listed::Unknown
+        } else {
+            self.read(Action::new("CoreShowChannels"), "channels")
+                .await?
+        };
         if matches!(listed, Listed::Unknown) {
             listed = self.read(Action::new("Status"), "channels").await?;
         }
@@ -178,10 +212,20 @@ impl Resync {
         Ok(())
     }
 
-    /// Sends one action; on success emits its reply. A failure becomes a
-    /// note saying `what` may be incomplete.
+    /// Sends one action if the server offers it; on success emits its
+    /// reply. A failure, or an action this user may not run, becomes a note
+    /// saying `what` may be incomplete.
     async fn read(&self, action: Action, what: &str) -> Result<Listed, Stopped> {
         let name = action.name().to_owned();
+        match self.offered.verdict(&name) {
+            Verdict::Send => {}
+            Verdict::NotOffered => return Ok(Listed::Unknown),
+            Verdict::NotAllowed(hint) => {
+                let why = format!("not allowed for this user: {hint} ({what} may be incomplete)");
+                self.note(&name, &why).await?;
+                return Ok(Listed::Failed);
+            }
+        }
         match self.outcome(action).await? {
             Outcome::Read(reply) => {
                 let ids = bridge_ids(&reply);
@@ -189,6 +233,26 @@ impl Resync {
                 Ok(Listed::Read(ids))
             }
             Outcome::Unknown => Ok(Listed::Unknown),
+            Outcome::Damaged(reply) => {
+                let missing = reply.missing_items();
+                self.emit(ResyncUpdate::Reply(reply)).await?;
+                let why =
+                    format!("{missing} list items could not be read ({what} may be incomplete)");
+                self.note(&name, &why).await?;
+                Ok(Listed::Failed)
+            }
+            Outcome::Unreadable => {
+                tracing::info!(action = %name, "skipped an answer that is no AMI response");
+                Ok(Listed::Unknown)
+            }
+            Outcome::Failed(why) if why == PERMISSION_DENIED => {
+                let why = format!(
+                    "permission denied: {} ({what} may be incomplete)",
+                    grant_hint(&name)
+                );
+                self.note(&name, &why).await?;
+                Ok(Listed::Failed)
+            }
             Outcome::Failed(why) => {
                 self.note(&name, &format!("{why} ({what} may be incomplete)"))
                     .await?;
@@ -198,8 +262,16 @@ impl Resync {
     }
 
     async fn outcome(&self, action: Action) -> Result<Outcome, Stopped> {
+        // `IAXpeers` items carry no ActionID, so they reach the model as
+        // live events and its reply holds none of the items it counts.
+        let counts_its_items = !action.name().eq_ignore_ascii_case("IAXpeers");
         match self.handle.send(action).await {
+            Ok(reply) if counts_its_items && reply.missing_items() > 0 => {
+                Ok(Outcome::Damaged(reply))
+            }
             Ok(reply) if reply.is_success() => Ok(Outcome::Read(reply)),
+            // Asterisk 1.4's `IAXpeers` answers CLI text with no Response.
+            Ok(reply) if !reply.response.has("Response") => Ok(Outcome::Unreadable),
             Ok(reply) => {
                 let message = reply.message().unwrap_or_default();
                 Ok(if is_unknown_action(&message) {
@@ -239,12 +311,14 @@ fn is_unknown_action(message: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(UNKNOWN))
 }
 
+/// [`explain_refusal`]'s word for `Permission denied`, which the note
+/// then completes with the class to grant.
+const PERMISSION_DENIED: &str = "permission denied";
+
 /// The server's refusal in words a user can act on.
 fn explain_refusal(message: &str) -> String {
     if message.eq_ignore_ascii_case("Permission denied") {
-        "permission denied: the AMI user lacks the read or write class this needs \
-         (see manager.conf)"
-            .into()
+        PERMISSION_DENIED.into()
     } else if message.is_empty() {
         "the server answered Error without a message".into()
     } else {
@@ -268,7 +342,7 @@ mod tests {
 
     #[test]
     fn refusals_are_explained() {
-        assert!(explain_refusal("Permission denied").contains("manager.conf"));
+        assert_eq!(explain_refusal("Permission denied"), PERMISSION_DENIED);
         assert_eq!(explain_refusal("Queue not found"), "Queue not found");
         assert!(is_unknown_action("Invalid/unknown command"));
         assert!(is_unknown_action(

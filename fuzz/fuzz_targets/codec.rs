@@ -1,0 +1,8 @@
+//! The codec on arbitrary bytes, whole and in chunks: no panic, and the same
+//! frames however the bytes are split.
+#![no_main]
+
+#[path = "../../tests/fuzz_support/mod.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::codec(data));

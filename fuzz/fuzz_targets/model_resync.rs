@@ -1,0 +1,8 @@
+//! Arbitrary bytes through the codec, the resync's reading of replies and
+//! the model, as a dashboard would take them: no panic, whatever arrives.
+#![no_main]
+
+#[path = "../../tests/fuzz_support/mod.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::model_resync(data));

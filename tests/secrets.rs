@@ -1,0 +1,126 @@
+//! The AMI secret never shows: not on stdout or stderr, not in the log at
+//! trace level, not in error messages, with plaintext and with MD5 login.
+//! The built binary talks to the test PBX over TCP; every output is
+//! searched for the secret.
+
+use std::process::Stdio;
+
+use amitop::ami::{Action, SessionConfig};
+use amitop::sim::{PbxConfig, SimUser, TestPbx};
+use tokio::process::Command;
+
+/// A secret no output could contain by chance.
+const SECRET: &str = "Zq8-secret-never-shown";
+
+struct Outputs {
+    status: i32,
+    text: String,
+}
+
+/// Runs `amitop ARGS` against the PBX with `auth` and `secret`, the log at
+/// trace level, and returns everything it wrote (stdout, stderr, the log).
+async fn run(pbx: &TestPbx, auth: &str, secret: &str, args: &[&str]) -> Outputs {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[servers.test]\nhost = \"127.0.0.1\"\nport = {}\nusername = \"amitop\"\n\
+             auth = \"{auth}\"\naction_timeout = 5\n",
+            pbx.addr().port()
+        ),
+    )
+    .unwrap();
+    let log = dir.path().join("amitop.log");
+    let output = Command::new(env!("CARGO_BIN_EXE_amitop"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--log")
+        .arg(&log)
+        .args(args)
+        .env("AMITOP_SECRET", secret)
+        .env("AMITOP_LOG", "trace")
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await
+        .unwrap();
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    text.push_str(&std::fs::read_to_string(&log).unwrap_or_default());
+    Outputs {
+        status: output.status.code().unwrap_or(-1),
+        text,
+    }
+}
+
+async fn pbx() -> TestPbx {
+    TestPbx::start(PbxConfig {
+        users: vec![SimUser::new("amitop", SECRET, true)],
+        login_failure_delay: std::time::Duration::from_millis(5),
+        ..PbxConfig::default()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_secret_is_never_written_with_either_login() {
+    let pbx = pbx().await;
+    for auth in ["plain", "md5"] {
+        for args in [
+            &["send", "Ping"][..],
+            &["snapshot", "--json"],
+            &["send", "CoreShowChannels"],
+        ] {
+            let out = run(&pbx, auth, SECRET, args).await;
+            assert_eq!(out.status, 0, "{auth} {args:?}: {}", out.text);
+            assert!(
+                out.text.contains("TRACE")
+                    || out.text.contains("DEBUG")
+                    || out.text.contains("INFO"),
+                "the log was written: {}",
+                out.text
+            );
+            assert!(
+                !out.text.contains(SECRET),
+                "{auth} {args:?} showed the secret"
+            );
+        }
+    }
+    // The plaintext login did carry it, so the searches above could fail.
+    assert!(
+        pbx.received_actions()
+            .iter()
+            .any(|a| a.is("Secret", SECRET)),
+        "plain login sent no secret"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_secret_is_not_in_the_error_either() {
+    let pbx = pbx().await;
+    let wrong = "Wrong-Zq8-secret";
+    for auth in ["plain", "md5"] {
+        let out = run(&pbx, auth, wrong, &["send", "Ping"]).await;
+        assert_eq!(out.status, 3, "{}", out.text);
+        assert!(out.text.contains("Authentication failed"), "{}", out.text);
+        assert!(!out.text.contains(wrong), "{auth} showed the secret");
+    }
+}
+
+#[test]
+fn debug_views_of_the_login_and_the_config_hide_it() {
+    let login = Action::new("Login")
+        .header("Username", "amitop")
+        .header("Secret", SECRET);
+    assert!(!format!("{login:?}").contains(SECRET));
+    let key = Action::new("Login").header("Key", "0123abcd");
+    assert!(!format!("{key:?}").contains("0123abcd"));
+    let config = SessionConfig::new("pbx", 5038, "amitop", SECRET);
+    assert!(!format!("{config:?}").contains(SECRET));
+    // A panic message built from the config stays clean too.
+    let panic = std::panic::catch_unwind(|| panic!("session failed: {config:?}")).unwrap_err();
+    let message = panic.downcast_ref::<String>().unwrap();
+    assert!(!message.contains(SECRET), "{message}");
+}
