@@ -37,7 +37,7 @@ pub use channels::{Channel, Channels};
 pub use event_log::{EventLog, LogEntry};
 pub use queues::Queues;
 pub use registry::Registry;
-pub use replay::{ReplayOptions, ReplayOutcome, render_json, render_text, replay};
+pub use replay::{ReplayOptions, ReplayOutcome, render_json, render_text, replay, replay_from};
 pub use server::{ModuleActivity, ModuleLoadReport, Server};
 
 /// Which list a resync sweep is about.

@@ -18,6 +18,7 @@ mod channel;
 mod cli;
 mod client;
 mod clock;
+mod flood;
 mod flows;
 mod modules;
 mod pbx;
@@ -33,7 +34,7 @@ mod wire;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -45,6 +46,7 @@ use tokio_util::sync::CancellationToken;
 use crate::ami::Message;
 
 pub use channel::{Channel, ChannelState, Party};
+pub use flood::{FloodConfig, FloodProgress};
 pub use pbx::Bridge;
 pub use queues::{Member, Queue, QueueCaller};
 pub use registry::{Peer, Registration, Tech};
@@ -115,6 +117,9 @@ pub struct PbxConfig {
     /// with the wall clock.
     pub warm_up: Duration,
     pub replay: Option<ReplayConfig>,
+    /// Flood every logged-in client with scripted calls, as fast as its
+    /// socket takes them (see `flood`).
+    pub flood: Option<FloodConfig>,
 }
 
 impl Default for PbxConfig {
@@ -130,6 +135,7 @@ impl Default for PbxConfig {
             start_paused: false,
             warm_up: Duration::ZERO,
             replay: None,
+            flood: None,
         }
     }
 }
@@ -166,6 +172,8 @@ struct Shared {
     connected: AtomicUsize,
     paused: AtomicBool,
     list_call: Mutex<Option<ScriptedCall>>,
+    /// The floods of the clients connected now.
+    floods: Mutex<Vec<Weak<Mutex<flood::Flood>>>>,
 }
 
 impl Shared {
@@ -253,6 +261,7 @@ impl TestPbx {
             received: Mutex::new(Vec::new()),
             connected: AtomicUsize::new(0),
             list_call: Mutex::new(None),
+            floods: Mutex::new(Vec::new()),
         });
         let stop = CancellationToken::new();
         let clients = Arc::new(Mutex::new(stop.child_token()));
@@ -321,9 +330,38 @@ impl TestPbx {
         self.shared.read(|pbx| pbx.channels().len())
     }
 
-    /// The simulator's own state now.
+    /// The simulator's own state now, the live flood calls included.
     pub fn snapshot(&self) -> SimSnapshot {
-        lock(&self.shared.sim).snapshot()
+        let mut snapshot = lock(&self.shared.sim).snapshot();
+        for flood in self.floods() {
+            let flood = lock(&flood);
+            snapshot.channels.extend(flood.channels());
+            snapshot.bridges.extend(flood.bridges());
+        }
+        snapshot
+    }
+
+    /// The floods of the clients connected now, together: events sent,
+    /// whether all are finished, the longest any waited for its socket.
+    pub fn flood_progress(&self) -> FloodProgress {
+        let floods = self.floods();
+        let mut total = FloodProgress {
+            finished: !floods.is_empty(),
+            ..FloodProgress::default()
+        };
+        for flood in floods {
+            let one = lock(&flood).progress();
+            total.sent += one.sent;
+            total.finished &= one.finished;
+            total.longest_wait = total.longest_wait.max(one.longest_wait);
+        }
+        total
+    }
+
+    fn floods(&self) -> Vec<Arc<Mutex<flood::Flood>>> {
+        let mut floods = lock(&self.shared.floods);
+        floods.retain(|f| f.strong_count() > 0);
+        floods.iter().filter_map(Weak::upgrade).collect()
     }
 
     /// Stops simulated time (and so the traffic); actions still work.
