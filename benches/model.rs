@@ -16,6 +16,15 @@
 //!     --toggle-collect='amitop::model::replay::replay' target/release/deps/model-<hash>
 //! callgrind_annotate /tmp/cg.out
 //! ```
+//!
+//! `AMITOP_MODEL_CORPUS=FILE` writes the full-size corpus (the same bytes
+//! every time) to FILE and exits, for timing the whole `amitop replay`
+//! process on it:
+//!
+//! ```text
+//! AMITOP_MODEL_CORPUS=/tmp/corpus.ami cargo bench --bench model
+//! /usr/bin/time -v target/release/amitop replay /tmp/corpus.ami --json > /dev/null
+//! ```
 
 use std::fs;
 use std::hint::black_box;
@@ -135,6 +144,12 @@ fn bench_model(c: &mut Criterion) {
 criterion_group!(benches, bench_model);
 
 fn main() {
+    if let Ok(file) = std::env::var("AMITOP_MODEL_CORPUS") {
+        let (bytes, messages) = corpus(TARGET_BYTES);
+        fs::write(&file, &bytes).unwrap();
+        println!("{file}: {} bytes, {messages} messages", bytes.len());
+        return;
+    }
     if let Ok(megabytes) = std::env::var("AMITOP_MODEL_ONCE") {
         let megabytes: usize = megabytes.parse().unwrap_or(4);
         let (bytes, messages) = corpus(megabytes * 1024 * 1024);

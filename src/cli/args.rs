@@ -160,6 +160,18 @@ pub struct SimArgs {
     /// With --replay: keep the recorded pace (from FILE.timing.tsv)
     #[arg(long, requires = "replay")]
     pub realtime: bool,
+
+    /// Flood every client with scripted calls, as fast as its socket takes them
+    #[arg(long, conflicts_with = "replay")]
+    pub flood: bool,
+
+    /// With --flood: calls in progress at once, on each client
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub live_calls: usize,
+
+    /// With --flood: stop after this many events
+    #[arg(long, value_name = "N", requires = "flood")]
+    pub flood_events: Option<u64>,
 }
 
 /// The AMI generations `amitop sim` speaks.

@@ -5,17 +5,18 @@ use std::io::{self, Write};
 
 use crate::cli::args::ReplayArgs;
 use crate::cli::error::CliError;
-use crate::model::{ReplayOptions, render_json, render_text, replay};
+use crate::model::{ReplayOptions, render_json, render_text, replay_from};
 
 pub fn run(args: &ReplayArgs) -> Result<(), CliError> {
-    let bytes = std::fs::read(&args.file)
-        .map_err(|err| CliError::Usage(format!("{}: {err}", args.file.display())))?;
+    let unreadable = |err: io::Error| CliError::Usage(format!("{}: {err}", args.file.display()));
+    // Streamed, not read whole: memory stays flat however big the file.
+    let file = std::fs::File::open(&args.file).map_err(unreadable)?;
     let options = ReplayOptions {
         from: args.from,
         until: args.until,
         now: args.now.unwrap_or_else(epoch_now),
     };
-    let outcome = replay(&bytes, options);
+    let outcome = replay_from(file, options).map_err(unreadable)?;
     for bad in &outcome.malformed {
         eprintln!("amitop: skipped a malformed frame: {bad}");
     }

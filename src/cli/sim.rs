@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::cli::args::{GlobalArgs, SimAmi, SimArgs};
 use crate::cli::error::CliError;
 use crate::cli::tail::stop_requested;
-use crate::sim::{PbxConfig, Recording, ReplayConfig, SimUser, TestPbx};
+use crate::sim::{FloodConfig, PbxConfig, Recording, ReplayConfig, SimUser, TestPbx};
 
 /// The user when `--user` is not given.
 const DEFAULT_USER: &str = "amitop";
@@ -60,9 +60,13 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
     let config = PbxConfig {
         users: vec![SimUser::new(username, args.secret.clone(), true)],
         seed: args.seed,
-        // A replay sends the recording, not traffic.
-        calls_per_minute: replay.is_none().then_some(args.rate),
+        // A replay or a flood sends that, not traffic.
+        calls_per_minute: (replay.is_none() && !args.flood).then_some(args.rate),
         replay,
+        flood: args.flood.then_some(FloodConfig {
+            live_calls: args.live_calls,
+            events: args.flood_events,
+        }),
         ..PbxConfig::default()
     };
     Ok(match args.ami {
@@ -84,6 +88,10 @@ fn describe(config: &PbxConfig, args: &SimArgs) -> String {
             } else {
                 ""
             }
+        ),
+        _ if args.flood => format!(
+            "{ami}, flooding each client with {} live calls",
+            args.live_calls
         ),
         _ => format!("{ami}, seed {}, {} calls/min", args.seed, args.rate),
     }

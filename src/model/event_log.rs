@@ -59,9 +59,9 @@ impl Default for EventLog {
 }
 
 impl EventLog {
-    /// A ring holding at most `capacity` entries (at least one).
+    /// A ring holding at most `capacity` entries; with 0 it keeps none and
+    /// only counts (a replay, whose log nobody reads, skips the copies).
     pub fn with_capacity(capacity: usize) -> EventLog {
-        let capacity = capacity.max(1);
         EventLog {
             entries: VecDeque::with_capacity(capacity.min(DEFAULT_CAPACITY)),
             capacity,
@@ -71,6 +71,10 @@ impl EventLog {
     }
 
     pub fn push(&mut self, time: f64, message: &Message) {
+        self.total += 1;
+        if self.capacity == 0 {
+            return;
+        }
         let evicted = if self.entries.len() == self.capacity {
             self.entries.pop_front().map(|e| e.message)
         } else {
@@ -84,7 +88,6 @@ impl EventLog {
             time,
             message: message.detach_into(&mut self.arena, evicted),
         });
-        self.total += 1;
     }
 
     /// Entries, oldest first.

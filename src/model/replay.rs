@@ -11,8 +11,9 @@
 
 use std::collections::HashSet;
 use std::fmt::Write;
+use std::io::{self, Read};
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use serde_json::Value;
 use tokio_util::codec::Decoder;
 
@@ -54,32 +55,98 @@ pub struct ReplayOutcome {
     pub malformed: Vec<String>,
 }
 
+/// Bytes read from a file at a time: enough that reading costs little,
+/// few enough that a replay's memory does not grow with the file.
+const READ_CHUNK: usize = 1 << 20;
+
 /// Replays `bytes` into a fresh [`State`].
 pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
-    let mut outcome = ReplayOutcome {
-        state: State::new(),
-        messages: 0,
-        applied: 0,
-        banners: 0,
-        malformed: Vec::new(),
-    };
-    let mut codec = AmiCodec::default();
-    let mut buffer = BytesMut::from(bytes);
-    let mut resyncing: HashSet<ListKind> = HashSet::new();
+    replay_from(bytes, options).expect("reading from memory cannot fail")
+}
+
+/// Replays a stream read from `reader` a chunk at a time, so memory stays
+/// flat however long the recording: each message is applied and dropped
+/// before the next chunk is read (the model copies what it keeps), and the
+/// read buffer is reused.
+pub fn replay_from(mut reader: impl Read, options: ReplayOptions) -> io::Result<ReplayOutcome> {
+    let mut replay = Replay::new(options);
+    let mut buffer = BytesMut::new();
     loop {
-        // A decoder over an in-memory buffer cannot fail with I/O errors;
-        // treat any error like the end of the stream.
-        let frame = match codec.decode_eof(&mut buffer) {
-            Ok(Some(frame)) => frame,
-            Ok(None) | Err(_) => break,
-        };
+        // A fresh chunk each time, starting with the unfinished message the
+        // last one ended in: the old chunk is freed once its messages are.
+        // `read_to_end` fills it without zeroing it first.
+        let mut chunk = Vec::with_capacity(buffer.len() + READ_CHUNK);
+        chunk.extend_from_slice(&buffer);
+        let read = (&mut reader)
+            .take(READ_CHUNK as u64)
+            .read_to_end(&mut chunk)?;
+        // Unique, so this takes the vector over without copying it.
+        buffer = BytesMut::from(Bytes::from(chunk));
+        let at_end = read == 0;
+        if !replay.feed(&mut buffer, at_end) || at_end {
+            break;
+        }
+    }
+    Ok(replay.outcome)
+}
+
+/// A replay in progress.
+struct Replay {
+    outcome: ReplayOutcome,
+    options: ReplayOptions,
+    codec: AmiCodec,
+    resyncing: HashSet<ListKind>,
+}
+
+impl Replay {
+    fn new(options: ReplayOptions) -> Replay {
+        Replay {
+            outcome: ReplayOutcome {
+                // The output shows no event log: keep none.
+                state: State::with_log_capacity(0),
+                messages: 0,
+                applied: 0,
+                banners: 0,
+                malformed: Vec::new(),
+            },
+            options,
+            codec: AmiCodec::default(),
+            resyncing: HashSet::new(),
+        }
+    }
+
+    /// Applies every whole frame in `buffer` (at the end of the stream, the
+    /// rest too). False once `--until` is reached.
+    fn feed(&mut self, buffer: &mut BytesMut, at_end: bool) -> bool {
+        loop {
+            let frame = if at_end {
+                self.codec.decode_eof(buffer)
+            } else {
+                self.codec.decode(buffer)
+            };
+            // A decoder over an in-memory buffer cannot fail with I/O errors;
+            // treat any error like the end of the stream.
+            let frame = match frame {
+                Ok(Some(frame)) => frame,
+                Ok(None) => return true,
+                Err(_) => return false,
+            };
+            if !self.apply(frame) {
+                return false;
+            }
+        }
+    }
+
+    /// One frame; false once past `--until`.
+    fn apply(&mut self, frame: Frame) -> bool {
+        let (outcome, options) = (&mut self.outcome, &self.options);
         match frame {
             Frame::Banner(banner) => {
                 outcome.banners += 1;
                 outcome.state.apply_banner(&banner);
                 if outcome.messages >= options.from {
                     outcome.state.begin_resync();
-                    resyncing = ListKind::SWEPT_ON_COMPLETION.into_iter().collect();
+                    self.resyncing = ListKind::SWEPT_ON_COMPLETION.into_iter().collect();
                 }
             }
             Frame::Malformed(bad) => {
@@ -92,25 +159,25 @@ pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
                 outcome.messages += 1;
                 if options.until.is_some_and(|n| outcome.messages > n) {
                     outcome.messages -= 1;
-                    break;
+                    return false;
                 }
                 if outcome.messages < options.from {
-                    continue;
+                    return true;
                 }
                 outcome.state.apply(&msg, options.now);
                 outcome.applied += 1;
                 // Outside a resync (most of a replay) no list can complete.
-                if resyncing.is_empty() {
-                    continue;
+                if self.resyncing.is_empty() {
+                    return true;
                 }
                 let completed = msg.get_bytes("Event").and_then(ListKind::completed_by_name);
-                if let Some(kind) = completed.filter(|k| resyncing.remove(k)) {
+                if let Some(kind) = completed.filter(|k| self.resyncing.remove(k)) {
                     outcome.state.sweep(kind);
                 }
             }
         }
+        true
     }
-    outcome
 }
 
 /// The `--json` document.

@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use futures_util::StreamExt;
+use std::sync::Mutex;
+
 use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
 use tokio::net::tcp::OwnedWriteHalf;
@@ -17,9 +19,13 @@ use tokio_util::sync::CancellationToken;
 use crate::ami::{AmiCodec, Frame, Message};
 
 use super::actions::{self, After, Reply};
+use super::flood::Flood;
 use super::replay::Recording;
-use super::session::Session;
-use super::{ReplayConfig, Shared};
+use super::session::{EventMask, Session};
+use super::{ReplayConfig, Shared, lock};
+
+/// Bytes of flood events written to the socket at a time.
+const FLOOD_CHUNK: usize = 64 * 1024;
 
 /// Serves one client until it logs off, fails to log in, hangs up, lags
 /// too far behind the events, or `disconnect` fires.
@@ -33,16 +39,25 @@ pub(super) async fn serve(stream: TcpStream, shared: Arc<Shared>, disconnect: Ca
         session: Session::new(),
         events: None,
         shared,
+        flood_chunk: Vec::with_capacity(FLOOD_CHUNK * 2),
+        flood_at: 0,
     };
     if conn.write_banner().await.is_err() {
         return;
     }
     loop {
+        conn.refill_flood();
+        let flooding = conn.flood_at < conn.flood_chunk.len();
         let input = tokio::select! {
             biased;
             () = disconnect.cancelled() => break,
             frame = frames.next() => Input::Frame(frame),
             event = next_event(&mut conn.events) => Input::Event(event),
+            // One `write` (not `write_all`) so another branch winning loses
+            // nothing: the chunk's offset says what is still to go.
+            written = conn.out.get_mut().write(&conn.flood_chunk[conn.flood_at..]), if flooding => {
+                Input::Flooded(written)
+            }
         };
         let outcome = match input {
             Input::Frame(Some(Ok(Frame::Message(action)))) => conn.answer(&action).await,
@@ -50,6 +65,13 @@ pub(super) async fn serve(stream: TcpStream, shared: Arc<Shared>, disconnect: Ca
             Input::Frame(Some(Ok(_))) => Ok(After::Continue),
             Input::Frame(None | Some(Err(_))) => break,
             Input::Event(event) => conn.forward(event).await,
+            Input::Flooded(written) => written.map(|n| {
+                conn.flood_at += n;
+                if let Some(flood) = &conn.session.flood {
+                    lock(flood).wrote(std::time::Instant::now());
+                }
+                After::Continue
+            }),
         };
         if !matches!(outcome, Ok(After::Continue)) {
             break;
@@ -60,6 +82,8 @@ pub(super) async fn serve(stream: TcpStream, shared: Arc<Shared>, disconnect: Ca
 enum Input {
     Frame(Option<io::Result<Frame>>),
     Event(Result<Message, broadcast::error::RecvError>),
+    /// Bytes of the flood chunk the socket took.
+    Flooded(io::Result<usize>),
 }
 
 /// Keeps `client_count` right however the task ends (even when aborted).
@@ -126,6 +150,11 @@ struct Connection {
     /// The client's events, from the moment it logged in.
     events: Option<Feed>,
     shared: Arc<Shared>,
+    /// Flood events being written, and how far the socket has taken them.
+    /// Everything else this connection writes waits for the chunk to end,
+    /// so no message is ever cut in two.
+    flood_chunk: Vec<u8>,
+    flood_at: usize,
 }
 
 impl Connection {
@@ -140,11 +169,52 @@ impl Connection {
 
     async fn answer(&mut self, action: &Message) -> io::Result<After> {
         self.shared.record(action);
+        self.finish_flood_chunk().await?;
         let reply = actions::dispatch(&self.shared, &mut self.session, action);
         if self.session.user.is_some() && self.events.is_none() {
             self.events = Some(Feed::new(&self.shared));
+            self.start_flood();
         }
         self.write_reply(reply).await
+    }
+
+    /// A logged-in client of a flooding PBX gets its own flood, unless it
+    /// asked for no events.
+    fn start_flood(&mut self) {
+        let Some(config) = self.shared.config.flood else {
+            return;
+        };
+        if self.session.events == EventMask::Off {
+            return;
+        }
+        let epoch = self
+            .shared
+            .read(|pbx| std::time::Duration::from_secs(pbx.epoch_secs()));
+        let flood = Arc::new(Mutex::new(Flood::new(config, self.shared.dialect(), epoch)));
+        lock(&self.shared.floods).push(Arc::downgrade(&flood));
+        self.session.flood = Some(flood);
+    }
+
+    /// Takes the next flood chunk once the last one is written.
+    fn refill_flood(&mut self) {
+        if self.flood_at < self.flood_chunk.len() {
+            return;
+        }
+        self.flood_chunk.clear();
+        self.flood_at = 0;
+        if let Some(flood) = &self.session.flood {
+            lock(flood).fill(&mut self.flood_chunk, FLOOD_CHUNK);
+        }
+    }
+
+    /// Writes what is left of the flood chunk, before anything else.
+    async fn finish_flood_chunk(&mut self) -> io::Result<()> {
+        let rest = &self.flood_chunk[self.flood_at..];
+        if !rest.is_empty() {
+            self.out.get_mut().write_all(rest).await?;
+            self.flood_at = self.flood_chunk.len();
+        }
+        Ok(())
     }
 
     async fn write_reply(&mut self, reply: Reply) -> io::Result<After> {
@@ -176,6 +246,7 @@ impl Connection {
         &mut self,
         event: Result<Message, broadcast::error::RecvError>,
     ) -> io::Result<After> {
+        self.finish_flood_chunk().await?;
         match event {
             Ok(event) => self.write_event(&event).await?,
             // Asterisk drops a client it cannot keep up with; so do we.

@@ -19,6 +19,7 @@ mod cli;
 mod client;
 mod clock;
 mod features;
+mod flood;
 mod flows;
 mod modules;
 mod pbx;
@@ -35,7 +36,7 @@ mod wire;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -50,6 +51,7 @@ pub use channel::{Channel, ChannelState, Party};
 pub use features::{
     CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
 };
+pub use flood::{FloodConfig, FloodProgress};
 pub use pbx::Bridge;
 pub use profile::ServerProfile;
 pub use queues::{Member, Queue, QueueCaller};
@@ -123,6 +125,9 @@ pub struct PbxConfig {
     pub replay: Option<ReplayConfig>,
     /// Which server it plays: loaded modules, actions, 1.4 quirks.
     pub profile: ServerProfile,
+    /// Flood every logged-in client with scripted calls, as fast as its
+    /// socket takes them (see `flood`).
+    pub flood: Option<FloodConfig>,
 }
 
 impl Default for PbxConfig {
@@ -139,6 +144,7 @@ impl Default for PbxConfig {
             warm_up: Duration::ZERO,
             replay: None,
             profile: ServerProfile::default(),
+            flood: None,
         }
     }
 }
@@ -186,6 +192,8 @@ struct Shared {
     connected: AtomicUsize,
     paused: AtomicBool,
     list_call: Mutex<Option<ScriptedCall>>,
+    /// The floods of the clients connected now.
+    floods: Mutex<Vec<Weak<Mutex<flood::Flood>>>>,
 }
 
 impl Shared {
@@ -273,6 +281,7 @@ impl TestPbx {
             received: Mutex::new(Vec::new()),
             connected: AtomicUsize::new(0),
             list_call: Mutex::new(None),
+            floods: Mutex::new(Vec::new()),
         });
         let stop = CancellationToken::new();
         let clients = Arc::new(Mutex::new(stop.child_token()));
@@ -351,9 +360,38 @@ impl TestPbx {
         self.shared.read(|pbx| pbx.channels().len())
     }
 
-    /// The simulator's own state now.
+    /// The simulator's own state now, the live flood calls included.
     pub fn snapshot(&self) -> SimSnapshot {
-        lock(&self.shared.sim).snapshot()
+        let mut snapshot = lock(&self.shared.sim).snapshot();
+        for flood in self.floods() {
+            let flood = lock(&flood);
+            snapshot.channels.extend(flood.channels());
+            snapshot.bridges.extend(flood.bridges());
+        }
+        snapshot
+    }
+
+    /// The floods of the clients connected now, together: events sent,
+    /// whether all are finished, the longest any waited for its socket.
+    pub fn flood_progress(&self) -> FloodProgress {
+        let floods = self.floods();
+        let mut total = FloodProgress {
+            finished: !floods.is_empty(),
+            ..FloodProgress::default()
+        };
+        for flood in floods {
+            let one = lock(&flood).progress();
+            total.sent += one.sent;
+            total.finished &= one.finished;
+            total.longest_wait = total.longest_wait.max(one.longest_wait);
+        }
+        total
+    }
+
+    fn floods(&self) -> Vec<Arc<Mutex<flood::Flood>>> {
+        let mut floods = lock(&self.shared.floods);
+        floods.retain(|f| f.strong_count() > 0);
+        floods.iter().filter_map(Weak::upgrade).collect()
     }
 
     /// Stops simulated time (and so the traffic); actions still work.

@@ -1,8 +1,11 @@
 //! What the server knows about one connected client: who logged in, the
 //! challenge it was given, and which events it wants.
 
+use std::sync::{Arc, Mutex};
+
 use crate::ami::Message;
 
+use super::flood::Flood;
 use super::random;
 
 /// The logged-in user of a connection.
@@ -18,6 +21,8 @@ pub(super) struct Session {
     pub user: Option<LoggedIn>,
     challenge: Option<String>,
     pub events: EventMask,
+    /// This client's flood, when the PBX floods (see `flood`).
+    pub flood: Option<Arc<Mutex<Flood>>>,
 }
 
 impl Session {
@@ -26,6 +31,7 @@ impl Session {
             user: None,
             challenge: None,
             events: EventMask::All,
+            flood: None,
         }
     }
 

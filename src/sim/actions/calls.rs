@@ -11,11 +11,22 @@ use super::super::vocab::{Dialect, channel_fields};
 use super::super::wire::Fields;
 use super::{Reply, Request, is_true};
 
+/// This client's flood calls, which the PBX lists after its own.
+fn flood_channels(r: &Request) -> Vec<Channel> {
+    r.session
+        .flood
+        .as_ref()
+        .map(|f| super::super::lock(f).channels())
+        .unwrap_or_default()
+}
+
 pub(super) fn core_show_channels(r: &mut Request) -> Reply {
     let id = r.id();
+    let flood = flood_channels(r);
     let items = r.shared.read(|pbx| {
         pbx.channels()
             .iter()
+            .chain(&flood)
             .map(|chan| {
                 let head = Fields::event("CoreShowChannel").with_action_id(id);
                 channel_fields(head, "", chan)
@@ -40,9 +51,11 @@ pub(super) fn status(r: &mut Request) -> Reply {
     let id = r.id();
     let only = r.header("Channel");
     let dialect = r.dialect();
+    let flood = flood_channels(r);
     let items = r.shared.read(|pbx| {
         pbx.channels()
             .iter()
+            .chain(&flood)
             .filter(|chan| only.as_ref().is_none_or(|name| *name == chan.name))
             .map(|chan| status_item(dialect, pbx, chan, id))
             .collect()
@@ -119,9 +132,16 @@ fn status_item(dialect: Dialect, pbx: &Pbx, chan: &Channel, id: Option<&str>) ->
 
 pub(super) fn bridge_list(r: &mut Request) -> Reply {
     let id = r.id();
+    let flood = r
+        .session
+        .flood
+        .as_ref()
+        .map(|f| super::super::lock(f).bridges())
+        .unwrap_or_default();
     let items = r.shared.read(|pbx| {
         pbx.bridges()
             .iter()
+            .chain(&flood)
             .map(|bridge| bridge_item("BridgeListItem", bridge, id))
             .collect()
     });
