@@ -116,6 +116,7 @@ impl App {
             Event::Key(key) => self.key(&key, now),
             Event::Mouse(mouse) => self.mouse(&mouse, now),
             Event::Resize(width, height) => self.view.area = Rect::new(0, 0, width, height),
+            Event::Paste(text) => self.paste(&text),
             _ => {}
         }
     }
@@ -127,7 +128,12 @@ impl App {
         if self.view.prompt.is_some() {
             return self.view.prompt_key(key);
         }
-        let Some(command) = keymap::lookup(&self.view.contexts(), key) else {
+        let contexts = self.view.contexts();
+        let Some(command) = keymap::lookup(&contexts, key) else {
+            // An action key that works elsewhere says where.
+            if let Some(why) = keymap::elsewhere(&contexts, key) {
+                self.operator.explain(why, now);
+            }
             return;
         };
         if let keymap::Command::Act(op) = command {
@@ -140,6 +146,17 @@ impl App {
         };
         if self.view.update(command, &lens) == Flow::Quit {
             self.quit = true;
+        }
+    }
+
+    /// A bracketed paste: text for the open form or the prompt being
+    /// typed; never a key press, so it cannot submit or trigger anything.
+    fn paste(&mut self, text: &str) {
+        if self.operator.is_open() {
+            return self.operator.paste(text);
+        }
+        if self.view.prompt.is_some() {
+            self.view.prompt_paste(text);
         }
     }
 

@@ -7,13 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::State;
-use crate::ui::form::{self, Actions, Status};
+use crate::ui::form::{self, Actions};
 use crate::ui::header::{self, Header};
 use crate::ui::status::{Link, Meters};
 use crate::ui::table::Env;
 use crate::ui::theme::Theme;
 use crate::ui::view::{PromptKind, View};
-use crate::ui::{detail, help, keymap, panes, tabs, text};
+use crate::ui::{detail, help, keymap, panes, tabs};
 
 /// Everything a frame is drawn from.
 pub struct Dashboard<'a> {
@@ -58,8 +58,7 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         let focused = *pane == view.pane;
         panes::draw(frame, *area, *pane, d.state, view, &env, focused);
     }
-    let status = d.actions.status.as_ref();
-    draw_footer(frame, screen.footer, view, status, d.theme);
+    draw_footer(frame, screen.footer, view, d.actions, d.theme);
 
     let body = Rect {
         y: screen.header.bottom(),
@@ -75,17 +74,16 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     form::draw(frame, body, d.actions, d.theme);
 }
 
-/// The prompt being typed, else the last action's status, else the keys
-/// that work here.
-fn draw_footer(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    view: &View,
-    status: Option<&Status>,
-    theme: Theme,
-) {
+/// The prompt being typed, else the keys of an open form or box, else
+/// the last action's status, else the keys that work here.
+fn draw_footer(frame: &mut Frame<'_>, area: Rect, view: &View, actions: &Actions, theme: Theme) {
     let width = usize::from(area.width);
-    let line = match (view.prompt_text(), status) {
+    if let Some(overlay) = &actions.overlay {
+        let keys = keymap::footer_fit(overlay.keys(), width);
+        frame.render_widget(Paragraph::new(key_spans(keys, theme)), area);
+        return;
+    }
+    let line = match (view.prompt_text(), actions.status.as_ref()) {
         (Some((prompt, typed)), _) => {
             let label = match prompt.kind {
                 PromptKind::Text => "filter: ",
@@ -99,19 +97,19 @@ fn draw_footer(
         }
         (None, Some(status)) => status.line(theme),
         (None, None) => {
-            let mut spans = Vec::new();
-            let mut used = 0;
-            for (key, label) in keymap::footer(&view.contexts()) {
-                let cost = text::width(&key) + text::width(label) + 2;
-                if used + cost > width {
-                    break;
-                }
-                used += cost;
-                spans.push(Span::styled(key, theme.key()));
-                spans.push(Span::raw(format!(" {label} ")));
-            }
-            Line::from(spans)
+            let entries = keymap::footer(&view.contexts(), actions.read_only);
+            key_spans(keymap::footer_fit(entries, width), theme)
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `key label` pairs as one footer line.
+fn key_spans(entries: Vec<(String, &'static str)>, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (key, label) in entries {
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {label} ")));
+    }
+    Line::from(spans)
 }

@@ -10,6 +10,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
@@ -28,6 +29,9 @@ const BOX_WIDTH: u16 = 78;
 pub struct FormView {
     form: Form,
     inputs: Vec<Input>,
+    /// Per field: it still holds the text it opened with (a default or a
+    /// pre-fill), so the first character typed replaces it.
+    untouched: Vec<bool>,
     focus: usize,
     errors: Vec<FieldError>,
     /// Submitted; the reply has not come yet.
@@ -52,10 +56,12 @@ impl FormView {
             .iter()
             .map(|value| Input::new(value.clone()))
             .collect();
+        let untouched = form.values().iter().map(|v| !v.is_empty()).collect();
         FormView {
+            focus: form.initial_focus(),
             form,
             inputs,
-            focus: 0,
+            untouched,
             errors: Vec::new(),
             sending: false,
             refused: None,
@@ -69,6 +75,11 @@ impl FormView {
     /// The index of the field being edited.
     pub fn focus(&self) -> usize {
         self.focus
+    }
+
+    /// The text of field `index` as typed so far.
+    pub fn value(&self, index: usize) -> &str {
+        self.inputs.get(index).map_or("", Input::value)
     }
 
     /// The field errors of the last submit.
@@ -85,13 +96,49 @@ impl FormView {
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % count,
             KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + count - 1) % count,
             KeyCode::Enter => return self.submit(),
-            _ => {
+            code => {
+                let typing = matches!(code, KeyCode::Char(_))
+                    && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                if typing {
+                    self.replace_untouched();
+                }
+                if let Some(untouched) = self.untouched.get_mut(self.focus) {
+                    *untouched = false;
+                }
                 if let Some(input) = self.inputs.get_mut(self.focus) {
                     input.handle_event(&Event::Key(*key));
                 }
             }
         }
         Reaction::Stay
+    }
+
+    /// A bracketed paste: its text goes into the focused field at the
+    /// cursor, line breaks and all (the field check refuses those), and
+    /// never submits the form.
+    pub fn paste(&mut self, text: &str) {
+        self.replace_untouched();
+        if let Some(untouched) = self.untouched.get_mut(self.focus) {
+            *untouched = false;
+        }
+        let Some(input) = self.inputs.get_mut(self.focus) else {
+            return;
+        };
+        let cursor = input.cursor();
+        let mut value: String = input.value().chars().take(cursor).collect();
+        value.push_str(text);
+        value.extend(input.value().chars().skip(cursor));
+        let cursor = cursor + text.chars().count();
+        *input = Input::new(value).with_cursor(cursor);
+    }
+
+    /// Empties the focused field if it still holds its opening text.
+    fn replace_untouched(&mut self) {
+        if self.untouched.get(self.focus) == Some(&true)
+            && let Some(input) = self.inputs.get_mut(self.focus)
+        {
+            input.reset();
+        }
     }
 
     fn submit(&mut self) -> Reaction {
@@ -112,61 +159,51 @@ impl FormView {
         }
     }
 
+    /// The popup: the fields (scrolled so the focused one shows when they
+    /// do not all fit), then the focused field's help and the message,
+    /// both wrapped to the popup's width.
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         let fields = self.form.fields();
-        let label_width = fields.iter().map(|f| f.label.len()).max().unwrap_or(0) + 2;
-        // Fields, a gap, help, message, keys, and the border.
-        let height = fields.len() as u16 + 6;
-        let popup = centered(area, BOX_WIDTH, height);
-        let inner_width = usize::from(popup.width.saturating_sub(2));
-        let value_width = inner_width.saturating_sub(label_width + 2).max(1);
-
-        let mut lines = Vec::new();
-        let mut cursor = None;
-        for (index, (spec, input)) in fields.iter().zip(&self.inputs).enumerate() {
-            let focused = index == self.focus;
-            let marker = if self.errors.iter().any(|e| e.field == index) {
-                Span::styled("!", theme.tone(Tone::Bad))
-            } else {
-                Span::raw(if focused { "›" } else { " " })
-            };
-            let scroll = input.visual_scroll(value_width);
-            let shown: String = text::truncate(
-                &input.value().chars().skip(scroll).collect::<String>(),
-                value_width,
-            )
-            .into_owned();
-            let label_style = if focused { theme.key() } else { theme.dim() };
-            lines.push(Line::from(vec![
-                marker,
-                Span::styled(text::fit(spec.label, label_width), label_style),
-                Span::raw(" "),
-                Span::raw(shown),
-            ]));
-            if focused {
-                let column = input
-                    .visual_cursor()
-                    .saturating_sub(scroll)
-                    .min(value_width);
-                cursor = Some(Position::new(
-                    popup.x + 1 + (label_width + 2 + column) as u16,
-                    popup.y + 1 + index as u16,
-                ));
-            }
-        }
-        lines.push(Line::raw(""));
+        let width = area.width.min(BOX_WIDTH.max(area.width * 3 / 4));
+        let inner_width = usize::from(width.saturating_sub(2)).max(1);
         let help = fields.get(self.focus).map_or("", |f| f.help);
-        lines.push(Line::styled(help, theme.dim()));
-        lines.push(self.message_line(theme));
-        lines.push(Line::styled(
-            "Enter sends · Tab/↑↓ next field · Esc cancels",
-            theme.dim(),
-        ));
+        let mut tail = vec![Line::raw("")];
+        tail.extend(
+            text::wrap(help, inner_width)
+                .into_iter()
+                .map(|line| Line::styled(line, theme.dim())),
+        );
+        if let Some((message, tone)) = self.message() {
+            tail.extend(
+                text::wrap(&message, inner_width)
+                    .into_iter()
+                    .map(|line| Line::styled(line, theme.tone(tone))),
+            );
+        }
+        let wanted = fields.len() + tail.len() + 2;
+        let popup = centered(area, width, wanted.min(usize::from(u16::MAX)) as u16);
+        let room = usize::from(popup.height.saturating_sub(2));
+        // Fields come first; the help and message take what is left, but
+        // at least a few fields stay in sight.
+        let least = fields.len().min(3).min(room);
+        let field_rows = fields.len().min(room.saturating_sub(tail.len()).max(least));
+        let first = self
+            .focus
+            .saturating_sub(field_rows.saturating_sub(1))
+            .min(fields.len().saturating_sub(field_rows));
 
+        let (lines, cursor) = self.field_lines(popup, inner_width, first, field_rows, theme);
+        let mut lines = lines;
+        lines.extend(tail.into_iter().take(room - field_rows));
+
+        let mut title = format!(" {} ", self.op().title());
+        if field_rows < fields.len() {
+            title = format!(" {}: field {} of {} ", self.op().title(), self.focus + 1, fields.len());
+        }
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.focused_border())
-            .title(format!(" {} ", self.op().title()));
+            .title(title);
         frame.render_widget(Clear, popup);
         frame.render_widget(Paragraph::new(lines).block(block), popup);
         if let Some(position) = cursor {
@@ -174,9 +211,65 @@ impl FormView {
         }
     }
 
+    /// Rows `first..first + rows` of the fields, and where the cursor goes.
+    fn field_lines(
+        &self,
+        popup: Rect,
+        inner_width: usize,
+        first: usize,
+        rows: usize,
+        theme: Theme,
+    ) -> (Vec<Line<'static>>, Option<Position>) {
+        let fields = self.form.fields();
+        let label_width = fields.iter().map(|f| f.label.len()).max().unwrap_or(0) + 2;
+        let value_width = inner_width.saturating_sub(label_width + 2).max(1);
+        let mut lines = Vec::new();
+        let mut cursor = None;
+        for (row, index) in (first..first + rows).enumerate() {
+            let (spec, input) = (&fields[index], &self.inputs[index]);
+            let focused = index == self.focus;
+            let marker = if self.errors.iter().any(|e| e.field == index) {
+                Span::styled("!", theme.tone(Tone::Bad))
+            } else {
+                Span::raw(if focused { "›" } else { " " })
+            };
+            // Line breaks show as ⏎: visible, one cell, and refused on submit.
+            let shown: Vec<char> = input
+                .value()
+                .chars()
+                .map(|c| if matches!(c, '\r' | '\n') { '⏎' } else { c })
+                .collect();
+            let before: String = shown.iter().take(input.cursor()).collect();
+            let column = text::width(&before);
+            let skip = column.saturating_sub(value_width.saturating_sub(1));
+            let visible: String = shown.iter().collect::<String>();
+            let visible = text::truncate(&skip_cells(&visible, skip), value_width).into_owned();
+            let label_style = if focused { theme.key() } else { theme.dim() };
+            let value_style = if self.untouched[index] {
+                theme.dim()
+            } else {
+                Style::default()
+            };
+            lines.push(Line::from(vec![
+                marker,
+                Span::styled(text::fit(spec.label, label_width), label_style),
+                Span::raw(" "),
+                Span::styled(visible, value_style),
+            ]));
+            if focused {
+                let x = label_width + 2 + (column - skip).min(value_width);
+                cursor = Some(Position::new(
+                    popup.x + 1 + x as u16,
+                    popup.y + 1 + row as u16,
+                ));
+            }
+        }
+        (lines, cursor)
+    }
+
     /// The focused field's error (else the first), the server's refusal,
     /// or "sending…".
-    fn message_line(&self, theme: Theme) -> Line<'static> {
+    fn message(&self) -> Option<(String, Tone)> {
         let error = self
             .errors
             .iter()
@@ -184,19 +277,27 @@ impl FormView {
             .or(self.errors.first());
         if let Some(error) = error {
             let label = self.form.fields()[error.field].label;
-            return Line::styled(
-                format!("✘ {label}: {}", error.message),
-                theme.tone(Tone::Bad),
-            );
+            return Some((format!("✘ {label}: {}", error.message), Tone::Bad));
         }
         if let Some(refused) = &self.refused {
-            return Line::styled(format!("✘ {refused}"), theme.tone(Tone::Bad));
+            return Some((format!("✘ {refused}"), Tone::Bad));
         }
-        if self.sending {
-            return Line::styled("sending…", theme.tone(Tone::Alert));
-        }
-        Line::raw("")
+        self.sending.then(|| ("sending…".to_owned(), Tone::Alert))
     }
+}
+
+/// `text` without its first `cells` display cells.
+fn skip_cells(text: &str, cells: usize) -> String {
+    let mut skipped = 0;
+    text.chars()
+        .skip_while(|c| {
+            if skipped >= cells {
+                return false;
+            }
+            skipped += text::width(c.encode_utf8(&mut [0; 4]));
+            true
+        })
+        .collect()
 }
 
 /// Lines of output (a CLI command, rules, queue summaries), scrollable.
@@ -252,6 +353,28 @@ pub enum Overlay {
 }
 
 impl Overlay {
+    /// The keys that work in this overlay, for the footer.
+    pub fn keys(&self) -> Vec<(String, &'static str)> {
+        let keys: &[(&str, &'static str)] = match self {
+            Overlay::Form(_) => &[
+                ("Enter", "send"),
+                ("Esc", "cancel"),
+                ("Tab/↓", "next field"),
+                ("Shift-Tab/↑", "previous"),
+            ],
+            Overlay::Confirm(_) => &[("y/Enter", "yes"), ("n/Esc", "no")],
+            Overlay::Output(_) => &[("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page")],
+        };
+        keys.iter().map(|(k, l)| (k.to_string(), *l)).collect()
+    }
+
+    /// A bracketed paste: text for a form's field; other overlays ignore it.
+    pub fn paste(&mut self, text: &str) {
+        if let Overlay::Form(form) = self {
+            form.paste(text);
+        }
+    }
+
     /// Feeds one key press (releases are ignored).
     pub fn key(&mut self, key: &KeyEvent) -> Reaction {
         if key.kind == KeyEventKind::Release {
@@ -333,6 +456,8 @@ impl Status {
 pub struct Actions {
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
+    /// Read-only mode: the footer leaves out the actions it refuses.
+    pub read_only: bool,
 }
 
 /// Draws the open overlay, if any, over `area` (the body of the screen).

@@ -121,7 +121,8 @@ impl Key {
         }
         let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
         let mods = match event.code {
-            KeyCode::Char(_) => event.modifiers & relevant,
+            // BackTab is Shift-Tab: crossterm reports it with SHIFT held.
+            KeyCode::Char(_) | KeyCode::BackTab => event.modifiers & relevant,
             _ => event.modifiers & (relevant | KeyModifiers::SHIFT),
         };
         mods == self.mods
@@ -540,28 +541,83 @@ pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Command> {
     })
 }
 
-/// Footer entries (key label, short label) for the active contexts, most
-/// specific first: each command once, and a key shadowed by a more specific
-/// context is not advertised with its outer meaning.
-pub fn footer(contexts: &[Context]) -> Vec<(String, &'static str)> {
+/// Why an operator action key does nothing in `contexts`, when it is
+/// bound to an action elsewhere: what it does and on which row.
+pub fn elsewhere(contexts: &[Context], event: &KeyEvent) -> Option<String> {
+    if event.kind == KeyEventKind::Release || contexts.is_empty() {
+        return None;
+    }
+    let binding = BINDINGS.iter().find(|binding| {
+        matches!(binding.command, C::Act(_)) && binding.keys.iter().any(|k| k.matches(event))
+    })?;
+    let key = binding.keys[0].label();
+    let place = match binding.context {
+        X::Members => "on a queue member: open a queue (Enter), its members list",
+        X::Channels => "on a channel: in Channels, Calls or a queue's waiting callers",
+        X::Queues => "on a queue: the Queues list",
+        _ => return None,
+    };
+    Some(format!("{key} ({}) works {place}", binding.description))
+}
+
+/// How much a footer entry matters when the width runs out: lower first.
+/// Help is always kept; then quit, what the focused pane or row offers,
+/// the actions anywhere, and last the moves every table has.
+fn footer_rank(binding: &Binding) -> u8 {
+    match (binding.command, binding.context) {
+        (C::ToggleHelp, _) => 0,
+        (C::Quit, _) => 1,
+        (_, X::Channels | X::Members | X::Queues | X::QueueDrill | X::EventLog) => 2,
+        (_, X::Actions) => 3,
+        (C::Filter | C::Open, _) => 4,
+        _ => 5,
+    }
+}
+
+/// Footer entries (key label, short label) for the active contexts: each
+/// command once, and a key shadowed by a more specific context is not
+/// advertised with its outer meaning. With `read_only`, actions that
+/// mode refuses are left out. Most important first (see [`footer_fit`]).
+pub fn footer(contexts: &[Context], read_only: bool) -> Vec<(String, &'static str)> {
     let mut seen_commands: Vec<Command> = Vec::new();
     let mut seen_keys: Vec<Key> = Vec::new();
-    let mut out = Vec::new();
+    let mut out: Vec<(u8, String, &'static str)> = Vec::new();
     for context in contexts {
         let bindings: Vec<&Binding> = BINDINGS.iter().filter(|b| b.context == *context).collect();
         for binding in &bindings {
             let shadowed = seen_keys.contains(&binding.keys[0]);
+            let refused = matches!(binding.command, C::Act(op) if read_only && !op.allowed_read_only());
             if let Some(label) = binding.footer
                 && !shadowed
+                && !refused
                 && !seen_commands.contains(&binding.command)
             {
                 seen_commands.push(binding.command);
-                out.push((binding.keys[0].label(), label));
+                out.push((footer_rank(binding), binding.keys[0].label(), label));
             }
         }
         seen_keys.extend(bindings.iter().flat_map(|b| b.keys.iter().copied()));
     }
-    out
+    out.sort_by_key(|(rank, _, _)| *rank);
+    out.into_iter().map(|(_, key, label)| (key, label)).collect()
+}
+
+/// The entries of `entries` that fit in `width` cells, each costing its
+/// key, its label and two spaces, taken in order of importance: one that
+/// does not fit leaves room for a shorter one after it.
+pub fn footer_fit(entries: Vec<(String, &'static str)>, width: usize) -> Vec<(String, &'static str)> {
+    let mut used = 0;
+    entries
+        .into_iter()
+        .filter(|(key, label)| {
+            let cost = crate::ui::text::width(key) + crate::ui::text::width(label) + 2;
+            let fits = used + cost <= width;
+            if fits {
+                used += cost;
+            }
+            fits
+        })
+        .collect()
 }
 
 /// Help overlay sections: per context, (keys joined, description).
@@ -630,6 +686,15 @@ mod tests {
     }
 
     #[test]
+    fn shift_tab_goes_back_as_crossterm_reports_it() {
+        let contexts = [X::Table, X::Global];
+        for mods in [KeyModifiers::SHIFT, KeyModifiers::NONE] {
+            let back_tab = press(KeyCode::BackTab, mods);
+            assert_eq!(lookup(&contexts, &back_tab), Some(C::PrevPane), "{mods:?}");
+        }
+    }
+
+    #[test]
     fn releases_are_ignored() {
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
@@ -652,15 +717,38 @@ mod tests {
 
     #[test]
     fn footer_prefers_the_specific_meaning() {
-        let entries = footer(&[X::EventLog, X::Table, X::Global]);
+        let entries = footer(&[X::EventLog, X::Table, X::Global], false);
         assert!(entries.contains(&("Enter".to_string(), "raw")));
         assert!(!entries.iter().any(|(_, label)| *label == "detail"));
+        assert_eq!(entries[0], ("?".to_string(), "help"));
         assert_eq!(entries.last(), Some(&("Tab".to_string(), "pane")));
     }
 
     #[test]
+    fn footer_keeps_help_and_the_actions_when_narrow() {
+        let channels = [X::Table, X::Global, X::Channels, X::Actions];
+        let fitted = footer_fit(footer(&channels, false), 80);
+        let labels: Vec<&str> = fitted.iter().map(|(_, label)| *label).collect();
+        for wanted in ["help", "quit", "hangup", "originate", "command"] {
+            assert!(labels.contains(&wanted), "{wanted}: {labels:?}");
+        }
+        let tiny = footer_fit(footer(&channels, false), 8);
+        assert_eq!(tiny, [("?".to_string(), "help")]);
+    }
+
+    #[test]
+    fn a_read_only_footer_offers_no_refused_action() {
+        let channels = [X::Table, X::Global, X::Channels, X::Actions];
+        let labels: Vec<&str> = footer(&channels, true).into_iter().map(|(_, l)| l).collect();
+        for refused in ["hangup", "xfer", "redirect", "originate", "command"] {
+            assert!(!labels.contains(&refused), "{refused}: {labels:?}");
+        }
+        assert!(labels.contains(&"help"));
+    }
+
+    #[test]
     fn footer_hides_shadowed_keys() {
-        let entries = footer(&[X::Queues, X::Table, X::Global]);
+        let entries = footer(&[X::Queues, X::Table, X::Global], false);
         assert!(entries.contains(&("Enter".to_string(), "open")));
         assert!(!entries.iter().any(|(_, label)| *label == "detail"));
     }
