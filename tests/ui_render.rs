@@ -68,3 +68,35 @@ fn help_overlay() {
         snapshot(&format!("help_{width}x{height}"), render(&app));
     }
 }
+
+/// The Originate form at 80x24 after a bad submit: the long error wraps
+/// inside the popup, and the footer shows the form's keys.
+#[test]
+fn form_errors_wrap_at_80x24() {
+    let mut app = fixture(80, 24);
+    let (outbox, _sent) = tokio::sync::mpsc::unbounded_channel();
+    app.set_actions(outbox, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('o'));
+    for c in "nochannel".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    snapshot("form_error_80x24", render(&app));
+}
+
+/// At 60x15 the Originate form does not fit: it scrolls so the focused
+/// field (the last) is in sight.
+#[test]
+fn a_form_scrolls_to_its_focused_field_at_60x15() {
+    let mut app = fixture(60, 15);
+    let (outbox, _sent) = tokio::sync::mpsc::unbounded_channel();
+    app.set_actions(outbox, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::BackTab);
+    let screen = render(&app);
+    assert!(screen.contains("›Async"), "{screen}");
+    assert!(screen.contains("field 11 of 11"), "{screen}");
+    snapshot("form_scrolled_60x15", screen);
+}
