@@ -198,3 +198,31 @@ fn mouse_click_selects_and_wheel_scrolls() {
     app.handle(tab, ui_support::NOW);
     assert_eq!(app.view.pane, Pane::Calls);
 }
+
+#[test]
+fn help_pages_with_every_movement_key_and_says_there_is_more() {
+    for (width, height) in [(160, 48), (80, 24)] {
+        let mut app = fixture(width, height);
+        press(&mut app, KeyCode::Char('?'));
+        let first = render(&app);
+        assert!(first.contains("more below"), "{first}");
+        assert!(!first.contains("click"), "{first}");
+        press(&mut app, KeyCode::PageDown);
+        let paged = render(&app);
+        assert_ne!(paged, first, "PgDn moves");
+        press(&mut app, KeyCode::End);
+        let last = render(&app);
+        assert!(last.contains("focus the pane and select the row"), "{last}");
+        assert!(!last.contains("more below"), "{last}");
+        press(&mut app, KeyCode::Home);
+        assert_eq!(render(&app), first);
+        press(&mut app, KeyCode::Char('G'));
+        assert_eq!(render(&app), last, "G is End");
+        // Past the end stays at the end: one key up moves at once.
+        for _ in 0..5 {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Up);
+        assert_ne!(render(&app), last);
+    }
+}

@@ -422,7 +422,7 @@ pub const BINDINGS: &[Binding] = &[
         X::Actions,
         &[ch('m')],
         C::Act(Op::Module),
-        "check, load, unload or reload a module",
+        "module: check, load, unload or reload",
         None,
     ),
     bind(
@@ -516,6 +516,34 @@ pub const BINDINGS: &[Binding] = &[
         &[key(KeyCode::Down), ch('j')],
         C::Down,
         "scroll down",
+        None,
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::PageUp)],
+        C::PageUp,
+        "page up",
+        None,
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::PageDown), ch(' ')],
+        C::PageDown,
+        "page down",
+        None,
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::Home), ch('g')],
+        C::Home,
+        "top",
+        None,
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::End), ch('G')],
+        C::End,
+        "bottom",
         None,
     ),
 ];
@@ -620,9 +648,11 @@ pub fn footer_fit(entries: Vec<(String, &'static str)>, width: usize) -> Vec<(St
         .collect()
 }
 
-/// Help overlay sections: per context, (keys joined, description).
-pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
-    let mut sections: Vec<(Context, Vec<(String, &'static str)>)> = Vec::new();
+/// Help overlay sections: per context, (keys joined, description). An
+/// operator action also names the AMI action it sends, the word an
+/// Asterisk admin looks for.
+pub fn help_sections() -> Vec<(Context, Vec<(String, String)>)> {
+    let mut sections: Vec<(Context, Vec<(String, String)>)> = Vec::new();
     for binding in BINDINGS {
         let keys = binding
             .keys
@@ -630,12 +660,16 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
             .map(Key::label)
             .collect::<Vec<_>>()
             .join(" ");
+        let description = match binding.command {
+            C::Act(op) => format!("{} [{}]", binding.description, op.actions().join("/")),
+            _ => binding.description.to_owned(),
+        };
         match sections
             .iter_mut()
             .find(|(context, _)| *context == binding.context)
         {
-            Some((_, rows)) => rows.push((keys, binding.description)),
-            None => sections.push((binding.context, vec![(keys, binding.description)])),
+            Some((_, rows)) => rows.push((keys, description)),
+            None => sections.push((binding.context, vec![(keys, description)])),
         }
     }
     sections
@@ -759,6 +793,21 @@ mod tests {
         assert_eq!(rows, BINDINGS.len());
         let global = &help_sections()[0];
         assert_eq!(global.0, X::Global);
-        assert_eq!(global.1[0], ("q Ctrl-C".to_string(), "quit"));
+        assert_eq!(global.1[0], ("q Ctrl-C".to_string(), "quit".to_string()));
+        let all: Vec<String> = help_sections()
+            .into_iter()
+            .flat_map(|(_, rows)| rows.into_iter().map(|(_, d)| d))
+            .collect();
+        for action in [
+            "[Originate]",
+            "[Atxfer]",
+            "[Redirect]",
+            "[QueuePenalty]",
+            "[QueuePause]",
+            "[ModuleCheck/ModuleLoad]",
+            "[Command]",
+        ] {
+            assert!(all.iter().any(|d| d.contains(action)), "{action}");
+        }
     }
 }

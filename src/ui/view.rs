@@ -406,7 +406,7 @@ impl View {
         if let Some(help) = &mut self.help {
             *help = help
                 .saturating_add_signed(delta)
-                .min(crate::ui::help::line_count());
+                .min(crate::ui::help::max_scroll(self.area));
             return;
         }
         if let Some(detail) = &mut self.detail {
