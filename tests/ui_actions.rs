@@ -393,7 +393,10 @@ fn a_refused_unload_stays_on_its_form_with_the_reason() {
     reply(
         &mut app,
         request,
-        response(&[("Response", "Error"), ("Message", "Could not unload module.")]),
+        response(&[
+            ("Response", "Error"),
+            ("Message", "Could not unload module."),
+        ]),
     );
     let screen = render(&app);
     assert!(app.operator.ui.overlay.is_some(), "{screen}");
@@ -470,7 +473,9 @@ fn a_paste_fills_the_field_and_never_submits() {
     let (mut app, mut sent) = acting(false);
     press(&mut app, KeyCode::Char('o'));
     app.handle(
-        Msg::Input(crossterm::event::Event::Paste("PJSIP/300\nExten: 2002".into())),
+        Msg::Input(crossterm::event::Event::Paste(
+            "PJSIP/300\nExten: 2002".into(),
+        )),
         NOW,
     );
     assert!(sent.try_recv().is_err(), "a paste never submits");
@@ -492,4 +497,29 @@ fn the_status_fades_after_a_while() {
     app.handle(Msg::Tick, NOW + 60.0);
     assert!(app.operator.ui.status.is_none());
     assert!(footer(&app).contains("q quit"));
+}
+
+#[test]
+fn the_console_keeps_a_history_across_openings() {
+    let (mut app, mut sent) = acting(false);
+    for command in ["core show uptime", "sip show peers"] {
+        press(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, command);
+        press(&mut app, KeyCode::Enter);
+        let request = only_request(&mut sent);
+        reply(
+            &mut app,
+            request,
+            response(&[("Response", "Success"), ("Output", "ok")]),
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+    press(&mut app, KeyCode::Char(':'));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        only_request(&mut sent).action.get("Command"),
+        Some("core show uptime")
+    );
 }

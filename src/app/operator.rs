@@ -18,6 +18,9 @@ use crate::ui::form::{Actions, FormView, Output, Overlay, Reaction, Status};
 use crate::ui::panes::{ModelLens, calls};
 use crate::ui::view::{Lens, Target, View};
 
+/// CLI commands the console remembers.
+const HISTORY: usize = 100;
+
 /// How long an action's status stays in the footer, in seconds.
 const STATUS_SECONDS: f64 = 10.0;
 
@@ -41,6 +44,8 @@ pub struct Operator {
     /// The form whose request waits behind a yes/no question: it comes
     /// back after the answer, so a refusal can still be shown on it.
     behind: Option<FormView>,
+    /// CLI commands sent from `:`, oldest first, for its ↑/↓ history.
+    console_history: Vec<String>,
     pub ui: Actions,
 }
 
@@ -77,7 +82,13 @@ impl Operator {
     pub fn start(&mut self, op: Op, selection: &Selection, now: f64) {
         match ops::start(op, selection, self.read_only) {
             Err(refusal) => self.say(Some(false), refusal.to_string(), now),
-            Ok(Start::Form(form)) => self.ui.overlay = Some(Overlay::Form(FormView::new(form))),
+            Ok(Start::Form(form)) => {
+                let mut view = FormView::new(form);
+                if op == Op::Console {
+                    view = view.with_history(self.console_history.clone());
+                }
+                self.ui.overlay = Some(Overlay::Form(view));
+            }
             Ok(Start::Ready(request)) => self.submit(request, now),
         }
     }
@@ -125,6 +136,9 @@ impl Operator {
         }
         if let Some(Overlay::Form(form)) = &mut self.ui.overlay {
             form.sending = true;
+        }
+        if let (Op::Console, Some(command)) = (request.op, request.action.get("Command")) {
+            self.remember_command(command.to_owned());
         }
         for one in request.split() {
             self.send(one, now);
@@ -197,6 +211,15 @@ impl Operator {
 
     fn show(&mut self, outcome: &Outcome, now: f64) {
         self.ui.status = Some(Status::new(outcome, now));
+    }
+
+    /// Keeps `command` as the newest entry of the console's history (once,
+    /// and at most [`HISTORY`] of them).
+    fn remember_command(&mut self, command: String) {
+        self.console_history.retain(|old| *old != command);
+        self.console_history.push(command);
+        let excess = self.console_history.len().saturating_sub(HISTORY);
+        self.console_history.drain(..excess);
     }
 
     /// Says in the footer why a key did nothing.

@@ -270,7 +270,10 @@ mod tests {
         };
         let penalty = open(Op::QueuePenalty);
         assert_eq!(value(&penalty, "Penalty"), "3");
-        assert_eq!(penalty.initial_focus(), penalty.index_of("Penalty").unwrap());
+        assert_eq!(
+            penalty.initial_focus(),
+            penalty.index_of("Penalty").unwrap()
+        );
         for op in [Op::Atxfer, Op::Redirect] {
             assert_eq!(value(&open(op), "Context"), "from-internal", "{op:?}");
         }

@@ -24,6 +24,6 @@ mod read_only;
 
 pub use form::{FieldError, FieldSpec, Form};
 pub use op::{Op, Refusal, Request, Selection, Start, Target, permit, start};
-pub use read_only::{read_only_allows, read_only_refusal};
 pub use originate::OriginateWatch;
 pub use outcome::{Outcome, describe};
+pub use read_only::{read_only_allows, read_only_refusal};

@@ -6,8 +6,8 @@ use std::fmt;
 use crate::ami::Action;
 
 use super::form::Form;
-use super::read_only::read_only_allows;
 use super::forms::{self, FormDef};
+use super::read_only::read_only_allows;
 
 /// Something the operator can do to the PBX.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -38,6 +38,10 @@ pub struct FormView {
     pub sending: bool,
     /// The server's refusal of the last submit, shown until the next one.
     pub refused: Option<String>,
+    /// Earlier entries of a one-field form (the CLI console), oldest
+    /// first, that ↑ and ↓ recall; and which one is shown.
+    history: Vec<String>,
+    recalled: Option<usize>,
 }
 
 /// What a key did to an overlay.
@@ -65,6 +69,33 @@ impl FormView {
             errors: Vec::new(),
             sending: false,
             refused: None,
+            history: Vec::new(),
+            recalled: None,
+        }
+    }
+
+    /// Lets ↑ and ↓ recall `history` (oldest first) into a one-field form.
+    pub fn with_history(mut self, history: Vec<String>) -> FormView {
+        self.history = history;
+        self
+    }
+
+    /// ↑ (`back`) or ↓ through the history; past the newest, an empty line.
+    fn recall(&mut self, back: bool) {
+        let last = self.history.len();
+        let next = match (self.recalled, back) {
+            (None, true) => last.checked_sub(1),
+            (None, false) => None,
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) => (i + 1 < last).then_some(i + 1),
+        };
+        self.recalled = next;
+        let text = next.map_or_else(String::new, |i| self.history[i].clone());
+        if let Some(input) = self.inputs.get_mut(self.focus) {
+            *input = Input::new(text);
+        }
+        if let Some(untouched) = self.untouched.get_mut(self.focus) {
+            *untouched = false;
         }
     }
 
@@ -91,14 +122,18 @@ impl FormView {
     /// cancels; any other key edits the field.
     pub fn key(&mut self, key: &KeyEvent) -> Reaction {
         let count = self.inputs.len().max(1);
+        let recalls = !self.history.is_empty() && count == 1;
         match key.code {
             KeyCode::Esc => return Reaction::Close,
+            KeyCode::Up | KeyCode::Down if recalls => self.recall(key.code == KeyCode::Up),
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % count,
             KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + count - 1) % count,
             KeyCode::Enter => return self.submit(),
             code => {
                 let typing = matches!(code, KeyCode::Char(_))
-                    && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
                 if typing {
                     self.replace_untouched();
                 }
@@ -198,7 +233,12 @@ impl FormView {
 
         let mut title = format!(" {} ", self.op().title());
         if field_rows < fields.len() {
-            title = format!(" {}: field {} of {} ", self.op().title(), self.focus + 1, fields.len());
+            title = format!(
+                " {}: field {} of {} ",
+                self.op().title(),
+                self.focus + 1,
+                fields.len()
+            );
         }
         let block = Block::default()
             .borders(Borders::ALL)
@@ -477,6 +517,24 @@ mod tests {
             Ok(Start::Form(form)) => FormView::new(form),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_console_recalls_its_history_with_up_and_down() {
+        let Ok(Start::Form(form)) = start(Op::Console, &Selection::default(), false) else {
+            panic!("Console has a form");
+        };
+        let mut view = FormView::new(form)
+            .with_history(vec!["core show uptime".into(), "sip show peers".into()]);
+        press(&mut view, KeyCode::Up);
+        assert_eq!(view.value(0), "sip show peers");
+        press(&mut view, KeyCode::Up);
+        press(&mut view, KeyCode::Up);
+        assert_eq!(view.value(0), "core show uptime");
+        press(&mut view, KeyCode::Down);
+        assert_eq!(view.value(0), "sip show peers");
+        press(&mut view, KeyCode::Down);
+        assert_eq!(view.value(0), "");
     }
 
     fn press(view: &mut FormView, code: KeyCode) -> Reaction {

@@ -518,13 +518,7 @@ pub const BINDINGS: &[Binding] = &[
         "scroll down",
         None,
     ),
-    bind(
-        X::Help,
-        &[key(KeyCode::PageUp)],
-        C::PageUp,
-        "page up",
-        None,
-    ),
+    bind(X::Help, &[key(KeyCode::PageUp)], C::PageUp, "page up", None),
     bind(
         X::Help,
         &[key(KeyCode::PageDown), ch(' ')],
@@ -614,7 +608,8 @@ pub fn footer(contexts: &[Context], read_only: bool) -> Vec<(String, &'static st
         let bindings: Vec<&Binding> = BINDINGS.iter().filter(|b| b.context == *context).collect();
         for binding in &bindings {
             let shadowed = seen_keys.contains(&binding.keys[0]);
-            let refused = matches!(binding.command, C::Act(op) if read_only && !op.allowed_read_only());
+            let refused =
+                matches!(binding.command, C::Act(op) if read_only && !op.allowed_read_only());
             if let Some(label) = binding.footer
                 && !shadowed
                 && !refused
@@ -627,13 +622,18 @@ pub fn footer(contexts: &[Context], read_only: bool) -> Vec<(String, &'static st
         seen_keys.extend(bindings.iter().flat_map(|b| b.keys.iter().copied()));
     }
     out.sort_by_key(|(rank, _, _)| *rank);
-    out.into_iter().map(|(_, key, label)| (key, label)).collect()
+    out.into_iter()
+        .map(|(_, key, label)| (key, label))
+        .collect()
 }
 
 /// The entries of `entries` that fit in `width` cells, each costing its
 /// key, its label and two spaces, taken in order of importance: one that
 /// does not fit leaves room for a shorter one after it.
-pub fn footer_fit(entries: Vec<(String, &'static str)>, width: usize) -> Vec<(String, &'static str)> {
+pub fn footer_fit(
+    entries: Vec<(String, &'static str)>,
+    width: usize,
+) -> Vec<(String, &'static str)> {
     let mut used = 0;
     entries
         .into_iter()
@@ -773,7 +773,10 @@ mod tests {
     #[test]
     fn a_read_only_footer_offers_no_refused_action() {
         let channels = [X::Table, X::Global, X::Channels, X::Actions];
-        let labels: Vec<&str> = footer(&channels, true).into_iter().map(|(_, l)| l).collect();
+        let labels: Vec<&str> = footer(&channels, true)
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
         for refused in ["hangup", "xfer", "redirect", "originate", "command"] {
             assert!(!labels.contains(&refused), "{refused}: {labels:?}");
         }

@@ -150,7 +150,10 @@ mod tests {
             let refused = form(Op::QueuePenalty, &[("Penalty", huge)]);
             assert_eq!(
                 errors(&refused),
-                [("Penalty", "Penalty is too large (at most 2147483647)".to_string())]
+                [(
+                    "Penalty",
+                    "Penalty is too large (at most 2147483647)".to_string()
+                )]
             );
         }
         let largest = form(Op::QueuePenalty, &[("Penalty", "2147483647")]);
