@@ -160,6 +160,22 @@ fn scalar(value: &Value) -> String {
 
 fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
     let mut items = fields_of(channel);
+    // Raw values the wire gives as codes or epoch seconds, in words.
+    for item in &mut items {
+        match item {
+            Item::Field(key, value) if key == "created" => {
+                if let Some(created) = channel.created {
+                    *value = crate::ui::clock::when(created, now);
+                }
+            }
+            Item::Field(key, value) if key == "application" => {
+                if let Some(role) = queue_role(state, channel) {
+                    *value = format!("{value} ({role})");
+                }
+            }
+            _ => {}
+        }
+    }
     let name = |id: &String| {
         state
             .channels
@@ -216,6 +232,27 @@ fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
         );
     }
     items
+}
+
+/// What `AppQueue` on a channel means: app_queue made it to ring an agent
+/// for a caller waiting in a queue (`AppQueue((Outgoing Line))`). The
+/// queue is the one the caller's `Queue(...)` application runs.
+fn queue_role(state: &State, channel: &Channel) -> Option<String> {
+    if !channel.application.eq_ignore_ascii_case("AppQueue") {
+        return None;
+    }
+    let id = &channel.uniqueid;
+    let queue = state
+        .channels
+        .iter()
+        .filter(|c| c.dialing.contains(id) || c.peers.contains(id))
+        .find(|c| c.application.eq_ignore_ascii_case("Queue"))
+        .and_then(|caller| caller.app_data.split([',', '|']).next())
+        .filter(|queue| !queue.is_empty());
+    Some(match queue {
+        Some(queue) => format!("the agent leg of queue {queue}"),
+        None => "the agent leg of a queue call".to_owned(),
+    })
 }
 
 /// Lines in the view for `target` (the limit of its scroll).
