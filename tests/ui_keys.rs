@@ -226,3 +226,18 @@ fn help_pages_with_every_movement_key_and_says_there_is_more() {
         assert_ne!(render(&app), last);
     }
 }
+
+#[test]
+fn event_type_filter_takes_globs_and_lists() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "*Status,Queue*");
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app);
+    // Two PeerStatus, a QueueParams pair, a QueueEntry and two QueueMember.
+    assert!(screen.contains("PeerStatus"), "{screen}");
+    assert!(screen.contains("QueueMember"), "{screen}");
+    assert!(!screen.contains("Newchannel"), "{screen}");
+    assert!(!screen.contains("BridgeEnter"), "{screen}");
+}

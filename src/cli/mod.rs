@@ -6,7 +6,6 @@ pub mod args;
 mod connect;
 mod dashboard;
 pub mod error;
-pub mod filter;
 pub mod render;
 mod replay;
 mod send;

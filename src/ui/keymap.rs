@@ -443,7 +443,7 @@ pub const BINDINGS: &[Binding] = &[
         X::EventLog,
         &[ch('e')],
         C::FilterEventType,
-        "filter by event name",
+        "filter by event name: globs, commas (Queue*,Hangup)",
         Some("event"),
     ),
     bind(

@@ -70,16 +70,14 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
 }
 
 /// The entries the table shows: up to the pause point, of the chosen
-/// event type (case-insensitive prefix), matching the text filter, sorted.
+/// event types (globs, see [`EventFilter::typed`](crate::event_filter::EventFilter::typed)), matching the text filter, sorted.
 pub fn rows<'a>(state: &'a State, view: &View, env: &Env, page: usize) -> Vec<Row<'a>> {
-    let event_type = view.event_type.to_ascii_lowercase();
+    let event_type = crate::event_filter::EventFilter::typed(&view.event_type);
     let until = view.paused_at.unwrap_or(u64::MAX);
     let mut rows: Vec<Row<'a>> = entries(state)
         .rev()
         .filter(|(seq, _)| *seq <= until)
-        .filter(|row| {
-            event_type.is_empty() || name(row).to_ascii_lowercase().starts_with(&event_type)
-        })
+        .filter(|row| event_type.matches(Some(&name(row))))
         .collect();
     let tiebreak: fn(&Row<'a>, &Row<'a>) -> Ordering = |a, b| b.0.cmp(&a.0);
     table::filter_sort(
