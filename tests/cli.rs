@@ -120,6 +120,49 @@ async fn send_ping_prints_pong_and_logs_off() {
 }
 
 #[tokio::test]
+async fn read_only_send_refuses_what_changes_the_pbx_and_sends_reads() {
+    let setup = Setup::new().await;
+    for args in [
+        &[
+            "--read-only",
+            "send",
+            "Hangup",
+            "Channel=PJSIP/100-00000001",
+        ][..],
+        &["send", "--read-only", "Command", "Command=core restart now"],
+        &["--read-only", "send", "NoSuchAction"],
+    ] {
+        let run = setup.run(args).await;
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("read-only mode") && run.stderr.contains("was not sent"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "");
+    }
+    assert!(setup.received_action_names().is_empty(), "nothing was sent");
+
+    // `read_only = true` in the server's table holds the same.
+    let config = setup.dir.path().join("read-only.toml");
+    let text = std::fs::read_to_string(&setup.config).unwrap() + "read_only = true\n";
+    std::fs::write(&config, text).unwrap();
+    let run = output_of(setup.command_with(
+        &config,
+        Some("secret"),
+        &["send", "Hangup", "Channel=PJSIP/100-00000001"],
+    ))
+    .await;
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let run = output_of(setup.command_with(&config, Some("secret"), &["send", "CoreStatus"])).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        setup.received_action_names(),
+        ["Challenge", "Login", "CoreStatus", "Logoff"]
+    );
+}
+
+#[tokio::test]
 async fn send_logoff_is_a_success_even_though_the_server_hangs_up() {
     let setup = Setup::new().await;
     let run = setup.run(&["send", "Logoff"]).await;

@@ -64,7 +64,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
         // Offline: no server, so no connection settings are needed.
         Command::Replay(args) => replay::run(args),
         Command::Tail(args) => block_on(tail::run(connection(global)?, args)),
-        Command::Send(args) => block_on(send::run(connection(global)?, args)),
+        Command::Send(args) => {
+            let file = config_file(global)?;
+            let config = session_config(global, file.as_ref())?;
+            let read_only =
+                config::read_only(file.as_ref(), &global.connection_flags(), global.read_only)?;
+            block_on(send::run(config, args, read_only))
+        }
         Command::Snapshot(args) => block_on(snapshot::run(connection(global)?, args)),
         // A server, not a client: no connection settings either.
         Command::Sim(args) => block_on(sim::run(global, args)),
