@@ -241,3 +241,67 @@ fn event_type_filter_takes_globs_and_lists() {
     assert!(!screen.contains("Newchannel"), "{screen}");
     assert!(!screen.contains("BridgeEnter"), "{screen}");
 }
+
+#[test]
+fn a_lost_connection_leaves_a_stale_picture_until_the_resync_is_whole() {
+    use amitop::ami::codec::Banner;
+    use amitop::ami::session::{ConnectionState, SessionEvent};
+    use amitop::app::Msg;
+    use amitop::resync::ResyncUpdate;
+    use ui_support::{NOW, render_at};
+    let mut app = fixture(100, 30);
+    let live = render_at(&app, NOW);
+    assert!(!live.contains("stale"), "{live}");
+    let lost = ConnectionState::Disconnected {
+        reason: "connection reset".into(),
+        retry_in: Some(std::time::Duration::from_secs(5)),
+    };
+    app.handle(Msg::Session(SessionEvent::State(lost)), NOW);
+    app.handle(Msg::Tick, NOW + 42.0);
+    let stale = render_at(&app, NOW + 42.0);
+    assert!(stale.contains("stale: last seen 42s ago"), "{stale}");
+    // The clocks stopped: every row reads as it did when the link went.
+    let body = |screen: &str| {
+        screen
+            .lines()
+            .skip(4)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&stale), body(&live));
+
+    // Logged in again: the old picture stays until the resync is over,
+    // whatever the live model goes through meanwhile.
+    let banner = Banner {
+        text: "Asterisk Call Manager/11.0.0".into(),
+        version: None,
+    };
+    let back = ConnectionState::LoggedIn { banner };
+    app.handle(Msg::Session(SessionEvent::State(back)), NOW + 50.0);
+    let hangup = ui_support::msg(&[
+        ("Event", "Hangup"),
+        ("Channel", "PJSIP/carol-00000003"),
+        ("Uniqueid", "1700000003.3"),
+        ("Cause", "16"),
+    ]);
+    app.handle(Msg::Session(SessionEvent::Event(hangup)), NOW + 51.0);
+    let resyncing = render_at(&app, NOW + 51.0);
+    assert!(
+        resyncing.contains("resyncing; showing the picture last seen 51s ago"),
+        "{resyncing}"
+    );
+    assert!(resyncing.contains("PJSIP/carol-00000003"), "{resyncing}");
+    app.handle(Msg::Resync(ResyncUpdate::Finished), NOW + 52.0);
+    let whole = render_at(&app, NOW + 52.0);
+    assert!(
+        !whole.contains("stale") && !whole.contains("resyncing"),
+        "{whole}"
+    );
+    assert!(app.stale_since().is_none());
+
+    // The event log says where the gap is.
+    let names: Vec<String> = app.state.log.iter().map(|e| e.name()).collect();
+    assert!(names.contains(&"Disconnected".to_string()), "{names:?}");
+    assert!(names.contains(&"Reconnected".to_string()), "{names:?}");
+}

@@ -41,7 +41,16 @@ pub struct App {
     pub note: Option<String>,
     /// Operator actions: forms, questions, replies.
     pub operator: Operator,
+    /// The picture as it was when the connection went, shown (marked
+    /// stale, its clocks stopped) until a resync has rebuilt `state`.
+    stale: Option<Stale>,
     resync: UnboundedSender<()>,
+}
+
+/// A picture no longer live: the model as last seen, and since when.
+struct Stale {
+    state: State,
+    since: f64,
 }
 
 impl App {
@@ -61,8 +70,22 @@ impl App {
             quit: false,
             note: None,
             operator: Operator::default(),
+            stale: None,
             resync,
         }
+    }
+
+    /// The model the screen shows: the live one, or while disconnected
+    /// (and until the resync after reconnecting is done) the last picture.
+    pub fn shown(&self) -> &State {
+        self.stale
+            .as_ref()
+            .map_or(&self.state, |stale| &stale.state)
+    }
+
+    /// Since when the picture is stale, if it is.
+    pub fn stale_since(&self) -> Option<f64> {
+        self.stale.as_ref().map(|stale| stale.since)
     }
 
     /// Lets action keys send: requests go to `outbox` (the loop sends them
@@ -75,7 +98,8 @@ impl App {
     pub fn dashboard(&self, now: f64) -> Dashboard<'_> {
         Dashboard {
             title: &self.title,
-            state: &self.state,
+            state: self.shown(),
+            stale_since: self.stale_since(),
             view: &self.view,
             link: &self.link,
             meters: &self.meters,
@@ -105,7 +129,7 @@ impl App {
                 self.operator.tick(now);
                 self.state.queues.tick(now);
                 self.meters
-                    .sample(calls::count(&self.state, &self.view) as u64);
+                    .sample(calls::count(self.shown(), &self.view) as u64);
             }
         }
         self.dirty = true;
@@ -137,11 +161,14 @@ impl App {
             return;
         };
         if let keymap::Command::Act(op) = command {
-            let selection = operator::selection(&self.view, &self.state, now);
+            let selection = operator::selection(&self.view, self.shown(), now);
             return self.operator.start(op, &selection, now);
         }
         let lens = ModelLens {
-            state: &self.state,
+            state: self
+                .stale
+                .as_ref()
+                .map_or(&self.state, |stale| &stale.state),
             now,
         };
         if self.view.update(command, &lens) == Flow::Quit {
@@ -162,7 +189,10 @@ impl App {
 
     fn mouse(&mut self, mouse: &MouseEvent, now: f64) {
         let lens = ModelLens {
-            state: &self.state,
+            state: self
+                .stale
+                .as_ref()
+                .map_or(&self.state, |stale| &stale.state),
             now,
         };
         let (column, row) = (mouse.column, mouse.row);
@@ -182,9 +212,20 @@ impl App {
                 self.state.apply(&message, now);
             }
             SessionEvent::State(state) => {
-                if let ConnectionState::LoggedIn { banner } = &state {
-                    self.state.apply_banner(banner);
-                    self.request_resync();
+                let was_live = matches!(self.link.state, ConnectionState::LoggedIn { .. });
+                match &state {
+                    ConnectionState::LoggedIn { banner } => {
+                        if self.stale.is_some() {
+                            self.mark("Reconnected", "logged in again; resyncing", now);
+                        }
+                        self.state.apply_banner(banner);
+                        self.request_resync();
+                    }
+                    ConnectionState::Disconnected { reason, .. } if was_live => {
+                        self.go_stale(reason, now);
+                    }
+                    _ if was_live => self.go_stale("the session stopped", now),
+                    _ => {}
                 }
                 self.link.set(state, now);
             }
@@ -195,6 +236,31 @@ impl App {
             SessionEvent::Malformed(malformed) => {
                 tracing::warn!(?malformed, "malformed frame skipped");
             }
+        }
+    }
+
+    /// The connection went: keep the picture as it was, marked stale.
+    fn go_stale(&mut self, reason: &str, now: f64) {
+        self.mark("Disconnected", reason, now);
+        if self.stale.is_none() {
+            self.stale = Some(Stale {
+                state: self.state.clone(),
+                since: now,
+            });
+        }
+    }
+
+    /// A connection marker in the event log (of the live model and of the
+    /// picture shown), so the log says where the gap is.
+    fn mark(&mut self, what: &str, detail: &str, now: f64) {
+        let marker = crate::ami::Message::from_pairs([
+            ("Event", what),
+            ("Message", detail),
+            ("Source", "amitop"),
+        ]);
+        self.state.log.push(now, &marker);
+        if let Some(stale) = &mut self.stale {
+            stale.state.log.push(now, &marker);
         }
     }
 
@@ -211,5 +277,9 @@ impl App {
             self.note = Some(note.clone());
         }
         resync::apply_update(&mut self.state, &update, now);
+        // The new picture is whole: show it instead of the old one.
+        if matches!(update, ResyncUpdate::Finished) {
+            self.stale = None;
+        }
     }
 }

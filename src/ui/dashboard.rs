@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -19,6 +20,9 @@ use crate::ui::{detail, help, keymap, panes, tabs};
 pub struct Dashboard<'a> {
     pub title: &'a str,
     pub state: &'a State,
+    /// Since when `state` is a picture no longer live (disconnected, or
+    /// not yet resynced): it is dimmed and its clocks stop there.
+    pub stale_since: Option<f64>,
     pub view: &'a View,
     pub link: &'a Link,
     pub meters: &'a Meters,
@@ -36,6 +40,8 @@ pub struct Dashboard<'a> {
 pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     let view = d.view;
     let screen = view.screen();
+    // A stale picture's durations and waits stop where it was last seen.
+    let picture_now = d.stale_since.unwrap_or(d.now);
     let header = Header {
         title: d.title,
         state: d.state,
@@ -43,6 +49,7 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         meters: d.meters,
         note: d.note,
         now: d.now,
+        stale_since: d.stale_since,
         theme: d.theme,
     };
     header::draw(frame, screen.header, &header);
@@ -51,12 +58,17 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     }
     let env = Env {
         state: d.state,
-        now: d.now,
+        now: picture_now,
         theme: d.theme,
     };
     for (pane, area) in &screen.panes {
         let focused = *pane == view.pane;
         panes::draw(frame, *area, *pane, d.state, view, &env, focused);
+        if d.stale_since.is_some() {
+            frame
+                .buffer_mut()
+                .set_style(*area, Style::default().add_modifier(Modifier::DIM));
+        }
     }
     draw_footer(frame, screen.footer, view, d.actions, d.theme);
 
@@ -66,7 +78,15 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         ..frame.area()
     };
     if let Some(detail) = &view.detail {
-        detail::draw(frame, body, d.state, &view.cache, detail, d.now, d.theme);
+        detail::draw(
+            frame,
+            body,
+            d.state,
+            &view.cache,
+            detail,
+            picture_now,
+            d.theme,
+        );
     }
     if let Some(scroll) = view.help {
         help::draw(frame, body, scroll, d.theme);
