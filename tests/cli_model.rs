@@ -118,6 +118,24 @@ async fn snapshot_lists_the_live_call() {
     assert_eq!(doc["server"]["asterisk_version"], "22.10.1");
 }
 
+/// The dashboard learns `FullyBooted` from an event and the IAX2 peers
+/// from list items without an ActionID: the snapshot must too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_sees_what_the_dashboard_sees() {
+    let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
+    let port = pbx.addr().port();
+    let output = tokio::task::spawn_blocking(move || snapshot_with(port, "secret"))
+        .await
+        .unwrap();
+    let doc = json(&output);
+    assert_eq!(doc["server"]["fully_booted"], true, "{}", doc["server"]);
+    let peers = doc["peers"].as_array().expect("peers");
+    assert!(
+        peers.iter().any(|p| p["technology"] == "IAX2"),
+        "the IAX2 peer: {peers:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_with_a_wrong_secret_exits_3() {
     let pbx = TestPbx::start(PbxConfig {
