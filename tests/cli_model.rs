@@ -12,6 +12,10 @@ const C1: &str = concat!(
     "/tests/fixtures/ami/c1_call_bridge.ami"
 );
 
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/ami/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 fn amitop(args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_amitop"))
         .args(["--log", "/dev/null"])
@@ -83,6 +87,32 @@ fn replay_prints_tables_without_json() {
     assert!(output.status.success());
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.contains("Local/100@test-00000001;2"), "{text}");
+}
+
+/// Members and callers print as `queue show` prints them, not as a count.
+#[test]
+fn text_output_prints_queues_as_queue_show_does() {
+    let b3 = fixture("b3_queues.ami");
+    let text = String::from_utf8(amitop(&["replay", &b3]).stdout).unwrap();
+    assert!(!text.contains("items]"), "{text}");
+    assert!(
+        text.contains("sales has 0 calls (max unlimited) in 'ringall' strategy"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "      Dave (Local/104@test/n) with penalty 3 (static) (not in use) has taken 0 calls"
+        ),
+        "{text}"
+    );
+    let c3 = fixture("c3_queue.ami");
+    let text = String::from_utf8(amitop(&["replay", &c3, "--until", "40"]).stdout).unwrap();
+    assert!(
+        text.contains(
+            "   Callers:\n      1. Local/300@test-0000000c;2 (Queue Caller 1 <5552001>) (wait: "
+        ),
+        "{text}"
+    );
 }
 
 #[test]
