@@ -621,3 +621,34 @@ async fn tail_reports_a_lost_connection_and_carries_on_after_reconnecting() {
         "{logins:?}"
     );
 }
+
+/// `--help` of each subcommand, from the binary: only the options it uses.
+#[tokio::test]
+async fn each_subcommands_help_lists_only_its_options() {
+    let help = |name: &'static str| async move {
+        let output = Command::new(env!("CARGO_BIN_EXE_amitop"))
+            .args([name, "--help"])
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let options = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim_start)
+            .filter(|l| l.starts_with("--"))
+            .map(|l| l.split_whitespace().next().unwrap().to_owned())
+            .collect()
+    };
+    let replay = options(&help("replay").await);
+    assert_eq!(replay, ["--from", "--log", "--until", "--json", "--now"]);
+    let sim = options(&help("sim").await);
+    for absent in ["--host", "--config", "--read-only", "--ca-file", "--server"] {
+        assert!(!sim.iter().any(|o| o == absent), "{sim:?}");
+    }
+    assert!(sim.iter().any(|o| o == "--user") && sim.iter().any(|o| o == "--port"));
+    let tail = options(&help("tail").await);
+    assert!(!tail.iter().any(|o| o == "--read-only"), "{tail:?}");
+    assert!(tail.iter().any(|o| o == "--host"), "{tail:?}");
+}

@@ -43,8 +43,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    start_logging(&cli.global)?;
-    let global = &cli.global;
+    let global = &cli.global();
+    start_logging(global)?;
     let Some(command) = &cli.command else {
         if cli.demo {
             return block_on(dashboard::run_demo(cli.seed, global.read_only));

@@ -13,11 +13,20 @@ use crate::sim::{PbxConfig, Recording, ReplayConfig, SimUser, TestPbx};
 const DEFAULT_USER: &str = "amitop";
 
 pub async fn run(global: &GlobalArgs, args: &SimArgs) -> Result<(), CliError> {
+    if args.tls {
+        return Err(CliError::Usage(
+            "sim --tls: the simulator serves plain TCP only; connect without --tls".to_owned(),
+        ));
+    }
     let config = config(global, args)?;
     let summary = describe(&config, args);
-    let pbx = TestPbx::start_on(args.listen, config)
+    let mut listen = args.listen;
+    if let Some(port) = args.port {
+        listen.set_port(port);
+    }
+    let pbx = TestPbx::start_on(listen, config)
         .await
-        .map_err(|err| CliError::Connection(format!("cannot listen on {}: {err}", args.listen)))?;
+        .map_err(|err| CliError::Connection(format!("cannot listen on {listen}: {err}")))?;
     let user = &pbx.config().users[0];
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -62,6 +71,13 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
         seed: args.seed,
         // A replay sends the recording, not traffic.
         calls_per_minute: replay.is_none().then_some(args.rate),
+        // Like the demo, traffic is already flowing when the first client
+        // logs in (a replay sends its recording from the start).
+        warm_up: if args.cold || replay.is_some() {
+            std::time::Duration::ZERO
+        } else {
+            crate::sim::DEMO_WARM_UP
+        },
         replay,
         ..PbxConfig::default()
     };
