@@ -305,3 +305,22 @@ fn a_lost_connection_leaves_a_stale_picture_until_the_resync_is_whole() {
     assert!(names.contains(&"Disconnected".to_string()), "{names:?}");
     assert!(names.contains(&"Reconnected".to_string()), "{names:?}");
 }
+
+#[test]
+fn a_refused_login_says_so_and_how_to_fix_it() {
+    use amitop::ami::session::{ConnectionState, SessionEvent};
+    use amitop::app::Msg;
+    let (mut app, _requests) = ui_support::new_app(100, 30);
+    let refused = ConnectionState::LoginRefused {
+        message: "Authentication failed".into(),
+        retry_in: Some(std::time::Duration::from_secs(60)),
+    };
+    app.handle(Msg::Session(SessionEvent::State(refused)), ui_support::NOW);
+    let screen = render(&app);
+    assert!(
+        screen.contains("The server refused the login: Authentication failed"),
+        "{screen}"
+    );
+    assert!(screen.contains("AMITOP_SECRET"), "{screen}");
+    assert!(screen.contains("tries again in 60 s"), "{screen}");
+}

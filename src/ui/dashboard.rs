@@ -5,14 +5,16 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::ami::session::ConnectionState;
 
 use crate::model::State;
 use crate::ui::form::{self, Actions};
 use crate::ui::header::{self, Header};
 use crate::ui::status::{Link, Meters};
 use crate::ui::table::Env;
-use crate::ui::theme::Theme;
+use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{PromptKind, View};
 use crate::ui::{detail, help, keymap, panes, tabs};
 
@@ -77,6 +79,9 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         height: screen.footer.y.saturating_sub(screen.header.bottom()),
         ..frame.area()
     };
+    if let ConnectionState::LoginRefused { message, .. } = &d.link.state {
+        draw_login_refused(frame, body, message, d.link.retry_left(d.now), d.theme);
+    }
     if let Some(detail) = &view.detail {
         detail::draw(
             frame,
@@ -122,6 +127,49 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, view: &View, actions: &Actions
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Says plainly that the server refused the login, and how to fix it: an
+/// empty dashboard retrying in silence helps nobody.
+fn draw_login_refused(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    message: &str,
+    retry: Option<u64>,
+    theme: Theme,
+) {
+    let retry = match retry {
+        Some(seconds) => format!("amitop tries again in {seconds} s; q quits."),
+        None => "amitop will not try again; q quits.".to_owned(),
+    };
+    let lines = vec![
+        Line::styled(
+            format!("The server refused the login: {message}"),
+            theme.tone(Tone::Bad),
+        ),
+        Line::raw(""),
+        Line::raw("The AMI user or its secret is wrong, or this address may not log in."),
+        Line::raw("Check:"),
+        Line::raw(" · the user: --user, or username in the config file"),
+        Line::raw("   (a [section] of the server's manager.conf)"),
+        Line::raw(" · the secret: AMITOP_SECRET, else secret_env or secret in the config"),
+        Line::raw(" · manager.conf: secret, permit/deny for this host, then"),
+        Line::raw("   asterisk -rx 'manager reload'"),
+        Line::raw(""),
+        Line::styled(retry, theme.dim()),
+    ];
+    let popup = help::centered(area, 76, lines.len() as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.tone(Tone::Bad))
+        .title(" Login refused ");
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
 }
 
 /// `key label` pairs as one footer line.
