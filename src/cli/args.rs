@@ -103,15 +103,8 @@ impl ConnectArgs {
 /// name.
 #[derive(Debug)]
 pub struct GlobalArgs {
-    pub config: Option<PathBuf>,
-    pub server: Option<String>,
-    pub host: Option<String>,
-    pub port: Option<u16>,
-    pub user: Option<String>,
-    pub tls: bool,
-    pub ca_file: Option<PathBuf>,
+    pub connect: ConnectArgs,
     pub log: Option<PathBuf>,
-    pub record: Option<PathBuf>,
     pub read_only: bool,
 }
 
@@ -133,15 +126,8 @@ impl Cli {
             Some(Command::Replay(_)) | None => (self.connect.or(&ConnectArgs::default()), false),
         };
         GlobalArgs {
-            config: connect.config,
-            server: connect.server,
-            host: connect.host,
-            port: connect.port,
-            user: connect.user,
-            tls: connect.tls,
-            ca_file: connect.ca_file,
+            connect,
             log: self.log.log.clone(),
-            record: connect.record,
             read_only: read_only || self.read_only,
         }
     }
@@ -150,13 +136,14 @@ impl Cli {
 impl GlobalArgs {
     /// The flags that take part in choosing the server and its settings.
     pub fn connection_flags(&self) -> ConnectionFlags {
+        let connect = &self.connect;
         ConnectionFlags {
-            server: self.server.clone(),
-            host: self.host.clone(),
-            port: self.port,
-            user: self.user.clone(),
-            tls: self.tls,
-            ca_file: self.ca_file.clone(),
+            server: connect.server.clone(),
+            host: connect.host.clone(),
+            port: connect.port,
+            user: connect.user.clone(),
+            tls: connect.tls,
+            ca_file: connect.ca_file.clone(),
         }
     }
 }
@@ -420,7 +407,7 @@ mod tests {
         };
         assert_eq!(sim.ami, SimAmi::V1_1);
         assert_eq!(
-            (cli.global().user.as_deref(), sim.secret.as_str()),
+            (cli.global().connect.user.as_deref(), sim.secret.as_str()),
             (Some("u"), "s")
         );
         assert_eq!(sim.listen.to_string(), "127.0.0.1:5038");

@@ -53,7 +53,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
         let config = session_config(global, file.as_ref())?;
         let read_only =
             config::read_only(file.as_ref(), &global.connection_flags(), global.read_only)?;
-        let mut title = global.server.clone().unwrap_or_else(|| config.addr());
+        let mut title = global
+            .connect
+            .server
+            .clone()
+            .unwrap_or_else(|| config.addr());
         if read_only {
             title.push_str(" (read-only)");
         }
@@ -119,7 +123,7 @@ fn start_logging(global: &GlobalArgs) -> Result<(), CliError> {
 /// there), with a warning on stderr if others can read a secret in it.
 fn config_file(global: &GlobalArgs) -> Result<Option<ConfigFile>, CliError> {
     let default = config::default_path();
-    let file = ConfigFile::locate(global.config.as_deref(), default.as_deref())?;
+    let file = ConfigFile::locate(global.connect.config.as_deref(), default.as_deref())?;
     if let Some(warning) = file.as_ref().and_then(ConfigFile::secret_exposure_warning) {
         eprintln!("amitop: {warning}");
     }
@@ -139,6 +143,6 @@ fn session_config(
     let mut session = config::resolve(file, &global.connection_flags(), |name| {
         std::env::var(name).ok()
     })?;
-    session.record = global.record.clone();
+    session.record = global.connect.record.clone();
     Ok(session)
 }

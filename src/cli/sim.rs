@@ -63,6 +63,7 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
         None => None,
     };
     let username = global
+        .connect
         .user
         .clone()
         .unwrap_or_else(|| DEFAULT_USER.to_owned());

@@ -13,13 +13,16 @@ pub fn local_time(epoch: f64) -> String {
     let seconds = epoch.floor() as i64;
     match local_fields(seconds) {
         Some((y, mo, d, h, mi, s)) => format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
-        None => {
-            let (y, mo, d) = civil_from_days(seconds.div_euclid(86_400));
-            let rest = seconds.rem_euclid(86_400);
-            let (h, mi, s) = (rest / 3600, rest / 60 % 60, rest % 60);
-            format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
-        }
+        None => format!("{} UTC", utc_date_time(seconds)),
     }
+}
+
+/// `seconds` since the epoch as `YYYY-MM-DD HH:MM:SS` in UTC.
+pub fn utc_date_time(seconds: i64) -> String {
+    let (y, mo, d) = civil_from_days(seconds.div_euclid(86_400));
+    let rest = seconds.rem_euclid(86_400);
+    let (h, mi, s) = (rest / 3600, rest / 60 % 60, rest % 60);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
 }
 
 #[cfg(unix)]
