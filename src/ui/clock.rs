@@ -27,6 +27,8 @@ pub fn utc_date_time(seconds: i64) -> String {
 
 #[cfg(unix)]
 fn local_fields(seconds: i64) -> Option<(i64, i64, i64, i64, i64, i64)> {
+    // time_t is 32 bits on some targets: a later time does not fit there.
+    #[allow(clippy::useless_conversion)]
     let time: libc::time_t = seconds.try_into().ok()?;
     // SAFETY: localtime_r only writes the `tm` it is given, and is the
     // thread-safe variant of localtime.
