@@ -300,3 +300,57 @@ pub fn draw(
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ami::Message;
+
+    /// A new channel, then the dialplan application it runs.
+    fn channel(name: &str, uniqueid: &str, application: &str, data: &str) -> [Message; 2] {
+        [
+            Message::from_pairs([
+                ("Event", "Newchannel"),
+                ("Channel", name),
+                ("Uniqueid", uniqueid),
+                ("Linkedid", "1.1"),
+                ("ChannelState", "4"),
+                ("ChannelStateDesc", "Ring"),
+            ]),
+            Message::from_pairs([
+                ("Event", "Newexten"),
+                ("Channel", name),
+                ("Uniqueid", uniqueid),
+                ("Application", application),
+                ("AppData", data),
+            ]),
+        ]
+    }
+
+    #[test]
+    fn an_app_queue_leg_names_its_queue() {
+        let mut state = State::new();
+        let events = [
+            channel("SIP/caller-1", "1.1", "Queue", "support,tT"),
+            channel("Local/101@agents-1;1", "1.2", "AppQueue", "(Outgoing Line)"),
+        ];
+        for message in events.iter().flatten() {
+            state.apply(message, 10.0);
+        }
+        let dial = Message::from_pairs([
+            ("Event", "DialBegin"),
+            ("Channel", "SIP/caller-1"),
+            ("Uniqueid", "1.1"),
+            ("DestChannel", "Local/101@agents-1;1"),
+            ("DestUniqueid", "1.2"),
+        ]);
+        state.apply(&dial, 11.0);
+        let agent = state.channels.get("1.2").expect("the agent leg");
+        assert_eq!(
+            queue_role(&state, agent).as_deref(),
+            Some("the agent leg of queue support")
+        );
+        let caller = state.channels.get("1.1").expect("the caller");
+        assert_eq!(queue_role(&state, caller), None);
+    }
+}
