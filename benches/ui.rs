@@ -133,6 +133,7 @@ impl Screen {
         Dashboard {
             title: "amitop",
             state,
+            stale_since: None,
             view: &self.view,
             link: &self.link,
             meters: &self.meters,

@@ -7,6 +7,7 @@ pub mod ami;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod event_filter;
 pub mod fasthash;
 pub mod logging;
 pub mod model;

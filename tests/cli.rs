@@ -120,6 +120,49 @@ async fn send_ping_prints_pong_and_logs_off() {
 }
 
 #[tokio::test]
+async fn read_only_send_refuses_what_changes_the_pbx_and_sends_reads() {
+    let setup = Setup::new().await;
+    for args in [
+        &[
+            "--read-only",
+            "send",
+            "Hangup",
+            "Channel=PJSIP/100-00000001",
+        ][..],
+        &["send", "--read-only", "Command", "Command=core restart now"],
+        &["--read-only", "send", "NoSuchAction"],
+    ] {
+        let run = setup.run(args).await;
+        assert_eq!(run.status, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("read-only mode") && run.stderr.contains("was not sent"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "");
+    }
+    assert!(setup.received_action_names().is_empty(), "nothing was sent");
+
+    // `read_only = true` in the server's table holds the same.
+    let config = setup.dir.path().join("read-only.toml");
+    let text = std::fs::read_to_string(&setup.config).unwrap() + "read_only = true\n";
+    std::fs::write(&config, text).unwrap();
+    let run = output_of(setup.command_with(
+        &config,
+        Some("secret"),
+        &["send", "Hangup", "Channel=PJSIP/100-00000001"],
+    ))
+    .await;
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let run = output_of(setup.command_with(&config, Some("secret"), &["send", "CoreStatus"])).await;
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(
+        setup.received_action_names(),
+        ["Challenge", "Login", "CoreStatus", "Logoff"]
+    );
+}
+
+#[tokio::test]
 async fn send_logoff_is_a_success_even_though_the_server_hangs_up() {
     let setup = Setup::new().await;
     let run = setup.run(&["send", "Logoff"]).await;
@@ -577,4 +620,35 @@ async fn tail_reports_a_lost_connection_and_carries_on_after_reconnecting() {
         2,
         "{logins:?}"
     );
+}
+
+/// `--help` of each subcommand, from the binary: only the options it uses.
+#[tokio::test]
+async fn each_subcommands_help_lists_only_its_options() {
+    let help = |name: &'static str| async move {
+        let output = Command::new(env!("CARGO_BIN_EXE_amitop"))
+            .args([name, "--help"])
+            .output()
+            .await
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let options = |text: &str| -> Vec<String> {
+        text.lines()
+            .map(str::trim_start)
+            .filter(|l| l.starts_with("--"))
+            .map(|l| l.split_whitespace().next().unwrap().to_owned())
+            .collect()
+    };
+    let replay = options(&help("replay").await);
+    assert_eq!(replay, ["--from", "--log", "--until", "--json", "--now"]);
+    let sim = options(&help("sim").await);
+    for absent in ["--host", "--config", "--read-only", "--ca-file", "--server"] {
+        assert!(!sim.iter().any(|o| o == absent), "{sim:?}");
+    }
+    assert!(sim.iter().any(|o| o == "--user") && sim.iter().any(|o| o == "--port"));
+    let tail = options(&help("tail").await);
+    assert!(!tail.iter().any(|o| o == "--read-only"), "{tail:?}");
+    assert!(tail.iter().any(|o| o == "--host"), "{tail:?}");
 }

@@ -12,6 +12,10 @@ const C1: &str = concat!(
     "/tests/fixtures/ami/c1_call_bridge.ami"
 );
 
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/ami/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
 fn amitop(args: &[&str]) -> Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_amitop"))
         .args(["--log", "/dev/null"])
@@ -85,6 +89,32 @@ fn replay_prints_tables_without_json() {
     assert!(text.contains("Local/100@test-00000001;2"), "{text}");
 }
 
+/// Members and callers print as `queue show` prints them, not as a count.
+#[test]
+fn text_output_prints_queues_as_queue_show_does() {
+    let b3 = fixture("b3_queues.ami");
+    let text = String::from_utf8(amitop(&["replay", &b3]).stdout).unwrap();
+    assert!(!text.contains("items]"), "{text}");
+    assert!(
+        text.contains("sales has 0 calls (max unlimited) in 'ringall' strategy"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "      Dave (Local/104@test/n) with penalty 3 (static) (not in use) has taken 0 calls"
+        ),
+        "{text}"
+    );
+    let c3 = fixture("c3_queue.ami");
+    let text = String::from_utf8(amitop(&["replay", &c3, "--until", "40"]).stdout).unwrap();
+    assert!(
+        text.contains(
+            "   Callers:\n      1. Local/300@test-0000000c;2 (Queue Caller 1 <5552001>) (wait: "
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn replay_of_a_missing_file_is_a_usage_error_naming_it() {
     let output = amitop(&["replay", "/nonexistent/x.ami"]);
@@ -116,6 +146,24 @@ async fn snapshot_lists_the_live_call() {
     assert!(names[0].starts_with("PJSIP/100-"), "{names:?}");
     assert!(names[1].starts_with("PJSIP/200-"), "{names:?}");
     assert_eq!(doc["server"]["asterisk_version"], "22.10.1");
+}
+
+/// The dashboard learns `FullyBooted` from an event and the IAX2 peers
+/// from list items without an ActionID: the snapshot must too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_sees_what_the_dashboard_sees() {
+    let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
+    let port = pbx.addr().port();
+    let output = tokio::task::spawn_blocking(move || snapshot_with(port, "secret"))
+        .await
+        .unwrap();
+    let doc = json(&output);
+    assert_eq!(doc["server"]["fully_booted"], true, "{}", doc["server"]);
+    let peers = doc["peers"].as_array().expect("peers");
+    assert!(
+        peers.iter().any(|p| p["technology"] == "IAX2"),
+        "the IAX2 peer: {peers:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

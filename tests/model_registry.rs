@@ -553,6 +553,88 @@ fn s1_chan_sip_peers_and_registrations() {
     assert_eq!(r.peers.len(), 3);
 }
 
+/// s4: the SIPpeers list says `OK (1 ms)`; then the re-register loop's
+/// `PeerStatus: Registered` (a REGISTER refresh, no qualify change) must
+/// not wipe that down to "registered"; 2001 unregisters and registers
+/// again, and the last SIPpeers puts every peer right.
+#[test]
+fn s4_a_register_refresh_keeps_the_qualify_result() {
+    let all = capture_messages("asterisk20-sip/s4_sip_peer_detail.ami");
+    let mut r = Registry::default();
+    let position = |from: usize, pred: &dyn Fn(&Message) -> bool| {
+        from + all[from..].iter().position(pred).expect("in the capture")
+    };
+    let is_status = |peer: &'static str, status: &'static str| {
+        move |m: &Message| {
+            m.is("Event", "PeerStatus") && m.is("Peer", peer) && m.is("PeerStatus", status)
+        }
+    };
+    let refresh = position(0, &is_status("SIP/2002", "Registered"));
+    for (i, m) in all.iter().enumerate().take(refresh + 1) {
+        apply(&mut r, m, 1000.0 + i as f64);
+    }
+    let bob = peer(&r, "SIP/2002");
+    assert_eq!(
+        (bob.state, bob.state_text.as_str(), bob.latency_ms),
+        (PeerState::Reachable, "OK (1 ms)", Some(1.0)),
+        "a REGISTER refresh says nothing about qualify"
+    );
+    assert_eq!(bob.address, "127.0.0.1:5062");
+    let carol = peer(&r, "SIP/2003");
+    assert_eq!(
+        (carol.state, carol.address.as_str()),
+        (PeerState::Unknown, "")
+    );
+
+    let gone = position(refresh, &is_status("SIP/2001", "Unregistered"));
+    for (i, m) in all.iter().enumerate().take(gone + 1).skip(refresh + 1) {
+        apply(&mut r, m, 1000.0 + i as f64);
+    }
+    let alice = peer(&r, "SIP/2001");
+    assert_eq!(
+        (alice.state, alice.address.as_str()),
+        (PeerState::Unregistered, "")
+    );
+    let back = position(gone, &is_status("SIP/2001", "Registered"));
+    for (i, m) in all.iter().enumerate().take(back + 1).skip(gone + 1) {
+        apply(&mut r, m, 1000.0 + i as f64);
+    }
+    assert_eq!(peer(&r, "SIP/2001").state, PeerState::Registered);
+    for (i, m) in all.iter().enumerate().skip(back + 1) {
+        apply(&mut r, m, 1000.0 + i as f64);
+    }
+    let alice = peer(&r, "SIP/2001");
+    assert_eq!(
+        (alice.state, alice.latency_ms),
+        (PeerState::Reachable, Some(1.0))
+    );
+}
+
+/// A listed peer without an address cannot be qualified: the stale
+/// `Status` of its last qualify is not believed.
+#[test]
+fn a_peer_without_an_address_is_neither_reachable_nor_unreachable() {
+    let mut r = Registry::default();
+    for status in ["OK (1 ms)", "UNREACHABLE", "LAGGED (900 ms)"] {
+        let entry = msg(&[
+            ("Event", "PeerEntry"),
+            ("Channeltype", "SIP"),
+            ("ObjectName", "2003"),
+            ("IPaddress", "-none-"),
+            ("IPport", "0"),
+            ("Status", status),
+        ]);
+        apply(&mut r, &entry, 1.0);
+        let carol = peer(&r, "SIP/2003");
+        assert_eq!(
+            (carol.state, carol.latency_ms, carol.address.as_str()),
+            (PeerState::Unknown, None, ""),
+            "{status}"
+        );
+        assert_eq!(carol.state_text, "no address");
+    }
+}
+
 #[test]
 fn s3_registry_refresh_during_a_call() {
     let all = capture_messages("asterisk20-sip/s3_sip_call_hold.ami");

@@ -96,3 +96,48 @@ async fn a_bad_rate_or_a_missing_recording_is_a_usage_error() {
         );
     }
 }
+
+/// Like the demo, a standalone simulator has calls up when the first
+/// client logs in; `--cold` starts on an idle PBX.
+#[tokio::test]
+async fn the_simulator_warms_up_unless_cold() {
+    let channels = |cold: bool| async move {
+        let log = tempfile::tempdir().unwrap();
+        let mut args = vec!["--secret", "s", "--seed", "3", "--rate", "30"];
+        if cold {
+            args.push("--cold");
+        }
+        let (mut child, addr) = sim(&args, &log).await;
+        let mut client = Client::logged_in_at(addr, "amitop", "s").await;
+        let reply = client
+            .list("w-1", &amitop::ami::Action::new("CoreShowChannels"))
+            .await;
+        let count = reply.items("w-1").len();
+        child.start_kill().unwrap();
+        child.wait().await.unwrap();
+        count
+    };
+    assert!(channels(false).await > 0, "warm: calls already up");
+    assert_eq!(channels(true).await, 0, "cold: an idle PBX");
+}
+
+#[tokio::test]
+async fn sim_port_is_honoured_and_tls_is_refused() {
+    let log = tempfile::tempdir().unwrap();
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let (mut child, addr) = sim(&["--secret", "s", "--port", &port.to_string()], &log).await;
+    assert_eq!(addr.port(), port);
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_amitop"))
+        .args(["sim", "--tls", "--listen", "127.0.0.1:0", "--log"])
+        .arg(log.path().join("amitop.log"))
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("plain TCP only"));
+}

@@ -326,9 +326,9 @@ fn a_summary_refresh_updates_the_queues_and_lists_them() {
 }
 
 #[test]
-fn read_only_mode_says_so_and_sends_nothing() {
+fn read_only_mode_refuses_changes_and_lets_reads_through() {
     let (mut app, mut sent) = acting(true);
-    for key in ['o', 'H', 't', 'r', 'm', ':', 'R', 'u'] {
+    for key in ['o', 'H', 't', 'r', ':'] {
         press(&mut app, KeyCode::Char(key));
         assert!(app.operator.ui.overlay.is_none(), "{key}");
         assert!(
@@ -344,6 +344,152 @@ fn read_only_mode_says_so_and_sends_nothing() {
         assert!(app.operator.ui.overlay.is_none(), "{key}");
     }
     assert!(sent.try_recv().is_err());
+
+    // Queue rules and the summary change nothing: they are sent.
+    for (key, action) in [('R', "QueueRule"), ('u', "QueueSummary")] {
+        press(&mut app, KeyCode::Char(key));
+        assert_eq!(only_request(&mut sent).action.name(), action);
+    }
+    // The module form opens: check is sent, unload is refused on the form.
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "app_queue");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(only_request(&mut sent).action.name(), "ModuleCheck");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "unload");
+    press(&mut app, KeyCode::BackTab);
+    type_text(&mut app, ".so");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('y'));
+    assert!(sent.try_recv().is_err(), "unload must not be sent");
+    let screen = render(&app);
+    assert!(app.operator.ui.overlay.is_some(), "{screen}");
+    assert!(screen.contains("ModuleLoad was not sent"), "{screen}");
+}
+
+#[test]
+fn a_read_only_footer_offers_only_what_it_allows() {
+    let (app, _sent) = acting(true);
+    let shown = footer(&app);
+    for refused in ["hangup", "originate", "command", "redirect"] {
+        assert!(!shown.contains(refused), "{refused}: {shown}");
+    }
+    assert!(shown.contains("? help"), "{shown}");
+}
+
+#[test]
+fn a_refused_unload_stays_on_its_form_with_the_reason() {
+    let (mut app, mut sent) = acting(false);
+    press(&mut app, KeyCode::Char('m'));
+    type_text(&mut app, "app_echo.so");
+    press(&mut app, KeyCode::Tab);
+    // "check" is a default: typing replaces it.
+    type_text(&mut app, "unload");
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app).contains("Unload app_echo.so?"));
+    press(&mut app, KeyCode::Char('y'));
+    let request = only_request(&mut sent);
+    assert_eq!(
+        headers(&request),
+        [("LoadType", "unload"), ("Module", "app_echo.so")]
+    );
+    reply(
+        &mut app,
+        request,
+        response(&[
+            ("Response", "Error"),
+            ("Message", "Could not unload module."),
+        ]),
+    );
+    let screen = render(&app);
+    assert!(app.operator.ui.overlay.is_some(), "{screen}");
+    assert!(screen.contains("Could not unload module."), "{screen}");
+    // "No" to the question goes back to the form too.
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('n'));
+    assert!(render(&app).contains("Module load / unload"));
+    assert!(sent.try_recv().is_err());
+}
+
+#[test]
+fn hangup_in_calls_offers_the_whole_call_and_sends_every_leg() {
+    let (mut app, mut sent) = acting(false);
+    press(&mut app, KeyCode::Char('2'));
+    let selection = amitop::app::operator::selection(&app.view, &app.state, NOW);
+    assert!(selection.legs.len() >= 2, "{selection:?}");
+    press(&mut app, KeyCode::Char('H'));
+    let screen = render(&app);
+    assert!(screen.contains("Hang up the whole call"), "{screen}");
+    press(&mut app, KeyCode::Char('y'));
+    let mut channels = Vec::new();
+    while let Ok(request) = sent.try_recv() {
+        assert_eq!(request.action.name(), "Hangup");
+        channels.push(request.action.get("Channel").unwrap().to_owned());
+    }
+    assert_eq!(channels, selection.legs);
+}
+
+#[test]
+fn waiting_callers_are_channels_and_member_keys_say_where_they_work() {
+    let (mut app, mut sent) = acting(false);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('P'));
+    assert!(app.operator.ui.overlay.is_none());
+    let said = footer(&app);
+    assert!(said.contains("works on a queue member"), "{said}");
+    press(&mut app, KeyCode::Char('r'));
+    assert!(render(&app).contains("Redirect"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('H'));
+    assert!(render(&app).contains("Hang up SIP/frank-00000005?"));
+    press(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        headers(&only_request(&mut sent)),
+        [("Channel", "SIP/frank-00000005")]
+    );
+}
+
+#[test]
+fn penalty_opens_on_the_current_penalty_and_typing_replaces_it() {
+    let (mut app, mut sent) = acting(false);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Char('p'));
+    let Some(amitop::ui::form::Overlay::Form(form)) = &app.operator.ui.overlay else {
+        panic!("the penalty form is open");
+    };
+    assert_eq!(form.focus(), 1, "the cursor is on Penalty");
+    let current = form.value(1).to_owned();
+    assert!(!current.is_empty(), "pre-filled with the current penalty");
+    type_text(&mut app, "7");
+    press(&mut app, KeyCode::Enter);
+    let request = only_request(&mut sent);
+    assert_eq!(request.action.get("Penalty"), Some("7"));
+}
+
+#[test]
+fn a_paste_fills_the_field_and_never_submits() {
+    let (mut app, mut sent) = acting(false);
+    press(&mut app, KeyCode::Char('o'));
+    app.handle(
+        Msg::Input(crossterm::event::Event::Paste(
+            "PJSIP/300\nExten: 2002".into(),
+        )),
+        NOW,
+    );
+    assert!(sent.try_recv().is_err(), "a paste never submits");
+    let Some(amitop::ui::form::Overlay::Form(form)) = &app.operator.ui.overlay else {
+        panic!("the form stays open");
+    };
+    assert_eq!(form.value(0), "PJSIP/300\nExten: 2002");
+    press(&mut app, KeyCode::Enter);
+    assert!(sent.try_recv().is_err());
+    let screen = render(&app);
+    assert!(screen.contains("line break"), "{screen}");
 }
 
 #[test]
@@ -354,4 +500,29 @@ fn the_status_fades_after_a_while() {
     app.handle(Msg::Tick, NOW + 60.0);
     assert!(app.operator.ui.status.is_none());
     assert!(footer(&app).contains("q quit"));
+}
+
+#[test]
+fn the_console_keeps_a_history_across_openings() {
+    let (mut app, mut sent) = acting(false);
+    for command in ["core show uptime", "sip show peers"] {
+        press(&mut app, KeyCode::Char(':'));
+        type_text(&mut app, command);
+        press(&mut app, KeyCode::Enter);
+        let request = only_request(&mut sent);
+        reply(
+            &mut app,
+            request,
+            response(&[("Response", "Success"), ("Output", "ok")]),
+        );
+        press(&mut app, KeyCode::Esc);
+    }
+    press(&mut app, KeyCode::Char(':'));
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        only_request(&mut sent).action.get("Command"),
+        Some("core show uptime")
+    );
 }

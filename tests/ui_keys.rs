@@ -200,3 +200,129 @@ fn mouse_click_selects_and_wheel_scrolls() {
     app.handle(tab, ui_support::NOW);
     assert_eq!(app.view.pane, Pane::Calls);
 }
+
+#[test]
+fn help_pages_with_every_movement_key_and_says_there_is_more() {
+    for (width, height) in [(160, 48), (80, 24)] {
+        let mut app = fixture(width, height);
+        press(&mut app, KeyCode::Char('?'));
+        let first = render(&app);
+        assert!(first.contains("more below"), "{first}");
+        assert!(!first.contains("click"), "{first}");
+        press(&mut app, KeyCode::PageDown);
+        let paged = render(&app);
+        assert_ne!(paged, first, "PgDn moves");
+        press(&mut app, KeyCode::End);
+        let last = render(&app);
+        assert!(last.contains("focus the pane and select the row"), "{last}");
+        assert!(!last.contains("more below"), "{last}");
+        press(&mut app, KeyCode::Home);
+        assert_eq!(render(&app), first);
+        press(&mut app, KeyCode::Char('G'));
+        assert_eq!(render(&app), last, "G is End");
+        // Past the end stays at the end: one key up moves at once.
+        for _ in 0..5 {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Up);
+        assert_ne!(render(&app), last);
+    }
+}
+
+#[test]
+fn event_type_filter_takes_globs_and_lists() {
+    let mut app = fixture(80, 24);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Char('e'));
+    type_text(&mut app, "*Status,Queue*");
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app);
+    // Two PeerStatus, a QueueParams pair, a QueueEntry and two QueueMember.
+    assert!(screen.contains("PeerStatus"), "{screen}");
+    assert!(screen.contains("QueueMember"), "{screen}");
+    assert!(!screen.contains("Newchannel"), "{screen}");
+    assert!(!screen.contains("BridgeEnter"), "{screen}");
+}
+
+#[test]
+fn a_lost_connection_leaves_a_stale_picture_until_the_resync_is_whole() {
+    use amitop::ami::codec::Banner;
+    use amitop::ami::session::{ConnectionState, SessionEvent};
+    use amitop::app::Msg;
+    use amitop::resync::ResyncUpdate;
+    use ui_support::{NOW, render_at};
+    let mut app = fixture(100, 30);
+    let live = render_at(&app, NOW);
+    assert!(!live.contains("stale"), "{live}");
+    let lost = ConnectionState::Disconnected {
+        reason: "connection reset".into(),
+        retry_in: Some(std::time::Duration::from_secs(5)),
+    };
+    app.handle(Msg::Session(SessionEvent::State(lost)), NOW);
+    app.handle(Msg::Tick, NOW + 42.0);
+    let stale = render_at(&app, NOW + 42.0);
+    assert!(stale.contains("stale: last seen 42s ago"), "{stale}");
+    // The clocks stopped: every row reads as it did when the link went.
+    let body = |screen: &str| {
+        screen
+            .lines()
+            .skip(4)
+            .take(8)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&stale), body(&live));
+
+    // Logged in again: the old picture stays until the resync is over,
+    // whatever the live model goes through meanwhile.
+    let banner = Banner {
+        text: "Asterisk Call Manager/11.0.0".into(),
+        version: None,
+    };
+    let back = ConnectionState::LoggedIn { banner };
+    app.handle(Msg::Session(SessionEvent::State(back)), NOW + 50.0);
+    let hangup = ui_support::msg(&[
+        ("Event", "Hangup"),
+        ("Channel", "PJSIP/carol-00000003"),
+        ("Uniqueid", "1700000003.3"),
+        ("Cause", "16"),
+    ]);
+    app.handle(Msg::Session(SessionEvent::Event(hangup)), NOW + 51.0);
+    let resyncing = render_at(&app, NOW + 51.0);
+    assert!(
+        resyncing.contains("resyncing; showing the picture last seen 51s ago"),
+        "{resyncing}"
+    );
+    assert!(resyncing.contains("PJSIP/carol-00000003"), "{resyncing}");
+    app.handle(Msg::Resync(ResyncUpdate::Finished), NOW + 52.0);
+    let whole = render_at(&app, NOW + 52.0);
+    assert!(
+        !whole.contains("stale") && !whole.contains("resyncing"),
+        "{whole}"
+    );
+    assert!(app.stale_since().is_none());
+
+    // The event log says where the gap is.
+    let names: Vec<String> = app.state.log.iter().map(|e| e.name()).collect();
+    assert!(names.contains(&"Disconnected".to_string()), "{names:?}");
+    assert!(names.contains(&"Reconnected".to_string()), "{names:?}");
+}
+
+#[test]
+fn a_refused_login_says_so_and_how_to_fix_it() {
+    use amitop::ami::session::{ConnectionState, SessionEvent};
+    use amitop::app::Msg;
+    let (mut app, _requests) = ui_support::new_app(100, 30);
+    let refused = ConnectionState::LoginRefused {
+        message: "Authentication failed".into(),
+        retry_in: Some(std::time::Duration::from_secs(60)),
+    };
+    app.handle(Msg::Session(SessionEvent::State(refused)), ui_support::NOW);
+    let screen = render(&app);
+    assert!(
+        screen.contains("The server refused the login: Authentication failed"),
+        "{screen}"
+    );
+    assert!(screen.contains("AMITOP_SECRET"), "{screen}");
+    assert!(screen.contains("tries again in 60 s"), "{screen}");
+}

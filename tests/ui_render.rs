@@ -9,7 +9,34 @@ use crossterm::event::KeyCode;
 use ui_support::{fixture, press, render};
 
 fn snapshot(name: &str, screen: String) {
+    let screen = local_times_masked(&screen);
     insta::assert_snapshot!(name, screen);
+}
+
+/// The screen with each `YYYY-MM-DD HH:MM:SS (… ago)` time replaced by a
+/// mark of the same width: amitop shows those in the machine's time zone.
+fn local_times_masked(screen: &str) -> String {
+    const SHAPE: &[u8] = b"dddd-dd-dd dd:dd:dd";
+    let bytes = screen.as_bytes();
+    let mut out = String::with_capacity(screen.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let fits = bytes.len() - i >= SHAPE.len()
+            && SHAPE.iter().zip(&bytes[i..]).all(|(shape, b)| match shape {
+                b'd' => b.is_ascii_digit(),
+                other => other == b,
+            })
+            && bytes[i + SHAPE.len()..].starts_with(b" (");
+        if fits {
+            out.push_str("<local date time>__");
+            i += SHAPE.len();
+        } else {
+            let c = screen[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 #[test]
@@ -144,4 +171,36 @@ fn a_queue_call_names_the_agent_and_a_queued_caller_waits() {
         "{queued}"
     );
     assert!(!queued.contains("on hold"), "{queued}");
+}
+
+/// The Originate form at 80x24 after a bad submit: the long error wraps
+/// inside the popup, and the footer shows the form's keys.
+#[test]
+fn form_errors_wrap_at_80x24() {
+    let mut app = fixture(80, 24);
+    let (outbox, _sent) = tokio::sync::mpsc::unbounded_channel();
+    app.set_actions(outbox, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('o'));
+    for c in "nochannel".chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    press(&mut app, KeyCode::Enter);
+    snapshot("form_error_80x24", render(&app));
+}
+
+/// At 60x15 the Originate form does not fit: it scrolls so the focused
+/// field (the last) is in sight.
+#[test]
+fn a_form_scrolls_to_its_focused_field_at_60x15() {
+    let mut app = fixture(60, 15);
+    let (outbox, _sent) = tokio::sync::mpsc::unbounded_channel();
+    app.set_actions(outbox, false);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::BackTab);
+    let screen = render(&app);
+    assert!(screen.contains("›Async"), "{screen}");
+    assert!(screen.contains("field 11 of 11"), "{screen}");
+    snapshot("form_scrolled_60x15", screen);
 }

@@ -18,6 +18,9 @@ use crate::ui::form::{Actions, FormView, Output, Overlay, Reaction, Status};
 use crate::ui::panes::ModelLens;
 use crate::ui::view::{Lens, Target, View};
 
+/// CLI commands the console remembers.
+const HISTORY: usize = 100;
+
 /// How long an action's status stays in the footer, in seconds.
 const STATUS_SECONDS: f64 = 10.0;
 
@@ -38,6 +41,11 @@ pub struct Operator {
     /// Replies for the loop to pick up (see [`Operator::take_replies`]).
     replies: Option<UnboundedReceiver<ActionReply>>,
     watch: OriginateWatch,
+    /// The form whose request waits behind a yes/no question: it comes
+    /// back after the answer, so a refusal can still be shown on it.
+    behind: Option<FormView>,
+    /// CLI commands sent from `:`, oldest first, for its ↑/↓ history.
+    console_history: Vec<String>,
     pub ui: Actions,
 }
 
@@ -47,6 +55,10 @@ impl Operator {
         Operator {
             read_only,
             outbox: Some(outbox),
+            ui: Actions {
+                read_only,
+                ..Actions::default()
+            },
             ..Operator::default()
         }
     }
@@ -70,7 +82,13 @@ impl Operator {
     pub fn start(&mut self, op: Op, selection: &Selection, now: f64) {
         match ops::start(op, selection, self.read_only) {
             Err(refusal) => self.say(Some(false), refusal.to_string(), now),
-            Ok(Start::Form(form)) => self.ui.overlay = Some(Overlay::Form(FormView::new(form))),
+            Ok(Start::Form(form)) => {
+                let mut view = FormView::new(form);
+                if op == Op::Console {
+                    view = view.with_history(self.console_history.clone());
+                }
+                self.ui.overlay = Some(Overlay::Form(view));
+            }
             Ok(Start::Ready(request)) => self.submit(request, now),
         }
     }
@@ -83,10 +101,11 @@ impl Operator {
         let confirming = matches!(overlay, Overlay::Confirm(_));
         match overlay.key(key) {
             Reaction::Stay => {}
-            Reaction::Close => self.ui.overlay = None,
+            // "No" goes back to the form that asked, if one did.
+            Reaction::Close => self.ui.overlay = self.behind.take().map(Overlay::Form),
             Reaction::Send(request) if confirming => {
-                self.ui.overlay = None;
-                self.send(request, now);
+                self.ui.overlay = self.behind.take().map(Overlay::Form);
+                self.dispatch(request, now);
             }
             Reaction::Send(request) => self.submit(request, now),
         }
@@ -96,13 +115,34 @@ impl Operator {
     /// that submitted it stays open until the reply says how it went.
     fn submit(&mut self, request: Request, now: f64) {
         if request.confirmation().is_some() {
-            self.ui.overlay = Some(Overlay::Confirm(request));
+            let open = self.ui.overlay.replace(Overlay::Confirm(request));
+            self.behind = match open {
+                Some(Overlay::Form(form)) => Some(form),
+                _ => None,
+            };
             return;
+        }
+        self.dispatch(request, now);
+    }
+
+    /// Sends `request` if read-only mode permits it; an open form waits
+    /// for the reply, or shows why nothing was sent.
+    fn dispatch(&mut self, request: Request, now: f64) {
+        if let Err(refusal) = ops::permit(&request.action, self.read_only) {
+            if let Some(Overlay::Form(form)) = &mut self.ui.overlay {
+                form.refused = Some(refusal.clone());
+            }
+            return self.say(Some(false), refusal, now);
         }
         if let Some(Overlay::Form(form)) = &mut self.ui.overlay {
             form.sending = true;
         }
-        self.send(request, now);
+        if let (Op::Console, Some(command)) = (request.op, request.action.get("Command")) {
+            self.remember_command(command.to_owned());
+        }
+        for one in request.split() {
+            self.send(one, now);
+        }
     }
 
     fn send(&mut self, request: Request, now: f64) {
@@ -173,6 +213,27 @@ impl Operator {
         self.ui.status = Some(Status::new(outcome, now));
     }
 
+    /// Keeps `command` as the newest entry of the console's history (once,
+    /// and at most [`HISTORY`] of them).
+    fn remember_command(&mut self, command: String) {
+        self.console_history.retain(|old| *old != command);
+        self.console_history.push(command);
+        let excess = self.console_history.len().saturating_sub(HISTORY);
+        self.console_history.drain(..excess);
+    }
+
+    /// Says in the footer why a key did nothing.
+    pub fn explain(&mut self, text: String, now: f64) {
+        self.say(Some(false), text, now);
+    }
+
+    /// A bracketed paste goes to the open form, if any.
+    pub fn paste(&mut self, text: &str) {
+        if let Some(overlay) = &mut self.ui.overlay {
+            overlay.paste(text);
+        }
+    }
+
     fn say(&mut self, ok: Option<bool>, text: String, now: f64) {
         self.ui.status = Some(Status {
             text,
@@ -182,8 +243,9 @@ impl Operator {
     }
 }
 
-/// The selected row as `ops` sees it: a channel's name, a queue, or a
-/// member with its queue and pause state.
+/// The selected row as `ops` sees it: a channel (with its context), a
+/// call's legs, a waiting caller's channel, a queue, or a member with its
+/// queue, pause state and penalty.
 pub fn selection(view: &View, state: &State, now: f64) -> Selection {
     let lens = ModelLens { state, now };
     let table = view.focused_table();
@@ -197,17 +259,40 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
         queue: view.drill.as_ref().map(|drill| drill.queue.clone()),
         ..Selection::default()
     };
+    let pick_channel = |selection: &mut Selection, uniqueid: &str| {
+        if let Some(channel) = state.channels.get(uniqueid) {
+            selection.channel = Some(channel.name.clone());
+            selection.context = Some(channel.context.clone()).filter(|c| !c.is_empty());
+        }
+    };
     match target {
-        Some(Target::Channel(uniqueid)) => {
-            selection.channel = state.channels.get(&uniqueid).map(|c| c.name.clone());
+        Some(Target::Channel(uniqueid)) => pick_channel(&mut selection, &uniqueid),
+        Some(Target::Call(key)) => {
+            let calls = state.calls();
+            selection.legs = (calls.members(&key).unwrap_or_default().iter())
+                .filter_map(|uniqueid| state.channels.get(uniqueid))
+                .map(|channel| channel.name.clone())
+                .collect();
+        }
+        Some(Target::Caller { queue, uniqueid }) => {
+            pick_channel(&mut selection, &uniqueid);
+            if selection.channel.is_none() {
+                // A caller the channel list has not seen yet: its own name.
+                selection.channel = state
+                    .queues
+                    .get(&queue)
+                    .and_then(|q| q.callers.iter().find(|c| c.uniqueid == uniqueid))
+                    .map(|c| c.channel.clone());
+            }
         }
         Some(Target::Queue(name)) => selection.queue = Some(name),
         Some(Target::Member { queue, interface }) => {
-            selection.paused = state
+            let member = state
                 .queues
                 .get(&queue)
-                .and_then(|q| q.members.iter().find(|m| m.interface == interface))
-                .map(|m| m.paused);
+                .and_then(|q| q.members.iter().find(|m| m.interface == interface));
+            selection.paused = member.map(|m| m.paused);
+            selection.penalty = member.and_then(|m| m.penalty);
             selection.queue = Some(queue);
             selection.interface = Some(interface);
         }

@@ -8,7 +8,9 @@ use std::io::{self, Stdout, stdout};
 use std::panic::{self, PanicHookInfo};
 use std::sync::Arc;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
@@ -18,7 +20,8 @@ use ratatui::backend::CrosstermBackend;
 
 type Hook = dyn Fn(&PanicHookInfo<'_>) + Send + Sync + 'static;
 
-/// The terminal in raw mode on the alternate screen with mouse capture;
+/// The terminal in raw mode on the alternate screen with mouse capture
+/// and bracketed paste;
 /// dropping it puts everything back.
 pub struct TerminalGuard {
     pub terminal: Terminal<CrosstermBackend<Stdout>>,
@@ -35,7 +38,14 @@ impl TerminalGuard {
         }));
         let guard = |result: io::Result<()>| result.inspect_err(|_| restore());
         guard(enable_raw_mode())?;
-        guard(execute!(stdout(), EnterAlternateScreen, EnableMouseCapture))?;
+        // Bracketed paste: a paste arrives as one text, never as key presses
+        // (a line break in it must not press Enter on a form).
+        guard(execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste
+        ))?;
         let terminal = Terminal::new(CrosstermBackend::new(stdout())).inspect_err(|_| restore())?;
         Ok(TerminalGuard {
             terminal,
@@ -56,6 +66,7 @@ impl Drop for TerminalGuard {
 fn restore() {
     let _ = execute!(
         stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show

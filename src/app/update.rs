@@ -41,7 +41,16 @@ pub struct App {
     pub note: Option<String>,
     /// Operator actions: forms, questions, replies.
     pub operator: Operator,
+    /// The picture as it was when the connection went, shown (marked
+    /// stale, its clocks stopped) until a resync has rebuilt `state`.
+    stale: Option<Stale>,
     resync: UnboundedSender<()>,
+}
+
+/// A picture no longer live: the model as last seen, and since when.
+struct Stale {
+    state: State,
+    since: f64,
 }
 
 impl App {
@@ -61,8 +70,22 @@ impl App {
             quit: false,
             note: None,
             operator: Operator::default(),
+            stale: None,
             resync,
         }
+    }
+
+    /// The model the screen shows: the live one, or while disconnected
+    /// (and until the resync after reconnecting is done) the last picture.
+    pub fn shown(&self) -> &State {
+        self.stale
+            .as_ref()
+            .map_or(&self.state, |stale| &stale.state)
+    }
+
+    /// Since when the picture is stale, if it is.
+    pub fn stale_since(&self) -> Option<f64> {
+        self.stale.as_ref().map(|stale| stale.since)
     }
 
     /// Lets action keys send: requests go to `outbox` (the loop sends them
@@ -75,10 +98,9 @@ impl App {
     /// changes since the last frame moved it; the loop calls this before
     /// drawing.
     pub fn follow(&mut self, now: f64) {
-        let lens = ModelLens {
-            state: &self.state,
-            now,
-        };
+        // The picture on screen: the stale one while disconnected.
+        let state = self.stale.as_ref().map_or(&self.state, |stale| &stale.state);
+        let lens = ModelLens { state, now };
         self.view.follow(&lens);
     }
 
@@ -86,7 +108,8 @@ impl App {
     pub fn dashboard(&self, now: f64) -> Dashboard<'_> {
         Dashboard {
             title: &self.title,
-            state: &self.state,
+            state: self.shown(),
+            stale_since: self.stale_since(),
             view: &self.view,
             link: &self.link,
             meters: &self.meters,
@@ -115,7 +138,8 @@ impl App {
             Msg::Tick => {
                 self.operator.tick(now);
                 self.state.queues.tick(now);
-                self.meters.sample(self.state.calls().len() as u64);
+                let calls = self.shown().calls().len();
+                self.meters.sample(calls as u64);
             }
         }
         self.dirty = true;
@@ -126,6 +150,7 @@ impl App {
             Event::Key(key) => self.key(&key, now),
             Event::Mouse(mouse) => self.mouse(&mouse, now),
             Event::Resize(width, height) => self.view.area = Rect::new(0, 0, width, height),
+            Event::Paste(text) => self.paste(&text),
             _ => {}
         }
     }
@@ -137,18 +162,26 @@ impl App {
         if self.view.prompt.is_some() {
             return self.view.prompt_key(key);
         }
-        let Some(command) = keymap::lookup(&self.view.contexts(), key) else {
+        let contexts = self.view.contexts();
+        let Some(command) = keymap::lookup(&contexts, key) else {
+            // An action key that works elsewhere says where.
+            if let Some(why) = keymap::elsewhere(&contexts, key) {
+                self.operator.explain(why, now);
+            }
             return;
         };
         if let keymap::Command::Act(op) = command {
             // The action is for the row the operator picked, wherever the
             // events since the last frame moved it.
             self.follow(now);
-            let selection = operator::selection(&self.view, &self.state, now);
+            let selection = operator::selection(&self.view, self.shown(), now);
             return self.operator.start(op, &selection, now);
         }
         let lens = ModelLens {
-            state: &self.state,
+            state: self
+                .stale
+                .as_ref()
+                .map_or(&self.state, |stale| &stale.state),
             now,
         };
         if self.view.update(command, &lens) == Flow::Quit {
@@ -156,9 +189,23 @@ impl App {
         }
     }
 
+    /// A bracketed paste: text for the open form or the prompt being
+    /// typed; never a key press, so it cannot submit or trigger anything.
+    fn paste(&mut self, text: &str) {
+        if self.operator.is_open() {
+            return self.operator.paste(text);
+        }
+        if self.view.prompt.is_some() {
+            self.view.prompt_paste(text);
+        }
+    }
+
     fn mouse(&mut self, mouse: &MouseEvent, now: f64) {
         let lens = ModelLens {
-            state: &self.state,
+            state: self
+                .stale
+                .as_ref()
+                .map_or(&self.state, |stale| &stale.state),
             now,
         };
         let (column, row) = (mouse.column, mouse.row);
@@ -178,9 +225,20 @@ impl App {
                 self.state.apply(&message, now);
             }
             SessionEvent::State(state) => {
-                if let ConnectionState::LoggedIn { banner } = &state {
-                    self.state.apply_banner(banner);
-                    self.request_resync();
+                let was_live = matches!(self.link.state, ConnectionState::LoggedIn { .. });
+                match &state {
+                    ConnectionState::LoggedIn { banner } => {
+                        if self.stale.is_some() {
+                            self.mark("Reconnected", "logged in again; resyncing", now);
+                        }
+                        self.state.apply_banner(banner);
+                        self.request_resync();
+                    }
+                    ConnectionState::Disconnected { reason, .. } if was_live => {
+                        self.go_stale(reason, now);
+                    }
+                    _ if was_live => self.go_stale("the session stopped", now),
+                    _ => {}
                 }
                 self.link.set(state, now);
             }
@@ -192,6 +250,31 @@ impl App {
                 tracing::warn!(?malformed, "malformed frame skipped");
                 self.state.note_malformed(&malformed, now);
             }
+        }
+    }
+
+    /// The connection went: keep the picture as it was, marked stale.
+    fn go_stale(&mut self, reason: &str, now: f64) {
+        self.mark("Disconnected", reason, now);
+        if self.stale.is_none() {
+            self.stale = Some(Stale {
+                state: self.state.clone(),
+                since: now,
+            });
+        }
+    }
+
+    /// A connection marker in the event log (of the live model and of the
+    /// picture shown), so the log says where the gap is.
+    fn mark(&mut self, what: &str, detail: &str, now: f64) {
+        let marker = crate::ami::Message::from_pairs([
+            ("Event", what),
+            ("Message", detail),
+            ("Source", "amitop"),
+        ]);
+        self.state.log.push(now, &marker);
+        if let Some(stale) = &mut self.stale {
+            stale.state.log.push(now, &marker);
         }
     }
 
@@ -208,5 +291,9 @@ impl App {
             self.note = Some(note.clone());
         }
         resync::apply_update(&mut self.state, &update, now);
+        // The new picture is whole: show it instead of the old one.
+        if matches!(update, ResyncUpdate::Finished) {
+            self.stale = None;
+        }
     }
 }

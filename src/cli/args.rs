@@ -12,7 +12,13 @@ use crate::config::ConnectionFlags;
 #[command(name = "amitop", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub log: LogArgs,
+    /// Where the dashboard connects; before a subcommand, where it does.
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Watch only: disable every operator action that changes the PBX
+    #[arg(long)]
+    pub read_only: bool,
     /// Open the dashboard on a simulated PBX built into amitop (no Asterisk
     /// needed; the config file is not read)
     #[arg(long, conflicts_with_all = ["config", "server", "host", "port", "user", "tls", "ca_file"])]
@@ -31,60 +37,113 @@ The secret is never a flag (it would show in `ps`): set AMITOP_SECRET, or
 Exit status: 0 success, 1 the server answered Error (or stdout failed),
 2 usage or config error, 3 connection or login failure, 4 timeout.";
 
-/// Flags that apply to every subcommand.
+/// The log file: every command may write one.
 #[derive(Debug, Args)]
-pub struct GlobalArgs {
-    /// Config file [default: ~/.config/amitop/config.toml]
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Server to use, by its [servers.NAME] table in the config file
-    #[arg(long, global = true, value_name = "NAME")]
-    pub server: Option<String>,
-
-    /// AMI host [default: 127.0.0.1]
-    #[arg(long, global = true)]
-    pub host: Option<String>,
-
-    /// AMI port [default: 5038, or 5039 with --tls]
-    #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1..))]
-    pub port: Option<u16>,
-
-    /// AMI username (manager.conf section)
-    #[arg(long, global = true, value_name = "NAME")]
-    pub user: Option<String>,
-
-    /// Connect with TLS (never falls back to plaintext)
-    #[arg(long, global = true)]
-    pub tls: bool,
-
-    /// PEM file of CA certificates to trust instead of the system roots
-    #[arg(long, global = true, value_name = "FILE")]
-    pub ca_file: Option<PathBuf>,
-
+pub struct LogArgs {
     /// Log file [default: amitop.log in the user state (or cache) directory]
     #[arg(long, global = true, value_name = "FILE")]
     pub log: Option<PathBuf>,
+}
+
+/// Which server to log in to, and how: the dashboard, `tail`, `send` and
+/// `snapshot` take these (and only they do).
+#[derive(Debug, Args, Default)]
+pub struct ConnectArgs {
+    /// Config file [default: ~/.config/amitop/config.toml]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Server to use, by its [servers.NAME] table in the config file
+    #[arg(long, value_name = "NAME")]
+    pub server: Option<String>,
+
+    /// AMI host [default: 127.0.0.1]
+    #[arg(long)]
+    pub host: Option<String>,
+
+    /// AMI port [default: 5038, or 5039 with --tls]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+
+    /// AMI username (manager.conf section)
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Connect with TLS (never falls back to plaintext)
+    #[arg(long)]
+    pub tls: bool,
+
+    /// PEM file of CA certificates to trust instead of the system roots
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
 
     /// Append every byte received from the server, unmodified, to FILE
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+}
 
-    /// Watch only: disable every operator action (originate, hangup, ...)
-    #[arg(long, global = true)]
+impl ConnectArgs {
+    /// These flags, each given here or else in `outer` (before the
+    /// subcommand).
+    fn or(&self, outer: &ConnectArgs) -> ConnectArgs {
+        ConnectArgs {
+            config: self.config.clone().or_else(|| outer.config.clone()),
+            server: self.server.clone().or_else(|| outer.server.clone()),
+            host: self.host.clone().or_else(|| outer.host.clone()),
+            port: self.port.or(outer.port),
+            user: self.user.clone().or_else(|| outer.user.clone()),
+            tls: self.tls || outer.tls,
+            ca_file: self.ca_file.clone().or_else(|| outer.ca_file.clone()),
+            record: self.record.clone().or_else(|| outer.record.clone()),
+        }
+    }
+}
+
+/// The settings a command runs with, from the flags before and after its
+/// name.
+#[derive(Debug)]
+pub struct GlobalArgs {
+    pub connect: ConnectArgs,
+    pub log: Option<PathBuf>,
     pub read_only: bool,
+}
+
+impl Cli {
+    /// The flags of the command to run: the subcommand's own, else those
+    /// given before it.
+    pub fn global(&self) -> GlobalArgs {
+        let (connect, read_only) = match &self.command {
+            Some(Command::Tail(args)) => (args.connect.or(&self.connect), false),
+            Some(Command::Send(args)) => (args.connect.or(&self.connect), args.read_only),
+            Some(Command::Snapshot(args)) => (args.connect.or(&self.connect), false),
+            Some(Command::Sim(args)) => (
+                ConnectArgs {
+                    user: args.user.clone().or_else(|| self.connect.user.clone()),
+                    ..ConnectArgs::default()
+                },
+                false,
+            ),
+            Some(Command::Replay(_)) | None => (self.connect.or(&ConnectArgs::default()), false),
+        };
+        GlobalArgs {
+            connect,
+            log: self.log.log.clone(),
+            read_only: read_only || self.read_only,
+        }
+    }
 }
 
 impl GlobalArgs {
     /// The flags that take part in choosing the server and its settings.
     pub fn connection_flags(&self) -> ConnectionFlags {
+        let connect = &self.connect;
         ConnectionFlags {
-            server: self.server.clone(),
-            host: self.host.clone(),
-            port: self.port,
-            user: self.user.clone(),
-            tls: self.tls,
-            ca_file: self.ca_file.clone(),
+            server: connect.server.clone(),
+            host: connect.host.clone(),
+            port: connect.port,
+            user: connect.user.clone(),
+            tls: connect.tls,
+            ca_file: connect.ca_file.clone(),
         }
     }
 }
@@ -137,6 +196,23 @@ pub struct SimArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5038")]
     pub listen: std::net::SocketAddr,
 
+    /// Port to listen on, instead of the one in --listen
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    pub port: Option<u16>,
+
+    /// Username of the simulator's AMI user [default: amitop]
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Serve TLS (refused: the simulator serves plain TCP only)
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Start with no traffic flowing yet (by default the simulator runs a
+    /// while before listening, so calls are already up when a client logs in)
+    #[arg(long)]
+    pub cold: bool,
+
     /// AMI generation to imitate: modern (Asterisk 22) or 1.1 (Asterisk 11)
     #[arg(long, value_name = "VERSION", default_value = "modern")]
     pub ami: SimAmi,
@@ -184,6 +260,9 @@ pub enum SimAmi {
 
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
     /// Print one JSON document instead of tables
     #[arg(long)]
     pub json: bool,
@@ -191,6 +270,9 @@ pub struct SnapshotArgs {
 
 #[derive(Debug, Args)]
 pub struct TailArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
     /// One JSON object per event and line instead of AMI text
     #[arg(long)]
     pub json: bool,
@@ -204,6 +286,13 @@ pub struct TailArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "Example: amitop send Command Command='core show version'")]
 pub struct SendArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Refuse any action that changes the PBX (only reads are sent)
+    #[arg(long)]
+    pub read_only: bool,
+
     /// The action name, e.g. Ping, CoreShowChannels, Command
     pub action: String,
 
@@ -292,15 +381,21 @@ mod tests {
             "--host", "pbx", "tail", "--port", "5039", "--tls", "--server", "lab",
         ])
         .unwrap();
-        let flags = cli.global.connection_flags();
+        let flags = cli.global().connection_flags();
         assert_eq!(flags.host.as_deref(), Some("pbx"));
         assert_eq!(flags.port, Some(5039));
         assert!(flags.tls);
         assert_eq!(flags.server.as_deref(), Some("lab"));
         assert!(parse(&["--port", "0", "tail"]).is_err());
         assert!(parse(&["--secret", "x", "tail"]).is_err());
-        assert!(parse(&["--read-only"]).unwrap().global.read_only);
-        assert!(!parse(&[]).unwrap().global.read_only);
+        assert!(parse(&["--read-only"]).unwrap().global().read_only);
+        assert!(!parse(&[]).unwrap().global().read_only);
+        assert!(
+            parse(&["send", "--read-only", "Ping"])
+                .unwrap()
+                .global()
+                .read_only
+        );
     }
 
     #[test]
@@ -319,17 +414,73 @@ mod tests {
             "sim", "--ami", "1.1", "--user", "u", "--secret", "s", "--rate", "600",
         ])
         .unwrap();
-        let Some(Command::Sim(sim)) = cli.command else {
+        let Some(Command::Sim(sim)) = &cli.command else {
             panic!("not sim")
         };
         assert_eq!(sim.ami, SimAmi::V1_1);
         assert_eq!(
-            (cli.global.user.as_deref(), sim.secret.as_str()),
+            (cli.global().connect.user.as_deref(), sim.secret.as_str()),
             (Some("u"), "s")
         );
         assert_eq!(sim.listen.to_string(), "127.0.0.1:5038");
         assert!(parse(&["sim", "--realtime"]).is_err());
         assert!(parse(&["sim", "--ami", "2.0"]).is_err());
+    }
+
+    /// Each subcommand's help lists the options it uses, and no others.
+    #[test]
+    fn each_subcommand_takes_only_its_own_options() {
+        // The option lines of a subcommand's help: `--flag <VALUE>` or `--flag`.
+        let help = |name: &str| {
+            let mut command = Cli::command();
+            let text = command
+                .find_subcommand_mut(name)
+                .unwrap_or_else(|| panic!("{name}"))
+                .render_long_help()
+                .to_string();
+            text.lines()
+                .map(str::trim_start)
+                .filter(|line| line.starts_with("--") || line.starts_with("-h,"))
+                .map(|line| format!("{line} "))
+                .collect::<String>()
+        };
+        let connection = [
+            "--host",
+            "--port",
+            "--tls",
+            "--user",
+            "--config",
+            "--server",
+            "--ca-file",
+        ];
+        let replay = help("replay");
+        for flag in connection.iter().chain(&["--read-only", "--record"]) {
+            assert!(
+                !replay.contains(&format!("{flag} ")),
+                "replay lists {flag}:\n{replay}"
+            );
+        }
+        let sim = help("sim");
+        for flag in ["--host", "--config", "--read-only", "--ca-file", "--record"] {
+            assert!(
+                !sim.contains(&format!("{flag} ")),
+                "sim lists {flag}:\n{sim}"
+            );
+        }
+        for flag in ["--listen", "--port", "--user", "--cold"] {
+            assert!(sim.contains(flag), "sim lacks {flag}");
+        }
+        for name in ["tail", "snapshot"] {
+            let text = help(name);
+            assert!(!text.contains("--read-only "), "{name}:\n{text}");
+            assert!(
+                connection.iter().all(|f| text.contains(f)),
+                "{name}:\n{text}"
+            );
+        }
+        assert!(help("send").contains("--read-only"));
+        assert!(parse(&["replay", "x.ami", "--host", "pbx"]).is_err());
+        assert!(parse(&["sim", "--read-only"]).is_err());
     }
 
     #[test]

@@ -6,7 +6,6 @@ pub mod args;
 mod connect;
 mod dashboard;
 pub mod error;
-pub mod filter;
 pub mod render;
 mod replay;
 mod send;
@@ -44,8 +43,8 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    start_logging(&cli.global)?;
-    let global = &cli.global;
+    let global = &cli.global();
+    start_logging(global)?;
     let Some(command) = &cli.command else {
         if cli.demo {
             return block_on(dashboard::run_demo(cli.seed, global.read_only));
@@ -54,7 +53,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
         let config = session_config(global, file.as_ref())?;
         let read_only =
             config::read_only(file.as_ref(), &global.connection_flags(), global.read_only)?;
-        let mut title = global.server.clone().unwrap_or_else(|| config.addr());
+        let mut title = global
+            .connect
+            .server
+            .clone()
+            .unwrap_or_else(|| config.addr());
         if read_only {
             title.push_str(" (read-only)");
         }
@@ -69,7 +72,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
         // Offline: no server, so no connection settings are needed.
         Command::Replay(args) => replay::run(args),
         Command::Tail(args) => block_on(tail::run(connection(global)?, args)),
-        Command::Send(args) => block_on(send::run(connection(global)?, args)),
+        Command::Send(args) => {
+            let file = config_file(global)?;
+            let config = session_config(global, file.as_ref())?;
+            let read_only =
+                config::read_only(file.as_ref(), &global.connection_flags(), global.read_only)?;
+            block_on(send::run(config, args, read_only))
+        }
         Command::Snapshot(args) => block_on(snapshot::run(connection(global)?, args)),
         // A server, not a client: no connection settings either.
         Command::Sim(args) => block_on(sim::run(global, args)),
@@ -118,7 +127,7 @@ fn start_logging(global: &GlobalArgs) -> Result<(), CliError> {
 /// there), with a warning on stderr if others can read a secret in it.
 fn config_file(global: &GlobalArgs) -> Result<Option<ConfigFile>, CliError> {
     let default = config::default_path();
-    let file = ConfigFile::locate(global.config.as_deref(), default.as_deref())?;
+    let file = ConfigFile::locate(global.connect.config.as_deref(), default.as_deref())?;
     if let Some(warning) = file.as_ref().and_then(ConfigFile::secret_exposure_warning) {
         eprintln!("amitop: {warning}");
     }
@@ -138,6 +147,6 @@ fn session_config(
     let mut session = config::resolve(file, &global.connection_flags(), |name| {
         std::env::var(name).ok()
     })?;
-    session.record = global.record.clone();
+    session.record = global.connect.record.clone();
     Ok(session)
 }

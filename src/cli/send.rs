@@ -10,7 +10,14 @@ use crate::cli::connect::connect;
 use crate::cli::error::CliError;
 use crate::cli::render::{reply_json, write_reply_text};
 
-pub async fn run(mut config: SessionConfig, args: &SendArgs) -> Result<(), CliError> {
+/// Sends the action of `args`; with `read_only` (the flag, or the server's
+/// `read_only = true`), only one that changes nothing, by the same rule as
+/// the dashboard ([`crate::ops::permit`]).
+pub async fn run(
+    mut config: SessionConfig,
+    args: &SendArgs,
+    read_only: bool,
+) -> Result<(), CliError> {
     let mut action = Action::new(&args.action);
     for (key, value) in &args.headers {
         action.push(key, value);
@@ -19,6 +26,7 @@ pub async fn run(mut config: SessionConfig, args: &SendArgs) -> Result<(), CliEr
     action
         .validate()
         .map_err(|err| CliError::Usage(err.to_string()))?;
+    crate::ops::permit(&action, read_only).map_err(CliError::Usage)?;
 
     // One action, one reply: no retries, and no event stream to wade through
     // (list items are part of the reply whatever the event mask).

@@ -13,11 +13,20 @@ use crate::sim::{FloodConfig, PbxConfig, Recording, ReplayConfig, SimUser, TestP
 const DEFAULT_USER: &str = "amitop";
 
 pub async fn run(global: &GlobalArgs, args: &SimArgs) -> Result<(), CliError> {
+    if args.tls {
+        return Err(CliError::Usage(
+            "sim --tls: the simulator serves plain TCP only; connect without --tls".to_owned(),
+        ));
+    }
     let config = config(global, args)?;
     let summary = describe(&config, args);
-    let pbx = TestPbx::start_on(args.listen, config)
+    let mut listen = args.listen;
+    if let Some(port) = args.port {
+        listen.set_port(port);
+    }
+    let pbx = TestPbx::start_on(listen, config)
         .await
-        .map_err(|err| CliError::Connection(format!("cannot listen on {}: {err}", args.listen)))?;
+        .map_err(|err| CliError::Connection(format!("cannot listen on {listen}: {err}")))?;
     let user = &pbx.config().users[0];
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -54,6 +63,7 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
         None => None,
     };
     let username = global
+        .connect
         .user
         .clone()
         .unwrap_or_else(|| DEFAULT_USER.to_owned());
@@ -62,6 +72,13 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
         seed: args.seed,
         // A replay or a flood sends that, not traffic.
         calls_per_minute: (replay.is_none() && !args.flood).then_some(args.rate),
+        // Like the demo, traffic is already flowing when the first client
+        // logs in (a replay or a flood sends its own stream from the start).
+        warm_up: if args.cold || replay.is_some() || args.flood {
+            std::time::Duration::ZERO
+        } else {
+            crate::sim::DEMO_WARM_UP
+        },
         replay,
         flood: args.flood.then_some(FloodConfig {
             live_calls: args.live_calls,

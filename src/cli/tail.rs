@@ -10,8 +10,8 @@ use crate::ami::session::{ConnectionState, SessionConfig, SessionEvent};
 use crate::cli::args::TailArgs;
 use crate::cli::connect::{connect, describe};
 use crate::cli::error::CliError;
-use crate::cli::filter::EventFilter;
 use crate::cli::render::message_json;
+use crate::event_filter::EventFilter;
 
 pub async fn run(mut config: SessionConfig, args: &TailArgs) -> Result<(), CliError> {
     let filter = EventFilter::new(&args.filter);

@@ -144,6 +144,28 @@ fn summary_keys(event: &str) -> &'static [&'static str] {
             "Result",
         ],
         "masquerade" => &["Clone", "Original"],
+        "bridgecreate" | "bridgedestroy" => &[
+            "BridgeUniqueid",
+            "BridgeType",
+            "BridgeTechnology",
+            "BridgeName",
+            "BridgeNumChannels",
+        ],
+        "peerentry" => &["Channeltype", "ObjectName", "IPaddress", "Status"],
+        "peerstatus" => &["Peer", "PeerStatus", "Address", "Cause", "Time"],
+        "queuememberstatus" | "queuemember" | "queuememberadded" | "queuememberremoved"
+        | "queuememberpause" | "queuememberpenalty" => &[
+            "Queue",
+            "Interface",
+            "Location",
+            "MemberName",
+            "Name",
+            "Status",
+            "Paused",
+            "Penalty",
+        ],
+        "queuecallerjoin" | "queuecallerleave" | "queuecallerabandon" | "queueentry" | "join"
+        | "leave" => &["Queue", "Channel", "Position", "CallerIDNum"],
         "varset" => &["Channel", "Variable", "Value"],
         "newexten" => &["Channel", "Context", "Exten", "Extension", "Application"],
         "reload" | "load" | "unload" => &["Module", "Status"],
@@ -168,10 +190,24 @@ fn summarize(message: &Message) -> String {
             if !line.is_empty() {
                 line.push(' ');
             }
-            let _ = write!(line, "{key}={value}");
+            let _ = write!(line, "{key}={}", readable(&event, key, &value));
         }
     }
     line
+}
+
+/// A value as a person reads it where the wire has a code: a queue
+/// member's `Status: 2` is "in use".
+fn readable<'a>(event: &str, key: &str, value: &'a str) -> std::borrow::Cow<'a, str> {
+    let member_event = event.to_ascii_lowercase().starts_with("queuemember");
+    if member_event
+        && key == "Status"
+        && let Ok(code) = value.trim().parse::<u32>()
+    {
+        let state = crate::model::registry::DeviceState::from_code(code);
+        return format!("{code} ({})", state.label()).into();
+    }
+    value.into()
 }
 
 #[cfg(test)]
@@ -187,6 +223,46 @@ mod tests {
         let names: Vec<String> = log.iter().map(LogEntry::name).collect();
         assert_eq!(names, ["B", "C"]);
         assert_eq!(log.total(), 3);
+    }
+
+    fn summary_of(pairs: &[(&str, &str)]) -> String {
+        let mut log = EventLog::default();
+        log.push(1.0, &Message::from_pairs(pairs.iter().copied()));
+        log.iter().next().unwrap().summary()
+    }
+
+    #[test]
+    fn summaries_name_what_they_are_about_in_words() {
+        assert_eq!(
+            summary_of(&[
+                ("Event", "QueueMemberStatus"),
+                ("Queue", "support"),
+                ("Interface", "PJSIP/2001"),
+                ("Status", "2"),
+                ("Paused", "0"),
+            ]),
+            "Queue=support Interface=PJSIP/2001 Status=2 (in use) Paused=0"
+        );
+        assert_eq!(
+            summary_of(&[
+                ("Event", "PeerEntry"),
+                ("Channeltype", "SIP"),
+                ("ObjectName", "2001"),
+                ("IPaddress", "127.0.0.1"),
+                ("Status", "OK (1 ms)"),
+            ]),
+            "Channeltype=SIP ObjectName=2001 IPaddress=127.0.0.1 Status=OK (1 ms)"
+        );
+        assert_eq!(
+            summary_of(&[
+                ("Event", "BridgeCreate"),
+                ("BridgeUniqueid", "1b7c"),
+                ("BridgeType", "basic"),
+                ("BridgeTechnology", "simple_bridge"),
+                ("BridgeNumChannels", "0"),
+            ]),
+            "BridgeUniqueid=1b7c BridgeType=basic BridgeTechnology=simple_bridge BridgeNumChannels=0"
+        );
     }
 
     #[test]

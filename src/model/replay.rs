@@ -200,6 +200,9 @@ pub fn render_text(state: &State) -> String {
     };
     for (name, value) in &sections {
         match value {
+            // Members and callers do not fit a table cell: the queues are
+            // printed as `queue show` prints them.
+            Value::Array(_) if name == "queues" => write_queue_show(&mut out, state),
             Value::Array(rows) => write_table(&mut out, name, rows),
             Value::Object(fields) => {
                 let _ = writeln!(out, "{name}:");
@@ -217,6 +220,95 @@ pub fn render_text(state: &State) -> String {
         out.push('\n');
     }
     out
+}
+
+/// The queues as the Asterisk CLI's `queue show` prints them: a line per
+/// queue, then its members, then its waiting callers.
+fn write_queue_show(out: &mut String, state: &State) {
+    let queues = &state.queues.by_name;
+    let _ = writeln!(out, "queues ({})", queues.len());
+    for queue in queues.values() {
+        let p = &queue.params;
+        let f = &queue.figures;
+        let max = match p.max {
+            Some(0) | None => "unlimited".to_owned(),
+            Some(max) => max.to_string(),
+        };
+        let strategy = if p.strategy.is_empty() {
+            "-"
+        } else {
+            &p.strategy
+        };
+        let _ = writeln!(
+            out,
+            "{} has {} calls (max {max}) in '{strategy}' strategy ({}s holdtime, {}s talktime), \
+             W:{}, C:{}, A:{}",
+            queue.name,
+            queue.callers.len(),
+            f.hold_time,
+            f.talk_time,
+            p.weight.unwrap_or(0),
+            f.completed,
+            f.abandoned,
+        );
+        if queue.members.is_empty() {
+            let _ = writeln!(out, "   No Members");
+        } else {
+            let _ = writeln!(out, "   Members:");
+        }
+        for member in &queue.members {
+            let mut line = String::from("      ");
+            if !member.name.is_empty() && member.name != member.interface {
+                let _ = write!(line, "{} ({})", member.name, member.interface);
+            } else {
+                line.push_str(&member.interface);
+            }
+            if let Some(penalty) = member.penalty.filter(|p| *p > 0) {
+                let _ = write!(line, " with penalty {penalty}");
+            }
+            if !member.membership.is_empty() {
+                let _ = write!(line, " ({})", member.membership);
+            }
+            if member.paused {
+                line.push_str(" (paused");
+                if !member.paused_reason.is_empty() {
+                    let _ = write!(line, ":{}", member.paused_reason);
+                }
+                line.push(')');
+            }
+            if member.in_call {
+                line.push_str(" (in call)");
+            }
+            let _ = write!(line, " ({})", member.status.label());
+            match member.calls_taken {
+                Some(calls) => {
+                    let _ = write!(line, " has taken {calls} calls");
+                }
+                None => line.push_str(" has taken no calls yet"),
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        if queue.callers.is_empty() {
+            let _ = writeln!(out, "   No Callers");
+        } else {
+            let _ = writeln!(out, "   Callers:");
+        }
+        for (index, caller) in queue.callers.iter().enumerate() {
+            let position = caller.position.map_or(index as u64 + 1, u64::from);
+            let wait = caller
+                .wait
+                .map_or("-".to_owned(), |w| format!("{}:{:02}", w / 60, w % 60));
+            let mut who = caller.channel.clone();
+            if !caller.caller_id_num.is_empty() {
+                let _ = write!(
+                    who,
+                    " ({} <{}>)",
+                    caller.caller_id_name, caller.caller_id_num
+                );
+            }
+            let _ = writeln!(out, "      {position}. {who} (wait: {wait})");
+        }
+    }
 }
 
 fn write_table(out: &mut String, name: &str, rows: &[Value]) {

@@ -83,18 +83,21 @@ impl<'a> Check<'a> {
         Some(text)
     }
 
-    /// A non-negative whole number; `None` when empty or invalid (invalid
-    /// is recorded as an error).
+    /// A non-negative whole number that fits Asterisk's `int`; `None` when
+    /// empty or invalid (invalid is recorded as an error).
     pub(super) fn non_negative(&mut self, label: &str) -> Option<u32> {
+        const MAX: u32 = i32::MAX as u32;
         let text = self.optional(label)?;
-        let parsed = text.parse().ok();
-        if parsed.is_none() {
-            self.fail(
+        let digits = text.chars().all(|c| c.is_ascii_digit());
+        match text.parse::<u32>().ok().filter(|n| *n <= MAX) {
+            Some(number) => return Some(number),
+            None if digits => self.fail(label, format!("{label} is too large (at most {MAX})")),
+            None => self.fail(
                 label,
                 format!("{label} must be a whole number, 0 or more (not {text:?})"),
-            );
+            ),
         }
-        parsed
+        None
     }
 
     /// A dialplan priority: a number from 1, or a label.

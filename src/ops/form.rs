@@ -19,6 +19,13 @@ pub enum Prefill {
     Queue,
     /// The opposite of the selected member's pause state (`yes` to pause).
     PauseToggle,
+    /// The selected member's penalty now.
+    Penalty,
+    /// The dialplan context the selected channel is in.
+    ChannelContext,
+    /// The device of the selected channel (`PJSIP/100` of
+    /// `PJSIP/100-00000001`), to call it again.
+    ChannelDevice,
 }
 
 /// One field of a form, as the user sees it.
@@ -30,6 +37,8 @@ pub struct FieldSpec {
     /// The text the field starts with when nothing is pre-filled.
     pub default: &'static str,
     pub(super) prefill: Prefill,
+    /// The cursor starts on this field (else on the first).
+    pub(super) focus: bool,
 }
 
 impl FieldSpec {
@@ -39,7 +48,14 @@ impl FieldSpec {
             help,
             default: "",
             prefill: Prefill::Default,
+            focus: false,
         }
+    }
+
+    /// Puts the cursor on this field when the form opens.
+    pub(super) const fn focused(mut self) -> FieldSpec {
+        self.focus = true;
+        self
     }
 
     pub(super) const fn default(mut self, default: &'static str) -> FieldSpec {
@@ -55,15 +71,37 @@ impl FieldSpec {
     fn initial(&self, selection: &Selection) -> String {
         let picked = match self.prefill {
             Prefill::Default => None,
-            Prefill::Channel => selection.channel.clone(),
+            Prefill::Channel => selection
+                .channel
+                .clone()
+                .or_else(|| selection.legs.first().cloned()),
             Prefill::Interface => selection.interface.clone(),
             Prefill::Queue => selection.queue.clone(),
             Prefill::PauseToggle => {
                 let pause = !selection.paused.unwrap_or(false);
                 Some(if pause { "yes" } else { "no" }.to_owned())
             }
+            Prefill::Penalty => selection.penalty.map(|p| p.to_string()),
+            Prefill::ChannelContext => selection.context.clone(),
+            Prefill::ChannelDevice => selection.channel.as_deref().map(device_of),
         };
         picked.unwrap_or_else(|| self.default.to_owned())
+    }
+}
+
+/// The device a channel was made for: its name without the sequence
+/// suffix Asterisk adds (`-00000001`, and `;1` for Local channels).
+fn device_of(channel: &str) -> String {
+    let name = channel.split(';').next().unwrap_or(channel);
+    match name.rsplit_once('-') {
+        Some((device, suffix))
+            if device.contains('/')
+                && !suffix.is_empty()
+                && suffix.chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            device.to_owned()
+        }
+        _ => name.to_owned(),
     }
 }
 
@@ -110,6 +148,11 @@ impl Form {
 
     pub fn op(&self) -> Op {
         self.op
+    }
+
+    /// The field the cursor starts on.
+    pub fn initial_focus(&self) -> usize {
+        self.fields().iter().position(|f| f.focus).unwrap_or(0)
     }
 
     pub fn fields(&self) -> &'static [FieldSpec] {
@@ -212,6 +255,33 @@ mod tests {
             count, 8,
             "Originate, Atxfer, Redirect, 3 queue forms, Module, Console"
         );
+    }
+
+    #[test]
+    fn rows_prefill_penalty_context_and_the_device_to_call() {
+        let selection = Selection {
+            penalty: Some(3),
+            context: Some("from-internal".into()),
+            ..everything()
+        };
+        let open = |op| match start(op, &selection, false) {
+            Ok(Start::Form(form)) => form,
+            other => panic!("{other:?}"),
+        };
+        let penalty = open(Op::QueuePenalty);
+        assert_eq!(value(&penalty, "Penalty"), "3");
+        assert_eq!(
+            penalty.initial_focus(),
+            penalty.index_of("Penalty").unwrap()
+        );
+        for op in [Op::Atxfer, Op::Redirect] {
+            assert_eq!(value(&open(op), "Context"), "from-internal", "{op:?}");
+        }
+        assert_eq!(value(&open(Op::Originate), "Channel"), "PJSIP/100");
+        assert_eq!(device_of("Local/100@test-0000001a;2"), "Local/100@test");
+        assert_eq!(device_of("SIP/trunk-out-0000000b"), "SIP/trunk-out");
+        assert_eq!(device_of("DAHDI/1-1"), "DAHDI/1");
+        assert_eq!(device_of("PJSIP/alice"), "PJSIP/alice");
     }
 
     #[test]

@@ -22,8 +22,10 @@ mod op;
 mod originate;
 mod outcome;
 pub mod parking;
+mod read_only;
 
 pub use form::{FieldError, FieldSpec, Form};
-pub use op::{Op, Refusal, Request, Selection, Start, Target, start};
+pub use op::{Op, Refusal, Request, Selection, Start, Target, permit, start};
 pub use originate::OriginateWatch;
 pub use outcome::{Outcome, describe};
+pub use read_only::{read_only_allows, read_only_refusal};

@@ -7,6 +7,7 @@ use crate::ami::Action;
 
 use super::form::Form;
 use super::forms::{self, FormDef};
+use super::read_only::read_only_allows;
 
 /// Something the operator can do to the PBX.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,6 +72,30 @@ impl Op {
         }
     }
 
+    /// The AMI actions this operation may send, so read-only mode can tell
+    /// which operations still have something harmless to do.
+    pub fn actions(self) -> &'static [&'static str] {
+        match self {
+            Op::Originate => &["Originate"],
+            Op::Atxfer => &["Atxfer"],
+            Op::Redirect => &["Redirect"],
+            Op::Hangup => &["Hangup"],
+            Op::QueuePenalty => &["QueuePenalty"],
+            Op::QueuePause => &["QueuePause"],
+            Op::QueueAdd => &["QueueAdd"],
+            Op::QueueRemove => &["QueueRemove"],
+            Op::QueueRules => &["QueueRule"],
+            Op::QueueSummary => &["QueueSummary"],
+            Op::Module => &["ModuleCheck", "ModuleLoad"],
+            Op::Console => &["Command"],
+        }
+    }
+
+    /// Whether read-only mode leaves this operation anything to send.
+    pub fn allowed_read_only(self) -> bool {
+        self.actions().iter().any(|action| read_only_allows(action))
+    }
+
     /// What must be selected for this operation to start.
     pub fn target(self) -> Target {
         match self {
@@ -106,6 +131,13 @@ pub struct Selection {
     pub interface: Option<String>,
     /// Whether that member is paused now (the pause form offers the opposite).
     pub paused: Option<bool>,
+    /// That member's penalty now.
+    pub penalty: Option<u32>,
+    /// The channels of the selected call, its caller first (a call row
+    /// has no one channel).
+    pub legs: Vec<String>,
+    /// The dialplan context the selected channel is in.
+    pub context: Option<String>,
 }
 
 impl Selection {
@@ -113,7 +145,7 @@ impl Selection {
         let set = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.is_empty());
         match target {
             Target::Nothing => true,
-            Target::Channel => set(&self.channel),
+            Target::Channel => set(&self.channel) || !self.legs.is_empty(),
             Target::Member => set(&self.interface) && set(&self.queue),
             Target::Queue => set(&self.queue),
         }
@@ -133,7 +165,8 @@ impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Refusal::ReadOnly => f.write_str(
-                "read-only mode: actions are disabled (started with --read-only or read_only = true)",
+                "read-only mode: this action changes the PBX, so it is off \
+                 (started with --read-only or read_only = true)",
             ),
             Refusal::NeedsSelection(target) => f.write_str(match target {
                 Target::Channel => "select a channel first",
@@ -150,6 +183,9 @@ impl fmt::Display for Refusal {
 pub struct Request {
     pub op: Op,
     pub action: Action,
+    /// More actions of the same operation, sent after `action` once it
+    /// is confirmed (hanging up every leg of a call).
+    pub also: Vec<Action>,
     /// The question to ask before sending a destructive action.
     confirm: Option<String>,
 }
@@ -159,8 +195,18 @@ impl Request {
         Request {
             op,
             action,
+            also: Vec::new(),
             confirm: None,
         }
+    }
+
+    /// One request per action, each to be sent and answered on its own.
+    pub fn split(mut self) -> Vec<Request> {
+        let also = std::mem::take(&mut self.also);
+        let op = self.op;
+        std::iter::once(self)
+            .chain(also.into_iter().map(|action| Request::new(op, action)))
+            .collect()
     }
 
     /// Marks the request destructive: the user must answer `question` first.
@@ -185,10 +231,11 @@ pub enum Start {
     Ready(Request),
 }
 
-/// Starts `op` on the selected row. In read-only mode every operation is
-/// refused, so nothing can ever be sent.
+/// Starts `op` on the selected row. In read-only mode an operation that
+/// can only change the PBX is refused at once; what it sends is checked
+/// again by [`permit`] before it leaves.
 pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Refusal> {
-    if read_only {
+    if read_only && !op.allowed_read_only() {
         return Err(Refusal::ReadOnly);
     }
     if !selection.has(op.target()) {
@@ -213,15 +260,38 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
     Ok(Start::Form(Form::new(op, def, selection)))
 }
 
+/// The last gate before an action leaves: in read-only mode only what
+/// [`read_only_allows`] lets through; `Err` holds the sentence to show.
+pub fn permit(action: &Action, read_only: bool) -> Result<(), String> {
+    if read_only && !read_only_allows(action.name()) {
+        return Err(super::read_only::read_only_refusal(action.name()));
+    }
+    Ok(())
+}
+
 fn picked(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
 fn hangup(selection: &Selection) -> Request {
-    let channel = picked(&selection.channel);
-    let question = format!("Hang up {channel}?");
-    Request::new(Op::Hangup, Action::new("Hangup").header("Channel", channel))
-        .confirm_with(question)
+    let hang_up = |channel: &str| Action::new("Hangup").header("Channel", channel);
+    let legs = match &selection.channel {
+        Some(channel) if !channel.is_empty() => std::slice::from_ref(channel),
+        _ => selection.legs.as_slice(),
+    };
+    let [first, rest @ ..] = legs else {
+        unreachable!("start checks that a channel is selected")
+    };
+    if rest.is_empty() {
+        return Request::new(Op::Hangup, hang_up(first)).confirm_with(format!("Hang up {first}?"));
+    }
+    let question = format!(
+        "Hang up the whole call, every leg: {}? (For one leg, select it in 1 Channels.)",
+        legs.join(", ")
+    );
+    let mut request = Request::new(Op::Hangup, hang_up(first)).confirm_with(question);
+    request.also = rest.iter().map(|leg| hang_up(leg)).collect();
+    request
 }
 
 fn queue_remove(selection: &Selection) -> Request {
@@ -254,19 +324,33 @@ mod tests {
     }
 
     #[test]
-    fn read_only_refuses_every_operation_even_with_a_selection() {
+    fn read_only_refuses_every_operation_that_only_changes_things() {
         let everything = Selection {
             channel: Some("PJSIP/100-00000001".into()),
             ..member("support", "PJSIP/2001")
         };
+        let readers = [Op::QueueRules, Op::QueueSummary, Op::Module];
         for op in Op::ALL {
-            assert_eq!(
-                start(op, &everything, true),
-                Err(Refusal::ReadOnly),
-                "{op:?}"
-            );
+            let started = start(op, &everything, true);
+            if readers.contains(&op) {
+                assert!(started.is_ok(), "{op:?} reads, read-only allows it");
+            } else {
+                assert_eq!(started, Err(Refusal::ReadOnly), "{op:?}");
+            }
         }
         assert!(Refusal::ReadOnly.to_string().contains("--read-only"));
+    }
+
+    #[test]
+    fn permit_lets_only_reads_through_in_read_only_mode() {
+        let hangup = Action::new("Hangup").header("Channel", "PJSIP/1-1");
+        let check = Action::new("ModuleCheck").header("Module", "app_queue");
+        assert!(permit(&hangup, false).is_ok());
+        assert!(permit(&check, true).is_ok());
+        let refused = permit(&hangup, true).unwrap_err();
+        assert!(refused.contains("Hangup was not sent"), "{refused}");
+        let load = Action::new("ModuleLoad").header("LoadType", "unload");
+        assert!(permit(&load, true).is_err());
     }
 
     #[test]
@@ -326,6 +410,37 @@ mod tests {
         );
         assert_eq!(remove.action.get("Queue"), Some("sales"));
         assert_eq!(remove.action.get("Interface"), Some("Local/105@test/n"));
+    }
+
+    #[test]
+    fn hanging_up_a_call_asks_once_for_every_leg() {
+        let call = Selection {
+            legs: vec!["PJSIP/100-00000001".into(), "PJSIP/200-00000002".into()],
+            ..Selection::default()
+        };
+        let Ok(Start::Ready(request)) = start(Op::Hangup, &call, false) else {
+            panic!("Hangup of a call should need no form");
+        };
+        let question = request.confirmation().unwrap().to_owned();
+        assert!(
+            question.contains("whole call, every leg: PJSIP/100-00000001, PJSIP/200-00000002?"),
+            "{question}"
+        );
+        let sent: Vec<_> = request
+            .split()
+            .into_iter()
+            .map(|r| r.action.get("Channel").unwrap().to_owned())
+            .collect();
+        assert_eq!(sent, ["PJSIP/100-00000001", "PJSIP/200-00000002"]);
+
+        let alone = Selection {
+            legs: vec!["PJSIP/100-00000001".into()],
+            ..Selection::default()
+        };
+        let Ok(Start::Ready(request)) = start(Op::Hangup, &alone, false) else {
+            panic!("Hangup of a call should need no form");
+        };
+        assert_eq!(request.confirmation(), Some("Hang up PJSIP/100-00000001?"));
     }
 
     #[test]

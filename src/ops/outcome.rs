@@ -150,12 +150,19 @@ fn refused(request: &Request, reply: &Reply) -> Outcome {
              requires the `system` write permission, which this AMI user lacks"
         ));
     }
-    let reason = if message.is_empty() {
-        "the server gave no reason".to_owned()
-    } else {
-        message
+    // A refused CLI command says why in its output ("No such command
+    // ..."), its Message only "Command output follows".
+    let output = reply.output();
+    let reason = match output.first() {
+        Some(first) if action.name() == "Command" => first.trim().to_owned(),
+        _ if message.is_empty() => "the server gave no reason".to_owned(),
+        _ => message,
     };
-    Outcome::failed(format!("{} failed: {reason}", request.op.title()))
+    let outcome = Outcome::failed(format!("{} failed: {reason}", request.op.title()));
+    if output.len() > 1 {
+        return outcome.with_details(output);
+    }
+    outcome
 }
 
 /// The write permission (manager.conf `write =` class) each action needs.
@@ -460,6 +467,19 @@ mod tests {
         assert_eq!(
             outcome.details[0],
             "support: 3 logged in, 3 available, 0 waiting, longest wait 0 s"
+        );
+    }
+
+    #[test]
+    fn an_unknown_cli_command_shows_the_servers_words() {
+        let b4 = capture("b4_errors.ami");
+        let console = submitted(&form(Op::Console, &[("Command", "no such cli command")]));
+        let outcome = describe(&console, &Ok(reply_in(&b4, "b4-012")));
+        assert!(!outcome.ok);
+        assert_eq!(
+            outcome.summary,
+            "CLI command failed: No such command 'no such cli command' \
+             (type 'core show help no such' for other possible commands)"
         );
     }
 

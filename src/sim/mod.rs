@@ -441,7 +441,7 @@ pub const DEMO_SECRET: &str = "demo";
 const DEMO_RATE: f64 = 12.0;
 /// Traffic run before the demo opens, so it opens on calls in progress
 /// rather than an empty PBX.
-const DEMO_WARM_UP: Duration = Duration::from_secs(120);
+pub const DEMO_WARM_UP: Duration = Duration::from_secs(120);
 
 /// A simulated PBX with live traffic on a free port of 127.0.0.1, for
 /// `amitop --demo`: the handle (drop it to stop), where it listens, and

@@ -3,22 +3,28 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::ami::session::ConnectionState;
 
 use crate::model::State;
-use crate::ui::form::{self, Actions, Status};
+use crate::ui::form::{self, Actions};
 use crate::ui::header::{self, Header};
 use crate::ui::status::{Link, Meters};
 use crate::ui::table::Env;
-use crate::ui::theme::Theme;
+use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{PromptKind, View};
-use crate::ui::{detail, help, keymap, panes, tabs, text};
+use crate::ui::{detail, help, keymap, panes, tabs};
 
 /// Everything a frame is drawn from.
 pub struct Dashboard<'a> {
     pub title: &'a str,
     pub state: &'a State,
+    /// Since when `state` is a picture no longer live (disconnected, or
+    /// not yet resynced): it is dimmed and its clocks stop there.
+    pub stale_since: Option<f64>,
     pub view: &'a View,
     pub link: &'a Link,
     pub meters: &'a Meters,
@@ -36,6 +42,8 @@ pub struct Dashboard<'a> {
 pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     let view = d.view;
     let screen = view.screen();
+    // A stale picture's durations and waits stop where it was last seen.
+    let picture_now = d.stale_since.unwrap_or(d.now);
     let header = Header {
         title: d.title,
         state: d.state,
@@ -43,6 +51,7 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
         meters: d.meters,
         note: d.note,
         now: d.now,
+        stale_since: d.stale_since,
         theme: d.theme,
     };
     header::draw(frame, screen.header, &header);
@@ -51,23 +60,30 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     }
     let env = Env {
         state: d.state,
-        now: d.now,
+        now: picture_now,
         theme: d.theme,
     };
     for (pane, area) in &screen.panes {
         let focused = *pane == view.pane;
         panes::draw(frame, *area, *pane, d.state, view, &env, focused);
+        if d.stale_since.is_some() {
+            frame
+                .buffer_mut()
+                .set_style(*area, Style::default().add_modifier(Modifier::DIM));
+        }
     }
-    let status = d.actions.status.as_ref();
-    draw_footer(frame, screen.footer, view, status, d.theme);
+    draw_footer(frame, screen.footer, view, d.actions, d.theme);
 
     let body = Rect {
         y: screen.header.bottom(),
         height: screen.footer.y.saturating_sub(screen.header.bottom()),
         ..frame.area()
     };
+    if let ConnectionState::LoginRefused { message, .. } = &d.link.state {
+        draw_login_refused(frame, body, message, d.link.retry_left(d.now), d.theme);
+    }
     if let Some(detail) = &view.detail {
-        detail::draw(frame, body, d.state, detail, d.now, d.theme);
+        detail::draw(frame, body, d.state, detail, picture_now, d.theme);
     }
     if let Some(scroll) = view.help {
         help::draw(frame, body, scroll, d.theme);
@@ -75,17 +91,16 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     form::draw(frame, body, d.actions, d.theme);
 }
 
-/// The prompt being typed, else the last action's status, else the keys
-/// that work here.
-fn draw_footer(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    view: &View,
-    status: Option<&Status>,
-    theme: Theme,
-) {
+/// The prompt being typed, else the keys of an open form or box, else
+/// the last action's status, else the keys that work here.
+fn draw_footer(frame: &mut Frame<'_>, area: Rect, view: &View, actions: &Actions, theme: Theme) {
     let width = usize::from(area.width);
-    let line = match (view.prompt_text(), status) {
+    if let Some(overlay) = &actions.overlay {
+        let keys = keymap::footer_fit(overlay.keys(), width);
+        frame.render_widget(Paragraph::new(key_spans(keys, theme)), area);
+        return;
+    }
+    let line = match (view.prompt_text(), actions.status.as_ref()) {
         (Some((prompt, typed)), _) => {
             let label = match prompt.kind {
                 PromptKind::Text => "filter: ",
@@ -99,19 +114,62 @@ fn draw_footer(
         }
         (None, Some(status)) => status.line(theme),
         (None, None) => {
-            let mut spans = Vec::new();
-            let mut used = 0;
-            for (key, label) in keymap::footer(&view.contexts()) {
-                let cost = text::width(&key) + text::width(label) + 2;
-                if used + cost > width {
-                    break;
-                }
-                used += cost;
-                spans.push(Span::styled(key, theme.key()));
-                spans.push(Span::raw(format!(" {label} ")));
-            }
-            Line::from(spans)
+            let entries = keymap::footer(&view.contexts(), actions.read_only);
+            key_spans(keymap::footer_fit(entries, width), theme)
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Says plainly that the server refused the login, and how to fix it: an
+/// empty dashboard retrying in silence helps nobody.
+fn draw_login_refused(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    message: &str,
+    retry: Option<u64>,
+    theme: Theme,
+) {
+    let retry = match retry {
+        Some(seconds) => format!("amitop tries again in {seconds} s; q quits."),
+        None => "amitop will not try again; q quits.".to_owned(),
+    };
+    let lines = vec![
+        Line::styled(
+            format!("The server refused the login: {message}"),
+            theme.tone(Tone::Bad),
+        ),
+        Line::raw(""),
+        Line::raw("The AMI user or its secret is wrong, or this address may not log in."),
+        Line::raw("Check:"),
+        Line::raw(" · the user: --user, or username in the config file"),
+        Line::raw("   (a [section] of the server's manager.conf)"),
+        Line::raw(" · the secret: AMITOP_SECRET, else secret_env or secret in the config"),
+        Line::raw(" · manager.conf: secret, permit/deny for this host, then"),
+        Line::raw("   asterisk -rx 'manager reload'"),
+        Line::raw(""),
+        Line::styled(retry, theme.dim()),
+    ];
+    let popup = help::centered(area, 76, lines.len() as u16 + 2);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.tone(Tone::Bad))
+        .title(" Login refused ");
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+/// `key label` pairs as one footer line.
+fn key_spans(entries: Vec<(String, &'static str)>, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (key, label) in entries {
+        spans.push(Span::styled(key, theme.key()));
+        spans.push(Span::raw(format!(" {label} ")));
+    }
+    Line::from(spans)
 }

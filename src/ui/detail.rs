@@ -153,6 +153,22 @@ fn scalar(value: &Value) -> String {
 
 fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
     let mut items = fields_of(channel);
+    // Raw values the wire gives as codes or epoch seconds, in words.
+    for item in &mut items {
+        match item {
+            Item::Field(key, value) if key == "created" => {
+                if let Some(created) = channel.created {
+                    *value = crate::ui::clock::when(created, now);
+                }
+            }
+            Item::Field(key, value) if key == "application" => {
+                if let Some(role) = queue_role(state, channel) {
+                    *value = format!("{value} ({role})");
+                }
+            }
+            _ => {}
+        }
+    }
     let name = |id: &String| {
         state
             .channels
@@ -211,6 +227,27 @@ fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
     items
 }
 
+/// What `AppQueue` on a channel means: app_queue made it to ring an agent
+/// for a caller waiting in a queue (`AppQueue((Outgoing Line))`). The
+/// queue is the one the caller's `Queue(...)` application runs.
+fn queue_role(state: &State, channel: &Channel) -> Option<String> {
+    if !channel.application.eq_ignore_ascii_case("AppQueue") {
+        return None;
+    }
+    let id = &channel.uniqueid;
+    let queue = state
+        .channels
+        .iter()
+        .filter(|c| c.dialing.contains(id) || c.peers.contains(id))
+        .find(|c| c.application.eq_ignore_ascii_case("Queue"))
+        .and_then(|caller| caller.app_data.split([',', '|']).next())
+        .filter(|queue| !queue.is_empty());
+    Some(match queue {
+        Some(queue) => format!("the agent leg of queue {queue}"),
+        None => "the agent leg of a queue call".to_owned(),
+    })
+}
+
 /// Lines in the view for `target` (the limit of its scroll).
 pub fn line_count(state: &State, target: &Target, now: f64) -> usize {
     items(state, target, now).map_or(1, |(_, items)| items.len())
@@ -254,4 +291,58 @@ pub fn draw(
         ));
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ami::Message;
+
+    /// A new channel, then the dialplan application it runs.
+    fn channel(name: &str, uniqueid: &str, application: &str, data: &str) -> [Message; 2] {
+        [
+            Message::from_pairs([
+                ("Event", "Newchannel"),
+                ("Channel", name),
+                ("Uniqueid", uniqueid),
+                ("Linkedid", "1.1"),
+                ("ChannelState", "4"),
+                ("ChannelStateDesc", "Ring"),
+            ]),
+            Message::from_pairs([
+                ("Event", "Newexten"),
+                ("Channel", name),
+                ("Uniqueid", uniqueid),
+                ("Application", application),
+                ("AppData", data),
+            ]),
+        ]
+    }
+
+    #[test]
+    fn an_app_queue_leg_names_its_queue() {
+        let mut state = State::new();
+        let events = [
+            channel("SIP/caller-1", "1.1", "Queue", "support,tT"),
+            channel("Local/101@agents-1;1", "1.2", "AppQueue", "(Outgoing Line)"),
+        ];
+        for message in events.iter().flatten() {
+            state.apply(message, 10.0);
+        }
+        let dial = Message::from_pairs([
+            ("Event", "DialBegin"),
+            ("Channel", "SIP/caller-1"),
+            ("Uniqueid", "1.1"),
+            ("DestChannel", "Local/101@agents-1;1"),
+            ("DestUniqueid", "1.2"),
+        ]);
+        state.apply(&dial, 11.0);
+        let agent = state.channels.get("1.2").expect("the agent leg");
+        assert_eq!(
+            queue_role(&state, agent).as_deref(),
+            Some("the agent leg of queue support")
+        );
+        let caller = state.channels.get("1.1").expect("the caller");
+        assert_eq!(queue_role(&state, caller), None);
+    }
 }

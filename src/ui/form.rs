@@ -10,6 +10,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
@@ -28,12 +29,19 @@ const BOX_WIDTH: u16 = 78;
 pub struct FormView {
     form: Form,
     inputs: Vec<Input>,
+    /// Per field: it still holds the text it opened with (a default or a
+    /// pre-fill), so the first character typed replaces it.
+    untouched: Vec<bool>,
     focus: usize,
     errors: Vec<FieldError>,
     /// Submitted; the reply has not come yet.
     pub sending: bool,
     /// The server's refusal of the last submit, shown until the next one.
     pub refused: Option<String>,
+    /// Earlier entries of a one-field form (the CLI console), oldest
+    /// first, that ↑ and ↓ recall; and which one is shown.
+    history: Vec<String>,
+    recalled: Option<usize>,
 }
 
 /// What a key did to an overlay.
@@ -52,13 +60,42 @@ impl FormView {
             .iter()
             .map(|value| Input::new(value.clone()))
             .collect();
+        let untouched = form.values().iter().map(|v| !v.is_empty()).collect();
         FormView {
+            focus: form.initial_focus(),
             form,
             inputs,
-            focus: 0,
+            untouched,
             errors: Vec::new(),
             sending: false,
             refused: None,
+            history: Vec::new(),
+            recalled: None,
+        }
+    }
+
+    /// Lets ↑ and ↓ recall `history` (oldest first) into a one-field form.
+    pub fn with_history(mut self, history: Vec<String>) -> FormView {
+        self.history = history;
+        self
+    }
+
+    /// ↑ (`back`) or ↓ through the history; past the newest, an empty line.
+    fn recall(&mut self, back: bool) {
+        let last = self.history.len();
+        let next = match (self.recalled, back) {
+            (None, true) => last.checked_sub(1),
+            (None, false) => None,
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) => (i + 1 < last).then_some(i + 1),
+        };
+        self.recalled = next;
+        let text = next.map_or_else(String::new, |i| self.history[i].clone());
+        if let Some(input) = self.inputs.get_mut(self.focus) {
+            *input = Input::new(text);
+        }
+        if let Some(untouched) = self.untouched.get_mut(self.focus) {
+            *untouched = false;
         }
     }
 
@@ -71,6 +108,11 @@ impl FormView {
         self.focus
     }
 
+    /// The text of field `index` as typed so far.
+    pub fn value(&self, index: usize) -> &str {
+        self.inputs.get(index).map_or("", Input::value)
+    }
+
     /// The field errors of the last submit.
     pub fn errors(&self) -> &[FieldError] {
         &self.errors
@@ -80,18 +122,58 @@ impl FormView {
     /// cancels; any other key edits the field.
     pub fn key(&mut self, key: &KeyEvent) -> Reaction {
         let count = self.inputs.len().max(1);
+        let recalls = !self.history.is_empty() && count == 1;
         match key.code {
             KeyCode::Esc => return Reaction::Close,
+            KeyCode::Up | KeyCode::Down if recalls => self.recall(key.code == KeyCode::Up),
             KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % count,
             KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + count - 1) % count,
             KeyCode::Enter => return self.submit(),
-            _ => {
+            code => {
+                let typing = matches!(code, KeyCode::Char(_))
+                    && !key
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+                if typing {
+                    self.replace_untouched();
+                }
+                if let Some(untouched) = self.untouched.get_mut(self.focus) {
+                    *untouched = false;
+                }
                 if let Some(input) = self.inputs.get_mut(self.focus) {
                     input.handle_event(&Event::Key(*key));
                 }
             }
         }
         Reaction::Stay
+    }
+
+    /// A bracketed paste: its text goes into the focused field at the
+    /// cursor, line breaks and all (the field check refuses those), and
+    /// never submits the form.
+    pub fn paste(&mut self, text: &str) {
+        self.replace_untouched();
+        if let Some(untouched) = self.untouched.get_mut(self.focus) {
+            *untouched = false;
+        }
+        let Some(input) = self.inputs.get_mut(self.focus) else {
+            return;
+        };
+        let cursor = input.cursor();
+        let mut value: String = input.value().chars().take(cursor).collect();
+        value.push_str(text);
+        value.extend(input.value().chars().skip(cursor));
+        let cursor = cursor + text.chars().count();
+        *input = Input::new(value).with_cursor(cursor);
+    }
+
+    /// Empties the focused field if it still holds its opening text.
+    fn replace_untouched(&mut self) {
+        if self.untouched.get(self.focus) == Some(&true)
+            && let Some(input) = self.inputs.get_mut(self.focus)
+        {
+            input.reset();
+        }
     }
 
     fn submit(&mut self) -> Reaction {
@@ -112,61 +194,56 @@ impl FormView {
         }
     }
 
+    /// The popup: the fields (scrolled so the focused one shows when they
+    /// do not all fit), then the focused field's help and the message,
+    /// both wrapped to the popup's width.
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         let fields = self.form.fields();
-        let label_width = fields.iter().map(|f| f.label.len()).max().unwrap_or(0) + 2;
-        // Fields, a gap, help, message, keys, and the border.
-        let height = fields.len() as u16 + 6;
-        let popup = centered(area, BOX_WIDTH, height);
-        let inner_width = usize::from(popup.width.saturating_sub(2));
-        let value_width = inner_width.saturating_sub(label_width + 2).max(1);
-
-        let mut lines = Vec::new();
-        let mut cursor = None;
-        for (index, (spec, input)) in fields.iter().zip(&self.inputs).enumerate() {
-            let focused = index == self.focus;
-            let marker = if self.errors.iter().any(|e| e.field == index) {
-                Span::styled("!", theme.tone(Tone::Bad))
-            } else {
-                Span::raw(if focused { "›" } else { " " })
-            };
-            let scroll = input.visual_scroll(value_width);
-            let shown: String = text::truncate(
-                &input.value().chars().skip(scroll).collect::<String>(),
-                value_width,
-            )
-            .into_owned();
-            let label_style = if focused { theme.key() } else { theme.dim() };
-            lines.push(Line::from(vec![
-                marker,
-                Span::styled(text::fit(spec.label, label_width), label_style),
-                Span::raw(" "),
-                Span::raw(shown),
-            ]));
-            if focused {
-                let column = input
-                    .visual_cursor()
-                    .saturating_sub(scroll)
-                    .min(value_width);
-                cursor = Some(Position::new(
-                    popup.x + 1 + (label_width + 2 + column) as u16,
-                    popup.y + 1 + index as u16,
-                ));
-            }
-        }
-        lines.push(Line::raw(""));
+        let width = area.width.min(BOX_WIDTH.max(area.width * 3 / 4));
+        let inner_width = usize::from(width.saturating_sub(2)).max(1);
         let help = fields.get(self.focus).map_or("", |f| f.help);
-        lines.push(Line::styled(help, theme.dim()));
-        lines.push(self.message_line(theme));
-        lines.push(Line::styled(
-            "Enter sends · Tab/↑↓ next field · Esc cancels",
-            theme.dim(),
-        ));
+        let mut tail = vec![Line::raw("")];
+        tail.extend(
+            text::wrap(help, inner_width)
+                .into_iter()
+                .map(|line| Line::styled(line, theme.dim())),
+        );
+        if let Some((message, tone)) = self.message() {
+            tail.extend(
+                text::wrap(&message, inner_width)
+                    .into_iter()
+                    .map(|line| Line::styled(line, theme.tone(tone))),
+            );
+        }
+        let wanted = fields.len() + tail.len() + 2;
+        let popup = centered(area, width, wanted.min(usize::from(u16::MAX)) as u16);
+        let room = usize::from(popup.height.saturating_sub(2));
+        // Fields come first; the help and message take what is left, but
+        // at least a few fields stay in sight.
+        let least = fields.len().min(3).min(room);
+        let field_rows = fields.len().min(room.saturating_sub(tail.len()).max(least));
+        let first = self
+            .focus
+            .saturating_sub(field_rows.saturating_sub(1))
+            .min(fields.len().saturating_sub(field_rows));
 
+        let (lines, cursor) = self.field_lines(popup, inner_width, first, field_rows, theme);
+        let mut lines = lines;
+        lines.extend(tail.into_iter().take(room - field_rows));
+
+        let mut title = format!(" {} ", self.op().title());
+        if field_rows < fields.len() {
+            title = format!(
+                " {}: field {} of {} ",
+                self.op().title(),
+                self.focus + 1,
+                fields.len()
+            );
+        }
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.focused_border())
-            .title(format!(" {} ", self.op().title()));
+            .title(title);
         frame.render_widget(Clear, popup);
         frame.render_widget(Paragraph::new(lines).block(block), popup);
         if let Some(position) = cursor {
@@ -174,9 +251,65 @@ impl FormView {
         }
     }
 
+    /// Rows `first..first + rows` of the fields, and where the cursor goes.
+    fn field_lines(
+        &self,
+        popup: Rect,
+        inner_width: usize,
+        first: usize,
+        rows: usize,
+        theme: Theme,
+    ) -> (Vec<Line<'static>>, Option<Position>) {
+        let fields = self.form.fields();
+        let label_width = fields.iter().map(|f| f.label.len()).max().unwrap_or(0) + 2;
+        let value_width = inner_width.saturating_sub(label_width + 2).max(1);
+        let mut lines = Vec::new();
+        let mut cursor = None;
+        for (row, index) in (first..first + rows).enumerate() {
+            let (spec, input) = (&fields[index], &self.inputs[index]);
+            let focused = index == self.focus;
+            let marker = if self.errors.iter().any(|e| e.field == index) {
+                Span::styled("!", theme.tone(Tone::Bad))
+            } else {
+                Span::raw(if focused { "›" } else { " " })
+            };
+            // Line breaks show as ⏎: visible, one cell, and refused on submit.
+            let shown: Vec<char> = input
+                .value()
+                .chars()
+                .map(|c| if matches!(c, '\r' | '\n') { '⏎' } else { c })
+                .collect();
+            let before: String = shown.iter().take(input.cursor()).collect();
+            let column = text::width(&before);
+            let skip = column.saturating_sub(value_width.saturating_sub(1));
+            let visible: String = shown.iter().collect::<String>();
+            let visible = text::truncate(&skip_cells(&visible, skip), value_width).into_owned();
+            let label_style = if focused { theme.key() } else { theme.dim() };
+            let value_style = if self.untouched[index] {
+                theme.dim()
+            } else {
+                Style::default()
+            };
+            lines.push(Line::from(vec![
+                marker,
+                Span::styled(text::fit(spec.label, label_width), label_style),
+                Span::raw(" "),
+                Span::styled(visible, value_style),
+            ]));
+            if focused {
+                let x = label_width + 2 + (column - skip).min(value_width);
+                cursor = Some(Position::new(
+                    popup.x + 1 + x as u16,
+                    popup.y + 1 + row as u16,
+                ));
+            }
+        }
+        (lines, cursor)
+    }
+
     /// The focused field's error (else the first), the server's refusal,
     /// or "sending…".
-    fn message_line(&self, theme: Theme) -> Line<'static> {
+    fn message(&self) -> Option<(String, Tone)> {
         let error = self
             .errors
             .iter()
@@ -184,19 +317,27 @@ impl FormView {
             .or(self.errors.first());
         if let Some(error) = error {
             let label = self.form.fields()[error.field].label;
-            return Line::styled(
-                format!("✘ {label}: {}", error.message),
-                theme.tone(Tone::Bad),
-            );
+            return Some((format!("✘ {label}: {}", error.message), Tone::Bad));
         }
         if let Some(refused) = &self.refused {
-            return Line::styled(format!("✘ {refused}"), theme.tone(Tone::Bad));
+            return Some((format!("✘ {refused}"), Tone::Bad));
         }
-        if self.sending {
-            return Line::styled("sending…", theme.tone(Tone::Alert));
-        }
-        Line::raw("")
+        self.sending.then(|| ("sending…".to_owned(), Tone::Alert))
     }
+}
+
+/// `text` without its first `cells` display cells.
+fn skip_cells(text: &str, cells: usize) -> String {
+    let mut skipped = 0;
+    text.chars()
+        .skip_while(|c| {
+            if skipped >= cells {
+                return false;
+            }
+            skipped += text::width(c.encode_utf8(&mut [0; 4]));
+            true
+        })
+        .collect()
 }
 
 /// Lines of output (a CLI command, rules, queue summaries), scrollable.
@@ -252,6 +393,28 @@ pub enum Overlay {
 }
 
 impl Overlay {
+    /// The keys that work in this overlay, for the footer.
+    pub fn keys(&self) -> Vec<(String, &'static str)> {
+        let keys: &[(&str, &'static str)] = match self {
+            Overlay::Form(_) => &[
+                ("Enter", "send"),
+                ("Esc", "cancel"),
+                ("Tab/↓", "next field"),
+                ("Shift-Tab/↑", "previous"),
+            ],
+            Overlay::Confirm(_) => &[("y/Enter", "yes"), ("n/Esc", "no")],
+            Overlay::Output(_) => &[("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page")],
+        };
+        keys.iter().map(|(k, l)| (k.to_string(), *l)).collect()
+    }
+
+    /// A bracketed paste: text for a form's field; other overlays ignore it.
+    pub fn paste(&mut self, text: &str) {
+        if let Overlay::Form(form) = self {
+            form.paste(text);
+        }
+    }
+
     /// Feeds one key press (releases are ignored).
     pub fn key(&mut self, key: &KeyEvent) -> Reaction {
         if key.kind == KeyEventKind::Release {
@@ -333,6 +496,8 @@ impl Status {
 pub struct Actions {
     pub overlay: Option<Overlay>,
     pub status: Option<Status>,
+    /// Read-only mode: the footer leaves out the actions it refuses.
+    pub read_only: bool,
 }
 
 /// Draws the open overlay, if any, over `area` (the body of the screen).
@@ -352,6 +517,24 @@ mod tests {
             Ok(Start::Form(form)) => FormView::new(form),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_console_recalls_its_history_with_up_and_down() {
+        let Ok(Start::Form(form)) = start(Op::Console, &Selection::default(), false) else {
+            panic!("Console has a form");
+        };
+        let mut view = FormView::new(form)
+            .with_history(vec!["core show uptime".into(), "sip show peers".into()]);
+        press(&mut view, KeyCode::Up);
+        assert_eq!(view.value(0), "sip show peers");
+        press(&mut view, KeyCode::Up);
+        press(&mut view, KeyCode::Up);
+        assert_eq!(view.value(0), "core show uptime");
+        press(&mut view, KeyCode::Down);
+        assert_eq!(view.value(0), "sip show peers");
+        press(&mut view, KeyCode::Down);
+        assert_eq!(view.value(0), "");
     }
 
     fn press(view: &mut FormView, code: KeyCode) -> Reaction {

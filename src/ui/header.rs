@@ -24,6 +24,8 @@ pub struct Header<'a> {
     pub meters: &'a Meters,
     pub note: Option<&'a str>,
     pub now: f64,
+    /// Since when the picture is stale (see [`crate::ui::Dashboard`]).
+    pub stale_since: Option<f64>,
     pub theme: Theme,
 }
 
@@ -86,14 +88,27 @@ fn connection<'a>(h: &Header<'a>) -> Line<'a> {
             None => (Tone::Good, "● connected".to_string()),
         },
         ConnectionState::LoginRefused { message, .. } => {
-            (Tone::Bad, format!("login refused: {message}{retry}"))
+            (Tone::Bad, format!("login refused: {message}"))
         }
         ConnectionState::Disconnected { reason, .. } => {
-            (Tone::Bad, format!("disconnected: {reason}{retry}"))
+            (Tone::Bad, format!("disconnected: {reason}"))
         }
         ConnectionState::Stopped => (Tone::Bad, "stopped".to_string()),
     };
     let mut spans = vec![Span::styled(status, h.theme.tone(tone))];
+    // The stale mark before the countdown: it is what matters most.
+    if let Some(since) = h.stale_since {
+        let age = text::duration(h.now - since);
+        let what = if matches!(h.link.state, ConnectionState::LoggedIn { .. }) {
+            format!(" · resyncing; showing the picture last seen {age} ago")
+        } else {
+            format!(" · stale: last seen {age} ago")
+        };
+        spans.push(Span::styled(what, h.theme.tone(Tone::Alert)));
+    }
+    if !retry.is_empty() {
+        spans.push(Span::styled(retry, h.theme.tone(tone)));
+    }
     spans.extend(uptime(h));
     Line::from(spans)
 }
@@ -102,17 +117,19 @@ fn connection<'a>(h: &Header<'a>) -> Line<'a> {
 /// (Asterisk 12+); else its startup and reload times as it wrote them.
 fn uptime<'a>(h: &Header<'a>) -> Vec<Span<'a>> {
     let server = &h.state.server;
+    // The server's clock stops with the picture.
+    let now = h.stale_since.unwrap_or(h.now);
     let mut spans = Vec::new();
     let mut fact = |label: &'static str, value: String| {
         spans.push(Span::styled(label, h.theme.dim()));
         spans.push(Span::raw(value));
     };
     if let Some(booted) = server.booted_at {
-        fact(" · up ", text::duration(h.now - booted));
+        fact(" · up ", text::duration(now - booted));
         if let Some(reloaded) = server.reloaded_at.filter(|r| r - booted >= 1.0) {
             fact(
                 " · reloaded ",
-                format!("{} ago", text::duration(h.now - reloaded)),
+                format!("{} ago", text::duration(now - reloaded)),
             );
         }
         return spans;

@@ -37,9 +37,22 @@ fn lines(theme: Theme) -> Vec<Line<'static>> {
     out
 }
 
-/// Lines in the overlay (the limit of its scroll).
+/// Widest the overlay gets.
+const WIDTH: u16 = 84;
+
+/// Lines in the overlay.
 pub fn line_count() -> usize {
     lines(Theme::new(false)).len()
+}
+
+/// The farthest the overlay scrolls on a screen of `screen` size: until
+/// its last line is at the bottom of the box.
+pub fn max_scroll(screen: Rect) -> usize {
+    let body = screen
+        .height
+        .saturating_sub(crate::ui::layout::HEADER_ROWS + 1);
+    let shown = usize::from(body.saturating_sub(2)).max(1);
+    line_count().saturating_sub(shown)
 }
 
 /// A centred box of at most `width` x `height` inside `area`.
@@ -56,12 +69,23 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, scroll: usize, theme: Theme) {
     let lines = lines(theme);
-    let popup = centered(area, 64, lines.len() as u16 + 2);
-    let block = Block::default()
+    let popup = centered(area, WIDTH, lines.len() as u16 + 2);
+    let shown = usize::from(popup.height.saturating_sub(2));
+    let scroll = scroll.min(lines.len().saturating_sub(shown));
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focused_border())
         .title(" Help: keys · Esc or ? closes ");
-    let scroll = scroll.min(lines.len().saturating_sub(1)) as u16;
+    if scroll + shown < lines.len() {
+        let left = lines.len() - scroll - shown;
+        block = block.title_bottom(Line::styled(
+            format!(" ↓ {left} more below · PgDn/End "),
+            theme.key(),
+        ));
+    } else if scroll > 0 {
+        block = block.title_bottom(Line::styled(" ↑ more above · PgUp/Home ", theme.dim()));
+    }
+    let scroll = scroll as u16;
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).block(block).scroll((scroll, 0)),

@@ -121,7 +121,8 @@ impl Key {
         }
         let relevant = KeyModifiers::CONTROL | KeyModifiers::ALT;
         let mods = match event.code {
-            KeyCode::Char(_) => event.modifiers & relevant,
+            // BackTab is Shift-Tab: crossterm reports it with SHIFT held.
+            KeyCode::Char(_) | KeyCode::BackTab => event.modifiers & relevant,
             _ => event.modifiers & (relevant | KeyModifiers::SHIFT),
         };
         mods == self.mods
@@ -421,7 +422,7 @@ pub const BINDINGS: &[Binding] = &[
         X::Actions,
         &[ch('m')],
         C::Act(Op::Module),
-        "check, load, unload or reload a module",
+        "module: check, load, unload or reload",
         None,
     ),
     bind(
@@ -442,7 +443,7 @@ pub const BINDINGS: &[Binding] = &[
         X::EventLog,
         &[ch('e')],
         C::FilterEventType,
-        "filter by event name",
+        "filter by event name: globs, commas (Queue*,Hangup)",
         Some("event"),
     ),
     bind(
@@ -517,6 +518,28 @@ pub const BINDINGS: &[Binding] = &[
         "scroll down",
         None,
     ),
+    bind(X::Help, &[key(KeyCode::PageUp)], C::PageUp, "page up", None),
+    bind(
+        X::Help,
+        &[key(KeyCode::PageDown), ch(' ')],
+        C::PageDown,
+        "page down",
+        None,
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::Home), ch('g')],
+        C::Home,
+        "top",
+        None,
+    ),
+    bind(
+        X::Help,
+        &[key(KeyCode::End), ch('G')],
+        C::End,
+        "bottom",
+        None,
+    ),
 ];
 
 /// Mouse use, listed in the help overlay (the mouse needs no lookup).
@@ -540,33 +563,96 @@ pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Command> {
     })
 }
 
-/// Footer entries (key label, short label) for the active contexts, most
-/// specific first: each command once, and a key shadowed by a more specific
-/// context is not advertised with its outer meaning.
-pub fn footer(contexts: &[Context]) -> Vec<(String, &'static str)> {
+/// Why an operator action key does nothing in `contexts`, when it is
+/// bound to an action elsewhere: what it does and on which row.
+pub fn elsewhere(contexts: &[Context], event: &KeyEvent) -> Option<String> {
+    if event.kind == KeyEventKind::Release || contexts.is_empty() {
+        return None;
+    }
+    let binding = BINDINGS.iter().find(|binding| {
+        matches!(binding.command, C::Act(_)) && binding.keys.iter().any(|k| k.matches(event))
+    })?;
+    let key = binding.keys[0].label();
+    let place = match binding.context {
+        X::Members => "on a queue member: open a queue (Enter), its members list",
+        X::Channels => "on a channel: in Channels, Calls or a queue's waiting callers",
+        X::Queues => "on a queue: the Queues list",
+        _ => return None,
+    };
+    Some(format!("{key} ({}) works {place}", binding.description))
+}
+
+/// How much a footer entry matters when the width runs out: lower first.
+/// Help is always kept; then quit, what the focused pane or row offers,
+/// the actions anywhere, and last the moves every table has.
+fn footer_rank(binding: &Binding) -> u8 {
+    match (binding.command, binding.context) {
+        (C::ToggleHelp, _) => 0,
+        (C::Quit, _) => 1,
+        (_, X::Channels | X::Members | X::Queues | X::QueueDrill | X::EventLog) => 2,
+        (_, X::Actions) => 3,
+        (C::Filter | C::Open, _) => 4,
+        _ => 5,
+    }
+}
+
+/// Footer entries (key label, short label) for the active contexts: each
+/// command once, and a key shadowed by a more specific context is not
+/// advertised with its outer meaning. With `read_only`, actions that
+/// mode refuses are left out. Most important first (see [`footer_fit`]).
+pub fn footer(contexts: &[Context], read_only: bool) -> Vec<(String, &'static str)> {
     let mut seen_commands: Vec<Command> = Vec::new();
     let mut seen_keys: Vec<Key> = Vec::new();
-    let mut out = Vec::new();
+    let mut out: Vec<(u8, String, &'static str)> = Vec::new();
     for context in contexts {
         let bindings: Vec<&Binding> = BINDINGS.iter().filter(|b| b.context == *context).collect();
         for binding in &bindings {
             let shadowed = seen_keys.contains(&binding.keys[0]);
+            let refused =
+                matches!(binding.command, C::Act(op) if read_only && !op.allowed_read_only());
             if let Some(label) = binding.footer
                 && !shadowed
+                && !refused
                 && !seen_commands.contains(&binding.command)
             {
                 seen_commands.push(binding.command);
-                out.push((binding.keys[0].label(), label));
+                out.push((footer_rank(binding), binding.keys[0].label(), label));
             }
         }
         seen_keys.extend(bindings.iter().flat_map(|b| b.keys.iter().copied()));
     }
-    out
+    out.sort_by_key(|(rank, _, _)| *rank);
+    out.into_iter()
+        .map(|(_, key, label)| (key, label))
+        .collect()
 }
 
-/// Help overlay sections: per context, (keys joined, description).
-pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
-    let mut sections: Vec<(Context, Vec<(String, &'static str)>)> = Vec::new();
+/// The entries of `entries` that fit in `width` cells, each costing its
+/// key, its label and two spaces, taken in order of importance: one that
+/// does not fit leaves room for a shorter one after it.
+pub fn footer_fit(
+    entries: Vec<(String, &'static str)>,
+    width: usize,
+) -> Vec<(String, &'static str)> {
+    let mut used = 0;
+    entries
+        .into_iter()
+        .filter(|(key, label)| {
+            let cost = crate::ui::text::width(key) + crate::ui::text::width(label) + 2;
+            let fits = used + cost <= width;
+            if fits {
+                used += cost;
+            }
+            fits
+        })
+        .collect()
+}
+
+/// Help overlay sections: per context, (keys joined, description). An
+/// operator action also names the AMI action it sends, the word an
+/// Asterisk admin looks for.
+pub fn help_sections() -> Vec<(Context, Vec<(String, String)>)> {
+    let mut sections: Vec<(Context, Vec<(String, String)>)> = Vec::new();
     for binding in BINDINGS {
         let keys = binding
             .keys
@@ -574,12 +660,16 @@ pub fn help_sections() -> Vec<(Context, Vec<(String, &'static str)>)> {
             .map(Key::label)
             .collect::<Vec<_>>()
             .join(" ");
+        let description = match binding.command {
+            C::Act(op) => format!("{} [{}]", binding.description, op.actions().join("/")),
+            _ => binding.description.to_owned(),
+        };
         match sections
             .iter_mut()
             .find(|(context, _)| *context == binding.context)
         {
-            Some((_, rows)) => rows.push((keys, binding.description)),
-            None => sections.push((binding.context, vec![(keys, binding.description)])),
+            Some((_, rows)) => rows.push((keys, description)),
+            None => sections.push((binding.context, vec![(keys, description)])),
         }
     }
     sections
@@ -630,6 +720,15 @@ mod tests {
     }
 
     #[test]
+    fn shift_tab_goes_back_as_crossterm_reports_it() {
+        let contexts = [X::Table, X::Global];
+        for mods in [KeyModifiers::SHIFT, KeyModifiers::NONE] {
+            let back_tab = press(KeyCode::BackTab, mods);
+            assert_eq!(lookup(&contexts, &back_tab), Some(C::PrevPane), "{mods:?}");
+        }
+    }
+
+    #[test]
     fn releases_are_ignored() {
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
@@ -652,15 +751,41 @@ mod tests {
 
     #[test]
     fn footer_prefers_the_specific_meaning() {
-        let entries = footer(&[X::EventLog, X::Table, X::Global]);
+        let entries = footer(&[X::EventLog, X::Table, X::Global], false);
         assert!(entries.contains(&("Enter".to_string(), "raw")));
         assert!(!entries.iter().any(|(_, label)| *label == "detail"));
+        assert_eq!(entries[0], ("?".to_string(), "help"));
         assert_eq!(entries.last(), Some(&("Tab".to_string(), "pane")));
     }
 
     #[test]
+    fn footer_keeps_help_and_the_actions_when_narrow() {
+        let channels = [X::Table, X::Global, X::Channels, X::Actions];
+        let fitted = footer_fit(footer(&channels, false), 80);
+        let labels: Vec<&str> = fitted.iter().map(|(_, label)| *label).collect();
+        for wanted in ["help", "quit", "hangup", "originate", "command"] {
+            assert!(labels.contains(&wanted), "{wanted}: {labels:?}");
+        }
+        let tiny = footer_fit(footer(&channels, false), 8);
+        assert_eq!(tiny, [("?".to_string(), "help")]);
+    }
+
+    #[test]
+    fn a_read_only_footer_offers_no_refused_action() {
+        let channels = [X::Table, X::Global, X::Channels, X::Actions];
+        let labels: Vec<&str> = footer(&channels, true)
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        for refused in ["hangup", "xfer", "redirect", "originate", "command"] {
+            assert!(!labels.contains(&refused), "{refused}: {labels:?}");
+        }
+        assert!(labels.contains(&"help"));
+    }
+
+    #[test]
     fn footer_hides_shadowed_keys() {
-        let entries = footer(&[X::Queues, X::Table, X::Global]);
+        let entries = footer(&[X::Queues, X::Table, X::Global], false);
         assert!(entries.contains(&("Enter".to_string(), "open")));
         assert!(!entries.iter().any(|(_, label)| *label == "detail"));
     }
@@ -671,6 +796,21 @@ mod tests {
         assert_eq!(rows, BINDINGS.len());
         let global = &help_sections()[0];
         assert_eq!(global.0, X::Global);
-        assert_eq!(global.1[0], ("q Ctrl-C".to_string(), "quit"));
+        assert_eq!(global.1[0], ("q Ctrl-C".to_string(), "quit".to_string()));
+        let all: Vec<String> = help_sections()
+            .into_iter()
+            .flat_map(|(_, rows)| rows.into_iter().map(|(_, d)| d))
+            .collect();
+        for action in [
+            "[Originate]",
+            "[Atxfer]",
+            "[Redirect]",
+            "[QueuePenalty]",
+            "[QueuePause]",
+            "[ModuleCheck/ModuleLoad]",
+            "[Command]",
+        ] {
+            assert!(all.iter().any(|d| d.contains(action)), "{action}");
+        }
     }
 }

@@ -108,9 +108,58 @@ pub fn contains_folded(haystack: &str, needle_lower: &str) -> bool {
     haystack.to_lowercase().contains(needle_lower)
 }
 
+/// `text` broken into lines of at most `max` cells, at spaces where it
+/// can, inside a word too long for a line where it must. Nothing is lost.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split(' ') {
+        let word_width = width(word);
+        if used > 0 && used + 1 + word_width <= max {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + word_width;
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for c in word.chars() {
+            let w = char_width(c);
+            if used + w > max && used > 0 {
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += w;
+        }
+    }
+    if used > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(
+            wrap("Who to call first: TECH/RESOURCE", 12),
+            ["Who to call", "first:", "TECH/RESOURC", "E"]
+        );
+        assert_eq!(wrap("short", 40), ["short"]);
+        assert_eq!(wrap("", 10), [""]);
+        let long = "✘ Channel must be TECH/RESOURCE, e.g. PJSIP/100 or Local/100@from-internal";
+        let lines = wrap(long, 30);
+        assert!(lines.iter().all(|l| width(l) <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), long);
+    }
 
     #[test]
     fn ascii_that_fits_is_borrowed() {

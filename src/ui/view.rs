@@ -328,12 +328,19 @@ impl View {
         if self.detail.is_some() {
             return vec![Context::Detail, Context::Global];
         }
-        let (pane_context, row_actions) = match (self.pane, self.drill.is_some()) {
-            (Pane::Queues, true) => (Some(Context::QueueDrill), Some(Context::Members)),
-            (Pane::Queues, false) => (Some(Context::Queues), None),
+        let section = self.drill.as_ref().map(|drill| drill.section);
+        let (pane_context, row_actions) = match (self.pane, section) {
+            // Waiting callers are channels: hang up, redirect, transfer.
+            (Pane::Queues, Some(Section::Callers)) => {
+                (Some(Context::QueueDrill), Some(Context::Channels))
+            }
+            (Pane::Queues, Some(Section::Members)) => {
+                (Some(Context::QueueDrill), Some(Context::Members))
+            }
+            (Pane::Queues, None) => (Some(Context::Queues), None),
             (Pane::Events, _) => (Some(Context::EventLog), None),
-            (Pane::Channels, _) => (None, Some(Context::Channels)),
-            _ => (None, None),
+            (Pane::Channels | Pane::Calls, _) => (None, Some(Context::Channels)),
+            (Pane::Registrations, _) => (None, None),
         };
         // Operator actions after the basics, so the footer keeps quit and
         // help and lists actions as room allows.
@@ -450,7 +457,7 @@ impl View {
         if let Some(help) = &mut self.help {
             *help = help
                 .saturating_add_signed(delta)
-                .min(crate::ui::help::line_count());
+                .min(crate::ui::help::max_scroll(self.area));
             return;
         }
         if let Some(detail) = &mut self.detail {
@@ -516,6 +523,22 @@ impl View {
         table.selected = 0;
         table.offset = 0;
         table.anchor = None;
+    }
+
+    /// A bracketed paste into the open prompt: its text, line breaks
+    /// left out (a filter is one line).
+    pub fn prompt_paste(&mut self, pasted: &str) {
+        let Some(prompt) = &self.prompt else {
+            return;
+        };
+        let clean = pasted.chars().filter(|c| !c.is_control());
+        match prompt.kind {
+            PromptKind::Text => {
+                let id = self.focused_table();
+                self.table_mut(id).filter.extend(clean);
+            }
+            PromptKind::EventType => self.event_type.extend(clean),
+        }
     }
 
     fn open(&mut self, lens: &dyn Lens) {

@@ -84,6 +84,11 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// Any tmux command on this server (`set-buffer`, `paste-buffer`...).
+    pub fn run_args(&self, args: &[&str]) {
+        self.run(args);
+    }
+
     pub fn send_keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "amitop"];
         args.extend_from_slice(keys);

@@ -289,11 +289,16 @@ pub fn type_text(app: &mut App, text: &str) {
 /// The app drawn at `NOW` into a test terminal of the view's size, as text
 /// (one line per row, trailing spaces trimmed).
 pub fn render(app: &App) -> String {
+    render_at(app, NOW)
+}
+
+/// The app drawn at `now`, as [`render`] does.
+pub fn render_at(app: &App, now: f64) -> String {
     let area = app.view.area;
     let mut terminal =
         Terminal::new(TestBackend::new(area.width, area.height)).expect("test terminal");
     terminal
-        .draw(|frame| amitop::ui::draw(frame, &app.dashboard(NOW)))
+        .draw(|frame| amitop::ui::draw(frame, &app.dashboard(now)))
         .expect("draw");
     let buffer = terminal.backend().buffer();
     let mut out = String::new();

@@ -139,6 +139,16 @@ pub(super) fn apply_peer_status(peer: &mut Peer, msg: &Message) {
     if state == PeerState::Rejected && peer.state.is_up() {
         return;
     }
+    // chan_sip repeats `Registered` on every REGISTER refresh but reports
+    // `Reachable`/`Lagged` only when the qualify result changes: a refresh
+    // of a qualified peer leaves its reachability and latency as they are.
+    let qualified = matches!(peer.state, PeerState::Reachable | PeerState::Lagged);
+    if state == PeerState::Registered && qualified {
+        if let Some(address) = msg.get("Address") {
+            peer.address = with_port(&address, msg.get("Port").as_deref());
+        }
+        return;
+    }
     peer.set_state(state, &text);
     peer.cause.clear();
     set_text(&mut peer.cause, msg, &["Cause"]);
@@ -158,18 +168,22 @@ pub(super) fn apply_peer_status(peer: &mut Peer, msg: &Message) {
     }
 }
 
-/// Applies a `PeerEntry` list item.
+/// Applies a `PeerEntry` list item. A peer with no address
+/// (`IPaddress: -none-`) cannot be qualified: it is neither reachable nor
+/// unreachable, whatever its last qualify result (the `Status`) says.
 pub(super) fn apply_peer_entry(peer: &mut Peer, msg: &Message) {
     let status = msg.get_or_empty("Status");
-    peer.set_state(PeerState::parse(&status).unwrap_or_default(), &status);
-    peer.latency_ms = latency_in_status(&status);
     let ip = msg.get_or_empty("IPaddress");
-    peer.address = if ip.is_empty() || ip == "-none-" || ip == "(null)" {
-        String::new()
+    let no_address = ip.is_empty() || ip == "-none-" || ip == "(null)";
+    if no_address {
+        peer.address.clear();
+        peer.set_state(PeerState::Unknown, "no address");
     } else {
         let port = msg.get("IPport").filter(|p| p.trim() != "0");
-        with_port(&ip, port.as_deref())
-    };
+        peer.address = with_port(&ip, port.as_deref());
+        peer.set_state(PeerState::parse(&status).unwrap_or_default(), &status);
+        peer.latency_ms = latency_in_status(&status);
+    }
     set_text(&mut peer.description, msg, &["Description"]);
 }
 

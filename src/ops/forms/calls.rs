@@ -15,7 +15,8 @@ pub(in crate::ops) static ORIGINATE: FormDef = FormDef {
         FieldSpec::new(
             "Channel",
             "Who to call first: TECH/RESOURCE, e.g. PJSIP/100 or Local/100@from-internal",
-        ),
+        )
+        .prefill(Prefill::ChannelDevice),
         FieldSpec::new(
             "Exten",
             "Extension to connect the answered call to (with Context and Priority)",
@@ -57,7 +58,8 @@ pub(in crate::ops) static ATXFER: FormDef = FormDef {
         FieldSpec::new(
             "Context",
             "Dialplan context of Exten (empty: the channel's transfer context)",
-        ),
+        )
+        .prefill(Prefill::ChannelContext),
         FieldSpec::new(
             "Priority",
             "Only Asterisk 11 and older read it; usually left empty",
@@ -70,7 +72,8 @@ pub(in crate::ops) static REDIRECT: FormDef = FormDef {
     fields: &[
         FieldSpec::new("Channel", "The channel to send elsewhere").prefill(Prefill::Channel),
         FieldSpec::new("Exten", "Extension to send it to"),
-        FieldSpec::new("Context", "Dialplan context of Exten, e.g. from-internal"),
+        FieldSpec::new("Context", "Dialplan context of Exten, e.g. from-internal")
+            .prefill(Prefill::ChannelContext),
         FieldSpec::new("Priority", "Priority of Exten: a number from 1, or a label").default("1"),
     ],
     build: redirect,

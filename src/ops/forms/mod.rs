@@ -49,6 +49,9 @@ pub(super) mod testing {
             queue: Some("support".into()),
             interface: Some("PJSIP/2001".into()),
             paused: Some(false),
+            penalty: None,
+            legs: Vec::new(),
+            context: None,
         }
     }
 

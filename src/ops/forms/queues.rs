@@ -12,7 +12,9 @@ pub(in crate::ops) static QUEUE_PENALTY: FormDef = FormDef {
     fields: &[
         FieldSpec::new("Interface", "The member's interface, e.g. PJSIP/2001")
             .prefill(Prefill::Interface),
-        FieldSpec::new("Penalty", "The new penalty: a whole number, 0 or more"),
+        FieldSpec::new("Penalty", "The new penalty: a whole number, 0 or more")
+            .prefill(Prefill::Penalty)
+            .focused(),
         FieldSpec::new(
             "Queue",
             "Only in this queue (empty: every queue the member is in)",
@@ -144,6 +146,18 @@ mod tests {
             let refused = form(Op::QueuePenalty, &[("Penalty", bad)]);
             assert_eq!(errors(&refused)[0].0, "Penalty", "{bad:?}");
         }
+        for huge in ["99999999999", "2147483648"] {
+            let refused = form(Op::QueuePenalty, &[("Penalty", huge)]);
+            assert_eq!(
+                errors(&refused),
+                [(
+                    "Penalty",
+                    "Penalty is too large (at most 2147483647)".to_string()
+                )]
+            );
+        }
+        let largest = form(Op::QueuePenalty, &[("Penalty", "2147483647")]);
+        assert_eq!(sent(&largest)[1].1, "2147483647");
     }
 
     #[test]

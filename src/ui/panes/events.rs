@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use crate::event_filter::EventFilter;
 use crate::model::{LogEntry, State};
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
@@ -67,10 +68,9 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
     ]
 }
 
-/// The entries the table shows: up to the pause point, of the chosen
-/// event type (case-insensitive prefix), matching the text filter, sorted.
-/// The event log: entries up to the pause point, of the chosen event type
-/// (case-insensitive prefix), newest first.
+/// The event log: entries up to the pause point, of the chosen event types
+/// (globs, see [`EventFilter::typed`](crate::event_filter::EventFilter::typed)),
+/// newest first.
 pub struct Events;
 
 impl Sorted for Events {
@@ -83,14 +83,12 @@ impl Sorted for Events {
     }
 
     fn all<'a>(&self, state: &'a State, view: &View) -> Vec<Row<'a>> {
-        let event_type = view.event_type.to_ascii_lowercase();
+        let event_type = EventFilter::typed(&view.event_type);
         let until = view.paused_at.unwrap_or(u64::MAX);
         entries(state)
             .rev()
             .filter(|(seq, _)| *seq <= until)
-            .filter(|row| {
-                event_type.is_empty() || name(row).to_ascii_lowercase().starts_with(&event_type)
-            })
+            .filter(|row| event_type.matches(Some(&name(row))))
             .collect()
     }
 

@@ -1,6 +1,6 @@
-//! `tail --filter`: which events to print, by name, with `*` globs and no
-//! regard to case (AMI event names are case-insensitive in practice:
-//! `VarSet` and `Varset` both occur).
+//! Which events to show, by name, with `*` globs and no regard to case
+//! (AMI event names are case-insensitive in practice: `VarSet` and
+//! `Varset` both occur): `tail --filter`, and the event log's `e`.
 
 /// A set of event-name patterns; an empty set lets everything through.
 #[derive(Clone, Debug, Default)]
@@ -18,6 +18,19 @@ impl EventFilter {
             .filter(|p| !p.is_empty())
             .collect();
         EventFilter { patterns }
+    }
+
+    /// The event log's filter, typed live: comma-separated patterns as
+    /// for `tail --filter`, except that one without a `*` matches names
+    /// that start with it (`queuemem` while `QueueMember` is being typed).
+    pub fn typed(text: &str) -> Self {
+        let mut filter = EventFilter::new(text.split(','));
+        for pattern in &mut filter.patterns {
+            if !pattern.contains(&b'*') {
+                pattern.push(b'*');
+            }
+        }
+        filter
     }
 
     /// True when `event` (an `Event:` header value, or `None` for a message
@@ -88,6 +101,24 @@ mod tests {
             assert!(!f.matches(Some(no)), "{no}");
         }
         assert!(EventFilter::new(["*"]).matches(Some("Anything")));
+    }
+
+    #[test]
+    fn typed_filters_take_globs_lists_and_prefixes() {
+        let f = EventFilter::typed("Queue*Status, hang");
+        for yes in [
+            "QueueMemberStatus",
+            "queuestatus",
+            "Hangup",
+            "HangupRequest",
+        ] {
+            assert!(f.matches(Some(yes)), "{yes}");
+        }
+        for no in ["QueueMember", "Newchannel", "SoftHangupRequest"] {
+            assert!(!f.matches(Some(no)), "{no}");
+        }
+        assert!(EventFilter::typed("*Bridge*").matches(Some("LocalBridge")));
+        assert!(EventFilter::typed("").matches(Some("VarSet")));
     }
 
     #[test]
