@@ -5,6 +5,7 @@
 //! that are visible.
 
 pub mod cache;
+pub mod column_fit;
 pub mod dashboard;
 pub mod detail;
 pub mod form;
