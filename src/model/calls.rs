@@ -165,8 +165,13 @@ impl CallGroups {
         groups
     }
 
+    /// How many calls there are.
     pub fn len(&self) -> usize {
         self.calls.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
     }
 
     /// Every call, in no particular order.
