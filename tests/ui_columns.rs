@@ -48,7 +48,10 @@ fn twelve_callers_show_whole_positions_and_names_right_aligned() {
     let row = lines_with(&screen, "Customer Number 12 Of Many <5551212>");
     assert_eq!(row.len(), 1, "{screen}");
     assert!(row[0].starts_with("│  12 "), "{screen}");
-    assert!(lines_with(&screen, "│   9 Customer Number 9 Of Many").len() == 1, "{screen}");
+    assert!(
+        lines_with(&screen, "│   9 Customer Number 9 Of Many").len() == 1,
+        "{screen}"
+    );
     assert!(!screen.contains('…'), "nothing is cut:\n{screen}");
 }
 
@@ -141,17 +144,29 @@ fn trunk_trouble_comes_first_and_the_header_counts_it() {
     );
     press(&mut app, KeyCode::Char('4'));
     let screen = render(&app);
-    let rows: Vec<&str> = ["SIP/guess", "SIP/bob", "SIP/carrier", "SIP/alice", "SIP/acct1"]
-        .iter()
-        .map(|name| lines_with(&screen, name)[0])
-        .collect();
+    let rows: Vec<&str> = [
+        "SIP/guess",
+        "SIP/bob",
+        "SIP/carrier",
+        "SIP/alice",
+        "SIP/acct1",
+    ]
+    .iter()
+    .map(|name| lines_with(&screen, name)[0])
+    .collect();
     let at = |row: &str| screen.find(row).unwrap();
     assert!(rows.windows(2).all(|w| at(w[0]) < at(w[1])), "{screen}");
     assert!(rows[0].contains("Rejected"), "{screen}");
     // The latency beside the state, and the description.
-    assert!(rows[2].contains("LAGGED      2500 ms SIP/carrier"), "{screen}");
+    assert!(
+        rows[2].contains("LAGGED      2500 ms SIP/carrier"),
+        "{screen}"
+    );
     assert!(rows[2].contains("Carrier B backup"), "{screen}");
-    assert!(rows[3].contains("Reachable     12 ms SIP/alice"), "{screen}");
+    assert!(
+        rows[3].contains("Reachable     12 ms SIP/alice"),
+        "{screen}"
+    );
     assert!(screen.contains("down 2 · lagged 1 · calls 2"), "{screen}");
 }
 
@@ -176,7 +191,10 @@ fn a_detail_view_keeps_its_channel_after_the_hangup() {
         screen.contains("hung up 1s ago: 16 Normal Clearing"),
         "{screen}"
     );
-    assert!(screen.contains("Channel PJSIP/carol-00000003 (gone)"), "{screen}");
+    assert!(
+        screen.contains("Channel PJSIP/carol-00000003 (gone)"),
+        "{screen}"
+    );
     assert!(screen.contains("caller id name         Carol"), "{screen}");
     assert!(!screen.contains("no longer exists"), "{screen}");
     // The kept view still scrolls.

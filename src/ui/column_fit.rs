@@ -112,7 +112,19 @@ pub fn plan(needs: &[Need], width: u16, has_rows: bool) -> Vec<(usize, u16)> {
         shown.remove(victim);
     }
     let mut widths: Vec<u16> = shown.iter().map(|&i| needs[i].least()).collect();
-    let used = u32::try_from(total(&shown)).unwrap_or(u32::MAX);
+    let used = total(&shown);
+    // Nothing left to drop and still too wide: the text columns on the
+    // right are cut further, then the rest clips at the edge.
+    let mut over = used.saturating_sub(u32::from(width));
+    for (w, &i) in widths.iter_mut().zip(&shown).rev() {
+        let need = needs[i];
+        if over == 0 || need.numeric || need.names_row {
+            continue;
+        }
+        let cut = u32::from(*w).saturating_sub(1).min(over);
+        *w -= cut as u16;
+        over -= cut;
+    }
     let mut spare = u32::from(width).saturating_sub(used);
     // Share the spare room, a cell at a time, among the columns cut short.
     while spare > 0 {
@@ -176,7 +188,13 @@ mod tests {
         // Without rows the titles are all there is to show.
         let titles = [need(4, 0, 16, 0), need(7, 0, 8, 6)];
         assert_eq!(plan(&titles, 40, false), vec![(0, 4), (1, 7)]);
-        let kept = [need(4, 30, 16, 0), Need { keep: true, ..need(7, 0, 8, 6) }];
+        let kept = [
+            need(4, 30, 16, 0),
+            Need {
+                keep: true,
+                ..need(7, 0, 8, 6)
+            },
+        ];
         assert_eq!(plan(&kept, 40, true), vec![(0, 30), (1, 7)]);
     }
 
@@ -207,7 +225,10 @@ mod tests {
     fn narrow_tables_drop_the_most_droppable_column_first() {
         let needs = [need(4, 10, 10, 0), need(1, 5, 5, 2), need(1, 5, 5, 1)];
         let shown = |width| -> Vec<usize> {
-            plan(&needs, width, true).into_iter().map(|(i, _)| i).collect()
+            plan(&needs, width, true)
+                .into_iter()
+                .map(|(i, _)| i)
+                .collect()
         };
         assert_eq!(shown(22), vec![0, 1, 2]);
         assert_eq!(shown(21), vec![0, 2]);

@@ -159,12 +159,21 @@ fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
         .collect();
     // Trunk trouble, where it can be seen before anything else.
     let (down, lagged) = registrations::trouble_counts(state);
-    let trouble = |n: usize, tone| if n > 0 { h.theme.tone(tone).patch(bold) } else { bold };
+    let trouble = |n: usize, tone| {
+        if n > 0 {
+            h.theme.tone(tone).patch(bold)
+        } else {
+            bold
+        }
+    };
     if !state.registry.registrations.is_empty() || !state.registry.peers.is_empty() {
         facts.insert(0, ("down", down.to_string(), trouble(down, Tone::Bad)));
     }
     if lagged > 0 {
-        facts.insert(1, ("lagged", lagged.to_string(), trouble(lagged, Tone::Alert)));
+        facts.insert(
+            1,
+            ("lagged", lagged.to_string(), trouble(lagged, Tone::Alert)),
+        );
     }
     let mut spans = Vec::new();
     for (i, (label, value, style)) in facts.into_iter().enumerate() {

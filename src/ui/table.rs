@@ -195,7 +195,12 @@ pub fn draw_window<R>(
     // Every visible cell's text, column by column.
     let cells: Vec<Vec<Cow<'_, str>>> = columns
         .iter()
-        .map(|column| visible.iter().map(|(_, row)| (column.text)(row, env)).collect())
+        .map(|column| {
+            visible
+                .iter()
+                .map(|(_, row)| (column.text)(row, env))
+                .collect()
+        })
         .collect();
     let titles: Vec<String> = columns
         .iter()
