@@ -5,6 +5,10 @@
 //! document), flattened to `key: value` lines, so a field added to the
 //! model shows up here without touching the UI; what the document leaves
 //! out (variables, driver details, dial state) is added by hand.
+//!
+//! When the row goes (a channel hangs up, a caller leaves the queue) the
+//! view keeps what it last showed, under a line saying when it went and,
+//! for channels, the hangup cause from the event log.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,7 +20,7 @@ use serde_json::Value;
 use crate::model::{Channel, State};
 use crate::ui::panes::{calls, events};
 use crate::ui::text;
-use crate::ui::theme::Theme;
+use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{Detail, Target};
 
 /// Width of the key column.
@@ -28,6 +32,99 @@ pub enum Item {
     Field(String, String),
     Section(String),
     Raw(String),
+    /// That the row is gone, and why.
+    Gone(String),
+}
+
+/// What a detail view last showed of its row, and when it saw it go.
+#[derive(Debug, Default)]
+pub struct LastSeen(Option<Seen>);
+
+#[derive(Debug)]
+struct Seen {
+    target: Target,
+    title: String,
+    items: Vec<Item>,
+    /// Uniqueids of the row's channels, to find their hangups.
+    channels: Vec<String>,
+    gone_at: Option<f64>,
+}
+
+impl LastSeen {
+    /// Lines of the kept view (0 when nothing is kept).
+    pub fn lines(&self) -> usize {
+        self.0.as_ref().map_or(0, |seen| seen.items.len() + 1)
+    }
+}
+
+/// The title and lines of the detail view: the row as it is now, else as
+/// it was last seen, under when and why it went.
+fn shown(state: &State, detail: &Detail, now: f64) -> (String, Vec<Item>) {
+    let mut kept = detail.kept.borrow_mut();
+    if let Some((title, items)) = items(state, &detail.target, now) {
+        kept.0 = Some(Seen {
+            target: detail.target.clone(),
+            title: title.clone(),
+            items: items.clone(),
+            channels: channels_of(state, &detail.target),
+            gone_at: None,
+        });
+        return (title, items);
+    }
+    match &mut kept.0 {
+        Some(seen) if seen.target == detail.target => {
+            let gone_at = *seen.gone_at.get_or_insert(now);
+            let mut items = vec![Item::Gone(farewell(state, &seen.channels, gone_at, now))];
+            items.extend(seen.items.iter().cloned());
+            (format!("{} (gone)", seen.title), items)
+        }
+        _ => (
+            "Gone".into(),
+            vec![Item::Gone("this row no longer exists".into())],
+        ),
+    }
+}
+
+/// The channels behind `target`, whose hangups say why it went.
+fn channels_of(state: &State, target: &Target) -> Vec<String> {
+    match target {
+        Target::Channel(id) => vec![id.clone()],
+        Target::Caller { uniqueid, .. } => vec![uniqueid.clone()],
+        Target::Call(key) => calls::find(state, key).map_or_else(Vec::new, |call| {
+            call.members.iter().map(|c| c.uniqueid.clone()).collect()
+        }),
+        _ => Vec::new(),
+    }
+}
+
+/// `hung up 12s ago: 16 Normal Clearing · as last seen:`, from the
+/// newest logged Hangup of one of `channels`; else when the view saw the
+/// row go.
+fn farewell(state: &State, channels: &[String], gone_at: f64, now: f64) -> String {
+    let hangup = state.log.iter().rev().find(|entry| {
+        entry.message.event().as_deref() == Some("Hangup")
+            && entry
+                .message
+                .get("Uniqueid")
+                .is_some_and(|id| channels.iter().any(|c| *c == id))
+    });
+    let Some(hangup) = hangup else {
+        let ago = text::duration(now - gone_at);
+        return format!("no longer exists (gone {ago} ago) · as last seen:");
+    };
+    let ago = text::duration(now - hangup.time);
+    let message = &hangup.message;
+    let cause = [message.get("Cause"), message.get("Cause-txt")]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if cause.is_empty() {
+        format!("hung up {ago} ago · as last seen:")
+    } else {
+        format!("hung up {ago} ago: {cause} · as last seen:")
+    }
 }
 
 /// What the view shows for `target`: a title and its lines; `None` once the
@@ -261,12 +358,7 @@ pub fn draw(
     now: f64,
     theme: Theme,
 ) {
-    let (title, items) = items(state, &detail.target, now).unwrap_or_else(|| {
-        (
-            "Gone".into(),
-            vec![Item::Raw("this row no longer exists".into())],
-        )
-    });
+    let (title, items) = shown(state, detail, now);
     let value_width = usize::from(area.width.saturating_sub(2)).saturating_sub(KEY_COLUMN + 1);
     let lines: Vec<Line<'_>> = items
         .into_iter()
@@ -280,6 +372,7 @@ pub fn draw(
             ]),
             Item::Section(title) => Line::styled(title, theme.heading()),
             Item::Raw(line) => Line::raw(line),
+            Item::Gone(line) => Line::styled(line, theme.tone(Tone::Bad)),
         })
         .collect();
     let block = Block::default()

@@ -9,6 +9,7 @@ use ratatui::widgets::{Paragraph, Sparkline};
 
 use crate::ami::session::ConnectionState;
 use crate::model::State;
+use crate::ui::panes::registrations;
 use crate::ui::status::{Link, Meters};
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
@@ -153,7 +154,7 @@ fn same_day_time<'a>(startup: &str, reload: &'a str) -> &'a str {
     }
 }
 
-/// `calls 12 · channels 25 · waiting 3 · 154 ev/s`
+/// `down 1 · lagged 1 · calls 12 · channels 25 · waiting 3 · 154 ev/s`
 fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
     let state = h.state;
     // The model's own count, as the calls pane's: the sparkline samples it.
@@ -168,20 +169,41 @@ fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
     if let Some(max) = state.server.max_calls.filter(|m| *m > 0) {
         facts.insert(1, ("max", max.to_string()));
     }
+    let bold = Style::default().add_modifier(ratatui::style::Modifier::BOLD);
+    let mut facts: Vec<(&str, String, Style)> = facts
+        .into_iter()
+        .map(|(label, value)| (label, value, bold))
+        .collect();
+    // Trunk trouble, where it can be seen before anything else.
+    let (down, lagged) = registrations::trouble_counts(state);
+    let trouble = |n: usize, tone| {
+        if n > 0 {
+            h.theme.tone(tone).patch(bold)
+        } else {
+            bold
+        }
+    };
+    if !state.registry.registrations.is_empty() || !state.registry.peers.is_empty() {
+        facts.insert(0, ("down", down.to_string(), trouble(down, Tone::Bad)));
+    }
+    if lagged > 0 {
+        facts.insert(
+            1,
+            ("lagged", lagged.to_string(), trouble(lagged, Tone::Alert)),
+        );
+    }
+    // Queues past a `[thresholds]` limit: a supervisor's first question.
     let over = state.queues.over_threshold(&state.queues.thresholds, h.now);
     if over > 0 {
-        facts.push(("over limit", over.to_string()));
+        facts.push(("over limit", over.to_string(), trouble(over, Tone::Alert)));
     }
     let mut spans = Vec::new();
-    for (i, (label, value)) in facts.into_iter().enumerate() {
+    for (i, (label, value, style)) in facts.into_iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" · ", h.theme.dim()));
         }
         spans.push(Span::styled(format!("{label} "), h.theme.dim()));
-        spans.push(Span::styled(
-            value,
-            Style::default().add_modifier(ratatui::style::Modifier::BOLD),
-        ));
+        spans.push(Span::styled(value, style));
     }
     Line::from(spans)
 }

@@ -6,6 +6,7 @@
 
 pub mod cache;
 pub mod clock;
+pub mod column_fit;
 pub mod dashboard;
 pub mod detail;
 pub mod form;

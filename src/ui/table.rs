@@ -15,12 +15,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::State;
+use crate::ui::column_fit::{self, Need};
 use crate::ui::text;
 use crate::ui::theme::Theme;
 use crate::ui::view::TableState;
 
-/// Columns are separated by one space.
-const GAP: u16 = 1;
+/// Columns are separated by one space (see [`column_fit::GAP`]).
 const GAP_TEXT: &str = " ";
 
 /// What a cell needs besides its row.
@@ -36,13 +36,16 @@ pub struct Env<'a> {
 /// One column of a pane's table.
 pub struct Column<R> {
     pub title: &'static str,
-    /// Width in cells; a flexible column gets at least this and shares the rest.
+    /// Width in cells a text column is cut down to before columns are
+    /// dropped; it grows to its content when there is room.
     pub width: u16,
-    pub flex: bool,
     /// Narrow terminals drop the columns of highest `drop` first (0 = never).
     pub drop: u8,
     pub text: for<'r> fn(&'r R, &Env) -> Cow<'r, str>,
     pub style: fn(&R, &Env) -> Style,
+    /// Orders rows by the column's value, ascending (the smallest, the
+    /// earliest in the alphabet, the shortest duration first): the title's
+    /// `▲` says so.
     pub cmp: fn(&R, &R) -> Ordering,
 }
 
@@ -162,7 +165,9 @@ pub struct Window<'w, R> {
     pub rows: &'w [R],
 }
 
-/// Draws the column titles and the visible rows of `rows` into `area`.
+/// Draws the column titles and the visible rows of `rows` into `area`,
+/// each column as wide as its visible cells need (see
+/// [`column_fit`]), numbers right-aligned.
 pub fn draw_window<R>(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -175,28 +180,58 @@ pub fn draw_window<R>(
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let shown = fitting_columns(columns, area.width);
-    let widths = column_widths(columns, &shown, area.width);
     let theme = look.theme;
-
-    let titles: Vec<Span<'_>> = shown
-        .iter()
-        .zip(&widths)
-        .map(|(&i, &w)| {
-            let mut title = columns[i].title.to_string();
-            if i == state.sort {
-                title.push(if state.reverse { '▲' } else { '▼' });
-            }
-            Span::styled(text::fit(&title, usize::from(w)), theme.heading())
-        })
-        .collect();
-    frame.render_widget(Paragraph::new(join(titles)), Rect { height: 1, ..area });
-
     let body = Rect {
         y: area.y + 1,
         height: area.height - 1,
         ..area
     };
+    let page = usize::from(body.height);
+    let (selected, offset) = state.window(rows.total, page);
+    let end = (offset + page).min(rows.total);
+    let visible: Vec<(usize, &R)> = (offset..end)
+        .filter_map(|index| Some((index, rows.rows.get(index.checked_sub(rows.first)?)?)))
+        .collect();
+    // Every visible cell's text, column by column.
+    let cells: Vec<Vec<Cow<'_, str>>> = columns
+        .iter()
+        .map(|column| {
+            visible
+                .iter()
+                .map(|(_, row)| (column.text)(row, env))
+                .collect()
+        })
+        .collect();
+    let titles: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| title(column.title, i, state))
+        .collect();
+    let needs: Vec<Need> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let (title, content, numeric) =
+                column_fit::measure(&titles[i], cells[i].iter().map(|c| c.as_ref()));
+            Need {
+                title,
+                content,
+                numeric,
+                suggested: column.width,
+                drop: column.drop,
+                keep: i == 0 || i == state.sort,
+                names_row: i == 0,
+            }
+        })
+        .collect();
+    let plan = column_fit::plan(&needs, area.width, !visible.is_empty());
+
+    let heading: Vec<Span<'_>> = plan
+        .iter()
+        .map(|&(i, w)| Span::styled(align(&titles[i], w, needs[i].numeric), theme.heading()))
+        .collect();
+    frame.render_widget(Paragraph::new(join(heading)), Rect { height: 1, ..area });
+
     if rows.total == 0 {
         let line = Line::styled(
             text::truncate(look.empty, usize::from(body.width)),
@@ -211,19 +246,16 @@ pub fn draw_window<R>(
         );
         return;
     }
-    let page = usize::from(body.height);
-    let (selected, offset) = state.window(rows.total, page);
-    let end = (offset + page).min(rows.total);
-    let lines: Vec<Line<'_>> = (offset..end)
-        .filter_map(|index| Some((index, rows.rows.get(index.checked_sub(rows.first)?)?)))
-        .map(|(index, row)| {
-            let cells = shown.iter().zip(&widths).map(|(&i, &w)| {
-                let column = &columns[i];
-                let cell = text::fit(&(column.text)(row, env), usize::from(w));
-                Span::styled(cell, (column.style)(row, env))
+    let lines: Vec<Line<'_>> = visible
+        .iter()
+        .enumerate()
+        .map(|(at, (index, row))| {
+            let spans = plan.iter().map(|&(i, w)| {
+                let cell = align(&cells[i][at], w, needs[i].numeric);
+                Span::styled(cell, (columns[i].style)(row, env))
             });
-            let line = join(cells.collect());
-            match (index == selected, look.focused) {
+            let line = join(spans.collect());
+            match (*index == selected, look.focused) {
                 (true, true) => line.patch_style(theme.selected()),
                 (true, false) => line.patch_style(theme.selected_unfocused()),
                 _ => line,
@@ -231,6 +263,28 @@ pub fn draw_window<R>(
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
+}
+
+/// A column's title, with the sort arrow on the sort column: every
+/// column's `cmp` orders its values ascending, so `▲` is ascending (A to
+/// Z, small to large, short to long) and `▼` descending, in every table.
+fn title(name: &str, index: usize, state: &TableState) -> String {
+    let mut title = name.to_string();
+    if index == state.sort {
+        title.push(if state.reverse { '▼' } else { '▲' });
+    }
+    title
+}
+
+/// `cell` cut or padded to `width`; numbers to the right.
+fn align(cell: &str, width: u16, numeric: bool) -> String {
+    let width = usize::from(width);
+    if !numeric {
+        return text::fit(cell, width);
+    }
+    let cut = text::truncate(cell.trim(), width);
+    let pad = width.saturating_sub(text::width(&cut));
+    format!("{}{cut}", " ".repeat(pad))
 }
 
 /// Cells separated by the gap, as one line.
@@ -243,53 +297,6 @@ fn join(cells: Vec<Span<'_>>) -> Line<'_> {
         spans.push(cell);
     }
     Line::from(spans)
-}
-
-/// Indexes of the columns that fit in `width`: the ones dropped first go
-/// first, the first column always stays.
-fn fitting_columns<R>(columns: &[Column<R>], width: u16) -> Vec<usize> {
-    let mut shown: Vec<usize> = (0..columns.len()).collect();
-    let needed = |shown: &[usize]| -> u32 {
-        shown
-            .iter()
-            .map(|&i| u32::from(columns[i].width))
-            .sum::<u32>()
-            + u32::from(GAP) * shown.len().saturating_sub(1) as u32
-    };
-    while shown.len() > 1 && needed(&shown) > u32::from(width) {
-        let Some(victim) = shown
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| columns[**i].drop > 0)
-            .max_by_key(|(pos, i)| (columns[**i].drop, *pos))
-            .map(|(pos, _)| pos)
-        else {
-            break;
-        };
-        shown.remove(victim);
-    }
-    shown
-}
-
-/// Widths of the shown columns: each gets its own width, and flexible
-/// ones share what is left (the first of them takes the remainder).
-fn column_widths<R>(columns: &[Column<R>], shown: &[usize], width: u16) -> Vec<u16> {
-    let gaps = GAP * (shown.len() as u16).saturating_sub(1);
-    let base: u16 = shown.iter().map(|&i| columns[i].width).sum();
-    let flexible = shown.iter().filter(|&&i| columns[i].flex).count() as u16;
-    let spare = width.saturating_sub(base + gaps);
-    let mut remainder = if flexible > 0 { spare % flexible } else { 0 };
-    shown
-        .iter()
-        .map(|&i| {
-            let column = &columns[i];
-            if !column.flex {
-                return column.width;
-            }
-            let extra = spare / flexible + std::mem::take(&mut remainder);
-            column.width + extra
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -310,7 +317,6 @@ mod tests {
             Column {
                 title: "Name",
                 width: 10,
-                flex: true,
                 drop: 0,
                 text: name,
                 style: plain,
@@ -319,7 +325,6 @@ mod tests {
             Column {
                 title: "N",
                 width: 5,
-                flex: false,
                 drop: 2,
                 text: number,
                 style: plain,
@@ -328,7 +333,6 @@ mod tests {
             Column {
                 title: "M",
                 width: 5,
-                flex: false,
                 drop: 1,
                 text: number,
                 style: plain,
@@ -343,19 +347,6 @@ mod tests {
             now: 0.0,
             theme: Theme::new(false),
         }
-    }
-
-    #[test]
-    fn narrow_tables_drop_the_most_droppable_column_first() {
-        assert_eq!(fitting_columns(&columns(), 22), vec![0, 1, 2]);
-        assert_eq!(fitting_columns(&columns(), 21), vec![0, 2]);
-        assert_eq!(fitting_columns(&columns(), 15), vec![0]);
-        assert_eq!(fitting_columns(&columns(), 3), vec![0]);
-    }
-
-    #[test]
-    fn flexible_columns_take_the_rest() {
-        assert_eq!(column_widths(&columns(), &[0, 1, 2], 40), vec![28, 5, 5]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use ratatui::layout::{Position, Rect};
 use std::collections::BTreeMap;
 
 use crate::model::CallKey;
-use crate::ui::cache::Cache;
+use crate::ui::cache::{Cache, Kept};
 use crate::ui::keymap::{Command, Context};
 use crate::ui::layout;
 
@@ -154,6 +154,8 @@ pub enum Target {
 pub struct Detail {
     pub target: Target,
     pub scroll: usize,
+    /// What the view last showed, for when the row goes.
+    pub kept: Kept<crate::ui::detail::LastSeen>,
 }
 
 /// What a prompt being typed filters.
@@ -461,7 +463,10 @@ impl View {
             return;
         }
         if let Some(detail) = &mut self.detail {
-            let lines = lens.detail_lines(&detail.target);
+            // A row gone keeps its last lines in the view.
+            let lines = lens
+                .detail_lines(&detail.target)
+                .max(detail.kept.borrow_mut().lines());
             detail.scroll = detail
                 .scroll
                 .saturating_add_signed(delta)
@@ -549,7 +554,11 @@ impl View {
         let rows = lens.rows(self, id);
         let (selected, _) = self.table(id).window(rows, self.page(id));
         if let Some(target) = lens.target(self, id, selected) {
-            self.detail = Some(Detail { target, scroll: 0 });
+            self.detail = Some(Detail {
+                target,
+                scroll: 0,
+                kept: Kept::default(),
+            });
         }
     }
 

@@ -237,7 +237,8 @@ fn sort_key(column: usize, call: &Call<'_>, keys: &mut KeyWriter) {
             keys.text(&call.state());
         }
         TIME => {
-            keys.number(call.started().unwrap_or(f64::MAX));
+            // Shortest first: the newest call (unknown start: 0s) on top.
+            keys.number(-call.started().unwrap_or(f64::MAX));
         }
         BRIDGE => {
             keys.present(call.bridge.is_some());
@@ -289,7 +290,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "Caller",
             width: 18,
-            flex: true,
             drop: 0,
             text: |c, _| party(c.caller()),
             style: plain,
@@ -298,7 +298,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "Talking to / ringing",
             width: 20,
-            flex: true,
             drop: 0,
             text: |c, env| Cow::Owned(others(c, env.state)),
             style: plain,
@@ -307,7 +306,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "State",
             width: 8,
-            flex: false,
             drop: 0,
             text: |c, env| {
                 env.state
@@ -320,7 +318,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "Time",
             width: 7,
-            flex: false,
             drop: 0,
             text: |c, env| Cow::Owned(text::duration(duration(c, env.now))),
             style: plain,
@@ -329,7 +326,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "Bridge",
             width: 18,
-            flex: false,
             drop: 2,
             text: |c, _| c.bridge_kind(),
             style: plain,
@@ -338,7 +334,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "Chans",
             width: 5,
-            flex: false,
             drop: 1,
             text: |c, _| Cow::Owned(c.members.len().to_string()),
             style: plain,

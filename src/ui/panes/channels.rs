@@ -49,11 +49,12 @@ pub fn age(channel: &Channel, now: f64) -> f64 {
     channel.created.map_or(0.0, |created| now - created)
 }
 
+/// Shortest first, like every column ascending: the newest channel (and
+/// one of unknown age, shown as 0s) on top.
 fn by_created(a: &Channel, b: &Channel) -> Ordering {
-    // Oldest first: the longest duration on top.
-    a.created
+    b.created
         .unwrap_or(f64::MAX)
-        .total_cmp(&b.created.unwrap_or(f64::MAX))
+        .total_cmp(&a.created.unwrap_or(f64::MAX))
 }
 
 /// Whom the channel talks to (its bridge peers), else whom it is dialling.
@@ -81,7 +82,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "Channel",
             width: 18,
-            flex: true,
             drop: 0,
             text: |c, _| Cow::Borrowed(&c.name),
             style: plain,
@@ -90,7 +90,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "State",
             width: 7,
-            flex: false,
             drop: 0,
             text: |c, _| Cow::Borrowed(&c.state),
             style: |c, env| env.theme.tone(channel_tone(&c.state)),
@@ -99,7 +98,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "Caller ID",
             width: 16,
-            flex: true,
             drop: 1,
             text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num),
             style: plain,
@@ -110,7 +108,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "Connected",
             width: 14,
-            flex: true,
             drop: 5,
             text: |c, _| caller_id(&c.connected_name, &c.connected_num),
             style: plain,
@@ -119,7 +116,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "App / exten",
             width: 16,
-            flex: true,
             drop: 4,
             text: |c, _| activity(c),
             style: plain,
@@ -128,7 +124,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "Time",
             width: 7,
-            flex: false,
             drop: 0,
             text: |c, env| Cow::Owned(text::duration(age(c, env.now))),
             style: plain,
@@ -137,7 +132,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "Bridged to",
             width: 16,
-            flex: true,
             drop: 2,
             text: |c, env| Cow::Owned(bridged_to(c, env.state)),
             style: plain,
@@ -146,7 +140,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "Hold",
             width: 4,
-            flex: false,
             drop: 3,
             text: |c, _| Cow::Borrowed(hold_flags(c)),
             style: |_, env| env.theme.tone(crate::ui::theme::Tone::Busy),
@@ -155,7 +148,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column {
             title: "Account",
             width: 8,
-            flex: false,
             drop: 6,
             text: |c, _| Cow::Borrowed(&c.account_code),
             style: plain,
@@ -280,7 +272,8 @@ fn sort_key(column: usize, channel: &Channel, keys: &mut KeyWriter) {
             keys.text(&channel.application).text(&channel.exten);
         }
         5 => {
-            keys.number(channel.created.unwrap_or(f64::MAX));
+            // As [`by_created`]: the newest first.
+            keys.number(-channel.created.unwrap_or(f64::MAX));
         }
         6 => {
             list(keys, &channel.peers);

@@ -41,7 +41,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
         Column {
             title: "Age",
             width: 7,
-            flex: false,
             drop: 0,
             text: |r, env| Cow::Owned(text::duration(env.now - r.1.time)),
             style: |_, env| env.theme.dim(),
@@ -50,7 +49,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
         Column {
             title: "Event",
             width: 22,
-            flex: false,
             drop: 0,
             text: |r, _| name(r),
             style: |_, env| env.theme.key(),
@@ -59,7 +57,6 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
         Column {
             title: "Summary",
             width: 20,
-            flex: true,
             drop: 0,
             text: |r, _| Cow::Owned(r.1.summary()),
             style: plain,

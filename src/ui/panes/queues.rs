@@ -77,7 +77,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Queue",
             width: 14,
-            flex: true,
             drop: 0,
             text: |q, _| Cow::Borrowed(&q.name),
             style: plain,
@@ -86,7 +85,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "In",
             width: 4,
-            flex: false,
             drop: 0,
             text: |q, _| Cow::Owned(logged_in(q).to_string()),
             style: plain,
@@ -95,7 +93,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Free",
             width: 4,
-            flex: false,
             drop: 0,
             text: |q, _| Cow::Owned(available(q).to_string()),
             style: plain,
@@ -104,7 +101,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Wait",
             width: 4,
-            flex: false,
             drop: 0,
             text: |q, _| Cow::Owned(q.callers.len().to_string()),
             style: |q, env| {
@@ -119,7 +115,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Longest",
             width: 7,
-            flex: false,
             drop: 0,
             text: |q, env| seconds(longest_wait(q, env.now)),
             style: plain,
@@ -128,7 +123,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Hold",
             width: 6,
-            flex: false,
             drop: 1,
             text: |q, _| seconds(hold_time(q)),
             style: plain,
@@ -137,7 +131,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Talk",
             width: 6,
-            flex: false,
             drop: 2,
             text: |q, _| seconds(talk_time(q)),
             style: plain,
@@ -146,7 +139,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Done",
             width: 5,
-            flex: false,
             drop: 3,
             text: |q, _| count(Some(q.figures.completed)),
             style: plain,
@@ -155,7 +147,6 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
         Column {
             title: "Abandoned",
             width: 9,
-            flex: false,
             drop: 4,
             text: |q, _| count(Some(q.figures.abandoned)),
             style: plain,
@@ -188,7 +179,6 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
         Column {
             title: "Member",
             width: 16,
-            flex: true,
             drop: 0,
             text: |m, _| Cow::Borrowed(member_name(m)),
             style: plain,
@@ -197,7 +187,6 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
         Column {
             title: "Status",
             width: 11,
-            flex: false,
             drop: 0,
             text: |m, _| Cow::Borrowed(m.status.label()),
             style: |m, env| env.theme.tone(peer_tone(m.status.label())),
@@ -206,7 +195,6 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
         Column {
             title: "Paused",
             width: 12,
-            flex: true,
             drop: 0,
             text: |m, _| paused(m),
             style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert),
@@ -215,7 +203,6 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
         Column {
             title: "Pen",
             width: 3,
-            flex: false,
             drop: 2,
             text: |m, _| count(m.penalty.map(u64::from)),
             style: plain,
@@ -224,7 +211,6 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
         Column {
             title: "Calls",
             width: 5,
-            flex: false,
             drop: 0,
             text: |m, _| count(m.calls_taken),
             style: plain,
@@ -233,7 +219,6 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
         Column {
             title: "Last call",
             width: 9,
-            flex: false,
             drop: 1,
             text: |m, env| {
                 m.last_call.map_or(Cow::Borrowed("-"), |t| {
@@ -241,16 +226,16 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
                 })
             },
             style: plain,
+            // The most recent call ("5s ago") first, never-called last.
             cmp: |a, b| {
-                a.last_call
+                b.last_call
                     .unwrap_or(0.0)
-                    .total_cmp(&b.last_call.unwrap_or(0.0))
+                    .total_cmp(&a.last_call.unwrap_or(0.0))
             },
         },
         Column {
             title: "RNA",
             width: 3,
-            flex: false,
             drop: 1,
             text: |m, _| Cow::Owned(m.ring_no_answer.to_string()),
             style: plain,
@@ -259,7 +244,6 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
         Column {
             title: "Interface",
             width: 14,
-            flex: true,
             drop: 3,
             text: |m, _| Cow::Borrowed(&m.interface),
             style: plain,
@@ -275,7 +259,6 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
         Column {
             title: "Pos",
             width: 4,
-            flex: false,
             drop: 0,
             text: |c, _| count(c.position.map(u64::from)),
             style: plain,
@@ -284,7 +267,6 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
         Column {
             title: "Caller ID",
             width: 16,
-            flex: true,
             drop: 0,
             text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num),
             style: plain,
@@ -293,7 +275,6 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
         Column {
             title: "Wait",
             width: 7,
-            flex: false,
             drop: 0,
             text: |c, env| seconds(wait(c, env.now)),
             style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert),
@@ -306,7 +287,6 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
         Column {
             title: "Channel",
             width: 16,
-            flex: true,
             drop: 1,
             text: |c, _| Cow::Borrowed(&c.channel),
             style: plain,

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::State;
-use crate::model::registry::{Peer, Registration, RegistrationState};
+use crate::model::registry::{Peer, PeerState, Registration, RegistrationState};
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
@@ -41,13 +41,46 @@ impl<'a> Row<'a> {
         }
     }
 
-    /// The state as the server wrote it, else its normalised label.
+    /// The state as the server wrote it, else its normalised label;
+    /// without the round trip of `OK (1 ms)`, which the Latency column
+    /// beside it shows.
     fn state(&self) -> &'a str {
         let (text, label) = match self {
             Row::Registration(_, r) => (&r.state_text, r.state.label()),
             Row::Peer(_, p) => (&p.state_text, p.state.label()),
         };
+        let text = match text.split_once(" (") {
+            Some((word, round_trip)) if round_trip.ends_with("ms)") => word,
+            _ => text.as_str(),
+        };
         if text.is_empty() { label } else { text }
+    }
+
+    fn trouble(&self) -> u8 {
+        match self {
+            Row::Registration(_, r) => trouble_of_registration(r.state),
+            Row::Peer(_, p) => trouble_of_peer(p.state),
+        }
+    }
+
+    fn latency_ms(&self) -> Option<f64> {
+        match self {
+            Row::Registration(..) => None,
+            Row::Peer(_, p) => p.latency_ms,
+        }
+    }
+
+    /// `12 ms`, or nothing.
+    fn latency(&self) -> Cow<'static, str> {
+        self.latency_ms()
+            .map_or(Cow::Borrowed(""), |ms| Cow::Owned(format!("{ms:.0} ms")))
+    }
+
+    fn description(&self) -> &'a str {
+        match self {
+            Row::Registration(..) => "",
+            Row::Peer(_, p) => &p.description,
+        }
     }
 
     fn tone_text(&self) -> &'static str {
@@ -104,12 +137,31 @@ impl<'a> Row<'a> {
     }
 }
 
-pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
+pub fn columns<'a>() -> [Column<Row<'a>>; 8] {
     [
+        Column {
+            title: "State",
+            width: 11,
+            drop: 0,
+            text: |r, _| Cow::Borrowed(r.state()),
+            style: |r, env| env.theme.tone(peer_tone(r.tone_text())),
+            // Trouble first: the default sort shows what is down on top.
+            cmp: |a, b| (a.trouble(), a.tone_text()).cmp(&(b.trouble(), b.tone_text())),
+        },
+        Column {
+            title: "Latency",
+            width: 7,
+            drop: 2,
+            text: |r, _| r.latency(),
+            style: plain,
+            cmp: |a, b| {
+                let ms = |r: &Row| r.latency_ms().unwrap_or(f64::INFINITY);
+                ms(a).total_cmp(&ms(b))
+            },
+        },
         Column {
             title: "Name",
             width: 16,
-            flex: true,
             drop: 0,
             text: |r, _| r.name(),
             style: plain,
@@ -118,25 +170,22 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "Kind",
             width: 4,
-            flex: false,
-            drop: 2,
+            drop: 5,
             text: |r, _| Cow::Borrowed(r.kind()),
             style: |_, env| env.theme.dim(),
             cmp: |a, b| a.kind().cmp(b.kind()),
         },
         Column {
-            title: "State",
-            width: 12,
-            flex: false,
-            drop: 0,
-            text: |r, _| Cow::Borrowed(r.state()),
-            style: |r, env| env.theme.tone(peer_tone(r.tone_text())),
-            cmp: |a, b| a.tone_text().cmp(b.tone_text()),
+            title: "Description",
+            width: 14,
+            drop: 3,
+            text: |r, _| Cow::Borrowed(r.description()),
+            style: plain,
+            cmp: |a, b| a.description().cmp(b.description()),
         },
         Column {
             title: "Host",
             width: 16,
-            flex: true,
             drop: 1,
             text: |r, _| r.host(),
             style: plain,
@@ -145,8 +194,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "User / contact",
             width: 14,
-            flex: true,
-            drop: 3,
+            drop: 4,
             text: |r, _| Cow::Borrowed(r.user()),
             style: plain,
             cmp: |a, b| a.user().cmp(b.user()),
@@ -154,16 +202,61 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
         Column {
             title: "Last change",
             width: 18,
-            flex: false,
             drop: 0,
             text: |r, env| r.info(env.now),
             style: |_, env| env.theme.dim(),
             cmp: |a, b| {
+                // The most recent change ("5s ago") first.
                 let at = |r: &Row| r.changed().unwrap_or(f64::NEG_INFINITY);
-                at(a).total_cmp(&at(b))
+                at(b).total_cmp(&at(a))
             },
         },
     ]
+}
+
+/// How bad a row's state is, worst first: a refused registration, an
+/// unreachable peer or a failed outbound registration, a lagged peer,
+/// then what is merely not there, and last what works.
+fn trouble_of_peer(state: PeerState) -> u8 {
+    match state {
+        PeerState::Rejected => 0,
+        PeerState::Unreachable => 1,
+        PeerState::Lagged => 2,
+        PeerState::Unregistered => 3,
+        PeerState::Unknown => 4,
+        PeerState::Unmonitored => 5,
+        PeerState::Registered | PeerState::Reachable => 6,
+    }
+}
+
+fn trouble_of_registration(state: RegistrationState) -> u8 {
+    match state {
+        RegistrationState::Failed => 1,
+        RegistrationState::Unregistered | RegistrationState::Pending => 3,
+        RegistrationState::Unknown => 4,
+        RegistrationState::Registered => 6,
+    }
+}
+
+/// Rows of trouble rank up to this are down.
+const DOWN: u8 = 1;
+const LAGGED: u8 = 2;
+
+/// Registrations and peers that are down (refused, unreachable, failed),
+/// and peers that answer slowly: what the header counts.
+pub fn trouble_counts(state: &State) -> (usize, usize) {
+    let registry = &state.registry;
+    let ranks = registry
+        .registrations
+        .values()
+        .map(|r| trouble_of_registration(r.state))
+        .chain(registry.peers.values().map(|p| trouble_of_peer(p.state)));
+    ranks.fold((0, 0), |(down, lagged), rank| {
+        (
+            down + usize::from(rank <= DOWN),
+            lagged + usize::from(rank == LAGGED),
+        )
+    })
 }
 
 /// Outbound registrations, then peers and contacts.
