@@ -137,7 +137,10 @@ impl App {
         if self.view.prompt.is_some() {
             return self.view.prompt_key(key);
         }
-        let Some(command) = keymap::lookup(&self.view.contexts(), key) else {
+        let contexts = self.view.contexts();
+        // A `v` prefix applies to the one key after it, bound or not.
+        self.view.going_to = false;
+        let Some(command) = keymap::lookup(&contexts, key) else {
             return;
         };
         if let keymap::Command::Act(op) = command {

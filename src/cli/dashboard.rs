@@ -7,12 +7,19 @@ use std::io::IsTerminal;
 use crate::ami::session::{self, SessionConfig};
 use crate::app::run_dashboard;
 use crate::cli::error::CliError;
+use crate::ui::view::Pane;
 
-pub async fn run(config: SessionConfig, title: String, read_only: bool) -> Result<(), CliError> {
+/// `layout`: the panes of the wide layout, from the config file.
+pub async fn run(
+    config: SessionConfig,
+    title: String,
+    read_only: bool,
+    layout: Option<Vec<Pane>>,
+) -> Result<(), CliError> {
     require_terminal()?;
     tracing::info!(config = ?config, "dashboard connecting");
     let (handle, events) = session::spawn(config);
-    run_dashboard(handle, events, title, read_only)
+    run_dashboard(handle, events, title, read_only, layout)
         .await
         .map_err(|err| CliError::Usage(err.to_string()))
 }
@@ -34,7 +41,7 @@ pub async fn run_demo(seed: u64, read_only: bool) -> Result<(), CliError> {
     if read_only {
         title.push_str(" (read-only)");
     }
-    let result = run(config, title, read_only).await;
+    let result = run(config, title, read_only, None).await;
     drop(pbx);
     result
 }

@@ -58,7 +58,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
         if read_only {
             title.push_str(" (read-only)");
         }
-        return block_on(dashboard::run(config, title, read_only));
+        let layout = file.and_then(|file| file.layout);
+        return block_on(dashboard::run(config, title, read_only, layout));
     };
     tracing::info!("amitop {} starting", command_name(command));
     match command {

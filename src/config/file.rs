@@ -16,6 +16,7 @@ use toml::Spanned;
 
 use super::ConfigError;
 use crate::ami::session::AuthMode;
+use crate::ui::view::Pane;
 
 /// The name of the file inside the user config directory.
 const FILE_NAME: &str = "config.toml";
@@ -31,6 +32,8 @@ pub struct ConfigFile {
     pub servers: IndexMap<String, ServerEntry>,
     /// Unix permission bits of the file, when known.
     pub mode: Option<u32>,
+    /// The panes of the wide layout (`layout`), when the file names them.
+    pub layout: Option<Vec<Pane>>,
 }
 
 /// One `[servers.NAME]` table; every key is optional.
@@ -125,8 +128,17 @@ fn auth_mode<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<AuthMo
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     default_server: Option<Spanned<String>>,
+    layout: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     servers: IndexMap<String, ServerEntry>,
+}
+
+fn unknown_pane(name: &str) -> String {
+    let known: Vec<&str> = Pane::ALL.iter().map(|pane| pane.name()).collect();
+    format!(
+        "layout names no pane {name:?} (panes: {})",
+        known.join(", ")
+    )
 }
 
 /// The config file path inside the user config directory
@@ -195,6 +207,19 @@ impl ConfigFile {
             ));
         }
 
+        let layout = match raw.layout {
+            Some(names) => Some(
+                names
+                    .iter()
+                    .map(|name| {
+                        Pane::named(name.get_ref())
+                            .ok_or_else(|| invalid(Some(name.span()), unknown_pane(name.get_ref())))
+                    })
+                    .collect::<Result<Vec<Pane>, ConfigError>>()?,
+            ),
+            None => None,
+        };
+
         let base = path.parent().unwrap_or(Path::new(""));
         let mut servers = raw.servers;
         for entry in servers.values_mut() {
@@ -207,6 +232,7 @@ impl ConfigFile {
             default_server: raw.default_server.map(Spanned::into_inner),
             servers,
             mode: None,
+            layout,
         })
     }
 
@@ -406,6 +432,17 @@ host = "10.0.0.1"
             });
             assert!(documented, "config.example.toml does not show `{key}`");
         }
+    }
+
+    #[test]
+    fn layout_names_panes_and_an_unknown_one_is_refused_with_its_line() {
+        let file = parse("layout = [\"events\", \"calls\"]\n").unwrap();
+        assert_eq!(file.layout, Some(vec![Pane::Events, Pane::Calls]));
+        assert_eq!(parse("").unwrap().layout, None);
+        let (line, column, message) = invalid_at("\nlayout = [\"calls\", \"agnets\"]\n");
+        assert_eq!((line, column), (2, 20));
+        assert!(message.contains("\"agnets\""), "{message}");
+        assert!(message.contains("registrations"), "{message}");
     }
 
     #[test]
