@@ -155,6 +155,17 @@ impl Screen {
     }
 }
 
+/// The event of a cold frame: a channel's state, as on a busy PBX.
+fn newstate() -> Message {
+    Message::from_pairs([
+        ("Event", "Newstate"),
+        ("Channel", "PJSIP/user00000-00000000"),
+        ("Uniqueid", "1700000000.0"),
+        ("ChannelState", "6"),
+        ("ChannelStateDesc", "Up"),
+    ])
+}
+
 /// A frame right after an event (the model changed: what the panes derive
 /// from it is redone), and a frame on a tick with nothing new (the common
 /// case on a busy screen, which redraws every tick).
@@ -164,13 +175,7 @@ fn frame(c: &mut Criterion) {
     assert_eq!(state.queues.by_name.len(), 200);
     let screen = Screen::new();
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
-    let event = Message::from_pairs([
-        ("Event", "Newstate"),
-        ("Channel", "PJSIP/user00000-00000000"),
-        ("Uniqueid", "1700000000.0"),
-        ("ChannelState", "6"),
-        ("ChannelStateDesc", "Up"),
-    ]);
+    let event = newstate();
     c.bench_function("ui_frame_cold_10k_channels_200_queues_200x60", |b| {
         b.iter(|| {
             state.apply(&event, NOW);
@@ -224,13 +229,7 @@ fn frames_once(spec: &str) {
     let mut state = busy_pbx();
     let screen = Screen::new();
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
-    let event = Message::from_pairs([
-        ("Event", "Newstate"),
-        ("Channel", "PJSIP/user00000-00000000"),
-        ("Uniqueid", "1700000000.0"),
-        ("ChannelState", "6"),
-        ("ChannelStateDesc", "Up"),
-    ]);
+    let event = newstate();
     terminal
         .draw(|f| draw(f, &screen.dashboard(&state)))
         .expect("draw");

@@ -133,6 +133,25 @@ struct RawConfig {
     servers: IndexMap<String, ServerEntry>,
 }
 
+/// The panes `layout` names, in order, each once. An empty list is kept:
+/// no panes side by side.
+fn panes_named(
+    names: &[Spanned<String>],
+    invalid: &dyn Fn(Option<std::ops::Range<usize>>, String) -> ConfigError,
+) -> Result<Vec<Pane>, ConfigError> {
+    let mut panes = Vec::new();
+    for name in names {
+        let pane = Pane::named(name.get_ref())
+            .ok_or_else(|| invalid(Some(name.span()), unknown_pane(name.get_ref())))?;
+        if panes.contains(&pane) {
+            let message = format!("layout names {:?} twice", name.get_ref());
+            return Err(invalid(Some(name.span()), message));
+        }
+        panes.push(pane);
+    }
+    Ok(panes)
+}
+
 fn unknown_pane(name: &str) -> String {
     let known: Vec<&str> = Pane::ALL.iter().map(|pane| pane.name()).collect();
     format!(
@@ -207,18 +226,11 @@ impl ConfigFile {
             ));
         }
 
-        let layout = match raw.layout {
-            Some(names) => Some(
-                names
-                    .iter()
-                    .map(|name| {
-                        Pane::named(name.get_ref())
-                            .ok_or_else(|| invalid(Some(name.span()), unknown_pane(name.get_ref())))
-                    })
-                    .collect::<Result<Vec<Pane>, ConfigError>>()?,
-            ),
-            None => None,
-        };
+        let layout = raw
+            .layout
+            .as_deref()
+            .map(|names| panes_named(names, &invalid))
+            .transpose()?;
 
         let base = path.parent().unwrap_or(Path::new(""));
         let mut servers = raw.servers;
@@ -439,10 +451,13 @@ host = "10.0.0.1"
         let file = parse("layout = [\"events\", \"calls\"]\n").unwrap();
         assert_eq!(file.layout, Some(vec![Pane::Events, Pane::Calls]));
         assert_eq!(parse("").unwrap().layout, None);
+        assert_eq!(parse("layout = []\n").unwrap().layout, Some(vec![]));
         let (line, column, message) = invalid_at("\nlayout = [\"calls\", \"agnets\"]\n");
         assert_eq!((line, column), (2, 20));
         assert!(message.contains("\"agnets\""), "{message}");
         assert!(message.contains("registrations"), "{message}");
+        let (_, _, message) = invalid_at("layout = [\"calls\", \"calls\"]\n");
+        assert!(message.contains("twice"), "{message}");
     }
 
     #[test]
