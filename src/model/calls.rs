@@ -169,6 +169,10 @@ impl CallGroups {
         self.calls.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+
     /// Every call, in no particular order.
     pub fn keys(&self) -> impl Iterator<Item = &CallKey> {
         self.calls.keys()
