@@ -2,6 +2,17 @@
 //! and 200 queues, drawn into a 200x60 test terminal, where every pane is
 //! on screen at once. Target: 2 ms or less, whether the model just changed
 //! (cold) or not (warm).
+//!
+//! For a load-independent count, run the bench binary under callgrind with
+//! `AMITOP_UI_ONCE=cold:<N>` (or `warm:<N>`): it builds the PBX, draws one
+//! frame, then `N` frames of that kind, and exits. Instructions per frame
+//! are the difference between two runs divided by the difference in `N`:
+//!
+//! ```text
+//! cargo bench --bench ui --no-run
+//! AMITOP_UI_ONCE=cold:1 valgrind --tool=callgrind target/release/deps/ui-<hash>
+//! AMITOP_UI_ONCE=cold:11 valgrind --tool=callgrind target/release/deps/ui-<hash>
+//! ```
 
 use amitop::ami::Message;
 use amitop::model::State;
@@ -10,7 +21,7 @@ use amitop::ui::form::Actions;
 use amitop::ui::status::{Link, Meters};
 use amitop::ui::theme::Theme;
 use amitop::ui::view::View;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
@@ -145,6 +156,17 @@ impl Screen {
     }
 }
 
+/// The event of a cold frame: a channel's state, as on a busy PBX.
+fn newstate() -> Message {
+    Message::from_pairs([
+        ("Event", "Newstate"),
+        ("Channel", "PJSIP/user00000-00000000"),
+        ("Uniqueid", "1700000000.0"),
+        ("ChannelState", "6"),
+        ("ChannelStateDesc", "Up"),
+    ])
+}
+
 /// A frame right after an event (the model changed: what the panes derive
 /// from it is redone), and a frame on a tick with nothing new (the common
 /// case on a busy screen, which redraws every tick).
@@ -154,13 +176,7 @@ fn frame(c: &mut Criterion) {
     assert_eq!(state.queues.by_name.len(), 200);
     let screen = Screen::new();
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
-    let event = Message::from_pairs([
-        ("Event", "Newstate"),
-        ("Channel", "PJSIP/user00000-00000000"),
-        ("Uniqueid", "1700000000.0"),
-        ("ChannelState", "6"),
-        ("ChannelStateDesc", "Up"),
-    ]);
+    let event = newstate();
     c.bench_function("ui_frame_cold_10k_channels_200_queues_200x60", |b| {
         b.iter(|| {
             state.apply(&event, NOW);
@@ -206,5 +222,36 @@ fn parts(c: &mut Criterion) {
     });
 }
 
+/// `AMITOP_UI_ONCE=cold:<N>` or `warm:<N>`: one frame, then `N` frames of
+/// that kind, for callgrind (see the top of this file).
+fn frames_once(spec: &str) {
+    let (kind, count) = spec.split_once(':').unwrap_or((spec, "10"));
+    let count: usize = count.parse().expect("AMITOP_UI_ONCE=cold:<N> or warm:<N>");
+    let mut state = busy_pbx();
+    let screen = Screen::new();
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+    let event = newstate();
+    terminal
+        .draw(|f| draw(f, &screen.dashboard(&state)))
+        .expect("draw");
+    for _ in 0..count {
+        if kind == "cold" {
+            state.apply(&event, NOW);
+        }
+        terminal
+            .draw(|f| draw(f, &screen.dashboard(&state)))
+            .expect("draw");
+    }
+    println!("{count} {kind} frames");
+}
+
 criterion_group!(benches, frame, parts);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(spec) = std::env::var("AMITOP_UI_ONCE") {
+        frames_once(&spec);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -27,6 +27,7 @@ use crate::config::QueueOptions;
 use crate::ops::Request;
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::theme::Theme;
+use crate::ui::view::Pane;
 
 /// Session events handled between two looks at the keyboard.
 pub const BATCH: usize = 512;
@@ -70,13 +71,15 @@ const RESYNC_BUFFER: usize = 64;
 /// Runs the dashboard on this terminal until the user quits. The session
 /// is asked to log off on the way out. With `read_only`, action keys only
 /// say that actions are disabled. `queues` says how often the queue lists
-/// are read again and when a queue needs attention.
+/// are read again and when a queue needs attention; `layout` names the
+/// panes of the wide layout (else the default set).
 pub async fn run_dashboard(
     handle: SessionHandle,
     mut events: SessionEvents,
     title: String,
     read_only: bool,
     queues: QueueOptions,
+    layout: Option<Vec<Pane>>,
 ) -> Result<(), DashboardError> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -95,6 +98,9 @@ pub async fn run_dashboard(
     let (replies_tx, replies) = unbounded_channel();
     let actor = tokio::spawn(serve_actions(handle.clone(), outgoing, replies_tx));
     app.set_actions(outbox, read_only);
+    if let Some(layout) = layout {
+        app.view.layout = layout;
+    }
     app.operator.set_replies(replies);
     let result = drive(
         &mut app,

@@ -163,6 +163,8 @@ impl App {
             return self.view.prompt_key(key);
         }
         let contexts = self.view.contexts();
+        // A `v` prefix applies to the one key after it, bound or not.
+        self.view.going_to = false;
         let Some(command) = keymap::lookup(&contexts, key) else {
             // An action key that works elsewhere says where.
             if let Some(why) = keymap::elsewhere(&contexts, key) {

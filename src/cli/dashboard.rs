@@ -8,17 +8,20 @@ use crate::ami::session::{self, SessionConfig};
 use crate::app::run_dashboard;
 use crate::cli::error::CliError;
 use crate::config::QueueOptions;
+use crate::ui::view::Pane;
 
+/// `queues`: the queue refresh and thresholds; `layout`: the panes of the wide layout, from the config file.
 pub async fn run(
     config: SessionConfig,
     title: String,
     read_only: bool,
     queues: QueueOptions,
+    layout: Option<Vec<Pane>>,
 ) -> Result<(), CliError> {
     require_terminal()?;
     tracing::info!(config = ?config, "dashboard connecting");
     let (handle, events) = session::spawn(config);
-    run_dashboard(handle, events, title, read_only, queues)
+    run_dashboard(handle, events, title, read_only, queues, layout)
         .await
         .map_err(|err| CliError::Usage(err.to_string()))
 }
@@ -40,7 +43,7 @@ pub async fn run_demo(seed: u64, read_only: bool) -> Result<(), CliError> {
     if read_only {
         title.push_str(" (read-only)");
     }
-    let result = run(config, title, read_only, QueueOptions::default()).await;
+    let result = run(config, title, read_only, QueueOptions::default(), None).await;
     drop(pbx);
     result
 }

@@ -65,7 +65,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             .as_ref()
             .map(ConfigFile::queue_options)
             .unwrap_or_default();
-        return block_on(dashboard::run(config, title, read_only, queues));
+        let layout = file.and_then(|file| file.layout);
+        return block_on(dashboard::run(config, title, read_only, queues, layout));
     };
     tracing::info!("amitop {} starting", command_name(command));
     match command {

@@ -18,6 +18,7 @@ use super::ConfigError;
 use crate::ami::Fingerprint;
 use crate::ami::session::AuthMode;
 use crate::model::queues::Thresholds;
+use crate::ui::view::Pane;
 
 /// The name of the file inside the user config directory.
 const FILE_NAME: &str = "config.toml";
@@ -38,6 +39,8 @@ pub struct ConfigFile {
     /// How often the queue lists are read again to re-base the live
     /// figures (`queue_refresh`).
     pub queue_refresh: Duration,
+    /// The panes of the wide layout (`layout`), when the file names them.
+    pub layout: Option<Vec<Pane>>,
 }
 
 /// Default of `queue_refresh`.
@@ -150,11 +153,39 @@ fn fingerprint<'de, D: Deserializer<'de>>(
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     default_server: Option<Spanned<String>>,
+    layout: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     servers: IndexMap<String, ServerEntry>,
     #[serde(default)]
     thresholds: Thresholds,
     queue_refresh: Option<Seconds>,
+}
+
+/// The panes `layout` names, in order, each once. An empty list is kept:
+/// no panes side by side.
+fn panes_named(
+    names: &[Spanned<String>],
+    invalid: &dyn Fn(Option<std::ops::Range<usize>>, String) -> ConfigError,
+) -> Result<Vec<Pane>, ConfigError> {
+    let mut panes = Vec::new();
+    for name in names {
+        let pane = Pane::named(name.get_ref())
+            .ok_or_else(|| invalid(Some(name.span()), unknown_pane(name.get_ref())))?;
+        if panes.contains(&pane) {
+            let message = format!("layout names {:?} twice", name.get_ref());
+            return Err(invalid(Some(name.span()), message));
+        }
+        panes.push(pane);
+    }
+    Ok(panes)
+}
+
+fn unknown_pane(name: &str) -> String {
+    let known: Vec<&str> = Pane::ALL.iter().map(|pane| pane.name()).collect();
+    format!(
+        "layout names no pane {name:?} (panes: {})",
+        known.join(", ")
+    )
 }
 
 /// The config file path inside the user config directory
@@ -223,6 +254,12 @@ impl ConfigFile {
             ));
         }
 
+        let layout = raw
+            .layout
+            .as_deref()
+            .map(|names| panes_named(names, &invalid))
+            .transpose()?;
+
         let base = path.parent().unwrap_or(Path::new(""));
         let mut servers = raw.servers;
         for entry in servers.values_mut() {
@@ -237,6 +274,7 @@ impl ConfigFile {
             mode: None,
             thresholds: raw.thresholds,
             queue_refresh: raw.queue_refresh.map_or(QUEUE_REFRESH, |s| s.0),
+            layout,
         })
     }
 
@@ -436,6 +474,20 @@ host = "10.0.0.1"
             });
             assert!(documented, "config.example.toml does not show `{key}`");
         }
+    }
+
+    #[test]
+    fn layout_names_panes_and_an_unknown_one_is_refused_with_its_line() {
+        let file = parse("layout = [\"events\", \"calls\"]\n").unwrap();
+        assert_eq!(file.layout, Some(vec![Pane::Events, Pane::Calls]));
+        assert_eq!(parse("").unwrap().layout, None);
+        assert_eq!(parse("layout = []\n").unwrap().layout, Some(vec![]));
+        let (line, column, message) = invalid_at("\nlayout = [\"calls\", \"agnets\"]\n");
+        assert_eq!((line, column), (2, 20));
+        assert!(message.contains("\"agnets\""), "{message}");
+        assert!(message.contains("registrations"), "{message}");
+        let (_, _, message) = invalid_at("layout = [\"calls\", \"calls\"]\n");
+        assert!(message.contains("twice"), "{message}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::ops::Op;
+use crate::ui::panes::PANE_BINDINGS;
 use crate::ui::view::Pane;
 
 /// What a key asks for.
@@ -19,6 +20,8 @@ pub enum Command {
     NextPane,
     PrevPane,
     ShowPane(Pane),
+    /// `v`: the next key picks a pane by its letter.
+    GoTo,
     Up,
     Down,
     PageUp,
@@ -68,6 +71,8 @@ pub enum Context {
     Detail,
     /// The help overlay.
     Help,
+    /// The key after `v`: a pane's letter.
+    GoTo,
 }
 
 impl Context {
@@ -83,6 +88,7 @@ impl Context {
             Context::Actions => "Actions anywhere (--read-only turns every action off)",
             Context::Detail => "Detail view",
             Context::Help => "Help",
+            Context::GoTo => "Go to a pane: v, then",
         }
     }
 }
@@ -101,7 +107,7 @@ const fn key(code: KeyCode) -> Key {
     }
 }
 
-const fn ch(c: char) -> Key {
+pub(crate) const fn ch(c: char) -> Key {
     key(KeyCode::Char(c))
 }
 
@@ -166,7 +172,7 @@ pub struct Binding {
     pub footer: Option<&'static str>,
 }
 
-const fn bind(
+pub(crate) const fn bind(
     context: Context,
     keys: &'static [Key],
     command: Command,
@@ -185,7 +191,8 @@ const fn bind(
 use Command as C;
 use Context as X;
 
-/// The keymap. Order matters only for display.
+/// The keymap besides the pane keys (those come from the pane list, see
+/// [`bindings`]). Order matters only for display.
 pub const BINDINGS: &[Binding] = &[
     bind(
         X::Global,
@@ -217,37 +224,9 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         X::Global,
-        &[ch('1')],
-        C::ShowPane(Pane::Channels),
-        "channels",
-        None,
-    ),
-    bind(
-        X::Global,
-        &[ch('2')],
-        C::ShowPane(Pane::Calls),
-        "calls",
-        None,
-    ),
-    bind(
-        X::Global,
-        &[ch('3')],
-        C::ShowPane(Pane::Queues),
-        "queues",
-        None,
-    ),
-    bind(
-        X::Global,
-        &[ch('4')],
-        C::ShowPane(Pane::Registrations),
-        "registrations and peers",
-        None,
-    ),
-    bind(
-        X::Global,
-        &[ch('5')],
-        C::ShowPane(Pane::Events),
-        "event log",
+        &[ch('v')],
+        C::GoTo,
+        "go to a pane: v, then its letter (below)",
         None,
     ),
     bind(
@@ -542,6 +521,11 @@ pub const BINDINGS: &[Binding] = &[
     ),
 ];
 
+/// Every binding: [`BINDINGS`], then the pane keys of the pane list.
+pub fn bindings() -> impl Iterator<Item = &'static Binding> {
+    BINDINGS.iter().chain(PANE_BINDINGS)
+}
+
 /// Mouse use, listed in the help overlay (the mouse needs no lookup).
 pub const MOUSE_HELP: &[(&str, &str)] = &[
     ("click", "focus the pane and select the row"),
@@ -555,8 +539,7 @@ pub fn lookup(contexts: &[Context], event: &KeyEvent) -> Option<Command> {
         return None;
     }
     contexts.iter().find_map(|context| {
-        BINDINGS
-            .iter()
+        bindings()
             .filter(|binding| binding.context == *context)
             .find(|binding| binding.keys.iter().any(|k| k.matches(event)))
             .map(|binding| binding.command)
@@ -605,7 +588,7 @@ pub fn footer(contexts: &[Context], read_only: bool) -> Vec<(String, &'static st
     let mut seen_keys: Vec<Key> = Vec::new();
     let mut out: Vec<(u8, String, &'static str)> = Vec::new();
     for context in contexts {
-        let bindings: Vec<&Binding> = BINDINGS.iter().filter(|b| b.context == *context).collect();
+        let bindings: Vec<&Binding> = bindings().filter(|b| b.context == *context).collect();
         for binding in &bindings {
             let shadowed = seen_keys.contains(&binding.keys[0]);
             let refused =
@@ -653,7 +636,7 @@ pub fn footer_fit(
 /// Asterisk admin looks for.
 pub fn help_sections() -> Vec<(Context, Vec<(String, String)>)> {
     let mut sections: Vec<(Context, Vec<(String, String)>)> = Vec::new();
-    for binding in BINDINGS {
+    for binding in bindings() {
         let keys = binding
             .keys
             .iter()
@@ -737,8 +720,9 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_one_context() {
-        for (i, a) in BINDINGS.iter().enumerate() {
-            for b in &BINDINGS[i + 1..] {
+        let all: Vec<&Binding> = bindings().collect();
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
                 if a.context != b.context {
                     continue;
                 }
@@ -793,7 +777,7 @@ mod tests {
     #[test]
     fn help_lists_every_binding() {
         let rows: usize = help_sections().iter().map(|(_, rows)| rows.len()).sum();
-        assert_eq!(rows, BINDINGS.len());
+        assert_eq!(rows, bindings().count());
         let global = &help_sections()[0];
         assert_eq!(global.0, X::Global);
         assert_eq!(global.1[0], ("q Ctrl-C".to_string(), "quit".to_string()));

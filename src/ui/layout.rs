@@ -8,7 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 
 use crate::ui::view::{Pane, TableId};
 
-/// Terminals at least this large show every pane at once.
+/// Terminals at least this large show the layout's panes at once.
 const WIDE_MIN: (u16, u16) = (160, 40);
 /// Rows taken by the header (text on the left, sparklines on the right).
 pub const HEADER_ROWS: u16 = 3;
@@ -17,7 +17,8 @@ pub const HEADER_ROWS: u16 = 3;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Screen {
     pub header: Rect,
-    /// The pane selector line (single-pane layout only).
+    /// The pane selector line: always in the single-pane layout, and in
+    /// the wide one when some pane is not in it.
     pub tabs: Option<Rect>,
     /// Each visible pane with its outer rectangle (borders included).
     pub panes: Vec<(Pane, Rect)>,
@@ -25,9 +26,9 @@ pub struct Screen {
 }
 
 impl Screen {
-    /// True when the panes are side by side.
+    /// True when several panes are side by side.
     pub fn is_wide(&self) -> bool {
-        self.tabs.is_none()
+        self.panes.len() > 1
     }
 
     pub fn pane_area(&self, pane: Pane) -> Option<Rect> {
@@ -35,54 +36,51 @@ impl Screen {
     }
 }
 
-/// Splits a frame of `area` with `focused` shown in the single-pane layout.
-pub fn screen(area: Rect, focused: Pane) -> Screen {
-    let wide = area.width >= WIDE_MIN.0 && area.height >= WIDE_MIN.1;
-    if wide {
-        let [header, body, footer] = Layout::vertical([
-            Constraint::Length(HEADER_ROWS),
-            Constraint::Min(0),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        let [top, middle, bottom] = Layout::vertical([
-            Constraint::Percentage(40),
-            Constraint::Percentage(30),
-            Constraint::Percentage(30),
-        ])
-        .areas(body);
-        let halves = |r: Rect| -> [Rect; 2] {
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(r)
-        };
-        let [channels, calls] = halves(top);
-        let [queues, registrations] = halves(middle);
-        Screen {
-            header,
-            tabs: None,
-            panes: vec![
-                (Pane::Channels, channels),
-                (Pane::Calls, calls),
-                (Pane::Queues, queues),
-                (Pane::Registrations, registrations),
-                (Pane::Events, bottom),
-            ],
-            footer,
-        }
+/// Splits a frame of `area`. A large terminal shows the `wide` panes at
+/// once, unless `focused` is not one of them; else `focused` fills the body.
+pub fn screen(area: Rect, focused: Pane, wide: &[Pane]) -> Screen {
+    let large = area.width >= WIDE_MIN.0 && area.height >= WIDE_MIN.1;
+    let shown: &[Pane] = if large && wide.contains(&focused) {
+        wide
     } else {
-        let [header, tabs, body, footer] = Layout::vertical([
-            Constraint::Length(HEADER_ROWS),
-            Constraint::Length(1),
-            Constraint::Min(0),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        Screen {
-            header,
-            tabs: Some(tabs),
-            panes: vec![(focused, body)],
-            footer,
-        }
+        &[focused]
+    };
+    let with_tabs = shown.len() < Pane::ALL.len();
+    let [header, tabs, body, footer] = Layout::vertical([
+        Constraint::Length(HEADER_ROWS),
+        Constraint::Length(u16::from(with_tabs)),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    Screen {
+        header,
+        tabs: with_tabs.then_some(tabs),
+        panes: grid(shown, body),
+        footer,
     }
+}
+
+/// Panes two to a row (55% and 45% wide), an odd last one across the
+/// whole width; the first row a third taller than the others.
+fn grid(panes: &[Pane], body: Rect) -> Vec<(Pane, Rect)> {
+    let rows = panes.len().div_ceil(2) as u32;
+    let total = 3 * rows + 1;
+    let heights = (0..rows).map(|row| Constraint::Ratio(if row == 0 { 4 } else { 3 }, total));
+    let row_areas = Layout::vertical(heights).split(body);
+    panes
+        .chunks(2)
+        .zip(row_areas.iter())
+        .flat_map(|(pair, row)| match pair {
+            [left, right] => {
+                let [l, r] =
+                    Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                        .areas(*row);
+                vec![(*left, l), (*right, r)]
+            }
+            _ => vec![(pair[0], *row)],
+        })
+        .collect()
 }
 
 /// The inside of a pane's border.
@@ -134,10 +132,11 @@ pub fn drill_summary(pane_area: Rect) -> Rect {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::panes::DEFAULT_LAYOUT;
 
     #[test]
     fn small_terminal_shows_one_pane_with_tabs() {
-        let screen = screen(Rect::new(0, 0, 80, 24), Pane::Queues);
+        let screen = screen(Rect::new(0, 0, 80, 24), Pane::Queues, DEFAULT_LAYOUT);
         assert!(!screen.is_wide());
         assert_eq!(screen.panes.len(), 1);
         assert_eq!(screen.panes[0].0, Pane::Queues);
@@ -147,7 +146,7 @@ mod tests {
 
     #[test]
     fn large_terminal_shows_every_pane() {
-        let screen = screen(Rect::new(0, 0, 160, 48), Pane::Queues);
+        let screen = screen(Rect::new(0, 0, 160, 48), Pane::Queues, DEFAULT_LAYOUT);
         assert!(screen.is_wide());
         assert_eq!(screen.panes.len(), 5);
         let channels = screen.pane_area(Pane::Channels).unwrap();
@@ -155,6 +154,20 @@ mod tests {
         assert_eq!(channels.y, calls.y);
         assert!(channels.right() <= calls.x);
         assert_eq!(screen.pane_area(Pane::Events).unwrap().width, 160);
+    }
+
+    #[test]
+    fn the_wide_layout_shows_its_panes_and_a_pane_outside_it_alone() {
+        let area = Rect::new(0, 0, 200, 50);
+        let wide = [Pane::Events, Pane::Calls, Pane::Queues];
+        let screen = screen(area, Pane::Calls, &wide);
+        let shown: Vec<Pane> = screen.panes.iter().map(|(p, _)| *p).collect();
+        assert_eq!(shown, wide);
+        assert!(screen.tabs.is_some(), "the other panes stay on the tab bar");
+        assert_eq!(screen.pane_area(Pane::Queues).unwrap().width, 200);
+        let alone = super::screen(area, Pane::Channels, &wide);
+        assert_eq!(alone.panes.len(), 1);
+        assert_eq!(alone.panes[0].0, Pane::Channels);
     }
 
     #[test]

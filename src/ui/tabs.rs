@@ -1,4 +1,5 @@
-//! The pane selector line of the single-pane layout: `1 Channels  2 Calls …`.
+//! The pane selector line, `1 Channels  2 Calls …`: every pane, by the
+//! keys that show it (see [`crate::ui::panes`]).
 //!
 //! Labels have fixed widths so a click can be mapped back to a pane without
 //! knowing what was drawn.
@@ -11,28 +12,17 @@ use ratatui::widgets::Paragraph;
 use crate::ui::theme::Theme;
 use crate::ui::view::Pane;
 
-/// Short names, so all five fit in 80 columns.
-fn label(pane: Pane) -> &'static str {
-    match pane {
-        Pane::Channels => "Channels",
-        Pane::Calls => "Calls",
-        Pane::Queues => "Queues",
-        Pane::Registrations => "Registrations",
-        Pane::Events => "Events",
-    }
-}
-
 /// Each pane's label text and its column span on the line. When the full
 /// labels do not fit (many panes, a narrow terminal), every label is cut
 /// to its first letters, and at worst to its number, so each pane keeps a
 /// place on the bar.
 fn spans(area: Rect) -> impl Iterator<Item = (Pane, String, u16, u16)> {
     let text = |pane: Pane, letters: usize| {
-        let name: String = label(pane).chars().take(letters).collect();
+        let name: String = pane.tab().chars().take(letters).collect();
         if name.is_empty() {
-            format!(" {} ", pane.index() + 1)
+            format!(" {} ", pane.shortcut())
         } else {
-            format!(" {} {name} ", pane.index() + 1)
+            format!(" {} {name} ", pane.shortcut())
         }
     };
     let width = |letters: usize| -> usize {
@@ -46,7 +36,7 @@ fn spans(area: Rect) -> impl Iterator<Item = (Pane, String, u16, u16)> {
         .find(|letters| width(*letters) <= usize::from(area.width))
         .unwrap_or(0);
     let mut x = area.x;
-    Pane::ALL.into_iter().map(move |pane| {
+    Pane::ALL.iter().map(move |&pane| {
         let text = text(pane, letters);
         let (start, width) = (x, text.chars().count() as u16);
         x += width + 1;

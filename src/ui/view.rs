@@ -16,57 +16,7 @@ use crate::ui::cache::{Cache, Kept};
 use crate::ui::keymap::{Command, Context};
 use crate::ui::layout;
 
-pub use crate::ui::panes::TableId;
-
-/// The five panes, in their `1..5` order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Pane {
-    Channels,
-    Calls,
-    Queues,
-    Registrations,
-    Events,
-}
-
-impl Pane {
-    pub const ALL: [Pane; 5] = [
-        Pane::Channels,
-        Pane::Calls,
-        Pane::Queues,
-        Pane::Registrations,
-        Pane::Events,
-    ];
-
-    pub fn index(self) -> usize {
-        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Pane::Channels => "Channels",
-            Pane::Calls => "Calls",
-            Pane::Queues => "Queues",
-            Pane::Registrations => "Registrations & peers",
-            Pane::Events => "Event log",
-        }
-    }
-
-    /// The pane's main table.
-    pub fn table(self) -> TableId {
-        match self {
-            Pane::Channels => TableId::Channels,
-            Pane::Calls => TableId::Calls,
-            Pane::Queues => TableId::Queues,
-            Pane::Registrations => TableId::Registrations,
-            Pane::Events => TableId::Events,
-        }
-    }
-
-    fn step(self, delta: isize) -> Pane {
-        let n = Pane::ALL.len() as isize;
-        Pane::ALL[(self.index() as isize + delta).rem_euclid(n) as usize]
-    }
-}
+pub use crate::ui::panes::{Pane, TableId};
 
 /// Selection, scroll, filter and sort of one table.
 ///
@@ -206,6 +156,10 @@ pub struct View {
     pub detail: Option<Detail>,
     /// Help overlay open, with its scroll.
     pub help: Option<usize>,
+    /// `v` was pressed: the next key picks a pane (see [`Context::GoTo`]).
+    pub going_to: bool,
+    /// The panes of the wide layout, in order (the config's `layout`).
+    pub layout: Vec<Pane>,
     pub prompt: Option<Prompt>,
     /// Event-name filter of the event log (case-insensitive prefix).
     pub event_type: String,
@@ -231,6 +185,8 @@ impl View {
             drill: None,
             detail: None,
             help: None,
+            going_to: false,
+            layout: crate::ui::panes::DEFAULT_LAYOUT.to_vec(),
             prompt: None,
             event_type: String::new(),
             paused_at: None,
@@ -324,6 +280,9 @@ impl View {
         if self.prompt.is_some() {
             return Vec::new();
         }
+        if self.going_to {
+            return vec![Context::GoTo];
+        }
         if self.help.is_some() {
             return vec![Context::Help, Context::Global];
         }
@@ -356,7 +315,7 @@ impl View {
 
     /// The screen regions for the current size.
     pub fn screen(&self) -> layout::Screen {
-        layout::screen(self.area, self.pane)
+        layout::screen(self.area, self.pane, &self.layout)
     }
 
     /// Where each visible table is, given the screen.
@@ -398,6 +357,7 @@ impl View {
             Command::NextPane => self.show(self.pane.step(1)),
             Command::PrevPane => self.show(self.pane.step(-1)),
             Command::ShowPane(pane) => self.show(pane),
+            Command::GoTo => self.going_to = true,
             Command::Up => self.scroll(lens, -1),
             Command::Down => self.scroll(lens, 1),
             Command::PageUp => self.scroll(lens, -(self.page_for_scroll() as isize)),

@@ -1,7 +1,14 @@
-//! One module per pane, each holding its tables (see [`crate::ui::tables`]);
-//! [`tables!`] below lists every table once. [`ModelLens`] answers the
-//! view's questions about rows from the same tables, so what a key acts
-//! on is what is drawn.
+//! One module per pane, each holding its tables (see [`crate::ui::tables`]).
+//! [`panes!`] below lists every pane once and [`tables!`] every table, so a
+//! new pane is one new file plus one line in each list. [`ModelLens`]
+//! answers the view's questions about rows from the same tables, so what a
+//! key acts on is what is drawn.
+//!
+//! How panes are reached: the first ten by one key each (`1`-`9`, `0`),
+//! every pane by two, `v` then its letter; Tab and Shift-Tab step through
+//! them in list order. The tab bar lists every pane; the wide layout shows
+//! the panes named by `layout` in the config ([`DEFAULT_LAYOUT`] without
+//! one), and a pane outside it full screen.
 
 pub mod calls;
 pub mod channels;
@@ -15,11 +22,119 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
+use crate::ui::keymap::{Binding, Command, Context, bind, ch};
 use crate::ui::table::Env;
 use crate::ui::tables::Shown;
 use crate::ui::theme::Theme;
-use crate::ui::view::{Lens, Pane, Target, View};
+use crate::ui::view::{Lens, Target, View};
 use crate::ui::{detail, layout};
+
+/// Declares every pane: its name in the config's `layout`, its border
+/// title, its tab bar label, its one key (the first ten only), its letter
+/// after `v`, and its main table.
+macro_rules! panes {
+    ($($id:ident {
+        name: $name:literal,
+        title: $title:literal,
+        tab: $tab:literal,
+        $(key: $key:literal,)?
+        goto: $goto:literal,
+        table: $table:ident $(,)?
+    })*) => {
+        /// Every pane, in tab order.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Pane {
+            $($id,)*
+        }
+
+        impl Pane {
+            pub const ALL: &[Pane] = &[$(Pane::$id,)*];
+
+            /// The pane's name in the config's `layout`.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Pane::$id => $name,)*
+                }
+            }
+
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Pane::$id => $title,)*
+                }
+            }
+
+            /// The pane's label on the tab bar.
+            pub fn tab(self) -> &'static str {
+                match self {
+                    $(Pane::$id => $tab,)*
+                }
+            }
+
+            /// The pane's main table.
+            pub fn table(self) -> TableId {
+                match self {
+                    $(Pane::$id => TableId::$table,)*
+                }
+            }
+
+            /// The shortest keys that show the pane, as the border and the
+            /// tab bar write them: `1`, or `v x` past the first ten.
+            pub fn shortcut(self) -> String {
+                match self {
+                    $(Pane::$id => panes!(@shortcut $goto $(, $key)?),)*
+                }
+            }
+        }
+
+        /// The keys that show each pane (joined to the keymap).
+        pub const PANE_BINDINGS: &[Binding] = &[
+            $($(bind(Context::Global, &[ch($key)], Command::ShowPane(Pane::$id), $title, None),)?)*
+            $(bind(Context::GoTo, &[ch($goto)], Command::ShowPane(Pane::$id), $title, Some($tab)),)*
+        ];
+    };
+    (@shortcut $goto:literal, $key:literal) => { String::from($key) };
+    (@shortcut $goto:literal) => { format!("v {}", $goto) };
+}
+
+// The pane list. A new pane: its module above, one entry here, its tables
+// in `tables!` below, and its name in DEFAULT_LAYOUT if it belongs on the
+// wide screen by default.
+panes! {
+    Channels { name: "channels", title: "Channels", tab: "Channels", key: '1', goto: 'c', table: Channels }
+    Calls { name: "calls", title: "Calls", tab: "Calls", key: '2', goto: 'a', table: Calls }
+    Queues { name: "queues", title: "Queues", tab: "Queues", key: '3', goto: 'q', table: Queues }
+    Registrations {
+        name: "registrations", title: "Registrations & peers", tab: "Registrations",
+        key: '4', goto: 'r', table: Registrations,
+    }
+    Events { name: "events", title: "Event log", tab: "Events", key: '5', goto: 'e', table: Events }
+}
+
+/// The panes of the wide layout when the config names none.
+pub const DEFAULT_LAYOUT: &[Pane] = &[
+    Pane::Channels,
+    Pane::Calls,
+    Pane::Queues,
+    Pane::Registrations,
+    Pane::Events,
+];
+
+impl Pane {
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// The pane called `name` in the config's `layout`.
+    pub fn named(name: &str) -> Option<Pane> {
+        Pane::ALL.iter().copied().find(|pane| pane.name() == name)
+    }
+
+    /// The pane `delta` steps away in tab order, wrapping around.
+    pub fn step(self, delta: isize) -> Pane {
+        let n = Pane::ALL.len() as isize;
+        Pane::ALL[(self.index() as isize + delta).rem_euclid(n) as usize]
+    }
+}
 
 /// Declares every table: its [`TableId`] and what draws it. A new table
 /// is one line here.
@@ -81,7 +196,7 @@ pub fn draw(
 /// The pane's border, titled `1 Channels (12) /filter`.
 fn border(pane: Pane, shown: usize, view: &View, theme: Theme, focused: bool) -> Block<'static> {
     let mut title = vec![Span::styled(
-        format!(" {} {} ({shown})", pane.index() + 1, pane.title()),
+        format!(" {} {} ({shown})", pane.shortcut(), pane.title()),
         if focused {
             theme.focused_border()
         } else {
