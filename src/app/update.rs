@@ -99,7 +99,10 @@ impl App {
     /// drawing.
     pub fn follow(&mut self, now: f64) {
         // The picture on screen: the stale one while disconnected.
-        let state = self.stale.as_ref().map_or(&self.state, |stale| &stale.state);
+        let state = self
+            .stale
+            .as_ref()
+            .map_or(&self.state, |stale| &stale.state);
         let lens = ModelLens { state, now };
         self.view.follow(&lens);
     }

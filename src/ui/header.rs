@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, header: &Header<'_>) {
         (area, None)
     };
     let width = usize::from(text_area.width);
-    let lines: Vec<Line<'_>> = [identity(header), connection(header), traffic(header)]
+    let lines: Vec<Line<'_>> = [identity(header), connection(header), traffic(header, width)]
         .into_iter()
         .map(|line| clip(line, width))
         .collect();
@@ -154,8 +154,10 @@ fn same_day_time<'a>(startup: &str, reload: &'a str) -> &'a str {
     }
 }
 
-/// `down 1 · lagged 1 · calls 12 · channels 25 · waiting 3 · 154 ev/s`
-fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
+/// `down 1 · lagged 1 · calls 12 · channels 25 · waiting 3 · over limit 1 ·
+/// ev/s 154`: in order of importance, each fact whole or not at all, as
+/// many as fit in `width` cells.
+fn traffic<'a>(h: &Header<'a>, width: usize) -> Line<'a> {
     let state = h.state;
     // The model's own count, as the calls pane's: the sparkline samples it.
     let calls = state.calls().len();
@@ -192,15 +194,27 @@ fn traffic<'a>(h: &Header<'a>) -> Line<'a> {
             ("lagged", lagged.to_string(), trouble(lagged, Tone::Alert)),
         );
     }
-    // Queues past a `[thresholds]` limit: a supervisor's first question.
+    // Queues past a `[thresholds]` limit: a supervisor's first question,
+    // before the event rate.
     let over = state.queues.over_threshold(&state.queues.thresholds, h.now);
     if over > 0 {
-        facts.push(("over limit", over.to_string(), trouble(over, Tone::Alert)));
+        let before_rate = facts.len() - 1;
+        facts.insert(
+            before_rate,
+            ("over limit", over.to_string(), trouble(over, Tone::Alert)),
+        );
     }
     let mut spans = Vec::new();
-    for (i, (label, value, style)) in facts.into_iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::styled(" · ", h.theme.dim()));
+    let mut used = 0;
+    for (label, value, style) in facts {
+        let separator = if spans.is_empty() { "" } else { " · " };
+        let cost = text::width(separator) + text::width(label) + 1 + text::width(&value);
+        if used + cost > width {
+            break;
+        }
+        used += cost;
+        if !separator.is_empty() {
+            spans.push(Span::styled(separator, h.theme.dim()));
         }
         spans.push(Span::styled(format!("{label} "), h.theme.dim()));
         spans.push(Span::styled(value, style));

@@ -357,12 +357,7 @@ const ACTIONS: &[ActionSpec] = &[
         "List IAX peers.",
         system::iax_peers,
     ),
-    action(
-        "Park",
-        "call,all",
-        "Park a channel.",
-        features::park,
-    ),
+    action("Park", "call,all", "Park a channel.", features::park),
     action(
         "ParkedCalls",
         "call,all",
