@@ -1,13 +1,16 @@
 //! The AMI secret never shows: not on stdout or stderr, not in the log at
 //! trace level, not in error messages, with plaintext and with MD5 login.
 //! The built binary talks to the test PBX over TCP; every output is
-//! searched for the secret.
+//! searched for the secret, and so is the dashboard's screen in tmux.
 
 use std::process::Stdio;
 
 use amitop::ami::{Action, SessionConfig};
 use amitop::sim::{PbxConfig, SimUser, TestPbx};
 use tokio::process::Command;
+
+mod tmux_support;
+use tmux_support::Tmux;
 
 /// A secret no output could contain by chance.
 const SECRET: &str = "Zq8-secret-never-shown";
@@ -123,4 +126,61 @@ fn debug_views_of_the_login_and_the_config_hide_it() {
     let panic = std::panic::catch_unwind(|| panic!("session failed: {config:?}")).unwrap_err();
     let message = panic.downcast_ref::<String>().unwrap();
     assert!(!message.contains(SECRET), "{message}");
+}
+
+/// On screen: the dashboard in tmux, logged in both ways, with every entry
+/// of its event log opened in the raw view (where `SuccessfulAuth` and the
+/// rest of the login's echo stand) and the help and detail overlays.
+#[tokio::test]
+async fn the_dashboard_never_shows_the_secret() {
+    let pbx = pbx().await;
+    for auth in ["plain", "md5"] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[servers.test]\nhost = \"127.0.0.1\"\nport = {}\nusername = \"amitop\"\n\
+                 auth = \"{auth}\"\n",
+                pbx.addr().port()
+            ),
+        )
+        .unwrap();
+        let command = format!(
+            "env AMITOP_SECRET={SECRET} NO_COLOR=1 {bin} --config {config}",
+            bin = env!("CARGO_BIN_EXE_amitop"),
+            config = config.display(),
+        );
+        let tmux = Tmux::start(120, 40, &command);
+        tmux.wait_for("the login", |s| s.contains("connected"))
+            .await;
+        tmux.send_keys(&["5"]);
+        let log = tmux
+            .wait_for("the login's events", |s| s.contains("FullyBooted"))
+            .await;
+        let mut screens = vec![log];
+        // The newest entries, one by one, then the oldest (FullyBooted).
+        for step in ["Home", "Down", "Down", "Down", "Down", "End"] {
+            tmux.send_keys(&[step, "Enter"]);
+            screens.push(
+                tmux.wait_for("the raw view", |s| s.contains("Event #"))
+                    .await,
+            );
+            tmux.send_keys(&["Escape"]);
+            tmux.wait_for("the log again", |s| !s.contains("Event #"))
+                .await;
+        }
+        for key in ["?", "1"] {
+            tmux.send_keys(&[key]);
+            screens.push(tmux.screen());
+        }
+        for screen in &screens {
+            assert!(!screen.contains(SECRET), "{auth}: on screen:\n{screen}");
+        }
+        assert!(
+            screens.iter().any(|s| s.contains("Event: FullyBooted")),
+            "{auth}: no raw event was shown:\n{}",
+            screens.join("\n")
+        );
+    }
 }
