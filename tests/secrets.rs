@@ -20,13 +20,12 @@ struct Outputs {
     text: String,
 }
 
-/// Runs `amitop ARGS` against the PBX with `auth` and `secret`, the log at
-/// trace level, and returns everything it wrote (stdout, stderr, the log).
-async fn run(pbx: &TestPbx, auth: &str, secret: &str, args: &[&str]) -> Outputs {
+/// A folder holding `config.toml`: one server, the test PBX, logging in
+/// with `auth`.
+fn config_dir(pbx: &TestPbx, auth: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
     std::fs::write(
-        &config,
+        dir.path().join("config.toml"),
         format!(
             "[servers.test]\nhost = \"127.0.0.1\"\nport = {}\nusername = \"amitop\"\n\
              auth = \"{auth}\"\naction_timeout = 5\n",
@@ -34,6 +33,14 @@ async fn run(pbx: &TestPbx, auth: &str, secret: &str, args: &[&str]) -> Outputs 
         ),
     )
     .unwrap();
+    dir
+}
+
+/// Runs `amitop ARGS` against the PBX with `auth` and `secret`, the log at
+/// trace level, and returns everything it wrote (stdout, stderr, the log).
+async fn run(pbx: &TestPbx, auth: &str, secret: &str, args: &[&str]) -> Outputs {
+    let dir = config_dir(pbx, auth);
+    let config = dir.path().join("config.toml");
     let log = dir.path().join("amitop.log");
     let output = Command::new(env!("CARGO_BIN_EXE_amitop"))
         .arg("--config")
@@ -135,17 +142,8 @@ fn debug_views_of_the_login_and_the_config_hide_it() {
 async fn the_dashboard_never_shows_the_secret() {
     let pbx = pbx().await;
     for auth in ["plain", "md5"] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = config_dir(&pbx, auth);
         let config = dir.path().join("config.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "[servers.test]\nhost = \"127.0.0.1\"\nport = {}\nusername = \"amitop\"\n\
-                 auth = \"{auth}\"\n",
-                pbx.addr().port()
-            ),
-        )
-        .unwrap();
         let command = format!(
             "env AMITOP_SECRET={SECRET} NO_COLOR=1 {bin} --config {config}",
             bin = env!("CARGO_BIN_EXE_amitop"),
