@@ -6,7 +6,8 @@
 //! an empty table. Filtering, sorting, the visible window, selection by
 //! identity and drawing live once, here and in [`crate::ui::table`], and
 //! reach every table through [`Shown`]. The list of tables is in
-//! [`crate::ui::panes`]: adding a table is one file there plus one line.
+//! [`crate::ui::panes`]: a new pane is one file there plus one entry in
+//! its list, and a further table of a pane one name in that entry.
 
 use std::cmp::Ordering;
 

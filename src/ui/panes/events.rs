@@ -7,11 +7,14 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use ratatui::text::Span;
+
 use crate::event_filter::EventFilter;
 use crate::model::{LogEntry, State};
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
+use crate::ui::theme::Theme;
 use crate::ui::view::{TableId, Target, View};
 
 /// One logged event and its sequence number.
@@ -34,6 +37,21 @@ pub fn entry(state: &State, seq: u64) -> Option<&LogEntry> {
 
 fn name<'r>(row: &'r Row<'_>) -> Cow<'r, str> {
     row.1.message.event().unwrap_or_default()
+}
+
+/// The border title's note of the type filter and of a paused log.
+pub fn title_extras(view: &View, theme: Theme) -> Vec<Span<'static>> {
+    let mut extras = Vec::new();
+    if !view.event_type.is_empty() {
+        extras.push(Span::styled(
+            format!(" event:{}", view.event_type),
+            theme.prompt(),
+        ));
+    }
+    if view.paused_at.is_some() {
+        extras.push(Span::styled(" ⏸ paused", theme.prompt()));
+    }
+    extras
 }
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 3] {

@@ -1,6 +1,6 @@
 //! One module per pane, each holding its tables (see [`crate::ui::tables`]).
-//! [`panes!`] below lists every pane once and [`tables!`] every table, so a
-//! new pane is one new file plus one line in each list. [`ModelLens`]
+//! [`panes!`] below lists every pane once, with its module and its tables,
+//! so a new pane is one new file plus one entry there. [`ModelLens`]
 //! answers the view's questions about rows from the same tables, so what a
 //! key acts on is what is drawn.
 //!
@@ -9,12 +9,6 @@
 //! them in list order. The tab bar lists every pane; the wide layout shows
 //! the panes named by `layout` in the config ([`DEFAULT_LAYOUT`] without
 //! one), and a pane outside it full screen.
-
-pub mod calls;
-pub mod channels;
-pub mod events;
-pub mod queues;
-pub mod registrations;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -29,22 +23,44 @@ use crate::ui::theme::Theme;
 use crate::ui::view::{Lens, Target, View};
 use crate::ui::{detail, layout};
 
-/// Declares every pane: its name in the config's `layout`, its border
-/// title, its tab bar label, its one key (the first ten only), its letter
-/// after `v`, and its main table.
+/// Declares every pane: its module (the file holding its tables), its name
+/// in the config's `layout`, its border title, its tab bar label, its one
+/// key (the first ten only), its letter after `v`, its tables (the main one
+/// first; each is the type of that name in the module), and optionally
+/// what its own border title adds.
 macro_rules! panes {
     ($($id:ident {
+        module: $module:ident,
         name: $name:literal,
         title: $title:literal,
         tab: $tab:literal,
         $(key: $key:literal,)?
         goto: $goto:literal,
-        table: $table:ident $(,)?
+        tables: [$main:ident $(, $more:ident)* $(,)?],
+        $(title_extras: $extras:path,)?
     })*) => {
+        $(pub mod $module;)*
+
         /// Every pane, in tab order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Pane {
             $($id,)*
+        }
+
+        /// Every table the screen can show.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum TableId {
+            $($main, $($more,)*)*
+        }
+
+        /// The table `id`.
+        pub fn table(id: TableId) -> &'static dyn Shown {
+            match id {
+                $(
+                    TableId::$main => &$module::$main,
+                    $(TableId::$more => &$module::$more,)*
+                )*
+            }
         }
 
         impl Pane {
@@ -73,7 +89,7 @@ macro_rules! panes {
             /// The pane's main table.
             pub fn table(self) -> TableId {
                 match self {
-                    $(Pane::$id => TableId::$table,)*
+                    $(Pane::$id => TableId::$main,)*
                 }
             }
 
@@ -82,6 +98,13 @@ macro_rules! panes {
             pub fn shortcut(self) -> String {
                 match self {
                     $(Pane::$id => panes!(@shortcut $goto $(, $key)?),)*
+                }
+            }
+
+            /// What the pane's own state adds to its border title.
+            fn title_extras(self, view: &View, theme: Theme) -> Vec<Span<'static>> {
+                match self {
+                    $(Pane::$id => panes!(@extras view, theme $(, $extras)?),)*
                 }
             }
         }
@@ -94,20 +117,34 @@ macro_rules! panes {
     };
     (@shortcut $goto:literal, $key:literal) => { String::from($key) };
     (@shortcut $goto:literal) => { format!("v {}", $goto) };
+    (@extras $view:ident, $theme:ident, $extras:path) => { $extras($view, $theme) };
+    (@extras $view:ident, $theme:ident) => { Vec::new() };
 }
 
-// The pane list. A new pane: its module above, one entry here, its tables
-// in `tables!` below, and its name in DEFAULT_LAYOUT if it belongs on the
-// wide screen by default.
+// The pane list. A new pane: its file beside this one, one entry here, and
+// its name in DEFAULT_LAYOUT if it belongs on the wide screen by default.
+// A drilled-down queue shows the Queues pane's `Members` and `Callers`.
 panes! {
-    Channels { name: "channels", title: "Channels", tab: "Channels", key: '1', goto: 'c', table: Channels }
-    Calls { name: "calls", title: "Calls", tab: "Calls", key: '2', goto: 'a', table: Calls }
-    Queues { name: "queues", title: "Queues", tab: "Queues", key: '3', goto: 'q', table: Queues }
-    Registrations {
-        name: "registrations", title: "Registrations & peers", tab: "Registrations",
-        key: '4', goto: 'r', table: Registrations,
+    Channels {
+        module: channels, name: "channels", title: "Channels", tab: "Channels",
+        key: '1', goto: 'c', tables: [Channels],
     }
-    Events { name: "events", title: "Event log", tab: "Events", key: '5', goto: 'e', table: Events }
+    Calls {
+        module: calls, name: "calls", title: "Calls", tab: "Calls",
+        key: '2', goto: 'a', tables: [Calls],
+    }
+    Queues {
+        module: queues, name: "queues", title: "Queues", tab: "Queues",
+        key: '3', goto: 'q', tables: [Queues, Members, Callers],
+    }
+    Registrations {
+        module: registrations, name: "registrations", title: "Registrations & peers",
+        tab: "Registrations", key: '4', goto: 'r', tables: [Registrations],
+    }
+    Events {
+        module: events, name: "events", title: "Event log", tab: "Events",
+        key: '5', goto: 'e', tables: [Events], title_extras: events::title_extras,
+    }
 }
 
 /// The panes of the wide layout when the config names none.
@@ -134,37 +171,6 @@ impl Pane {
         let n = Pane::ALL.len() as isize;
         Pane::ALL[(self.index() as isize + delta).rem_euclid(n) as usize]
     }
-}
-
-/// Declares every table: its [`TableId`] and what draws it. A new table
-/// is one line here.
-macro_rules! tables {
-    ($($(#[$doc:meta])* $id:ident => $table:expr,)*) => {
-        /// Every table the screen can show.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum TableId {
-            $($(#[$doc])* $id,)*
-        }
-
-        /// The table `id`.
-        pub fn table(id: TableId) -> &'static dyn Shown {
-            match id {
-                $(TableId::$id => &$table,)*
-            }
-        }
-    };
-}
-
-tables! {
-    Channels => channels::Channels,
-    Calls => calls::Calls,
-    Queues => queues::Queues,
-    /// Members of the drilled-down queue.
-    Members => queues::Members,
-    /// Waiting callers of the drilled-down queue.
-    Callers => queues::Callers,
-    Registrations => registrations::Registrations,
-    Events => events::Events,
 }
 
 /// Draws `pane` into `area` (border included): each of its tables, and
@@ -207,17 +213,7 @@ fn border(pane: Pane, shown: usize, view: &View, theme: Theme, focused: bool) ->
     if !filter.is_empty() {
         title.push(Span::styled(format!(" /{filter}"), theme.prompt()));
     }
-    if pane == Pane::Events {
-        if !view.event_type.is_empty() {
-            title.push(Span::styled(
-                format!(" event:{}", view.event_type),
-                theme.prompt(),
-            ));
-        }
-        if view.paused_at.is_some() {
-            title.push(Span::styled(" ⏸ paused", theme.prompt()));
-        }
-    }
+    title.extend(pane.title_extras(view, theme));
     title.push(Span::raw(" "));
     Block::default()
         .borders(Borders::ALL)
