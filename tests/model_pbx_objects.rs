@@ -1,13 +1,13 @@
-//! Parked calls, conferences, hints and presence, voicemail, peer detail
-//! and DAHDI against the real captures (e1-e4, e7, s4): the state is
-//! checked at many points of each stream against what the stream and its
-//! README say, and the consistency rules (every parked call and member is
-//! a live channel) hold after every message.
+//! Parked calls, conferences, hints and presence, voicemail, peer detail,
+//! DAHDI, spies and recordings against the real captures (e1-e4, e6, e7,
+//! s4): the state is checked at many points of each stream against what the
+//! stream and its README say, and the consistency rules (every parked call
+//! and member is a live channel) hold after every message.
 
 mod common;
 
 use amitop::ami::Message;
-use amitop::model::{ConferenceApp, ListKind, State};
+use amitop::model::{ConferenceApp, ListKind, SpyMode, State};
 use common::{assert_parking_and_rooms_consistent, capture_messages, msg};
 
 /// The arrival time handed to the model.
@@ -668,4 +668,114 @@ fn parked_call_swap_gives_the_space_to_the_new_channel() {
     assert_eq!(call.parked_at, Some(96.0));
     assert_eq!(state.parking.calls.len(), 1);
     assert!(state.parking.of_channel("1.1").is_none());
+}
+
+/// e6: a recording amitop asked for (muted and unmuted), three supervisors
+/// spying on its caller leg in the three modes, a dialplan recording, and
+/// a recording ended by a hangup with no `MixMonitorStop`.
+#[test]
+fn e6_spies_and_recordings_follow_the_stream() {
+    const LEG: &str = "Local/742@test-00000063;2";
+    const LEG_ID: &str = "1796157347.209";
+    let mut replay = Replay::new("e6_spy_record.ami");
+    replay.state.expect_recording(LEG, "amitop-e6-call.wav");
+
+    let state = replay.event("MixMonitorStart", "Channel", LEG);
+    let recording = state.supervision.recording(LEG_ID).expect("recording");
+    assert_eq!(recording.file.as_deref(), Some("amitop-e6-call.wav"));
+    assert!(recording.muted.is_empty());
+    let state = replay.event("MixMonitorMute", "State", "1");
+    assert_eq!(state.supervision.recording(LEG_ID).unwrap().muted, ["read"]);
+    let state = replay.event("MixMonitorMute", "State", "0");
+    assert!(state.supervision.recording(LEG_ID).unwrap().muted.is_empty());
+
+    // Each mode comes from the Data of the OriginateResponse before it.
+    let supervisors = [
+        ("1796157348.212", SpyMode::Listen),
+        ("1796157351.214", SpyMode::Whisper),
+        ("1796157353.216", SpyMode::Barge),
+    ];
+    for (spyer, mode) in supervisors {
+        let state = replay.event("ChanSpyStart", "SpyerUniqueid", spyer);
+        let spies = state.spied_by(LEG_ID);
+        assert_eq!(spies.len(), 1, "{spyer}: {spies:?}");
+        assert_eq!(spies[0].spyer, spyer);
+        assert_eq!(spies[0].spyee_channel, LEG);
+        assert_eq!(spies[0].mode, Some(mode));
+        // The spyer never joins the spied call's bridge.
+        let spyer_channel = state.channels.get(spyer).expect("spyer is live");
+        assert_ne!(
+            spyer_channel.bridge,
+            state.channels.get(LEG_ID).unwrap().bridge
+        );
+        let state = replay.event("ChanSpyStop", "SpyerUniqueid", spyer);
+        assert!(state.spied_by(LEG_ID).is_empty(), "{spyer} stopped");
+    }
+
+    let state = replay.event("MixMonitorStop", "Channel", LEG);
+    assert!(state.supervision.recording(LEG_ID).is_none());
+
+    // The dialplan's recording: not asked for, so no file is known.
+    let state = replay.until("the dialplan's MixMonitorStart", |m| {
+        m.event().as_deref() == Some("MixMonitorStart")
+    });
+    let (_, recording) = state.supervision.recordings().next().expect("recording");
+    assert_eq!(recording.file, None);
+    let channel = recording.channel.clone();
+    let state = replay.event("MixMonitorStop", "Channel", &channel);
+    assert_eq!(state.supervision.recordings().count(), 0);
+
+    // Recorded again, then hung up: the hangup ends the recording.
+    let state = replay.event("MixMonitorStart", "Channel", LEG);
+    assert!(state.supervision.recording(LEG_ID).is_some());
+    let state = replay.event("Hangup", "Uniqueid", LEG_ID);
+    assert!(state.supervision.recording(LEG_ID).is_none());
+    let state = replay.rest();
+    assert_eq!(state.supervision.recordings().count(), 0);
+    assert!(state.spies().is_empty());
+}
+
+/// 1.x sends no spy events: the spyer's ChanSpy application and data say
+/// who it spies on (a channel name prefix) and how; a hangup of either side
+/// ends the spy.
+#[test]
+fn legacy_spy_from_the_spyers_application() {
+    let mut state = State::new();
+    let newchannel = |id: &str, name: &str| {
+        msg(&[
+            ("Event", "Newchannel"),
+            ("Channel", name),
+            ("Uniqueid", id),
+            ("State", "Up"),
+        ])
+    };
+    state.apply(&newchannel("1.1", "SIP/2001-0000000a"), 0.0);
+    state.apply(&newchannel("1.2", "SIP/2001x-0000000b"), 0.0);
+    state.apply(&newchannel("1.3", "SIP/200-0000000c"), 0.0);
+    state.apply(
+        &msg(&[
+            ("Event", "Newexten"),
+            ("Channel", "SIP/200-0000000c"),
+            ("Uniqueid", "1.3"),
+            ("Context", "supervisors"),
+            ("Extension", "s"),
+            ("Priority", "1"),
+            ("Application", "ChanSpy"),
+            ("AppData", "SIP/2001-,qw"),
+        ]),
+        1.0,
+    );
+    let spies = state.spied_by("1.1");
+    assert_eq!(spies.len(), 1, "{:?}", state.spies());
+    assert_eq!(spies[0].spyer_channel, "SIP/200-0000000c");
+    assert_eq!(spies[0].mode, Some(SpyMode::Whisper));
+    assert!(state.spied_by("1.2").is_empty(), "the prefix ends at '-'");
+
+    let hangup = |id: &str| msg(&[("Event", "Hangup"), ("Uniqueid", id)]);
+    state.apply(&hangup("1.1"), 2.0);
+    let spies = state.spies();
+    assert_eq!(spies.len(), 1, "the spyer still runs ChanSpy");
+    assert_eq!(spies[0].spyee, "", "but spies on no live channel");
+    state.apply(&hangup("1.3"), 3.0);
+    assert!(state.spies().is_empty());
 }

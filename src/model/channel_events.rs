@@ -38,7 +38,7 @@ impl State {
             return;
         };
         leave(&mut self.bridges, &mut self.channels, &id);
-        self.forget_parked_and_conferenced(&id);
+        self.forget_in_pbx_objects(&id);
         if let Some(channel) = self.channels.remove(&id)
             && let Some(other) = channel.local_peer.as_deref()
             && let Some(other) = self.channels.get_mut(other)

@@ -30,6 +30,7 @@ pub mod registry;
 mod replay;
 mod server;
 mod snapshot;
+pub mod supervision;
 pub mod voicemail;
 
 use std::collections::BTreeMap;
@@ -52,6 +53,7 @@ pub use queues::Queues;
 pub use registry::Registry;
 pub use replay::{ReplayOptions, ReplayOutcome, render_json, render_text, replay, replay_from};
 pub use server::{ModuleActivity, ModuleLoadReport, Server};
+pub use supervision::{Recording, Spy, SpyMode, Supervision};
 pub use voicemail::{Mailbox, MailboxSettings, Voicemail, VoicemailMessage};
 
 /// Which list a resync sweep is about.
@@ -170,6 +172,8 @@ pub struct State {
     pub voicemail: Voicemail,
     pub peer_details: PeerDetails,
     pub dahdi: Dahdi,
+    /// Spies and recordings.
+    pub supervision: Supervision,
     /// Events no sub-model handles, counted by name.
     pub unknown_events: BTreeMap<String, u64>,
     #[serde(skip)]
@@ -202,7 +206,6 @@ const LOG_ONLY: &[&[u8]] = &[
     b"localoptimizationbegin",
     b"localoptimizationend",
     b"masquerade",
-    b"originateresponse",
     b"transfer",
     b"userevent",
     // Security events.
@@ -393,7 +396,7 @@ impl State {
             ListKind::Channels => {
                 for id in self.channels.stale(self.generation) {
                     bridges::leave(&mut self.bridges, &mut self.channels, &id);
-                    self.forget_parked_and_conferenced(&id);
+                    self.forget_in_pbx_objects(&id);
                     self.channels.remove(&id);
                 }
             }

@@ -17,6 +17,7 @@ impl State {
             || self.apply_conference(msg, event, now)
             || self.apply_voicemail(msg, event)
             || self.dahdi.apply(msg, event, self.generation)
+            || self.apply_supervision(msg, event, now)
             || (event.ends_with("Detail") || event == "EndpointDetailComplete")
                 && self.peer_details.endpoint_item(msg, event)
     }
@@ -28,9 +29,11 @@ impl State {
         }
     }
 
-    /// A channel is gone: it waits in no parking space and sits in no room.
-    pub(super) fn forget_parked_and_conferenced(&mut self, uniqueid: &str) {
+    /// A channel is gone: it waits in no parking space, sits in no room,
+    /// spies on nothing and records nothing.
+    pub(super) fn forget_in_pbx_objects(&mut self, uniqueid: &str) {
         self.parking.forget_channel(uniqueid);
         self.conferences.forget_channel(uniqueid);
+        self.supervision.forget_channel(uniqueid);
     }
 }
