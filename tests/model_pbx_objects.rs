@@ -687,7 +687,14 @@ fn e6_spies_and_recordings_follow_the_stream() {
     let state = replay.event("MixMonitorMute", "State", "1");
     assert_eq!(state.supervision.recording(LEG_ID).unwrap().muted, ["read"]);
     let state = replay.event("MixMonitorMute", "State", "0");
-    assert!(state.supervision.recording(LEG_ID).unwrap().muted.is_empty());
+    assert!(
+        state
+            .supervision
+            .recording(LEG_ID)
+            .unwrap()
+            .muted
+            .is_empty()
+    );
 
     // Each mode comes from the Data of the OriginateResponse before it.
     let supervisors = [

@@ -30,6 +30,7 @@ pub mod registry;
 mod replay;
 mod server;
 mod snapshot;
+pub mod spy_target;
 pub mod supervision;
 pub mod voicemail;
 

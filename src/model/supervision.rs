@@ -292,8 +292,7 @@ impl State {
             "MixMonitorStart" | "MixMonitorMute" | "MixMonitorStop" => {
                 let name = msg.get("Channel");
                 let uniqueid = msg.get("Uniqueid");
-                let Some(id) = self.channels.resolve(uniqueid.as_deref(), name.as_deref())
-                else {
+                let Some(id) = self.channels.resolve(uniqueid.as_deref(), name.as_deref()) else {
                     return true;
                 };
                 let supervision = &mut self.supervision;
