@@ -1,6 +1,7 @@
-//! The simulator's parking lot, conference room, mailboxes, DAHDI span and
-//! peer detail, driven over TCP with the op builders of `amitop::ops`: the
-//! PBX receives exactly the headers each builder writes, and amitop's model
+//! The simulator's parking lot, conference room, mailboxes, DAHDI span,
+//! peer detail, spies and recordings, driven over TCP with the op builders
+//! of `amitop::ops`: the PBX receives exactly the headers each builder
+//! writes, and amitop's model
 //! (fed the session's events and the replies' lists) agrees with the
 //! simulator's own state at each step, in both vocabularies. The reply
 //! layouts are checked against the real captures.
@@ -12,9 +13,10 @@ use std::time::Duration;
 
 use amitop::ami::session::{AuthMode, ConnectionState, SessionEvent};
 use amitop::ami::{Action, Message, SessionConfig, SessionEvents, SessionHandle, spawn};
-use amitop::model::{ConferenceApp, State};
+use amitop::model::{ConferenceApp, SpyMode, State};
 use amitop::ops::conference::{self, MemberAction};
 use amitop::ops::parking::{self, ParkingApi};
+use amitop::ops::supervise::{self, RecordScope};
 use amitop::sim::{
     CONFERENCE_EXTEN, PARKING_CONTEXT, PbxConfig, SimUser, TestPbx, VOICEMAIL_EXTEN,
 };
@@ -392,4 +394,117 @@ async fn reply_layouts_match_the_captures() {
         .unwrap()
         .response;
     assert_eq!(keys(&ours), keys(&theirs));
+}
+
+/// A supervisor spies on a call in each mode, then the call is recorded,
+/// muted, stopped, recorded again and hung up; the simulator's spies and
+/// recordings and the model's agree at each step.
+async fn spy_and_record(ami_version: &str) {
+    let modern = ami_version != "1.1";
+    let mut c = Client::start(ami_version).await;
+    c.send(originate("SIP/2001", "default", "2002")).await;
+    let callee = c.channel_of("SIP/2002");
+    let callee_id = c.state.channels.id_by_name(&callee).unwrap().to_owned();
+    let sim_spies = |c: &Client| {
+        let spies = c.pbx.snapshot().supervision.spies;
+        spies
+            .into_iter()
+            .map(|s| (s.spyer, s.spyee))
+            .collect::<Vec<_>>()
+    };
+    for mode in [SpyMode::Listen, SpyMode::Whisper, SpyMode::Barge] {
+        c.send(supervise::spy("SIP/2005", &callee, mode)).await;
+        let spyer = c.channel_of("SIP/2005");
+        let spyer_id = c.state.channels.id_by_name(&spyer).unwrap().to_owned();
+        if modern {
+            assert_eq!(sim_spies(&c), [(spyer_id.clone(), callee_id.clone())]);
+        }
+        let spies = c.state.spied_by(&callee_id);
+        assert_eq!(spies.len(), 1, "{mode:?}: {:?}", c.state.spies());
+        assert_eq!((&*spies[0].spyer, spies[0].mode), (&*spyer_id, Some(mode)));
+        let spyer_channel = c.state.channels.get(&spyer_id).unwrap();
+        assert_eq!(spyer_channel.bridge, None, "a spy joins no bridge");
+        c.send(Action::new("Hangup").header("Channel", &spyer))
+            .await;
+        assert!(c.state.spies().is_empty() && sim_spies(&c).is_empty());
+    }
+
+    let recorded = |c: &Client| {
+        let sim = c.pbx.snapshot().supervision.recordings;
+        let sim: Vec<String> = sim.into_iter().map(|r| r.uniqueid).collect();
+        let model: Vec<String> = c
+            .state
+            .supervision
+            .recordings()
+            .map(|(id, _)| id.clone())
+            .collect();
+        assert_eq!(sim, model, "the simulator's and the model's recordings");
+        model
+    };
+    c.state.expect_recording(&callee, "call.wav");
+    let reply = c
+        .send(supervise::record(&callee, "call.wav", RecordScope::Whole))
+        .await;
+    assert!(reply.is("Response", "Success"), "{reply:?}");
+    let id = reply.get("MixMonitorID").map(|id| id.into_owned());
+    assert_eq!(id.is_some(), modern);
+    c.state.recording_answered(&callee, true, 0.0);
+    assert_eq!(recorded(&c), std::slice::from_ref(&callee_id));
+    let recording = c.state.supervision.recording(&callee_id).unwrap();
+    assert_eq!(recording.file.as_deref(), Some("call.wav"));
+
+    let reply = c
+        .send(supervise::mute_recording(&callee, "read", true))
+        .await;
+    assert!(reply.is("Response", "Success"), "{reply:?}");
+    if modern {
+        let recording = c.state.supervision.recording(&callee_id).unwrap();
+        assert_eq!(recording.muted, ["read"]);
+    }
+    let reply = c
+        .send(supervise::stop_recording(&callee, id.as_deref()))
+        .await;
+    assert!(reply.is("Response", "Success"), "{reply:?}");
+    c.state.recording_stopped(&callee);
+    assert!(recorded(&c).is_empty());
+    let reply = c.send(supervise::stop_recording(&callee, None)).await;
+    assert!(
+        reply.is("Message", "Could not stop monitoring channel"),
+        "{reply:?}"
+    );
+
+    // Recorded and spied on again; hanging the call up ends both, and the
+    // spy (started with `E`) hangs up with it.
+    c.send(supervise::record(
+        &callee,
+        "again.wav",
+        RecordScope::Bridged,
+    ))
+    .await;
+    c.state.recording_answered(&callee, true, 0.0);
+    c.send(supervise::spy("SIP/2005", &callee, SpyMode::Listen))
+        .await;
+    c.send(Action::new("Hangup").header("Channel", &callee))
+        .await;
+    assert!(recorded(&c).is_empty());
+    assert!(c.state.spies().is_empty() && sim_spies(&c).is_empty());
+    if modern {
+        let spyer_gone = !c
+            .pbx
+            .snapshot()
+            .channels
+            .iter()
+            .any(|ch| ch.name.starts_with("SIP/2005-"));
+        assert!(spyer_gone, "the spy exits with the spied channel");
+    }
+}
+
+#[tokio::test]
+async fn spy_and_record_over_tcp() {
+    spy_and_record("11.0.0").await;
+}
+
+#[tokio::test]
+async fn legacy_spy_and_record_over_tcp() {
+    spy_and_record("1.1").await;
 }

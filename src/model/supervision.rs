@@ -14,9 +14,11 @@
 //! - Recording (app_mixmonitor). `MixMonitorStart`, `MixMonitorMute`
 //!   (`Direction`, `State`) and `MixMonitorStop` name the channel only: not
 //!   the file. A hangup ends a recording without a `MixMonitorStop`. The
-//!   file is what amitop asked for ([`State::expect_recording`]).
+//!   file is what amitop asked for ([`State::expect_recording`]). 1.x sends
+//!   none of these: there amitop's own actions and their replies tell it
+//!   ([`State::recording_answered`], [`State::recording_stopped`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -110,6 +112,10 @@ pub struct Supervision {
     spies: BTreeMap<String, Spy>,
     /// By the recorded channel's Uniqueid.
     recordings: BTreeMap<String, Recording>,
+    /// Spyers whose spy the server ended (`ChanSpyStop`) while they still
+    /// run ChanSpy: not to be taken for 1.x spies.
+    #[serde(skip)]
+    stopped: BTreeSet<String>,
     /// Modes from `OriginateResponse`s whose `ChanSpyStart` is still to
     /// come, by the spyer's Uniqueid.
     #[serde(skip)]
@@ -140,6 +146,7 @@ impl Supervision {
         self.spies
             .retain(|spyer, spy| spyer != uniqueid && spy.spyee != uniqueid);
         self.recordings.remove(uniqueid);
+        self.stopped.remove(uniqueid);
         self.early_modes.retain(|(spyer, _)| spyer != uniqueid);
     }
 
@@ -161,8 +168,10 @@ impl Supervision {
     }
 
     fn spy_stop(&mut self, msg: &Message) {
-        if let Some(spyer) = msg.get("SpyerUniqueid") {
-            self.spies.remove(spyer.as_ref());
+        if let Some(spyer) = msg.get("SpyerUniqueid")
+            && self.spies.remove(spyer.as_ref()).is_some()
+        {
+            self.stopped.insert(spyer.into_owned());
         }
     }
 
@@ -237,6 +246,30 @@ impl State {
         asked.push((channel.to_owned(), file.to_owned()));
     }
 
+    /// The server answered amitop's `MixMonitor` of `channel`: on success
+    /// the channel is being recorded (1.x sends no `MixMonitorStart`; on
+    /// 12+ this and the event agree), else the asked-for file is dropped.
+    pub fn recording_answered(&mut self, channel: &str, success: bool, now: f64) {
+        let Some(uniqueid) = self.channels.id_by_name(channel).map(str::to_owned) else {
+            return;
+        };
+        let supervision = &mut self.supervision;
+        if !success {
+            supervision.asked_files.retain(|(c, _)| c != channel);
+        } else if !supervision.recordings.contains_key(&uniqueid) {
+            supervision.record_start(uniqueid, channel, now);
+        }
+    }
+
+    /// The server accepted amitop's `StopMixMonitor` of `channel` (1.x
+    /// sends no `MixMonitorStop`).
+    pub fn recording_stopped(&mut self, channel: &str) {
+        if let Some(uniqueid) = self.channels.id_by_name(channel) {
+            let uniqueid = uniqueid.to_owned();
+            self.supervision.recordings.remove(&uniqueid);
+        }
+    }
+
     /// Every spy on a live channel: those the server reported (12+), then
     /// channels running ChanSpy that it did not report (1.x).
     pub fn spies(&self) -> Vec<Spy> {
@@ -244,6 +277,7 @@ impl State {
         for channel in self.channels.iter() {
             if channel.application.eq_ignore_ascii_case("ChanSpy")
                 && !self.supervision.spies.contains_key(&channel.uniqueid)
+                && !self.supervision.stopped.contains(&channel.uniqueid)
             {
                 spies.push(self.spy_from_application(channel));
             }
@@ -283,12 +317,31 @@ impl State {
         }
     }
 
+    /// An originate to an application succeeded: the new channel runs it
+    /// (1.x reports that nowhere else; a spy started so is known by it).
+    fn application_originated(&mut self, msg: &Message) {
+        let (Some(application), Some(uniqueid)) = (msg.get("Application"), msg.get("Uniqueid"))
+        else {
+            return;
+        };
+        if !msg.is("Response", "Success") {
+            return;
+        }
+        if let Some(channel) = self.channels.get_mut(&uniqueid) {
+            channel.application = application.into_owned();
+            channel.app_data = msg.get_or_empty("Data").into_owned();
+        }
+    }
+
     /// The spy and recording events; false when `event` is none of them.
     pub(super) fn apply_supervision(&mut self, msg: &Message, event: &str, now: f64) -> bool {
         match event {
             "ChanSpyStart" => self.supervision.spy_start(msg, now),
             "ChanSpyStop" => self.supervision.spy_stop(msg),
-            "OriginateResponse" => self.supervision.originated(msg),
+            "OriginateResponse" => {
+                self.application_originated(msg);
+                self.supervision.originated(msg);
+            }
             "MixMonitorStart" | "MixMonitorMute" | "MixMonitorStop" => {
                 let name = msg.get("Channel");
                 let uniqueid = msg.get("Uniqueid");

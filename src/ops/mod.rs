@@ -23,6 +23,7 @@ mod originate;
 mod outcome;
 pub mod parking;
 mod read_only;
+pub mod supervise;
 
 pub use form::{FieldError, FieldSpec, Form};
 pub use op::{Op, Refusal, Request, Selection, Start, Target, permit, start};

@@ -200,6 +200,9 @@ impl Pbx {
                 let chan = &mut self.channels[a];
                 chan.application = application.clone();
                 chan.app_data = data.clone();
+                if application.eq_ignore_ascii_case("ChanSpy") {
+                    self.start_spy(a, data);
+                }
             }
         }
         linkedid

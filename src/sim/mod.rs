@@ -30,6 +30,7 @@ mod registry;
 mod replay;
 mod session;
 mod simulation;
+mod supervision;
 mod traffic;
 mod vocab;
 mod wire;
@@ -58,6 +59,7 @@ pub use queues::{Member, Queue, QueueCaller};
 pub use registry::{Peer, Registration, Tech};
 pub use replay::Recording;
 pub use simulation::{SimConfig, SimSnapshot, Simulation};
+pub use supervision::{MixMonitor, Spy, Supervision};
 pub use traffic::DEFAULT_RATE;
 pub use vocab::Dialect;
 

@@ -17,6 +17,7 @@ use super::modules::Modules;
 use super::queues::{self, AgentEvent, MemberChange, QueueCaller, Queues};
 use super::random::SeededRng;
 use super::registry::Registry;
+use super::supervision::Supervision;
 use super::vocab::{self, ChannelEvent, Dialect, channel_fields};
 use super::wire::Fields;
 
@@ -76,6 +77,7 @@ pub struct Pbx {
     pub(super) modules: Modules,
     pub(super) ids: SeededRng,
     pub(super) features: Features,
+    pub(super) supervision: Supervision,
     next_channel_seq: u32,
     next_unique_seq: u64,
     calls_processed: u64,
@@ -97,6 +99,7 @@ impl Pbx {
             modules: Modules::default(),
             ids: SeededRng::new(seed ^ 0x05ee_d1d5),
             features: Features::default(),
+            supervision: Supervision::default(),
             next_channel_seq: 0,
             next_unique_seq: 1,
             calls_processed: 0,
@@ -412,9 +415,11 @@ impl Pbx {
     // --- hangup ---
 
     /// Ends one channel: request, queue bookkeeping, bridge, `Hangup`.
-    /// Agent channels still ringing for a caller that leaves go too.
+    /// Agent channels still ringing for a caller that leaves go too, and
+    /// spies told to exit with the channel they listen to.
     pub(super) fn end_channel(&mut self, index: usize, cause: u32, soft: bool) {
         self.features_hangup(index);
+        let spies_exiting = self.supervision_hangup(index);
         self.channel_event(index, ChannelEvent::HangupRequest { soft, cause });
         let uid = self.uid(index);
         self.abandon_if_waiting(index);
@@ -423,7 +428,7 @@ impl Pbx {
         self.channel_event(index, ChannelEvent::Hangup { cause });
         let gone = self.channels.remove(index);
         self.hint_follows(super::channel::device_of_channel(&gone.name));
-        for orphan in orphans {
+        for orphan in orphans.into_iter().chain(spies_exiting) {
             if let Some(agent) = self.index_of_uid(&orphan) {
                 self.end_channel(agent, cause, false);
             }

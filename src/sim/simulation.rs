@@ -11,6 +11,7 @@ use super::features::Features;
 use super::pbx::{Bridge, Pbx};
 use super::queues::Queue;
 use super::registry::{Peer, Registration};
+use super::supervision::Supervision;
 use super::traffic::Traffic;
 use super::vocab::Dialect;
 
@@ -46,6 +47,8 @@ pub struct SimSnapshot {
     pub loaded_modules: Vec<String>,
     /// Parked calls, the conference room, mailboxes and the DAHDI span.
     pub features: Features,
+    /// Spies and recordings.
+    pub supervision: Supervision,
 }
 
 impl Simulation {
@@ -84,6 +87,7 @@ impl Simulation {
             registrations: pbx.registry().registrations.clone(),
             loaded_modules: pbx.modules().loaded().map(str::to_owned).collect(),
             features: pbx.features().clone(),
+            supervision: pbx.supervision.clone(),
         }
     }
 }

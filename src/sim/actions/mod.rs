@@ -8,6 +8,7 @@ mod calls;
 mod core;
 mod features;
 mod queues;
+mod supervision;
 mod system;
 
 use std::time::Duration;
@@ -356,6 +357,24 @@ const ACTIONS: &[ActionSpec] = &[
         SYSTEM_REPORTING,
         "List IAX peers.",
         system::iax_peers,
+    ),
+    action(
+        "MixMonitor",
+        "system,all",
+        "Record a call and mix the audio during the recording.  Use of StopMixMonitor is required to guarantee the audio file is available for processing during dialplan execution.",
+        supervision::mix_monitor,
+    ),
+    action(
+        "MixMonitorMute",
+        "system,call,all",
+        "Mute / unMute a Mixmonitor recording.",
+        supervision::mix_monitor_mute,
+    ),
+    action(
+        "StopMixMonitor",
+        "system,call,all",
+        "Stop recording a call through MixMonitor, and free the recording's file handle.",
+        supervision::stop_mix_monitor,
     ),
     action("Park", "call,all", "Park a channel.", features::park),
     action(
