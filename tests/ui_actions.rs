@@ -225,7 +225,11 @@ fn member_keys_prefill_interface_queue_and_the_pause_toggle() {
         response(&[("Response", "Success"), ("Message", "Interface paused")]),
     );
 
+    // x asks which queue (the open one), then asks first.
     press(&mut app, KeyCode::Char('x'));
+    let form = render(&app);
+    assert!(form.contains("Remove queue member"), "{form}");
+    press(&mut app, KeyCode::Enter);
     assert!(render(&app).contains("Remove SIP/agent1 from queue support?"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(

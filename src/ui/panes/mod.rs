@@ -10,6 +10,7 @@
 //! the panes named by `layout` in the config ([`DEFAULT_LAYOUT`] without
 //! one), and a pane outside it full screen.
 
+pub mod agents;
 pub mod calls;
 pub mod channels;
 pub mod events;
@@ -22,12 +23,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
+use crate::ui::detail;
 use crate::ui::keymap::{Binding, Command, Context, bind, ch};
 use crate::ui::table::Env;
 use crate::ui::tables::Shown;
 use crate::ui::theme::Theme;
 use crate::ui::view::{Lens, Target, View};
-use crate::ui::{detail, layout};
 
 /// Declares every pane: its name in the config's `layout`, its border
 /// title, its tab bar label, its one key (the first ten only), its letter
@@ -108,6 +109,7 @@ panes! {
         key: '4', goto: 'r', table: Registrations,
     }
     Events { name: "events", title: "Event log", tab: "Events", key: '5', goto: 'e', table: Events }
+    Agents { name: "agents", title: "Agents", tab: "Agents", key: '6', goto: 'g', table: Agents }
 }
 
 /// The panes of the wide layout when the config names none.
@@ -165,6 +167,8 @@ tables! {
     Callers => queues::Callers,
     Registrations => registrations::Registrations,
     Events => events::Events,
+    /// Every queue member once, with its queues.
+    Agents => agents::Agents,
 }
 
 /// Draws `pane` into `area` (border included): each of its tables, and
@@ -184,11 +188,15 @@ pub fn draw(
     }
     let main = view.pane_table(pane);
     let mut shown = 0;
-    for (id, table_area) in layout::tables(pane, area, drilled) {
+    for (id, table_area) in view.pane_tables(pane, area) {
         let rows = table(id).draw(frame, table_area, state, view, env, focused && id == main);
         if id == main {
             shown = rows;
         }
+    }
+    // The title counts what the pane lists: queues, also when one is open.
+    if drilled {
+        shown = table(pane.table()).count(state, view, env);
     }
     frame.render_widget(border(pane, shown, view, env.theme, focused), area);
 }
