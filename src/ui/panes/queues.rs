@@ -460,8 +460,8 @@ pub fn draw_drill_summary(
     }
 }
 
-/// `▸ support · 3 members · 2 in · 1 free · 5 waiting (longest 1:05) ·
-/// ringall`, and how many callers the callers table scrolls to.
+/// `▸ support · 2 in · 1 free · 5 waiting (longest 1:05) · ringall`, and
+/// how many callers are out of sight (the callers table scrolls to them).
 fn draw_summary(
     frame: &mut Frame<'_>,
     area: Rect,
@@ -474,8 +474,7 @@ fn draw_summary(
         None => Line::styled(format!("▸ {}: gone", drill.queue), env.theme.dim()),
         Some(q) => {
             let mut facts = format!(
-                " · {} members · {} in · {} free · {} waiting",
-                q.members.len(),
+                " · {} in · {} free · {} waiting",
                 logged_in(q),
                 available(q),
                 q.callers.len()
@@ -489,7 +488,7 @@ fn draw_summary(
             ];
             if hidden > 0 {
                 spans.push(Span::styled(
-                    format!(" · {hidden} more callers: Tab, ↓"),
+                    format!(" · {hidden} not shown, Tab ↓"),
                     env.theme.tone(Tone::Alert),
                 ));
             }
@@ -500,4 +499,64 @@ fn draw_summary(
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ami::Message;
+    use crate::ui::theme::Theme;
+
+    fn apply(state: &mut State, pairs: &[(&str, &str)]) {
+        state.apply(&Message::from_pairs(pairs.iter().copied()), 1_000.0);
+    }
+
+    /// Longest wait and service level turn red past `[thresholds]` (60 s,
+    /// 80 % by default), and only then.
+    #[test]
+    fn figures_over_a_threshold_are_coloured() {
+        let mut state = State::new();
+        let params = |queue, perf| {
+            [
+                ("Event", "QueueParams"),
+                ("Queue", queue),
+                ("Completed", "10"),
+                ("ServiceLevel", "30"),
+                ("ServicelevelPerf", perf),
+            ]
+        };
+        apply(&mut state, &params("calm", "90.0"));
+        apply(&mut state, &params("late", "70.0"));
+        for (queue, wait) in [("calm", "20"), ("late", "75")] {
+            let entry = [
+                ("Event", "QueueEntry"),
+                ("Queue", queue),
+                ("Uniqueid", queue),
+                ("Position", "1"),
+                ("Wait", wait),
+            ];
+            apply(&mut state, &entry);
+        }
+        let env = Env {
+            state: &state,
+            now: 1_000.0,
+            theme: Theme::new(true),
+        };
+        let columns = queue_columns();
+        let style = |title: &str, queue: &str| {
+            let column = columns.iter().find(|c| c.title == title).unwrap();
+            (column.style)(&state.queues.get(queue).unwrap(), &env)
+        };
+        let alarm = Theme::new(true).tone(Tone::Bad);
+        for title in ["Longest", "SL"] {
+            assert_eq!(style(title, "late"), alarm, "{title}");
+            assert_eq!(style(title, "calm"), Style::default(), "{title}");
+        }
+        let text = |title: &str, queue: &str| {
+            let column = columns.iter().find(|c| c.title == title).unwrap();
+            (column.text)(&state.queues.get(queue).unwrap(), &env).into_owned()
+        };
+        assert_eq!(text("SL", "late"), "70%");
+        assert_eq!(text("Longest", "late"), "1:15");
+    }
 }
