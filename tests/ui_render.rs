@@ -128,9 +128,24 @@ fn a_queue_call_names_the_agent_and_a_queued_caller_waits() {
         ])
     };
     // Uniqueids are creation times: the call began 1:05 before NOW.
-    let novak = ("SIP/trunk-00000001", "1700000035.1", "+3215550475", "K. Novak");
-    let leg = ("SIP/3001-0000000a", "1700000040.2", "+3215550475", "K. Novak");
-    let dupont = ("SIP/trunk-00000002", "1700000070.3", "+3215550999", "J. Dupont");
+    let novak = (
+        "SIP/trunk-00000001",
+        "1700000035.1",
+        "+3215550475",
+        "K. Novak",
+    );
+    let leg = (
+        "SIP/3001-0000000a",
+        "1700000040.2",
+        "+3215550475",
+        "K. Novak",
+    );
+    let dupont = (
+        "SIP/trunk-00000002",
+        "1700000070.3",
+        "+3215550999",
+        "J. Dupont",
+    );
     let events = [
         ("Newchannel", novak, "Up"),
         ("QueueMemberStatus", leg, "Up"),
@@ -319,7 +334,10 @@ fn agents_pane() {
     assert!(rows[0].contains("in call with K. Novak"), "{screen}");
     assert!(rows[0].contains("support 0, sales 1") || rows[0].contains("sales 1, support 0"));
     assert!(rows[1].contains("ringing for J. Dupont"), "{screen}");
-    assert!(rows[2].contains("paused") && rows[2].contains("lunch"), "{screen}");
+    assert!(
+        rows[2].contains("paused") && rows[2].contains("lunch"),
+        "{screen}"
+    );
     assert!(rows[4].contains("unavailable"), "{screen}");
 
     // Enter: the agent's detail, every queue it is in.
@@ -361,5 +379,8 @@ fn queue_drill_down_with_more_callers_than_fit() {
     press(&mut app, KeyCode::End);
     let scrolled = render(&app);
     assert!(scrolled.contains("Caller 23"), "{scrolled}");
-    assert!(scrolled.contains(" 3 Queues (2)"), "the title counts queues:\n{scrolled}");
+    assert!(
+        scrolled.contains(" 3 Queues (2)"),
+        "the title counts queues:\n{scrolled}"
+    );
 }
