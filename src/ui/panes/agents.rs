@@ -89,7 +89,7 @@ pub fn ago(time: Option<f64>, now: f64) -> Cow<'static, str> {
 }
 
 /// The most recent first, never last.
-fn recent_first(a: Option<f64>, b: Option<f64>) -> Ordering {
+pub fn recent_first(a: Option<f64>, b: Option<f64>) -> Ordering {
     b.unwrap_or(0.0).total_cmp(&a.unwrap_or(0.0))
 }
 

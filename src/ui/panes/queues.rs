@@ -246,12 +246,7 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
             drop: 1,
             text: |m, env| agents::ago(m.last_call, env.now),
             style: plain,
-            // The most recent call ("5s ago") first, never-called last.
-            cmp: |a, b| {
-                b.last_call
-                    .unwrap_or(0.0)
-                    .total_cmp(&a.last_call.unwrap_or(0.0))
-            },
+            cmp: |a, b| agents::recent_first(a.last_call, b.last_call),
         },
         Column {
             title: "RNA",
