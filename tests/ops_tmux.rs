@@ -63,3 +63,52 @@ async fn originate_from_the_form_then_hang_up_with_capital_h() {
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_exit().await, "0");
 }
+
+/// In the Agents pane, `P` on an agent opens the pause form for the queue
+/// its state is in; with a reason typed, the test PBX pauses the member
+/// and the pane shows the pause and its reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_an_agent_with_a_reason_from_the_agents_pane() {
+    let (pbx, dashboard) = Dashboard::on_test_pbx(120, 30).await;
+    let tmux = &dashboard.tmux;
+
+    tmux.send_keys(&["6"]);
+    tmux.wait_for("the agents", |s| {
+        line_with(s, "Carol").is_some_and(|row| row.contains("free"))
+    })
+    .await;
+    tmux.send_keys(&["/"]);
+    tmux.send_keys(&["-l", "Carol"]);
+    tmux.send_keys(&["Enter"]);
+    tmux.send_keys(&["P"]);
+    let form = tmux
+        .wait_for("the pause form", |s| s.contains("Pause / unpause member"))
+        .await;
+    assert!(
+        form.contains("SIP/3003") && form.contains("support"),
+        "{form}"
+    );
+    for _ in 0..3 {
+        tmux.send_keys(&["Tab"]);
+    }
+    tmux.send_keys(&["-l", "lunch"]);
+    tmux.send_keys(&["Enter"]);
+    let screen = tmux
+        .wait_for("Carol paused for lunch", |s| {
+            !s.contains("Pause / unpause member")
+                && line_with(s, "│paused")
+                    .is_some_and(|row| row.contains("Carol") && row.contains("lunch"))
+        })
+        .await;
+    let pause = pbx
+        .received_actions()
+        .into_iter()
+        .find(|a| a.is("Action", "QueuePause"))
+        .unwrap_or_else(|| panic!("the PBX received no QueuePause:\n{screen}"));
+    assert_eq!(pause.get("Interface").as_deref(), Some("SIP/3003"));
+    assert_eq!(pause.get("Queue").as_deref(), Some("support"));
+    assert_eq!(pause.get("Reason").as_deref(), Some("lunch"));
+
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_exit().await, "0");
+}

@@ -225,7 +225,11 @@ fn member_keys_prefill_interface_queue_and_the_pause_toggle() {
         response(&[("Response", "Success"), ("Message", "Interface paused")]),
     );
 
+    // x asks which queue (the open one), then asks first.
     press(&mut app, KeyCode::Char('x'));
+    let form = render(&app);
+    assert!(form.contains("Remove queue member"), "{form}");
+    press(&mut app, KeyCode::Enter);
     assert!(render(&app).contains("Remove SIP/agent1 from queue support?"));
     press(&mut app, KeyCode::Enter);
     assert_eq!(
@@ -342,6 +346,13 @@ fn read_only_mode_refuses_changes_and_lets_reads_through() {
     for key in ['P', 'p', 'x', 'a'] {
         press(&mut app, KeyCode::Char(key));
         assert!(app.operator.ui.overlay.is_none(), "{key}");
+    }
+    // The same keys on an agent are refused too.
+    press(&mut app, KeyCode::Char('6'));
+    for key in ['P', 'p', 'x'] {
+        press(&mut app, KeyCode::Char(key));
+        assert!(app.operator.ui.overlay.is_none(), "{key}");
+        assert!(footer(&app).contains("read-only mode"), "{key}");
     }
     assert!(sent.try_recv().is_err());
 
@@ -524,5 +535,48 @@ fn the_console_keeps_a_history_across_openings() {
     assert_eq!(
         only_request(&mut sent).action.get("Command"),
         Some("core show uptime")
+    );
+}
+
+/// On the Agents pane the member keys act on the selected agent, in the
+/// queue the form names: pre-filled with the one its state is in.
+#[test]
+fn member_actions_work_on_an_agent() {
+    let (mut app, mut sent) = acting(false);
+    press(&mut app, KeyCode::Char('6'));
+    // Erin, paused for lunch, comes first.
+    press(&mut app, KeyCode::Char('P'));
+    let form = render(&app);
+    assert!(form.contains("Pause / unpause member"), "{form}");
+    // The Queue field says what leaving it empty does.
+    press(&mut app, KeyCode::Tab);
+    let form = render(&app);
+    assert!(
+        form.contains("empty: pause or unpause it in every queue"),
+        "{form}"
+    );
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        headers(&only_request(&mut sent)),
+        [
+            ("Interface", "SIP/agent2"),
+            ("Paused", "false"),
+            ("Queue", "support"),
+        ]
+    );
+    app.operator.ui.overlay = None;
+
+    press(&mut app, KeyCode::Char('x'));
+    let form = render(&app);
+    assert!(form.contains("Remove queue member"), "{form}");
+    // The queue is asked for (focused, pre-filled): typed over, the
+    // other queue is sent.
+    type_text(&mut app, "sales");
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app).contains("Remove SIP/agent2 from queue sales?"));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        headers(&only_request(&mut sent)),
+        [("Queue", "sales"), ("Interface", "SIP/agent2")]
     );
 }

@@ -127,9 +127,25 @@ fn a_queue_call_names_the_agent_and_a_queued_caller_waits() {
             ("HoldTime", "4"),
         ])
     };
-    let novak = ("SIP/trunk-00000001", "9.1", "+3215550475", "K. Novak");
-    let leg = ("SIP/3001-0000000a", "9.2", "+3215550475", "K. Novak");
-    let dupont = ("SIP/trunk-00000002", "9.3", "+3215550999", "J. Dupont");
+    // Uniqueids are creation times: the call began 1:05 before NOW.
+    let novak = (
+        "SIP/trunk-00000001",
+        "1700000035.1",
+        "+3215550475",
+        "K. Novak",
+    );
+    let leg = (
+        "SIP/3001-0000000a",
+        "1700000040.2",
+        "+3215550475",
+        "K. Novak",
+    );
+    let dupont = (
+        "SIP/trunk-00000002",
+        "1700000070.3",
+        "+3215550999",
+        "J. Dupont",
+    );
     let events = [
         ("Newchannel", novak, "Up"),
         ("QueueMemberStatus", leg, "Up"),
@@ -152,6 +168,7 @@ fn a_queue_call_names_the_agent_and_a_queued_caller_waits() {
     }
     press(&mut app, KeyCode::Char('2'));
     let screen = render(&app);
+    snapshot("queue_call_100x24", screen.clone());
     let row = |who: &str| {
         screen
             .lines()
@@ -203,4 +220,167 @@ fn a_form_scrolls_to_its_focused_field_at_60x15() {
     assert!(screen.contains("›Async"), "{screen}");
     assert!(screen.contains("field 11 of 11"), "{screen}");
     snapshot("form_scrolled_60x15", screen);
+}
+
+/// A call centre for the agents tests: `support` and `sales`, Alice in
+/// both, one caller answered by Alice, one being rung at Bob, Carol paused
+/// for lunch, Dave who let a call ring out, Eve logged out; and as many
+/// more callers waiting in support as `waiting` says.
+fn call_centre(width: u16, height: u16, waiting: usize) -> amitop::app::App {
+    use ui_support::{NOW, msg, new_app};
+    let (mut app, _requests) = new_app(width, height);
+    let member = |queue: &str, name: &str, ext: &str, penalty: &str, status: &str| {
+        let interface = format!("SIP/{ext}");
+        msg(&[
+            ("Event", "QueueMember"),
+            ("Queue", queue),
+            ("Name", name),
+            ("Location", &interface),
+            ("StateInterface", &interface),
+            ("Membership", "dynamic"),
+            ("Penalty", penalty),
+            ("CallsTaken", "4"),
+            ("LastCall", "1700000000"),
+            ("Status", status),
+            ("Paused", "0"),
+        ])
+    };
+    let caller = |event: &str, id: &str, num: &str, name: &str, position: usize| {
+        msg(&[
+            ("Event", event),
+            ("Queue", "support"),
+            ("Position", &position.to_string()),
+            ("Channel", &format!("SIP/trunk-{id:0>8}")),
+            ("Uniqueid", &format!("1700000000.{id}")),
+            ("CallerIDNum", num),
+            ("CallerIDName", name),
+            ("Interface", "SIP/3002"),
+            ("MemberName", "Bob"),
+            ("HoldTime", "5"),
+        ])
+    };
+    let mut events = vec![
+        member("support", "Alice", "3001", "0", "2"),
+        member("support", "Bob", "3002", "0", "1"),
+        member("support", "Carol", "3003", "2", "1"),
+        member("sales", "Alice", "3001", "1", "2"),
+        member("sales", "Dave", "3004", "3", "1"),
+        member("sales", "Eve", "3005", "0", "5"),
+        msg(&[
+            ("Event", "AgentConnect"),
+            ("Queue", "support"),
+            ("Interface", "SIP/3001"),
+            ("MemberName", "Alice"),
+            ("Uniqueid", "1700000000.1"),
+            ("CallerIDNum", "+3215550475"),
+            ("CallerIDName", "K. Novak"),
+            ("HoldTime", "4"),
+        ]),
+        msg(&[
+            ("Event", "QueueMemberPause"),
+            ("Queue", "support"),
+            ("Interface", "SIP/3003"),
+            ("MemberName", "Carol"),
+            ("Paused", "1"),
+            ("PausedReason", "lunch"),
+        ]),
+        msg(&[
+            ("Event", "AgentRingNoAnswer"),
+            ("Queue", "sales"),
+            ("Interface", "SIP/3004"),
+            ("MemberName", "Dave"),
+            ("Uniqueid", "1700000000.9"),
+        ]),
+        caller("QueueCallerJoin", "2", "+3215550999", "J. Dupont", 1),
+        caller("AgentCalled", "2", "+3215550999", "J. Dupont", 1),
+    ];
+    for n in 0..waiting {
+        let id = (10 + n).to_string();
+        events.push(caller(
+            "QueueCallerJoin",
+            &id,
+            &format!("+32155501{id}"),
+            &format!("Caller {id}"),
+            n + 2,
+        ));
+    }
+    let count = events.len() as f64;
+    for (i, event) in events.into_iter().enumerate() {
+        let at = NOW - 120.0 + 100.0 * i as f64 / count;
+        app.handle(Msg::Session(SessionEvent::Event(event)), at);
+    }
+    app.handle(Msg::Tick, NOW);
+    app
+}
+
+/// Each member once, problems first: in a call (with whom, for how
+/// long), ringing for a caller, paused (for how long, why), then the free
+/// and the logged out; each with its queues and penalty there.
+#[test]
+fn agents_pane() {
+    let mut app = call_centre(100, 24, 0);
+    press(&mut app, KeyCode::Char('6'));
+    let screen = render(&app);
+    snapshot("agents_100x24", screen.clone());
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.starts_with('│') && l.contains("SIP/300"))
+        .collect();
+    let order: Vec<&str> = ["Alice", "Bob", "Carol", "Dave", "Eve"]
+        .into_iter()
+        .filter(|name| rows.iter().any(|r| r.contains(name)))
+        .collect();
+    assert_eq!(order.len(), 5, "each member once:\n{screen}");
+    assert!(rows[0].contains("in call with K. Novak"), "{screen}");
+    assert!(rows[0].contains("support 0, sales 1") || rows[0].contains("sales 1, support 0"));
+    assert!(rows[1].contains("ringing for J. Dupont"), "{screen}");
+    assert!(
+        rows[2].contains("paused") && rows[2].contains("lunch"),
+        "{screen}"
+    );
+    assert!(rows[4].contains("unavailable"), "{screen}");
+
+    // Enter: the agent's detail, every queue it is in.
+    press(&mut app, KeyCode::Enter);
+    let detail = render(&app);
+    assert!(detail.contains("Agent Alice (SIP/3001)"), "{detail}");
+    assert!(detail.contains("queue sales"), "{detail}");
+    let target = amitop::ui::view::Target::Agent("SIP/3001".into());
+    let (_, items) = amitop::ui::detail::items(&app.state, &target, ui_support::NOW).unwrap();
+    let sections: Vec<&amitop::ui::detail::Item> = items
+        .iter()
+        .filter(|item| matches!(item, amitop::ui::detail::Item::Section(_)))
+        .collect();
+    assert_eq!(sections.len(), 2, "one section per queue: {items:?}");
+}
+
+/// More callers than fit: members stay right above the callers (no blank
+/// rows between), the summary says how many callers are out of sight, and
+/// the callers table scrolls to the last of them.
+#[test]
+fn queue_drill_down_with_more_callers_than_fit() {
+    let mut app = call_centre(80, 24, 14);
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Down); // support, after sales
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app);
+    snapshot("queue_drill_many_callers_80x24", screen.clone());
+    assert!(screen.contains("15 waiting"), "{screen}");
+    assert!(screen.contains("4 not shown, Tab ↓"), "{screen}");
+    assert!(screen.contains("ringing Bob"), "{screen}");
+    let lines: Vec<&str> = screen.lines().collect();
+    let titles = lines.iter().position(|l| l.contains("Pos▲")).unwrap();
+    assert!(
+        lines[titles - 1].contains("Carol"),
+        "no gap above the callers:\n{screen}"
+    );
+    assert!(!screen.contains("Caller 23"), "{screen}");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::End);
+    let scrolled = render(&app);
+    assert!(scrolled.contains("Caller 23"), "{scrolled}");
+    assert!(
+        scrolled.contains(" 3 Queues (2)"),
+        "the title counts queues:\n{scrolled}"
+    );
 }

@@ -287,16 +287,27 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
         }
         Some(Target::Queue(name)) => selection.queue = Some(name),
         Some(Target::Member { queue, interface }) => {
-            let member = state
-                .queues
-                .get(&queue)
-                .and_then(|q| q.members.iter().find(|m| m.interface == interface));
-            selection.paused = member.map(|m| m.paused);
-            selection.penalty = member.and_then(|m| m.penalty);
-            selection.queue = Some(queue);
-            selection.interface = Some(interface);
+            pick_member(&mut selection, state, queue, interface)
+        }
+        Some(Target::Agent(interface)) => {
+            // The queue its shown state is in: where a pause or a ring is.
+            let queue = (state.queues.agents().iter())
+                .find(|agent| agent.interface == interface)
+                .map(|agent| agent.state(state.queues.clock()).1.to_owned());
+            if let Some(queue) = queue {
+                pick_member(&mut selection, state, queue, interface);
+            }
         }
         _ => {}
     }
     selection
+}
+
+/// The member `interface` of `queue`, with its pause state and penalty.
+fn pick_member(selection: &mut Selection, state: &State, queue: String, interface: String) {
+    let member = state.queues.get(&queue).and_then(|q| q.member(&interface));
+    selection.paused = member.map(|m| m.paused);
+    selection.penalty = member.and_then(|m| m.penalty);
+    selection.queue = Some(queue);
+    selection.interface = Some(interface);
 }

@@ -22,13 +22,16 @@ impl State {
         };
         let mut agents = Vec::new();
         let mut rung = Vec::new();
+        let mut callers = Vec::new();
         for queue in self.queues.by_name.values() {
             for member in &queue.members {
-                if member
-                    .call
-                    .as_ref()
-                    .is_some_and(|c| in_call(&c.caller.uniqueid))
+                let call = member.call.as_ref().filter(|c| in_call(&c.caller.uniqueid));
+                if let Some(call) = call
+                    && is_members_leg(of, member)
                 {
+                    // The agent's own leg talks to the caller.
+                    push_new(&mut callers, caller_id(&call.caller.name, &call.caller.num));
+                } else if call.is_some() {
                     push_new(&mut agents, member.label().to_owned());
                 } else if member
                     .ringing_for
@@ -38,6 +41,10 @@ impl State {
                     push_new(&mut rung, member.label().to_owned());
                 }
             }
+        }
+        callers.retain(|c| !c.is_empty());
+        if !callers.is_empty() {
+            return callers.join(", ");
         }
         if !agents.is_empty() {
             return agents.join(", ");
@@ -81,6 +88,21 @@ impl State {
             Some(queue.caller_state(caller).to_string())
         })
     }
+}
+
+/// True when `channel` is `member`'s own phone: its device is the
+/// member's interface (`SIP/3001`; `Local/101@test` of `Local/101@test/n`)
+/// or state interface.
+fn is_members_leg(channel: &Channel, member: &crate::model::queues::QueueMember) -> bool {
+    let own = device(&channel.name);
+    let names = |interface: &str| {
+        !interface.is_empty()
+            && (interface == own
+                || interface
+                    .strip_prefix(own)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    };
+    names(&member.interface) || names(&member.state_interface)
 }
 
 fn push_new(names: &mut Vec<String>, name: String) {
@@ -130,6 +152,47 @@ pub fn device(channel: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_agents_own_leg_talks_to_the_caller() {
+        let mut state = State::new();
+        let apply = |state: &mut State, pairs: &[(&str, &str)]| {
+            let msg = crate::ami::Message::from_pairs(pairs.iter().copied());
+            state.apply(&msg, 100.0);
+        };
+        for (channel, id) in [("SIP/trunk-00000001", "9.1"), ("SIP/3001-0000000a", "9.2")] {
+            apply(
+                &mut state,
+                &[
+                    ("Event", "Newchannel"),
+                    ("Channel", channel),
+                    ("ChannelState", "6"),
+                    ("ChannelStateDesc", "Up"),
+                    ("CallerIDNum", "+3215550475"),
+                    ("CallerIDName", "K. Novak"),
+                    ("Uniqueid", id),
+                    ("Linkedid", "9.1"),
+                ],
+            );
+        }
+        apply(
+            &mut state,
+            &[
+                ("Event", "AgentConnect"),
+                ("Queue", "support"),
+                ("Interface", "SIP/3001"),
+                ("MemberName", "Alice"),
+                ("Uniqueid", "9.1"),
+                ("CallerIDNum", "+3215550475"),
+                ("CallerIDName", "K. Novak"),
+                ("HoldTime", "4"),
+            ],
+        );
+        let caller = state.channels.get("9.1").unwrap();
+        let leg = state.channels.get("9.2").unwrap();
+        assert_eq!(state.talking_to(caller, &[leg]), "Alice");
+        assert_eq!(state.talking_to(leg, &[caller]), "K. Novak <+3215550475>");
+    }
 
     #[test]
     fn devices_drop_the_channel_suffix() {

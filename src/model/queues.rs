@@ -308,6 +308,12 @@ impl Queues {
         }
     }
 
+    /// The latest `now` an event or [`Queues::tick`] brought (epoch
+    /// seconds): the moment member states are judged at.
+    pub fn clock(&self) -> f64 {
+        self.clock
+    }
+
     /// Starts a resync: whatever is touched from now on is stamped with
     /// `generation`, so [`Queues::sweep`] keeps it.
     pub fn begin_resync(&mut self, generation: u64) {

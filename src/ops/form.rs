@@ -252,8 +252,8 @@ mod tests {
             }
         }
         assert_eq!(
-            count, 8,
-            "Originate, Atxfer, Redirect, 3 queue forms, Module, Console"
+            count, 9,
+            "Originate, Atxfer, Redirect, 4 queue forms, Module, Console"
         );
     }
 

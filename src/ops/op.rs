@@ -26,7 +26,7 @@ pub enum Op {
     QueuePause,
     /// Add a member to the selected queue (form).
     QueueAdd,
-    /// Remove the selected member from its queue (asks first).
+    /// Remove the selected member from a queue (form, then asks first).
     QueueRemove,
     /// List the queue rules of queuerules.conf.
     QueueRules,
@@ -170,7 +170,9 @@ impl fmt::Display for Refusal {
             ),
             Refusal::NeedsSelection(target) => f.write_str(match target {
                 Target::Channel => "select a channel first",
-                Target::Member => "select a queue member first (open a queue with Enter)",
+                Target::Member => {
+                    "select a queue member first (in 6 Agents, or open a queue with Enter)"
+                }
                 Target::Queue => "select a queue first",
                 Target::Nothing => "nothing to act on",
             }),
@@ -248,10 +250,10 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
         Op::QueuePenalty => &forms::QUEUE_PENALTY,
         Op::QueuePause => &forms::QUEUE_PAUSE,
         Op::QueueAdd => &forms::QUEUE_ADD,
+        Op::QueueRemove => &forms::QUEUE_REMOVE,
         Op::Module => &forms::MODULE,
         Op::Console => &forms::CONSOLE,
         Op::Hangup => return Ok(Start::Ready(hangup(selection))),
-        Op::QueueRemove => return Ok(Start::Ready(queue_remove(selection))),
         Op::QueueRules => return Ok(Start::Ready(Request::new(op, Action::new("QueueRule")))),
         Op::QueueSummary => {
             return Ok(Start::Ready(Request::new(op, Action::new("QueueSummary"))));
@@ -267,10 +269,6 @@ pub fn permit(action: &Action, read_only: bool) -> Result<(), String> {
         return Err(super::read_only::read_only_refusal(action.name()));
     }
     Ok(())
-}
-
-fn picked(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
 }
 
 fn hangup(selection: &Selection) -> Request {
@@ -292,15 +290,6 @@ fn hangup(selection: &Selection) -> Request {
     let mut request = Request::new(Op::Hangup, hang_up(first)).confirm_with(question);
     request.also = rest.iter().map(|leg| hang_up(leg)).collect();
     request
-}
-
-fn queue_remove(selection: &Selection) -> Request {
-    let (queue, interface) = (picked(&selection.queue), picked(&selection.interface));
-    let question = format!("Remove {interface} from queue {queue}?");
-    let action = Action::new("QueueRemove")
-        .header("Queue", queue)
-        .header("Interface", interface);
-    Request::new(Op::QueueRemove, action).confirm_with(question)
 }
 
 #[cfg(test)]
@@ -388,7 +377,7 @@ mod tests {
     }
 
     #[test]
-    fn hangup_and_queue_remove_are_ready_but_ask_first() {
+    fn hangup_is_ready_but_asks_first() {
         let Ok(Start::Ready(hangup)) = start(Op::Hangup, &channel("SIP/2001-0000000a"), false)
         else {
             panic!("Hangup should need no form");
@@ -398,18 +387,6 @@ mod tests {
             hangup.action,
             Action::new("Hangup").header("Channel", "SIP/2001-0000000a")
         );
-
-        let Ok(Start::Ready(remove)) =
-            start(Op::QueueRemove, &member("sales", "Local/105@test/n"), false)
-        else {
-            panic!("QueueRemove should need no form");
-        };
-        assert_eq!(
-            remove.confirmation(),
-            Some("Remove Local/105@test/n from queue sales?")
-        );
-        assert_eq!(remove.action.get("Queue"), Some("sales"));
-        assert_eq!(remove.action.get("Interface"), Some("Local/105@test/n"));
     }
 
     #[test]

@@ -17,8 +17,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::model::queues::QueueMember;
 use crate::model::{Channel, State};
-use crate::ui::panes::{calls, events};
+use crate::ui::panes::{agents, calls, events};
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{Detail, Target};
@@ -171,7 +172,10 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
                 .members
                 .iter()
                 .find(|m| &m.interface == interface)?;
-            Some((format!("Member {interface} of {queue}"), fields_of(member)))
+            Some((
+                format!("Member {interface} of {queue}"),
+                member_items(member, now),
+            ))
         }
         Target::Caller { queue, uniqueid } => {
             let caller = state
@@ -185,6 +189,7 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
                 fields_of(caller),
             ))
         }
+        Target::Agent(interface) => agent_items(state, interface, now),
         Target::Registration(a, b) => {
             let registration = state.registry.registrations.get(&(a.clone(), b.clone()))?;
             Some((format!("Registration {a}/{b}"), fields_of(registration)))
@@ -204,6 +209,55 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
             Some((format!("Event #{seq}: {}", entry.name()), lines))
         }
     }
+}
+
+/// An agent: its state and counts over all its queues, then its
+/// membership in each queue.
+fn agent_items(state: &State, interface: &str, now: f64) -> Option<(String, Vec<Item>)> {
+    let agents = state.queues.agents();
+    let agent = agents.iter().find(|a| a.interface == interface)?;
+    let (member_state, queue) = agent.state(state.queues.clock());
+    let when = |time: Option<f64>| time.map_or("-".into(), |t| crate::ui::clock::when(t, now));
+    let mut items = vec![
+        Item::Field(
+            "state".into(),
+            format!("{} (in {queue})", agents::state_text(&member_state, now)),
+        ),
+        Item::Field("name".into(), agent.name().to_owned()),
+        Item::Field("interface".into(), interface.to_owned()),
+        Item::Field("calls taken".into(), agent.calls_taken().to_string()),
+        Item::Field("last call".into(), when(agent.last_call())),
+        Item::Field(
+            "rings unanswered".into(),
+            agent.ring_no_answer().to_string(),
+        ),
+        Item::Field("logged in".into(), when(agent.login_time())),
+    ];
+    for membership in &agent.queues {
+        let member = membership.member;
+        items.push(Item::Section(format!("queue {}", membership.queue)));
+        items.push(Item::Field(
+            "state".into(),
+            agents::state_text(&member.state(state.queues.clock()), now),
+        ));
+        items.extend(member_items(member, now));
+    }
+    Some((format!("Agent {} ({interface})", agent.name()), items))
+}
+
+/// A member's fields, its times (epoch seconds on the wire) in words.
+fn member_items(member: &QueueMember, now: f64) -> Vec<Item> {
+    const TIMES: [&str; 4] = ["last call", "last pause", "login time", "call since"];
+    let mut items = fields_of(member);
+    for item in &mut items {
+        if let Item::Field(key, value) = item
+            && TIMES.contains(&key.as_str())
+            && let Ok(epoch) = value.parse::<f64>()
+        {
+            *value = crate::ui::clock::when(epoch, now);
+        }
+    }
+    items
 }
 
 fn to_value(value: &impl Serialize) -> Value {

@@ -84,7 +84,7 @@ impl Context {
             Context::QueueDrill => "Inside a queue",
             Context::EventLog => "Event log",
             Context::Channels => "On the selected channel",
-            Context::Members => "On the selected queue member",
+            Context::Members => "On the selected queue member (Agents, a queue's members)",
             Context::Actions => "Actions anywhere (--read-only turns every action off)",
             Context::Detail => "Detail view",
             Context::Help => "Help",
@@ -352,7 +352,7 @@ pub const BINDINGS: &[Binding] = &[
         X::Members,
         &[ch('x')],
         C::Act(Op::QueueRemove),
-        "remove the member from the queue (asks first)",
+        "remove the member from a queue (asks which, then asks first)",
         Some("remove"),
     ),
     bind(
@@ -557,7 +557,7 @@ pub fn elsewhere(contexts: &[Context], event: &KeyEvent) -> Option<String> {
     })?;
     let key = binding.keys[0].label();
     let place = match binding.context {
-        X::Members => "on a queue member: open a queue (Enter), its members list",
+        X::Members => "on a queue member: the Agents pane, or a queue's members (Enter)",
         X::Channels => "on a channel: in Channels, Calls or a queue's waiting callers",
         X::Queues => "on a queue: the Queues list",
         _ => return None,

@@ -91,23 +91,49 @@ pub fn inner(pane_area: Rect) -> Rect {
     })
 }
 
+/// Rows of a drilled-down queue's two tables, to share the pane by.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DrillRows {
+    pub members: usize,
+    pub callers: usize,
+}
+
 /// The tables of a pane: each with its area (column titles on the first row).
-/// A drilled-down queue shows its members above its waiting callers.
-pub fn tables(pane: Pane, pane_area: Rect, drilled: bool) -> Vec<(TableId, Rect)> {
+/// A drilled-down queue (`drill`) shows its members above its waiting
+/// callers, see [`split_drill`].
+pub fn tables(pane: Pane, pane_area: Rect, drill: Option<DrillRows>) -> Vec<(TableId, Rect)> {
     let inside = inner(pane_area);
-    match pane {
-        Pane::Queues if drilled => {
-            // One summary line, then members (60%) over callers (40%).
-            let [_summary, members, callers] = Layout::vertical([
-                Constraint::Length(1),
-                Constraint::Percentage(60),
-                Constraint::Percentage(40),
-            ])
-            .areas(inside);
+    match (pane, drill) {
+        (Pane::Queues, Some(rows)) => {
+            // One summary line, then the two tables.
+            let [_summary, body] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inside);
+            let (members_height, _) = split_drill(body.height, rows);
+            let [members, callers] =
+                Layout::vertical([Constraint::Length(members_height), Constraint::Min(0)])
+                    .areas(body);
             vec![(TableId::Members, members), (TableId::Callers, callers)]
         }
         _ => vec![(pane.table(), inside)],
     }
+}
+
+/// Heights of the members and callers tables in `height` rows: each as
+/// tall as its rows (plus titles) when both fit, so no blank rows part
+/// them; else the smaller keeps what it needs if that is at most half,
+/// and the other scrolls in the rest.
+pub fn split_drill(height: u16, rows: DrillRows) -> (u16, u16) {
+    let need = |n: usize| u16::try_from(n.max(1) + 1).unwrap_or(u16::MAX);
+    let (members, callers) = (need(rows.members), need(rows.callers));
+    let half = height / 2;
+    let top = if members.saturating_add(callers) <= height || members <= half {
+        members.min(height)
+    } else if callers <= height - half {
+        height - callers
+    } else {
+        half
+    };
+    (top, height - top)
 }
 
 /// Data rows that fit in a table area (its first row holds the titles).
@@ -172,9 +198,33 @@ mod tests {
 
     #[test]
     fn drilled_queue_has_two_tables() {
-        let tables = tables(Pane::Queues, Rect::new(0, 4, 80, 19), true);
+        let rows = DrillRows {
+            members: 2,
+            callers: 1,
+        };
+        let tables = tables(Pane::Queues, Rect::new(0, 4, 80, 19), Some(rows));
         assert_eq!(tables.len(), 2);
         assert_eq!(tables[0].0, TableId::Members);
-        assert!(tables[0].1.bottom() <= tables[1].1.y);
+        assert_eq!(tables[0].1.height, 3, "titles and two members, no gap");
+        assert_eq!(tables[1].1.y, tables[0].1.bottom());
+    }
+
+    #[test]
+    fn the_drill_down_shares_rows_by_need() {
+        let split = |members, callers| split_drill(16, DrillRows { members, callers });
+        assert_eq!(
+            split(3, 2),
+            (4, 12),
+            "both fit: members as tall as they need"
+        );
+        assert_eq!(split(0, 0), (2, 14), "room for the empty-table line");
+        assert_eq!(split(3, 30), (4, 12), "few members, many callers scroll");
+        assert_eq!(
+            split(30, 3),
+            (12, 4),
+            "many members scroll, callers all shown"
+        );
+        assert_eq!(split(30, 30), (8, 8), "both scroll, half each");
+        assert_eq!(split_drill(1, DrillRows::default()), (0, 1));
     }
 }

@@ -88,11 +88,11 @@ mod tests {
                 .collect()
         };
         assert_eq!(texts(80)[3], " 4 Registrations ");
-        assert_eq!(texts(40)[3], " 4 Reg ");
+        assert_eq!(texts(48)[3], " 4 Reg ");
         assert_eq!(texts(20)[3], " 4 ");
         let area = Rect::new(0, 0, 40, 1);
         let last = spans(area).last().unwrap();
         assert!(last.3 <= 40);
-        assert_eq!(pane_at(area, last.2), Some(Pane::Events));
+        assert_eq!(pane_at(area, last.2), Pane::ALL.last().copied());
     }
 }

@@ -75,6 +75,8 @@ pub struct Drill {
     pub section: Section,
     pub members: TableState,
     pub callers: TableState,
+    /// Rows of each table as last followed: the pane is shared by them.
+    pub rows: layout::DrillRows,
 }
 
 /// What a detail view (or the raw message view) shows.
@@ -92,6 +94,8 @@ pub enum Target {
         queue: String,
         uniqueid: String,
     },
+    /// A queue member across its queues, by interface.
+    Agent(String),
     /// An outbound registration, by its registry key.
     Registration(String, String),
     /// A peer or contact, by its registry key.
@@ -241,6 +245,15 @@ impl View {
     /// loop calls this before each frame and each action; [`View::update`]
     /// around each command.
     pub fn follow(&mut self, lens: &dyn Lens) {
+        if self.drill.is_some() {
+            let rows = layout::DrillRows {
+                members: lens.rows(self, TableId::Members),
+                callers: lens.rows(self, TableId::Callers),
+            };
+            if let Some(drill) = &mut self.drill {
+                drill.rows = rows;
+            }
+        }
         let focused = self.focused_table();
         let mut shown: Vec<TableId> = self.table_areas().into_iter().map(|(id, _)| id).collect();
         if !shown.contains(&focused) {
@@ -301,6 +314,7 @@ impl View {
             (Pane::Queues, None) => (Some(Context::Queues), None),
             (Pane::Events, _) => (Some(Context::EventLog), None),
             (Pane::Channels | Pane::Calls, _) => (None, Some(Context::Channels)),
+            (Pane::Agents, _) => (None, Some(Context::Members)),
             (Pane::Registrations, _) => (None, None),
         };
         // Operator actions after the basics, so the footer keeps quit and
@@ -324,11 +338,13 @@ impl View {
         screen
             .panes
             .iter()
-            .flat_map(|(pane, area)| {
-                let drilled = *pane == Pane::Queues && self.drill.is_some();
-                layout::tables(*pane, *area, drilled)
-            })
+            .flat_map(|(pane, area)| self.pane_tables(*pane, *area))
             .collect()
+    }
+
+    /// Where the tables of `pane` go in its `area`.
+    pub fn pane_tables(&self, pane: Pane, area: Rect) -> Vec<(TableId, Rect)> {
+        layout::tables(pane, area, self.drill.as_ref().map(|drill| drill.rows))
     }
 
     /// Data rows that fit in `table` on screen (at least one).
@@ -536,6 +552,7 @@ impl View {
                 section: Section::Members,
                 members: TableState::default(),
                 callers: TableState::default(),
+                rows: layout::DrillRows::default(),
             });
         }
     }
@@ -694,7 +711,7 @@ mod tests {
             &mut view,
             &[Command::PrevPane, Command::PrevPane, Command::PrevPane],
         );
-        assert_eq!(view.pane, Pane::Events);
+        assert_eq!(Some(&view.pane), Pane::ALL.last(), "wraps around");
         run(&mut view, &[Command::ShowPane(Pane::Calls)]);
         assert_eq!(view.pane, Pane::Calls);
     }

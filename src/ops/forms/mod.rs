@@ -10,7 +10,7 @@ use super::form::{FieldError, FieldSpec, Form};
 use super::op::Request;
 
 pub(super) use calls::{ATXFER, ORIGINATE, REDIRECT};
-pub(super) use queues::{QUEUE_ADD, QUEUE_PAUSE, QUEUE_PENALTY};
+pub(super) use queues::{QUEUE_ADD, QUEUE_PAUSE, QUEUE_PENALTY, QUEUE_REMOVE};
 pub(super) use system::{CONSOLE, MODULE};
 
 /// One operation's form.

@@ -1,5 +1,6 @@
-//! Forms that change queue members: QueuePenalty, QueuePause, QueueAdd.
-//! (QueueRemove needs no form: the selected member says it all.)
+//! Forms that change queue members: QueuePenalty, QueuePause, QueueAdd,
+//! QueueRemove. Each that acts on a member asks which queue, pre-filled
+//! with the one in focus (an agent is often in several).
 
 use crate::ami::Action;
 
@@ -30,7 +31,7 @@ pub(in crate::ops) static QUEUE_PAUSE: FormDef = FormDef {
             .prefill(Prefill::Interface),
         FieldSpec::new(
             "Queue",
-            "Only in this queue (empty: every queue the member is in)",
+            "Only in this queue (empty: pause or unpause it in every queue it is in)",
         )
         .prefill(Prefill::Queue),
         FieldSpec::new("Paused", "yes to pause, no to take calls again")
@@ -60,6 +61,20 @@ pub(in crate::ops) static QUEUE_ADD: FormDef = FormDef {
         ),
     ],
     build: add,
+};
+
+pub(in crate::ops) static QUEUE_REMOVE: FormDef = FormDef {
+    fields: &[
+        FieldSpec::new("Interface", "The member's interface, e.g. PJSIP/2001")
+            .prefill(Prefill::Interface),
+        FieldSpec::new(
+            "Queue",
+            "The queue to remove it from (it stays in its other queues)",
+        )
+        .prefill(Prefill::Queue)
+        .focused(),
+    ],
+    build: remove,
 };
 
 fn penalty(form: &Form) -> Result<Request, Vec<FieldError>> {
@@ -121,9 +136,27 @@ fn add(form: &Form) -> Result<Request, Vec<FieldError>> {
     check.finish(Request::new(Op::QueueAdd, action))
 }
 
+/// Asks first: a removed member stops getting calls at once.
+fn remove(form: &Form) -> Result<Request, Vec<FieldError>> {
+    let mut check = Check::new(form);
+    let mut action = Action::new("QueueRemove");
+    if let Some(queue) = check.required("Queue") {
+        action.push("Queue", queue);
+    }
+    if let Some(interface) = check.tech_resource("Interface") {
+        action.push("Interface", interface);
+    }
+    let question = format!(
+        "Remove {} from queue {}?",
+        action.get("Interface").unwrap_or_default(),
+        action.get("Queue").unwrap_or_default()
+    );
+    check.finish(Request::new(Op::QueueRemove, action).confirm_with(question))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{errors, form, pairs, sent};
+    use super::super::testing::{errors, form, pairs, sent, submitted};
     use super::*;
 
     #[test]
@@ -181,6 +214,24 @@ mod tests {
             errors(&form(Op::QueuePause, &[("Paused", "later")]))[0].0,
             "Paused"
         );
+    }
+
+    #[test]
+    fn remove_asks_which_queue_then_asks_first() {
+        let filled = form(Op::QueueRemove, &[]);
+        let request = submitted(&filled);
+        assert_eq!(
+            request.action.headers().to_vec(),
+            pairs(&[("Queue", "support"), ("Interface", "PJSIP/2001")])
+        );
+        assert_eq!(
+            request.confirmation(),
+            Some("Remove PJSIP/2001 from queue support?")
+        );
+        let other = form(Op::QueueRemove, &[("Queue", "sales")]);
+        assert_eq!(sent(&other)[0], ("Queue".into(), "sales".into()));
+        let nowhere = form(Op::QueueRemove, &[("Queue", " ")]);
+        assert_eq!(errors(&nowhere)[0].0, "Queue");
     }
 
     #[test]

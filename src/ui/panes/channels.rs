@@ -57,24 +57,18 @@ fn by_created(a: &Channel, b: &Channel) -> Ordering {
         .total_cmp(&a.created.unwrap_or(f64::MAX))
 }
 
-/// Whom the channel talks to (its bridge peers), else whom it is dialling.
+/// Whom the channel talks to (its bridge peers), else whom it is
+/// dialling (`→ Bob`), named as the calls pane names them: a queue call's
+/// agent, a peer by its own identity rather than an echo of ours; a
+/// caller alone in a queue, where it waits.
 pub fn bridged_to(channel: &Channel, state: &State) -> String {
-    fn name<'a>(state: &'a State, id: &'a str) -> &'a str {
-        state.channels.get(id).map_or(id, |c| c.name.as_str())
-    }
-    if !channel.peers.is_empty() {
-        channel
-            .peers
-            .iter()
-            .map(|id| name(state, id))
-            .collect::<Vec<_>>()
-            .join(", ")
-    } else if !channel.dialing.is_empty() {
-        let targets: Vec<&str> = channel.dialing.iter().map(|id| name(state, id)).collect();
-        format!("→ {}", targets.join(", "))
+    let ids = if channel.peers.is_empty() {
+        &channel.dialing
     } else {
-        String::new()
-    }
+        &channel.peers
+    };
+    let others: Vec<&Channel> = ids.iter().filter_map(|id| state.channels.get(id)).collect();
+    state.talking_to(channel, &others)
 }
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
@@ -130,7 +124,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
             cmp: |a, b| by_created(a, b),
         },
         Column {
-            title: "Bridged to",
+            title: "Talking to",
             width: 16,
             drop: 2,
             text: |c, env| Cow::Owned(bridged_to(c, env.state)),

@@ -16,12 +16,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
+use crate::ui::detail;
 use crate::ui::keymap::{Binding, Command, Context, bind, ch};
 use crate::ui::table::Env;
 use crate::ui::tables::Shown;
 use crate::ui::theme::Theme;
 use crate::ui::view::{Lens, Target, View};
-use crate::ui::{detail, layout};
 
 /// Declares every pane: its module (the file holding its tables), its name
 /// in the config's `layout`, its border title, its tab bar label, its one
@@ -145,6 +145,10 @@ panes! {
         module: events, name: "events", title: "Event log", tab: "Events",
         key: '5', goto: 'e', tables: [Events], title_extras: events::title_extras,
     }
+    Agents {
+        module: agents, name: "agents", title: "Agents", tab: "Agents",
+        key: '6', goto: 'g', tables: [Agents],
+    }
 }
 
 /// The panes of the wide layout when the config names none.
@@ -190,11 +194,15 @@ pub fn draw(
     }
     let main = view.pane_table(pane);
     let mut shown = 0;
-    for (id, table_area) in layout::tables(pane, area, drilled) {
+    for (id, table_area) in view.pane_tables(pane, area) {
         let rows = table(id).draw(frame, table_area, state, view, env, focused && id == main);
         if id == main {
             shown = rows;
         }
+    }
+    // The title counts what the pane lists: queues, also when one is open.
+    if drilled {
+        shown = table(pane.table()).count(state, view, env);
     }
     frame.render_widget(border(pane, shown, view, env.theme, focused), area);
 }

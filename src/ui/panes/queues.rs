@@ -6,17 +6,19 @@ use std::cmp::Ordering;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::State;
-use crate::model::queues::{Queue, QueueCaller, QueueMember};
+use crate::model::queues::{Breaches, Queue, QueueCaller, QueueMember};
 use crate::ui::layout;
+use crate::ui::panes::agents;
 use crate::ui::panes::channels::caller_id;
 use crate::ui::table::{Column, Env, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
-use crate::ui::theme::peer_tone;
+use crate::ui::theme::{Tone, peer_tone};
 use crate::ui::view::{Drill, TableId, Target, View};
 
 fn count(value: Option<u64>) -> Cow<'static, str> {
@@ -70,9 +72,32 @@ fn earliest_join(queue: &Queue) -> f64 {
         .fold(f64::MAX, f64::min)
 }
 
+/// Which of the config's `[thresholds]` the queue is over now.
+fn breaches(queue: &Queue, env: &Env) -> Breaches {
+    env.state.queues.thresholds.breaches(queue, env.now)
+}
+
+/// The alarm colour for a figure over its threshold.
+fn over_when(over: bool, env: &Env) -> Style {
+    if over {
+        env.theme.tone(Tone::Bad)
+    } else {
+        Style::default()
+    }
+}
+
+/// `ServicelevelPerf` as a whole percentage: `85%`; `-` before the first
+/// completed call.
+fn service_level(queue: &Queue) -> Cow<'static, str> {
+    if queue.figures.completed == 0 {
+        return Cow::Borrowed("-");
+    }
+    Cow::Owned(format!("{:.0}%", queue.figures.service_level_perf()))
+}
+
 type QueueRow<'a> = &'a Queue;
 
-pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
+pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 10] {
     [
         Column {
             title: "Queue",
@@ -107,7 +132,7 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
                 if q.callers.is_empty() {
                     Default::default()
                 } else {
-                    env.theme.tone(crate::ui::theme::Tone::Alert)
+                    env.theme.tone(Tone::Alert)
                 }
             },
             cmp: |a, b| a.callers.len().cmp(&b.callers.len()),
@@ -117,8 +142,20 @@ pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 9] {
             width: 7,
             drop: 0,
             text: |q, env| seconds(longest_wait(q, env.now)),
-            style: plain,
+            style: |q, env| over_when(breaches(q, env).longest_wait, env),
             cmp: |a, b| earliest_join(b).total_cmp(&earliest_join(a)),
+        },
+        Column {
+            title: "SL",
+            width: 4,
+            drop: 1,
+            text: |q, _| service_level(q),
+            style: |q, env| over_when(breaches(q, env).service_level, env),
+            cmp: |a, b| {
+                let perf = |q: &Queue| (q.figures.completed > 0, q.figures.service_level_perf());
+                let (a, b) = (perf(a), perf(b));
+                a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
+            },
         },
         Column {
             title: "Hold",
@@ -166,14 +203,6 @@ pub fn member_name(member: &QueueMember) -> &str {
     }
 }
 
-fn paused(member: &QueueMember) -> Cow<'_, str> {
-    match (member.paused, member.paused_reason.is_empty()) {
-        (false, _) => Cow::Borrowed(""),
-        (true, true) => Cow::Borrowed("paused"),
-        (true, false) => Cow::Owned(format!("paused: {}", member.paused_reason)),
-    }
-}
-
 pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
     [
         Column {
@@ -185,20 +214,15 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
             cmp: |a, b| member_name(a).cmp(member_name(b)),
         },
         Column {
-            title: "Status",
-            width: 11,
+            title: "State",
+            width: 20,
             drop: 0,
-            text: |m, _| Cow::Borrowed(m.status.label()),
-            style: |m, env| env.theme.tone(peer_tone(m.status.label())),
-            cmp: |a, b| a.status.label().cmp(b.status.label()),
-        },
-        Column {
-            title: "Paused",
-            width: 12,
-            drop: 0,
-            text: |m, _| paused(m),
-            style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert),
-            cmp: |a, b| (a.paused, &a.paused_reason).cmp(&(b.paused, &b.paused_reason)),
+            text: |m, env| Cow::Owned(agents::state_text(&m.state(env.now), env.now)),
+            style: |m, env| env.theme.tone(agents::state_tone(&m.state(env.now))),
+            cmp: |a, b| {
+                let now = f64::MAX / 2.0; // no wrap-up outlasts it: only urgency counts
+                agents::state_order(&a.state(now), &b.state(now))
+            },
         },
         Column {
             title: "Pen",
@@ -220,18 +244,9 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
             title: "Last call",
             width: 9,
             drop: 1,
-            text: |m, env| {
-                m.last_call.map_or(Cow::Borrowed("-"), |t| {
-                    Cow::Owned(format!("{} ago", text::duration(env.now - t)))
-                })
-            },
+            text: |m, env| agents::ago(m.last_call, env.now),
             style: plain,
-            // The most recent call ("5s ago") first, never-called last.
-            cmp: |a, b| {
-                b.last_call
-                    .unwrap_or(0.0)
-                    .total_cmp(&a.last_call.unwrap_or(0.0))
-            },
+            cmp: |a, b| agents::recent_first(a.last_call, b.last_call),
         },
         Column {
             title: "RNA",
@@ -242,9 +257,17 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
             cmp: |a, b| a.ring_no_answer.cmp(&b.ring_no_answer),
         },
         Column {
+            title: "Device",
+            width: 11,
+            drop: 3,
+            text: |m, _| Cow::Borrowed(m.status.label()),
+            style: |m, env| env.theme.tone(peer_tone(m.status.label())),
+            cmp: |a, b| a.status.label().cmp(b.status.label()),
+        },
+        Column {
             title: "Interface",
             width: 14,
-            drop: 3,
+            drop: 4,
             text: |m, _| Cow::Borrowed(&m.interface),
             style: plain,
             cmp: |a, b| a.interface.cmp(&b.interface),
@@ -254,7 +277,15 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
 
 type CallerRow<'a> = &'a QueueCaller;
 
-pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
+/// `waiting`, or `ringing Alice, Bob`: who is rung for the caller.
+fn caller_state(caller: &QueueCaller, env: &Env) -> String {
+    env.state.queues.waiting(&caller.uniqueid).map_or_else(
+        || "waiting".to_owned(),
+        |(queue, c)| queue.caller_state(c).to_string(),
+    )
+}
+
+pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 5] {
     [
         Column {
             title: "Pos",
@@ -277,12 +308,27 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 4] {
             width: 7,
             drop: 0,
             text: |c, env| seconds(wait(c, env.now)),
-            style: |_, env| env.theme.tone(crate::ui::theme::Tone::Alert),
+            style: |_, env| env.theme.tone(Tone::Alert),
             cmp: |a, b| {
                 b.joined_at
                     .unwrap_or(0.0)
                     .total_cmp(&a.joined_at.unwrap_or(0.0))
             },
+        },
+        Column {
+            title: "State",
+            width: 14,
+            drop: 0,
+            text: |c, env| Cow::Owned(caller_state(c, env)),
+            style: |c, env| {
+                if c.uniqueid.is_empty() || caller_state(c, env) == "waiting" {
+                    Style::default()
+                } else {
+                    env.theme.tone(Tone::Alert)
+                }
+            },
+            // The order of callers ringing someone is by their position.
+            cmp: |a, b| a.position.cmp(&b.position),
         },
         Column {
             title: "Channel",
@@ -399,16 +445,24 @@ pub fn draw_drill_summary(
 ) {
     if let Some(drill) = &view.drill {
         let area = layout::drill_summary(pane_area);
-        draw_summary(frame, area, drilled(state, view), drill, env);
+        let callers_page = view
+            .pane_tables(crate::ui::view::Pane::Queues, pane_area)
+            .into_iter()
+            .find(|(id, _)| *id == TableId::Callers)
+            .map_or(0, |(_, area)| layout::body_rows(area));
+        let hidden = drill.rows.callers.saturating_sub(callers_page);
+        draw_summary(frame, area, drilled(state, view), drill, hidden, env);
     }
 }
 
-/// `▸ support · 3 in · 1 free · 2 waiting (longest 1:05) · ringall`
+/// `▸ support · 2 in · 1 free · 5 waiting (longest 1:05) · ringall`, and
+/// how many callers are out of sight (the callers table scrolls to them).
 fn draw_summary(
     frame: &mut Frame<'_>,
     area: Rect,
     queue: Option<&Queue>,
     drill: &Drill,
+    hidden: usize,
     env: &Env,
 ) {
     let line = match queue {
@@ -423,14 +477,81 @@ fn draw_summary(
             if let Some(longest) = longest_wait(q, env.now) {
                 facts.push_str(&format!(" (longest {})", text::duration(longest as f64)));
             }
-            if !q.params.strategy.is_empty() {
-                facts.push_str(&format!(" · {}", q.params.strategy));
-            }
-            Line::from(vec![
+            let mut spans = vec![
                 Span::styled(format!("▸ {}", q.name), env.theme.heading()),
                 Span::raw(facts),
-            ])
+            ];
+            if hidden > 0 {
+                spans.push(Span::styled(
+                    format!(" · {hidden} not shown, Tab ↓"),
+                    env.theme.tone(Tone::Alert),
+                ));
+            }
+            if !q.params.strategy.is_empty() {
+                spans.push(Span::raw(format!(" · {}", q.params.strategy)));
+            }
+            Line::from(spans)
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ami::Message;
+    use crate::ui::theme::Theme;
+
+    fn apply(state: &mut State, pairs: &[(&str, &str)]) {
+        state.apply(&Message::from_pairs(pairs.iter().copied()), 1_000.0);
+    }
+
+    /// Longest wait and service level turn red past `[thresholds]` (60 s,
+    /// 80 % by default), and only then.
+    #[test]
+    fn figures_over_a_threshold_are_coloured() {
+        let mut state = State::new();
+        let params = |queue, perf| {
+            [
+                ("Event", "QueueParams"),
+                ("Queue", queue),
+                ("Completed", "10"),
+                ("ServiceLevel", "30"),
+                ("ServicelevelPerf", perf),
+            ]
+        };
+        apply(&mut state, &params("calm", "90.0"));
+        apply(&mut state, &params("late", "70.0"));
+        for (queue, wait) in [("calm", "20"), ("late", "75")] {
+            let entry = [
+                ("Event", "QueueEntry"),
+                ("Queue", queue),
+                ("Uniqueid", queue),
+                ("Position", "1"),
+                ("Wait", wait),
+            ];
+            apply(&mut state, &entry);
+        }
+        let env = Env {
+            state: &state,
+            now: 1_000.0,
+            theme: Theme::new(true),
+        };
+        let columns = queue_columns();
+        let style = |title: &str, queue: &str| {
+            let column = columns.iter().find(|c| c.title == title).unwrap();
+            (column.style)(&state.queues.get(queue).unwrap(), &env)
+        };
+        let alarm = Theme::new(true).tone(Tone::Bad);
+        for title in ["Longest", "SL"] {
+            assert_eq!(style(title, "late"), alarm, "{title}");
+            assert_eq!(style(title, "calm"), Style::default(), "{title}");
+        }
+        let text = |title: &str, queue: &str| {
+            let column = columns.iter().find(|c| c.title == title).unwrap();
+            (column.text)(&state.queues.get(queue).unwrap(), &env).into_owned()
+        };
+        assert_eq!(text("SL", "late"), "70%");
+        assert_eq!(text("Longest", "late"), "1:15");
+    }
 }
