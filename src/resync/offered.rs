@@ -34,6 +34,11 @@ const NEEDS: &[(&str, &[&str])] = &[
     ("IAXpeers", &["system", "reporting"]),
     ("PJSIPShowRegistrationsOutbound", &["system", "reporting"]),
     ("PJSIPShowContacts", &["system"]),
+    ("ParkedCalls", &["call"]),
+    ("Parkinglots", &["call"]),
+    ("ConfbridgeListRooms", &["reporting"]),
+    ("ConfbridgeList", &["reporting"]),
+    ("MeetmeList", &["reporting"]),
 ];
 
 /// The classes `action` needs (none known: anyone may run it).
@@ -119,11 +124,16 @@ impl Offered {
         // held classes covering every one this server knows at all (1.4
         // had no `reporting` class: its user with `system` runs everything
         // that needs `system,reporting` today).
+        // And where the user's actions name classes, but none of these,
+        // they are newer than this server (1.4 had no `reporting`), and
+        // so is the action.
         self.listed
             .values()
             .any(|classes| same_classes(classes, needed))
             || (needed.iter().any(|c| holds(c))
                 && needed.iter().filter(|c| lists(c)).all(|c| holds(c)))
+            || (self.listed.values().any(|classes| !classes.is_empty())
+                && !needed.iter().any(|c| lists(c)))
     }
 }
 

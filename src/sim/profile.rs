@@ -84,6 +84,11 @@ impl ServerProfile {
             ("SIPpeers", "system,all"),
             ("Status", "call,all"),
             ("Hangup", "call,all"),
+            // 1.4 had no `reporting` class.
+            ("MailboxCount", "call,all"),
+            ("MailboxStatus", "call,all"),
+            ("SIPshowpeer", "system,all"),
+            ("ParkedCalls", "<none>"),
         ];
         if !self.is_1_4() {
             return None;

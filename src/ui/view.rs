@@ -98,6 +98,18 @@ pub enum Target {
     Peer(String, String),
     /// An event log entry, by its sequence number.
     Event(u64),
+    /// A parked call, by its lot and space.
+    Parked {
+        lot: String,
+        space: String,
+    },
+    /// A conference room, by name.
+    Conference(String),
+    /// A member of a room, by the room and its channel's Uniqueid.
+    ConferenceMember {
+        room: String,
+        uniqueid: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -302,6 +314,9 @@ impl View {
             (Pane::Events, _) => (Some(Context::EventLog), None),
             (Pane::Channels | Pane::Calls, _) => (None, Some(Context::Channels)),
             (Pane::Registrations, _) => (None, None),
+            // A parked call is a channel: hang it up or redirect it too.
+            (Pane::Parked, _) => (Some(Context::Parked), Some(Context::Channels)),
+            (Pane::Conferences, _) => (Some(Context::Conferences), None),
         };
         // Operator actions after the basics, so the footer keeps quit and
         // help and lists actions as room allows.
@@ -694,7 +709,8 @@ mod tests {
             &mut view,
             &[Command::PrevPane, Command::PrevPane, Command::PrevPane],
         );
-        assert_eq!(view.pane, Pane::Events);
+        // Back past the first pane: the last one.
+        assert_eq!(Some(&view.pane), Pane::ALL.last());
         run(&mut view, &[Command::ShowPane(Pane::Calls)]);
         assert_eq!(view.pane, Pane::Calls);
     }

@@ -12,7 +12,9 @@
 
 pub mod calls;
 pub mod channels;
+pub mod conferences;
 pub mod events;
+pub mod parked;
 pub mod queues;
 pub mod registrations;
 
@@ -108,6 +110,11 @@ panes! {
         key: '4', goto: 'r', table: Registrations,
     }
     Events { name: "events", title: "Event log", tab: "Events", key: '5', goto: 'e', table: Events }
+    Parked { name: "parked", title: "Parked calls", tab: "Parked", key: '6', goto: 'p', table: Parked }
+    Conferences {
+        name: "conferences", title: "Conferences", tab: "Conferences",
+        key: '7', goto: 'f', table: Conferences,
+    }
 }
 
 /// The panes of the wide layout when the config names none.
@@ -165,6 +172,9 @@ tables! {
     Callers => queues::Callers,
     Registrations => registrations::Registrations,
     Events => events::Events,
+    Parked => parked::Parked,
+    /// Rooms, each followed by its members.
+    Conferences => conferences::Conferences,
 }
 
 /// Draws `pane` into `area` (border included): each of its tables, and
