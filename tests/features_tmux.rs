@@ -1,6 +1,6 @@
 //! End to end: the built `amitop` binary in a real terminal against the
 //! test PBX, on the parked calls and conferences panes. A talking call is
-//! parked with `P` and picked up to a named phone with `p`; in a room a
+//! parked with `K` and picked up to a named phone with `p`; in a room a
 //! member is muted with `M`, the room locked with `L` (a lock raises no
 //! event: the room list read after it shows it) and a member kicked with
 //! `x` then `y`.
@@ -56,7 +56,7 @@ async fn park_a_call_then_pick_it_up_to_another_phone() {
         .await;
 
     // Sorted by name, SIP/2001's channel is the first row, selected.
-    tmux.send_keys(&["P"]);
+    tmux.send_keys(&["K"]);
     tmux.wait_for("the park's answer", |s| {
         s.contains("Park the call: Park successful")
     })

@@ -225,7 +225,7 @@ fn parking_keys_park_a_talking_channel_and_pick_up_to_a_named_phone() {
     for _ in 0..talking - first - 1 {
         press(&mut app, KeyCode::Down);
     }
-    press(&mut app, KeyCode::Char('P'));
+    press(&mut app, KeyCode::Char('K'));
     let park = sent(&mut requests);
     assert_eq!(park.len(), 1, "{}", render(&app));
     assert_eq!(park[0].action.name(), "Park");

@@ -13,13 +13,11 @@ async fn shift_tab_goes_to_the_previous_pane() {
     let tmux = &dashboard.tmux;
     // tmux sends ESC [ Z, which crossterm decodes as BackTab with SHIFT.
     tmux.send_keys(&["BTab"]);
-    tmux.wait_for("the event log pane", |s| s.contains("┌ 5 Event log"))
+    tmux.wait_for("the last pane", |s| s.contains("┌ 7 Conferences"))
         .await;
     tmux.send_keys(&["BTab"]);
-    tmux.wait_for("the registrations pane", |s| {
-        s.contains("┌ 4 Registrations")
-    })
-    .await;
+    tmux.wait_for("the parked calls pane", |s| s.contains("┌ 6 Parked calls"))
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -391,7 +391,7 @@ pub const BINDINGS: &[Binding] = &[
     ),
     bind(
         X::Channels,
-        &[ch('P')],
+        &[ch('K')],
         C::Act(Op::Park),
         "park the call (the other party gets it back on timeout)",
         Some("park"),

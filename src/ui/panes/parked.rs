@@ -121,7 +121,7 @@ pub struct Parked;
 impl Sorted for Parked {
     type Row<'a> = Row<'a>;
     const ID: TableId = TableId::Parked;
-    const EMPTY: &'static str = "no parked calls (park one with P on a channel)";
+    const EMPTY: &'static str = "no parked calls (park one with K on a channel)";
 
     fn columns<'a>(&self) -> Vec<Column<Row<'a>>> {
         columns().into()
