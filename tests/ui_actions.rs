@@ -66,6 +66,8 @@ fn every_operation_has_a_key_so_help_and_footer_list_it() {
     }
     let mut app = fixture(160, 48);
     press(&mut app, KeyCode::Char('?'));
+    // The channel keys come after the pane keys, past the first page.
+    press(&mut app, KeyCode::PageDown);
     let screen = render(&app);
     assert!(
         screen.contains("hang up the channel (asks first)"),

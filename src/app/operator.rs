@@ -12,7 +12,8 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::ami::Message;
 use crate::ami::session::{Reply, SendError};
-use crate::model::State;
+use crate::model::{ConferenceApp, State};
+use crate::ops::parking::{self, ParkingApi};
 use crate::ops::{self, Op, OriginateWatch, Outcome, Request, Selection, Start};
 use crate::ui::form::{Actions, FormView, Output, Overlay, Reaction, Status};
 use crate::ui::panes::ModelLens;
@@ -222,6 +223,17 @@ impl Operator {
         self.console_history.drain(..excess);
     }
 
+    /// Sends a re-read the user did not ask for (see
+    /// [`Request::follow_up`]): nothing is said about it.
+    pub fn refresh(&mut self, request: Request) {
+        if ops::permit(&request.action, self.read_only).is_ok()
+            && let Some(outbox) = &self.outbox
+        {
+            // A session gone means no reply: nothing to tell.
+            let _ = outbox.send(request);
+        }
+    }
+
     /// Says in the footer why a key did nothing.
     pub fn explain(&mut self, text: String, now: f64) {
         self.say(Some(false), text, now);
@@ -255,14 +267,21 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
         Some(anchor) => Some(anchor.clone()),
         None => lens.target(view, table, selected),
     };
+    let server = &state.server;
     let mut selection = Selection {
         queue: view.drill.as_ref().map(|drill| drill.queue.clone()),
+        parking_api: ParkingApi::for_server(&server.asterisk_version, &server.ami_version),
         ..Selection::default()
     };
     let pick_channel = |selection: &mut Selection, uniqueid: &str| {
         if let Some(channel) = state.channels.get(uniqueid) {
             selection.channel = Some(channel.name.clone());
             selection.context = Some(channel.context.clone()).filter(|c| !c.is_empty());
+            // The first party it talks to; a parking lot's callers talk to
+            // no one.
+            selection.peer = (channel.peers.iter())
+                .find_map(|peer| state.channels.get(peer))
+                .map(|peer| peer.name.clone());
         }
     };
     match target {
@@ -298,6 +317,28 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
                 pick_member(&mut selection, state, queue, interface);
             }
         }
+        Some(Target::Parked { lot, space }) => {
+            if let Some(call) = state.parking.calls.get(&(lot, space.clone())) {
+                pick_channel(&mut selection, &call.parkee);
+                let devices = state.registry.devices.keys().map(String::as_str);
+                selection.parking_context = Some(parking::lot_context(devices, &space));
+                selection.parked_space = Some(space);
+            }
+        }
+        Some(Target::Conference(name)) => pick_room(&mut selection, state, &name),
+        Some(Target::ConferenceMember { room, uniqueid }) => {
+            pick_room(&mut selection, state, &room);
+            let member = state
+                .conferences
+                .rooms
+                .get(&room)
+                .and_then(|r| r.members.get(&uniqueid));
+            if let Some(member) = member {
+                selection.channel = Some(member.channel.clone()).filter(|c| !c.is_empty());
+                selection.muted = Some(member.muted);
+                selection.user_number = member.user_number;
+            }
+        }
         _ => {}
     }
     selection
@@ -310,4 +351,13 @@ fn pick_member(selection: &mut Selection, state: &State, queue: String, interfac
     selection.penalty = member.and_then(|m| m.penalty);
     selection.queue = Some(queue);
     selection.interface = Some(interface);
+}
+
+/// The selected room: its name, its application and whether it is locked.
+fn pick_room(selection: &mut Selection, state: &State, name: &str) {
+    if let Some(room) = state.conferences.rooms.get(name) {
+        selection.conference = Some(room.name.clone());
+        selection.meetme = room.app == ConferenceApp::MeetMe;
+        selection.locked = Some(room.locked);
+    }
 }

@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::ami::session::{ConnectionState, SessionEvent};
 use crate::app::msg::Msg;
-use crate::app::operator::{self, Operator};
+use crate::app::operator::{self, ActionReply, Operator};
 use crate::model::State;
 use crate::ops::Op;
 use crate::resync::{self, ResyncUpdate};
@@ -129,15 +129,7 @@ impl App {
             Msg::Input(event) => self.input(event, now),
             Msg::Session(event) => self.session(event, now),
             Msg::Resync(step) => self.resync_step(step, now),
-            Msg::Acted(reply) => {
-                // A summary refresh also refreshes what the queues pane shows.
-                if let (Op::QueueSummary, Ok(answer)) = (reply.request.op, &reply.result) {
-                    for item in &answer.events {
-                        self.state.apply(item, now);
-                    }
-                }
-                self.operator.replied(reply, now);
-            }
+            Msg::Acted(reply) => self.acted(reply, now),
             Msg::Tick => {
                 self.operator.tick(now);
                 self.state.queues.tick(now);
@@ -146,6 +138,29 @@ impl App {
             }
         }
         self.dirty = true;
+    }
+
+    /// The reply to an operator action. A summary refresh also refreshes
+    /// what the queues pane shows, and a re-read (the room list after a
+    /// lock) only refreshes the model.
+    fn acted(&mut self, reply: ActionReply, now: f64) {
+        let request = &reply.request;
+        let refresh = request.is_refresh();
+        if (refresh || request.op == Op::QueueSummary)
+            && let Ok(answer) = &reply.result
+        {
+            for item in &answer.events {
+                self.state.apply(item, now);
+            }
+        }
+        if refresh {
+            return;
+        }
+        let succeeded = reply.result.as_ref().is_ok_and(|r| r.is_success());
+        if let Some(next) = request.follow_up().filter(|_| succeeded) {
+            self.operator.refresh(next);
+        }
+        self.operator.replied(reply, now);
     }
 
     fn input(&mut self, event: Event, now: f64) {

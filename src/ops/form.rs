@@ -26,6 +26,10 @@ pub enum Prefill {
     /// The device of the selected channel (`PJSIP/100` of
     /// `PJSIP/100-00000001`), to call it again.
     ChannelDevice,
+    /// The selected parked call's space.
+    ParkedSpace,
+    /// The context of that call's lot's spaces.
+    ParkingContext,
 }
 
 /// One field of a form, as the user sees it.
@@ -84,6 +88,8 @@ impl FieldSpec {
             Prefill::Penalty => selection.penalty.map(|p| p.to_string()),
             Prefill::ChannelContext => selection.context.clone(),
             Prefill::ChannelDevice => selection.channel.as_deref().map(device_of),
+            Prefill::ParkedSpace => selection.parked_space.clone(),
+            Prefill::ParkingContext => selection.parking_context.clone(),
         };
         picked.unwrap_or_else(|| self.default.to_owned())
     }
@@ -252,8 +258,8 @@ mod tests {
             }
         }
         assert_eq!(
-            count, 9,
-            "Originate, Atxfer, Redirect, 4 queue forms, Module, Console"
+            count, 10,
+            "Originate, Atxfer, Redirect, 4 queue forms, Module, Console, PickUp"
         );
     }
 

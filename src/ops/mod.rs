@@ -16,6 +16,7 @@
 
 mod check;
 pub mod conference;
+mod features;
 mod form;
 mod forms;
 mod op;

@@ -5,8 +5,10 @@ use std::fmt;
 
 use crate::ami::Action;
 
+use super::features;
 use super::form::Form;
 use super::forms::{self, FormDef};
+use super::parking::ParkingApi;
 use super::read_only::read_only_allows;
 
 /// Something the operator can do to the PBX.
@@ -36,10 +38,22 @@ pub enum Op {
     Module,
     /// Run a CLI command (form).
     Console,
+    /// Park the selected channel; the one it talks to gets it back on
+    /// timeout.
+    Park,
+    /// Ring a phone the operator names and connect it to the selected
+    /// parked call (form).
+    PickUp,
+    /// Mute or unmute the selected conference member.
+    ConferenceMute,
+    /// Kick the selected member out of its room (asks first).
+    ConferenceKick,
+    /// Lock or unlock the selected room.
+    ConferenceLock,
 }
 
 impl Op {
-    pub const ALL: [Op; 12] = [
+    pub const ALL: [Op; 17] = [
         Op::Originate,
         Op::Atxfer,
         Op::Redirect,
@@ -52,6 +66,11 @@ impl Op {
         Op::QueueSummary,
         Op::Module,
         Op::Console,
+        Op::Park,
+        Op::PickUp,
+        Op::ConferenceMute,
+        Op::ConferenceKick,
+        Op::ConferenceLock,
     ];
 
     /// A short title for forms, confirmations and help.
@@ -69,6 +88,11 @@ impl Op {
             Op::QueueSummary => "Refresh queue summary",
             Op::Module => "Module load / unload / reload / check",
             Op::Console => "CLI command",
+            Op::Park => "Park the call",
+            Op::PickUp => "Pick up a parked call",
+            Op::ConferenceMute => "Mute / unmute member",
+            Op::ConferenceKick => "Kick member",
+            Op::ConferenceLock => "Lock / unlock room",
         }
     }
 
@@ -88,6 +112,16 @@ impl Op {
             Op::QueueSummary => &["QueueSummary"],
             Op::Module => &["ModuleCheck", "ModuleLoad"],
             Op::Console => &["Command"],
+            Op::Park => &["Park"],
+            Op::PickUp => &["Originate"],
+            Op::ConferenceMute => &[
+                "ConfbridgeMute",
+                "ConfbridgeUnmute",
+                "MeetmeMute",
+                "MeetmeUnmute",
+            ],
+            Op::ConferenceKick => &["ConfbridgeKick"],
+            Op::ConferenceLock => &["ConfbridgeLock", "ConfbridgeUnlock"],
         }
     }
 
@@ -102,6 +136,10 @@ impl Op {
             Op::Atxfer | Op::Redirect | Op::Hangup => Target::Channel,
             Op::QueuePenalty | Op::QueuePause | Op::QueueRemove => Target::Member,
             Op::QueueAdd => Target::Queue,
+            Op::Park => Target::TalkingChannel,
+            Op::PickUp => Target::Parked,
+            Op::ConferenceMute | Op::ConferenceKick => Target::ConferenceMember,
+            Op::ConferenceLock => Target::Conference,
             Op::Originate | Op::QueueRules | Op::QueueSummary | Op::Module | Op::Console => {
                 Target::Nothing
             }
@@ -117,6 +155,14 @@ pub enum Target {
     /// A queue member: its interface and its queue.
     Member,
     Queue,
+    /// A channel in a call: its name and the channel it talks to.
+    TalkingChannel,
+    /// A parked call: its space and its lot's context.
+    Parked,
+    /// A conference room.
+    Conference,
+    /// A member of a conference room.
+    ConferenceMember,
 }
 
 /// The selected row, as plain strings (so this module never depends on
@@ -138,6 +184,25 @@ pub struct Selection {
     pub legs: Vec<String>,
     /// The dialplan context the selected channel is in.
     pub context: Option<String>,
+    /// The channel the selected one talks to (a parked call goes back to
+    /// it on timeout).
+    pub peer: Option<String>,
+    /// How this server parks calls (from its version).
+    pub parking_api: ParkingApi,
+    /// The selected parked call's space, and the context of its lot's
+    /// spaces (where a call to the space picks it up).
+    pub parked_space: Option<String>,
+    pub parking_context: Option<String>,
+    /// The selected conference room (or the selected member's room).
+    pub conference: Option<String>,
+    /// That room is a MeetMe room (1.x), not ConfBridge.
+    pub meetme: bool,
+    /// Whether that room is locked now (the lock key does the opposite).
+    pub locked: Option<bool>,
+    /// Whether the selected member is muted now.
+    pub muted: Option<bool>,
+    /// The selected member's MeetMe user number.
+    pub user_number: Option<u32>,
 }
 
 impl Selection {
@@ -148,6 +213,10 @@ impl Selection {
             Target::Channel => set(&self.channel) || !self.legs.is_empty(),
             Target::Member => set(&self.interface) && set(&self.queue),
             Target::Queue => set(&self.queue),
+            Target::TalkingChannel => set(&self.channel) && set(&self.peer),
+            Target::Parked => set(&self.parked_space) && set(&self.parking_context),
+            Target::Conference => set(&self.conference),
+            Target::ConferenceMember => set(&self.conference) && set(&self.channel),
         }
     }
 }
@@ -159,6 +228,8 @@ pub enum Refusal {
     ReadOnly,
     /// The operation works on a row of this kind, and none is selected.
     NeedsSelection(Target),
+    /// The server has no action for this (the sentence says which).
+    Unsupported(&'static str),
 }
 
 impl fmt::Display for Refusal {
@@ -174,8 +245,15 @@ impl fmt::Display for Refusal {
                     "select a queue member first (in 6 Agents, or open a queue with Enter)"
                 }
                 Target::Queue => "select a queue first",
+                Target::TalkingChannel => {
+                    "select a channel in a call first (the call it talks to gets it back)"
+                }
+                Target::Parked => "select a parked call first",
+                Target::Conference => "select a conference room first",
+                Target::ConferenceMember => "select a conference member first",
                 Target::Nothing => "nothing to act on",
             }),
+            Refusal::Unsupported(why) => f.write_str(why),
         }
     }
 }
@@ -190,6 +268,12 @@ pub struct Request {
     pub also: Vec<Action>,
     /// The question to ask before sending a destructive action.
     confirm: Option<String>,
+    /// A list to read once `action` is answered, for a change that raises
+    /// no event (a ConfBridge lock).
+    then: Option<Action>,
+    /// This request is such a re-read: its items are for the model, and
+    /// the change it follows has been told already.
+    refresh: bool,
 }
 
 impl Request {
@@ -199,7 +283,28 @@ impl Request {
             action,
             also: Vec::new(),
             confirm: None,
+            then: None,
+            refresh: false,
         }
+    }
+
+    /// Reads `list` once this request is answered.
+    pub(super) fn then_read(mut self, list: Action) -> Request {
+        self.then = Some(list);
+        self
+    }
+
+    /// The re-read to send once this request succeeded, if it needs one.
+    pub fn follow_up(&self) -> Option<Request> {
+        let mut request = Request::new(self.op, self.then.clone()?);
+        request.refresh = true;
+        Some(request)
+    }
+
+    /// Whether this is a re-read [`Request::follow_up`] made: its reply
+    /// refreshes the model and tells the user nothing new.
+    pub fn is_refresh(&self) -> bool {
+        self.refresh
     }
 
     /// One request per action, each to be sent and answered on its own.
@@ -258,6 +363,11 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
         Op::QueueSummary => {
             return Ok(Start::Ready(Request::new(op, Action::new("QueueSummary"))));
         }
+        Op::PickUp => &forms::PICK_UP,
+        Op::Park => return Ok(Start::Ready(features::park(selection))),
+        Op::ConferenceMute => return features::mute(selection).map(Start::Ready),
+        Op::ConferenceKick => return features::kick(selection).map(Start::Ready),
+        Op::ConferenceLock => return features::lock(selection).map(Start::Ready),
     };
     Ok(Start::Form(Form::new(op, def, selection)))
 }

@@ -15,8 +15,9 @@ use crate::ami::Action;
 pub const DEFAULT_PARKING_CONTEXT: &str = "parkedcalls";
 
 /// How the server parks: with res_parking (12+) or features.c (1.x).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ParkingApi {
+    #[default]
     ResParking,
     Features,
 }
@@ -29,6 +30,21 @@ impl ParkingApi {
             ParkingApi::Features
         } else {
             ParkingApi::ResParking
+        }
+    }
+
+    /// The API of the server whose `CoreSettings` gave `asterisk_version`
+    /// (`22.10.1`, `1.8.32.3`) and whose banner gave `ami_version`: AMI
+    /// 1.x is Asterisk 11 or older when the version is not known yet.
+    pub fn for_server(asterisk_version: &str, ami_version: &str) -> ParkingApi {
+        let major = asterisk_version
+            .split('.')
+            .next()
+            .and_then(|major| major.trim().parse().ok());
+        match major {
+            Some(major) => ParkingApi::for_major_version(major),
+            None if ami_version.starts_with("1.") => ParkingApi::Features,
+            None => ParkingApi::ResParking,
         }
     }
 }
@@ -92,6 +108,16 @@ mod tests {
         assert_eq!(ParkingApi::for_major_version(11), ParkingApi::Features);
         assert_eq!(ParkingApi::for_major_version(22), ParkingApi::ResParking);
         assert_eq!(ParkingApi::for_major_version(0), ParkingApi::ResParking);
+        assert_eq!(
+            ParkingApi::for_server("1.8.32.3", "1.1"),
+            ParkingApi::Features
+        );
+        assert_eq!(ParkingApi::for_server("", "1.1"), ParkingApi::Features);
+        assert_eq!(
+            ParkingApi::for_server("22.10.1", "11.0.0"),
+            ParkingApi::ResParking
+        );
+        assert_eq!(ParkingApi::for_server("", "11.0.0"), ParkingApi::ResParking);
     }
 
     #[test]

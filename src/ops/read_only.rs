@@ -29,6 +29,9 @@ const ALLOWED: &[&str] = &[
     "SIPpeers",
     "Agents",
     "ParkedCalls",
+    "Parkinglots",
+    "ConfbridgeListRooms",
+    "MeetmeListRooms",
     "WaitEvent",
 ];
 
@@ -91,6 +94,11 @@ mod tests {
             "IAXregistry",
             "Status",
             "DeviceStateList",
+            "ParkedCalls",
+            "Parkinglots",
+            "ConfbridgeList",
+            "ConfbridgeListRooms",
+            "MeetmeList",
         ] {
             assert!(read_only_allows(action), "{action}");
         }
@@ -112,6 +120,14 @@ mod tests {
             "Setvar",
             "Reload",
             "UserEvent",
+            "Park",
+            "ConfbridgeMute",
+            "ConfbridgeUnmute",
+            "ConfbridgeKick",
+            "ConfbridgeLock",
+            "ConfbridgeUnlock",
+            "MeetmeMute",
+            "MeetmeUnmute",
             "NoSuchAction",
             "",
             "  ",

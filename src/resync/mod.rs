@@ -27,8 +27,8 @@ pub use offered::{Offered, Verdict, grant_hint};
 use crate::ami::{Action, Reply, SendError, SessionHandle};
 use crate::model::{ListKind, State};
 
-/// The most bridges asked about one by one with `BridgeInfo`.
-const MAX_BRIDGE_INFO: usize = 200;
+/// The most items (bridges, conference rooms) asked about one by one.
+const MAX_PER_ITEM: usize = 200;
 
 /// What the resync task hands to the owner of the model.
 #[derive(Debug)]
@@ -73,7 +73,8 @@ enum Outcome {
 
 /// What [`Resync::read`] made of one action, once reported.
 enum Listed {
-    /// Read and applied; the bridge ids it listed (empty for other lists).
+    /// Read and applied; the bridges or rooms it listed (empty for other
+    /// lists).
     Read(Vec<String>),
     Unknown,
     Failed,
@@ -107,6 +108,16 @@ const PLANS: &[KindPlan] = &[
         kind: ListKind::Peers,
         what: "peers",
         actions: &["SIPpeers", "IAXpeers", "PJSIPShowContacts"],
+    },
+    KindPlan {
+        kind: ListKind::ParkedCalls,
+        what: "parked calls",
+        actions: &["ParkedCalls"],
+    },
+    KindPlan {
+        kind: ListKind::ParkingLots,
+        what: "parking lots",
+        actions: &["Parkinglots"],
     },
 ];
 
@@ -144,6 +155,7 @@ impl Resync {
             self.kind(plan).await?;
         }
         self.plain("QueueSummary").await?;
+        self.conferences().await?;
         self.emit(ResyncUpdate::Finished).await
     }
 
@@ -189,11 +201,41 @@ impl Resync {
         let Listed::Read(ids) = self.read(Action::new("BridgeList"), "bridges").await? else {
             return Ok(());
         };
-        for id in ids.iter().take(MAX_BRIDGE_INFO) {
+        for id in ids.iter().take(MAX_PER_ITEM) {
             let info = Action::new("BridgeInfo").header("BridgeUniqueid", id.as_str());
             self.read(info, "bridge details").await?;
         }
         self.emit(ResyncUpdate::Sweep(ListKind::Bridges)).await
+    }
+
+    /// MeetMe's members (1.x: every room at once), then ConfBridge's rooms
+    /// and each room's members. The rooms are swept once their list is
+    /// read, the members once every member list is; a failure sweeps
+    /// nothing.
+    async fn conferences(&self) -> Result<(), Stopped> {
+        let meetme = self.read(Action::new("MeetmeList"), "conferences").await?;
+        let rooms = self
+            .read(Action::new("ConfbridgeListRooms"), "conferences")
+            .await?;
+        let mut members = [meetme, Listed::Unknown];
+        if let Listed::Read(names) = &rooms {
+            members[1] = Listed::Read(Vec::new());
+            for name in names.iter().take(MAX_PER_ITEM) {
+                let list = Action::new("ConfbridgeList").header("Conference", name.as_str());
+                if let Listed::Failed = self.read(list, "conference members").await? {
+                    members[1] = Listed::Failed;
+                }
+            }
+            self.emit(ResyncUpdate::Sweep(ListKind::Conferences))
+                .await?;
+        }
+        let read_any = members.iter().any(|l| matches!(l, Listed::Read(_)));
+        let failed_any = members.iter().any(|l| matches!(l, Listed::Failed));
+        if read_any && !failed_any {
+            self.emit(ResyncUpdate::Sweep(ListKind::ConferenceMembers))
+                .await?;
+        }
+        Ok(())
     }
 
     async fn kind(&self, plan: &KindPlan) -> Result<(), Stopped> {
@@ -228,7 +270,7 @@ impl Resync {
         }
         match self.outcome(action).await? {
             Outcome::Read(reply) => {
-                let ids = bridge_ids(&reply);
+                let ids = listed_ids(&reply);
                 self.emit(ResyncUpdate::Reply(reply)).await?;
                 Ok(Listed::Read(ids))
             }
@@ -274,7 +316,9 @@ impl Resync {
             Ok(reply) if !reply.response.has("Response") => Ok(Outcome::Unreadable),
             Ok(reply) => {
                 let message = reply.message().unwrap_or_default();
-                Ok(if is_unknown_action(&message) {
+                Ok(if means_none(&message) {
+                    Outcome::Read(reply)
+                } else if is_unknown_action(&message) {
                     Outcome::Unknown
                 } else {
                     Outcome::Failed(explain_refusal(&message))
@@ -311,6 +355,18 @@ fn is_unknown_action(message: &str) -> bool {
         .is_some_and(|head| head.eq_ignore_ascii_case(UNKNOWN))
 }
 
+/// ConfBridge's and MeetMe's answer to a list when there is nothing to
+/// list (no room at all, or the room ended between the room list and its
+/// member list): an `Error`, but a list read, and empty.
+fn means_none(message: &str) -> bool {
+    [
+        "No active conferences.",
+        "No Conference by that name found.",
+    ]
+    .iter()
+    .any(|none| message.eq_ignore_ascii_case(none))
+}
+
 /// [`explain_refusal`]'s word for `Permission denied`, which the note
 /// then completes with the class to grant.
 const PERMISSION_DENIED: &str = "permission denied";
@@ -326,13 +382,22 @@ fn explain_refusal(message: &str) -> String {
     }
 }
 
-/// The bridge ids a `BridgeList` reply reports.
-fn bridge_ids(reply: &Reply) -> Vec<String> {
+/// The bridge ids a `BridgeList` reply reports, or the room names of a
+/// `ConfbridgeListRooms` reply.
+fn listed_ids(reply: &Reply) -> Vec<String> {
+    let key = |e: &crate::ami::Message| {
+        if e.is("Event", "BridgeListItem") {
+            Some("BridgeUniqueid")
+        } else if e.is("Event", "ConfbridgeListRooms") {
+            Some("Conference")
+        } else {
+            None
+        }
+    };
     reply
         .events
         .iter()
-        .filter(|e| e.is("Event", "BridgeListItem"))
-        .filter_map(|e| e.get("BridgeUniqueid").map(|id| id.into_owned()))
+        .filter_map(|e| e.get(key(e)?).map(|id| id.into_owned()))
         .collect()
 }
 
@@ -349,5 +414,7 @@ mod tests {
             "Invalid/unknown command: Queues. Use Action: ListCommands to show available commands."
         ));
         assert!(!is_unknown_action("Permission denied"));
+        assert!(means_none("No active conferences."));
+        assert!(!means_none("Permission denied"));
     }
 }

@@ -34,6 +34,11 @@ const NEEDS: &[(&str, &[&str])] = &[
     ("IAXpeers", &["system", "reporting"]),
     ("PJSIPShowRegistrationsOutbound", &["system", "reporting"]),
     ("PJSIPShowContacts", &["system"]),
+    ("ParkedCalls", &["call"]),
+    ("Parkinglots", &["call"]),
+    ("ConfbridgeListRooms", &["reporting"]),
+    ("ConfbridgeList", &["reporting"]),
+    ("MeetmeList", &["reporting"]),
 ];
 
 /// The classes `action` needs (none known: anyone may run it).
@@ -92,13 +97,30 @@ impl Offered {
         if !self.known || self.listed.contains_key(&action.to_ascii_lowercase()) {
             return Verdict::Send;
         }
-        if self.user_may_run(needs(action)) {
+        if self.user_may_run(needs(action)) || !self.lists_module_of(action) {
             Verdict::NotOffered
         } else {
             Verdict::NotAllowed(grant_hint(action))
         }
     }
+
+    /// Whether another action of `action`'s module is listed. A module's
+    /// actions come together: with none of them listed the module is not
+    /// loaded, and that is no news; with a sibling listed and this one
+    /// not, it is the user's classes. Core actions are always "listed".
+    fn lists_module_of(&self, action: &str) -> bool {
+        let lower = action.to_ascii_lowercase();
+        let Some(module) = MODULE_PREFIXES.iter().find(|p| lower.starts_with(*p)) else {
+            return true;
+        };
+        self.listed.keys().any(|name| name.starts_with(module))
+    }
 }
+
+/// The name prefixes of modules whose lists the resync reads and which a
+/// server may well not load: res_parking (`Park`, `ParkedCalls`,
+/// `Parkinglots`), app_confbridge, app_meetme.
+const MODULE_PREFIXES: &[&str] = &["park", "confbridge", "meetme"];
 
 impl Offered {
     /// Whether the list proves this user may run an action needing
@@ -119,11 +141,16 @@ impl Offered {
         // held classes covering every one this server knows at all (1.4
         // had no `reporting` class: its user with `system` runs everything
         // that needs `system,reporting` today).
+        // And where the user's actions name classes, but none of these,
+        // they are newer than this server (1.4 had no `reporting`), and
+        // so is the action.
         self.listed
             .values()
             .any(|classes| same_classes(classes, needed))
             || (needed.iter().any(|c| holds(c))
                 && needed.iter().filter(|c| lists(c)).all(|c| holds(c)))
+            || (self.listed.values().any(|classes| !classes.is_empty())
+                && !needed.iter().any(|c| lists(c)))
     }
 }
 
@@ -207,5 +234,44 @@ mod tests {
         });
         assert_eq!(refused.verdict("SIPpeers"), Verdict::Send);
         assert!(grant_hint("PJSIPShowContacts").contains("add system"));
+    }
+
+    #[test]
+    fn a_module_not_loaded_is_no_news_but_a_missing_sibling_is() {
+        let call_only = listing(&[
+            ("Redirect", "Redirect.  (Priv: call,all)"),
+            (
+                "Status",
+                "List channel status.  (Priv: system,call,reporting,all)",
+            ),
+        ]);
+        // Neither app_confbridge nor res_parking is loaded.
+        assert_eq!(
+            call_only.verdict("ConfbridgeListRooms"),
+            Verdict::NotOffered
+        );
+        assert_eq!(call_only.verdict("ParkedCalls"), Verdict::NotOffered);
+        // app_confbridge is loaded, but its lists need `reporting`.
+        let with_confbridge = listing(&[
+            ("Redirect", "Redirect.  (Priv: call,all)"),
+            (
+                "Status",
+                "List channel status.  (Priv: system,call,reporting,all)",
+            ),
+            (
+                "ConfbridgeMute",
+                "Mute a Confbridge user.  (Priv: call,all)",
+            ),
+        ]);
+        let Verdict::NotAllowed(hint) = with_confbridge.verdict("ConfbridgeList") else {
+            panic!("expected NotAllowed")
+        };
+        assert!(hint.contains("add reporting"), "{hint}");
+        // Asterisk 1.4 knew no `reporting` class: its MeetMe had no list.
+        let asterisk_1_4 = listing(&[
+            ("MeetmeMute", "Mute a Meetme user.  (Priv: call,all)"),
+            ("Status", "Lists channel status.  (Priv: call,all)"),
+        ]);
+        assert_eq!(asterisk_1_4.verdict("MeetmeList"), Verdict::NotOffered);
     }
 }

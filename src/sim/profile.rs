@@ -20,10 +20,28 @@ pub enum ServerProfile {
     WithoutChanSip,
     /// Asterisk 1.4 (AMI 1.0).
     Asterisk14,
+    /// Asterisk 20 with res_parking, app_confbridge and app_meetme not
+    /// loaded (`noload` in modules.conf): no parking or conference action.
+    WithoutParkingOrConferences,
 }
 
 /// Actions chan_sip registers.
 const CHAN_SIP: &[&str] = &["SIPpeers", "SIPshowregistry"];
+
+/// Actions res_parking, app_confbridge and app_meetme register.
+const PARKING_AND_CONFERENCES: &[&str] = &[
+    "Park",
+    "ParkedCalls",
+    "Parkinglots",
+    "ConfbridgeList",
+    "ConfbridgeListRooms",
+    "ConfbridgeMute",
+    "ConfbridgeUnmute",
+    "ConfbridgeKick",
+    "ConfbridgeLock",
+    "ConfbridgeUnlock",
+    "MeetmeList",
+];
 
 /// Actions the simulator implements that Asterisk 1.4 did not have.
 const NOT_IN_1_4: &[&str] = &[
@@ -66,6 +84,7 @@ impl ServerProfile {
             ServerProfile::WithoutPjsip => &[],
             ServerProfile::WithoutChanSip => CHAN_SIP,
             ServerProfile::Asterisk14 => NOT_IN_1_4,
+            ServerProfile::WithoutParkingOrConferences => PARKING_AND_CONFERENCES,
         };
         !lacking.iter().any(|a| a.eq_ignore_ascii_case(action))
     }
@@ -84,6 +103,11 @@ impl ServerProfile {
             ("SIPpeers", "system,all"),
             ("Status", "call,all"),
             ("Hangup", "call,all"),
+            // 1.4 had no `reporting` class.
+            ("MailboxCount", "call,all"),
+            ("MailboxStatus", "call,all"),
+            ("SIPshowpeer", "system,all"),
+            ("ParkedCalls", "<none>"),
         ];
         if !self.is_1_4() {
             return None;

@@ -90,7 +90,14 @@ fn shown(state: &State, detail: &Detail, now: f64) -> (String, Vec<Item>) {
 fn channels_of(state: &State, target: &Target) -> Vec<String> {
     match target {
         Target::Channel(id) => vec![id.clone()],
-        Target::Caller { uniqueid, .. } => vec![uniqueid.clone()],
+        Target::Caller { uniqueid, .. } | Target::ConferenceMember { uniqueid, .. } => {
+            vec![uniqueid.clone()]
+        }
+        Target::Parked { lot, space } => state
+            .parking
+            .calls
+            .get(&(lot.clone(), space.clone()))
+            .map_or_else(Vec::new, |call| vec![call.parkee.clone()]),
         Target::Call(key) => calls::find(state, key).map_or_else(Vec::new, |call| {
             call.members.iter().map(|c| c.uniqueid.clone()).collect()
         }),
@@ -197,6 +204,37 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
         Target::Peer(a, b) => {
             let peer = state.registry.peers.get(&(a.clone(), b.clone()))?;
             Some((format!("Peer {}", peer.id), fields_of(peer)))
+        }
+        Target::Parked { lot, space } => {
+            let call = state.parking.calls.get(&(lot.clone(), space.clone()))?;
+            let mut items = fields_of(call);
+            if let Some(lot) = state.parking.lots.get(lot) {
+                items.push(Item::Section(format!("lot {}", lot.name)));
+                items.extend(fields_of(lot));
+            }
+            if let Some(channel) = state.channels.get(&call.parkee) {
+                items.push(Item::Section(format!("channel {}", channel.name)));
+                items.extend(channel_items(state, channel, now));
+            }
+            Some((format!("Parked call {space} in {lot}"), items))
+        }
+        Target::Conference(name) => {
+            let room = state.conferences.rooms.get(name)?;
+            let mut items = fields_of(room);
+            items.push(Item::Field(
+                "hidden channels".into(),
+                room.hidden_channels().to_string(),
+            ));
+            Some((format!("Conference {name}"), items))
+        }
+        Target::ConferenceMember { room, uniqueid } => {
+            let member = state.conferences.rooms.get(room)?.members.get(uniqueid)?;
+            let mut items = fields_of(member);
+            if let Some(channel) = state.channels.get(uniqueid) {
+                items.push(Item::Section(format!("channel {}", channel.name)));
+                items.extend(channel_items(state, channel, now));
+            }
+            Some((format!("Member {} of {room}", member.channel), items))
         }
         Target::Event(seq) => {
             let entry = events::entry(state, *seq)?;

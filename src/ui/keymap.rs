@@ -65,6 +65,10 @@ pub enum Context {
     Channels,
     /// Inside a queue: actions on the selected member.
     Members,
+    /// The parked calls: picking the selected one up.
+    Parked,
+    /// The conference rooms and their members.
+    Conferences,
     /// Operator actions that need no particular row.
     Actions,
     /// The detail overlay (every field of one row).
@@ -85,6 +89,8 @@ impl Context {
             Context::EventLog => "Event log",
             Context::Channels => "On the selected channel",
             Context::Members => "On the selected queue member (Agents, a queue's members)",
+            Context::Parked => "On the selected parked call (and the channel keys)",
+            Context::Conferences => "On the selected conference room or member",
             Context::Actions => "Actions anywhere (--read-only turns every action off)",
             Context::Detail => "Detail view",
             Context::Help => "Help",
@@ -384,6 +390,41 @@ pub const BINDINGS: &[Binding] = &[
         Some("redirect"),
     ),
     bind(
+        X::Channels,
+        &[ch('K')],
+        C::Act(Op::Park),
+        "park the call (the other party gets it back on timeout)",
+        Some("park"),
+    ),
+    bind(
+        X::Parked,
+        &[ch('p')],
+        C::Act(Op::PickUp),
+        "pick the call up: ring a phone you name and connect it",
+        Some("pick up"),
+    ),
+    bind(
+        X::Conferences,
+        &[ch('M')],
+        C::Act(Op::ConferenceMute),
+        "mute or unmute the member",
+        Some("mute"),
+    ),
+    bind(
+        X::Conferences,
+        &[ch('x')],
+        C::Act(Op::ConferenceKick),
+        "kick the member out of the room (asks first)",
+        Some("kick"),
+    ),
+    bind(
+        X::Conferences,
+        &[ch('L')],
+        C::Act(Op::ConferenceLock),
+        "lock or unlock the room (then reads the room list again)",
+        Some("lock"),
+    ),
+    bind(
         X::Actions,
         &[ch('o')],
         C::Act(Op::Originate),
@@ -560,6 +601,8 @@ pub fn elsewhere(contexts: &[Context], event: &KeyEvent) -> Option<String> {
         X::Members => "on a queue member: the Agents pane, or a queue's members (Enter)",
         X::Channels => "on a channel: in Channels, Calls or a queue's waiting callers",
         X::Queues => "on a queue: the Queues list",
+        X::Parked => "on a parked call: the Parked calls pane",
+        X::Conferences => "in the Conferences pane",
         _ => return None,
     };
     Some(format!("{key} ({}) works {place}", binding.description))
@@ -572,7 +615,16 @@ fn footer_rank(binding: &Binding) -> u8 {
     match (binding.command, binding.context) {
         (C::ToggleHelp, _) => 0,
         (C::Quit, _) => 1,
-        (_, X::Channels | X::Members | X::Queues | X::QueueDrill | X::EventLog) => 2,
+        (
+            _,
+            X::Channels
+            | X::Members
+            | X::Queues
+            | X::QueueDrill
+            | X::EventLog
+            | X::Parked
+            | X::Conferences,
+        ) => 2,
         (_, X::Actions) => 3,
         (C::Filter | C::Open, _) => 4,
         _ => 5,

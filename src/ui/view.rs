@@ -102,6 +102,18 @@ pub enum Target {
     Peer(String, String),
     /// An event log entry, by its sequence number.
     Event(u64),
+    /// A parked call, by its lot and space.
+    Parked {
+        lot: String,
+        space: String,
+    },
+    /// A conference room, by name.
+    Conference(String),
+    /// A member of a room, by the room and its channel's Uniqueid.
+    ConferenceMember {
+        room: String,
+        uniqueid: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -316,6 +328,9 @@ impl View {
             (Pane::Channels | Pane::Calls, _) => (None, Some(Context::Channels)),
             (Pane::Agents, _) => (None, Some(Context::Members)),
             (Pane::Registrations, _) => (None, None),
+            // A parked call is a channel: hang it up or redirect it too.
+            (Pane::Parked, _) => (Some(Context::Parked), Some(Context::Channels)),
+            (Pane::Conferences, _) => (Some(Context::Conferences), None),
         };
         // Operator actions after the basics, so the footer keeps quit and
         // help and lists actions as room allows.

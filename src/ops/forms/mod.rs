@@ -3,6 +3,7 @@
 //! a request. Grouped like the AMI: `calls`, `queues`, `system`.
 
 mod calls;
+mod parking;
 mod queues;
 mod system;
 
@@ -10,6 +11,7 @@ use super::form::{FieldError, FieldSpec, Form};
 use super::op::Request;
 
 pub(super) use calls::{ATXFER, ORIGINATE, REDIRECT};
+pub(super) use parking::PICK_UP;
 pub(super) use queues::{QUEUE_ADD, QUEUE_PAUSE, QUEUE_PENALTY, QUEUE_REMOVE};
 pub(super) use system::{CONSOLE, MODULE};
 
@@ -52,6 +54,9 @@ pub(super) mod testing {
             penalty: None,
             legs: Vec::new(),
             context: None,
+            parked_space: Some("701".into()),
+            parking_context: Some("parkedcalls".into()),
+            ..Selection::default()
         }
     }
 

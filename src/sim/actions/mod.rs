@@ -176,6 +176,10 @@ const MODERN_ONLY: &[&str] = &[
     "PresenceStateList",
 ];
 
+/// Actions of AMI 1.1 only: the modern PBX's room is a ConfBridge room,
+/// so it does not list it through app_meetme too.
+const AMI11_ONLY: &[&str] = &["MeetmeList"];
+
 struct ActionSpec {
     name: &'static str,
     /// The classes `ListCommands` shows (`Priv:`), as Asterisk registers them.
@@ -497,7 +501,10 @@ const ACTIONS: &[ActionSpec] = &[
 fn offered(shared: &Shared) -> impl Iterator<Item = &'static ActionSpec> + '_ {
     ACTIONS.iter().filter(|a| {
         shared.config.profile.has(a.name)
-            && (shared.dialect() == Dialect::Modern || !MODERN_ONLY.contains(&a.name))
+            && match shared.dialect() {
+                Dialect::Modern => !AMI11_ONLY.contains(&a.name),
+                Dialect::Ami11 => !MODERN_ONLY.contains(&a.name),
+            }
     })
 }
 

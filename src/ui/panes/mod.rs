@@ -149,6 +149,14 @@ panes! {
         module: agents, name: "agents", title: "Agents", tab: "Agents",
         key: '6', goto: 'g', tables: [Agents],
     }
+    Parked {
+        module: parked, name: "parked", title: "Parked calls", tab: "Parked",
+        key: '7', goto: 'p', tables: [Parked],
+    }
+    Conferences {
+        module: conferences, name: "conferences", title: "Conferences", tab: "Conferences",
+        key: '8', goto: 'f', tables: [Conferences],
+    }
 }
 
 /// The panes of the wide layout when the config names none.
