@@ -30,6 +30,7 @@ mod registry;
 mod replay;
 mod session;
 mod simulation;
+mod tls;
 mod traffic;
 mod vocab;
 mod wire;
@@ -58,6 +59,7 @@ pub use queues::{Member, Queue, QueueCaller};
 pub use registry::{Peer, Registration, Tech};
 pub use replay::Recording;
 pub use simulation::{SimConfig, SimSnapshot, Simulation};
+pub use tls::SimTls;
 pub use traffic::DEFAULT_RATE;
 pub use vocab::Dialect;
 
@@ -128,6 +130,8 @@ pub struct PbxConfig {
     /// Flood every logged-in client with scripted calls, as fast as its
     /// socket takes them (see `flood`).
     pub flood: Option<FloodConfig>,
+    /// Serve TLS with this certificate instead of plain TCP.
+    pub tls: Option<SimTls>,
 }
 
 impl Default for PbxConfig {
@@ -145,6 +149,7 @@ impl Default for PbxConfig {
             replay: None,
             profile: ServerProfile::default(),
             flood: None,
+            tls: None,
         }
     }
 }
@@ -477,7 +482,7 @@ async fn serve(
                 // A failed accept (e.g. out of file descriptors) only loses that client.
                 if let Ok((stream, _)) = accepted {
                     let token = lock(&clients_token).clone();
-                    clients.spawn(client::serve(stream, Arc::clone(&shared), token));
+                    clients.spawn(client::accept(stream, Arc::clone(&shared), token));
                 }
             }
             _ = tick.tick() => {
