@@ -16,7 +16,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::ops::{FieldError, Form, Op, Outcome, Request};
+use crate::ops::{Choice, FieldError, Form, Op, Outcome, Request};
 use crate::ui::help::centered;
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
@@ -383,10 +383,79 @@ impl Output {
     }
 }
 
+/// Options to pick one of (a leg of the call, or all of them), each a
+/// request that may still ask for confirmation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ChoiceView {
+    choice: Choice,
+    selected: usize,
+}
+
+impl ChoiceView {
+    pub fn new(choice: Choice) -> ChoiceView {
+        ChoiceView {
+            choice,
+            selected: 0,
+        }
+    }
+
+    /// ↑↓ (or k j) move, Enter picks, a digit picks its option, Esc cancels.
+    fn key(&mut self, key: &KeyEvent) -> Reaction {
+        let count = self.choice.options.len();
+        let pick = |index: usize| match self.choice.options.get(index) {
+            Some((_, request)) => Reaction::Send(request.clone()),
+            None => Reaction::Stay,
+        };
+        match key.code {
+            KeyCode::Esc => return Reaction::Close,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Reaction::Close;
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(count.saturating_sub(1));
+            }
+            KeyCode::Enter => return pick(self.selected),
+            KeyCode::Char(digit @ '1'..='9') => return pick(digit as usize - '1' as usize),
+            _ => {}
+        }
+        Reaction::Stay
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        let mut lines: Vec<Line> = (self.choice.options.iter().enumerate())
+            .map(|(index, (label, _))| {
+                let text = format!(" {} {label} ", index + 1);
+                if index == self.selected {
+                    Line::styled(format!("›{text}"), theme.key())
+                } else {
+                    Line::raw(format!(" {text}"))
+                }
+            })
+            .collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "↑↓ choose · Enter or its number: pick · Esc: cancel",
+            theme.dim(),
+        ));
+        let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+        let width = (widest as u16 + 2).clamp(40, BOX_WIDTH);
+        let popup = centered(area, width, lines.len() as u16 + 2);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.focused_border())
+            .title(format!(" {}: which? ", self.choice.op.title()));
+        frame.render_widget(Clear, popup);
+        frame.render_widget(Paragraph::new(lines).block(block), popup);
+    }
+}
+
 /// What the operator has open over the dashboard.
 #[derive(Debug)]
 pub enum Overlay {
     Form(FormView),
+    /// One of several requests to pick.
+    Choose(ChoiceView),
     /// A destructive request waiting for yes or no.
     Confirm(Request),
     Output(Output),
@@ -402,6 +471,7 @@ impl Overlay {
                 ("Tab/↓", "next field"),
                 ("Shift-Tab/↑", "previous"),
             ],
+            Overlay::Choose(_) => &[("↑↓", "choose"), ("Enter/1-9", "pick"), ("Esc", "cancel")],
             Overlay::Confirm(_) => &[("y/Enter", "yes"), ("n/Esc", "no")],
             Overlay::Output(_) => &[("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page")],
         };
@@ -422,6 +492,7 @@ impl Overlay {
         }
         match self {
             Overlay::Form(form) => form.key(key),
+            Overlay::Choose(choice) => choice.key(key),
             Overlay::Output(output) => output.key(key),
             Overlay::Confirm(request) => match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => Reaction::Send(request.clone()),
@@ -437,6 +508,7 @@ impl Overlay {
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         match self {
             Overlay::Form(form) => form.draw(frame, area, theme),
+            Overlay::Choose(choice) => choice.draw(frame, area, theme),
             Overlay::Output(output) => output.draw(frame, area, theme),
             Overlay::Confirm(request) => {
                 let question = request.confirmation().unwrap_or("Send?");

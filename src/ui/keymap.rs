@@ -557,6 +557,10 @@ pub fn elsewhere(contexts: &[Context], event: &KeyEvent) -> Option<String> {
     })?;
     let key = binding.keys[0].label();
     let place = match binding.context {
+        // Among the waiting callers the queue is open already.
+        X::Members if contexts.contains(&X::QueueDrill) => {
+            "on a member: Tab to this queue's members"
+        }
         X::Members => "on a queue member: open a queue (Enter), its members list",
         X::Channels => "on a channel: in Channels, Calls or a queue's waiting callers",
         X::Queues => "on a queue: the Queues list",
