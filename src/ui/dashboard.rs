@@ -12,6 +12,7 @@ use crate::ami::session::ConnectionState;
 use crate::model::State;
 use crate::ui::form::{self, Actions};
 use crate::ui::header::{self, Header};
+use crate::ui::keymap::Context;
 use crate::ui::secret::SecretPrompt;
 use crate::ui::status::{Link, Meters};
 use crate::ui::table::Env;
@@ -123,10 +124,17 @@ fn draw_footer(frame: &mut Frame<'_>, area: Rect, d: &Dashboard<'_>) {
                 PromptKind::Text => "filter: ",
                 PromptKind::EventType => "event name: ",
             };
+            // The cursor shows where typing goes; the keys are the keymap's.
+            let before: String = typed.chars().take(prompt.cursor()).collect();
+            let after: String = typed.chars().skip(prompt.cursor()).collect();
+            let keys: Vec<String> = keymap::footer(&[Context::Prompt], false)
+                .into_iter()
+                .map(|(key, label)| format!("{key} {label}"))
+                .collect();
             Line::from(vec![
                 Span::styled(label, theme.prompt()),
-                Span::raw(format!("{typed}▏")),
-                Span::styled("  Enter keeps · Esc cancels", theme.dim()),
+                Span::raw(format!("{before}▏{after}")),
+                Span::styled(format!("  {}", keys.join(" · ")), theme.dim()),
             ])
         }
         (None, Some(status)) => status.line(theme),

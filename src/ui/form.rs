@@ -18,6 +18,7 @@ use tui_input::backend::crossterm::EventHandler;
 
 use crate::ops::{Choice, FieldError, Form, Op, Outcome, Request};
 use crate::ui::help::centered;
+use crate::ui::keymap::{self, Command, Context};
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
 
@@ -118,19 +119,23 @@ impl FormView {
         &self.errors
     }
 
-    /// Tab / Shift-Tab (or ↓ / ↑) move between fields, Enter submits, Esc
-    /// cancels; any other key edits the field.
+    /// The form's keys come from the keymap ([`Context::Form`]: Enter
+    /// submits, Esc cancels, Tab / Shift-Tab or ↓ / ↑ move between fields,
+    /// recalling history in the console); any other key edits the field.
     pub fn key(&mut self, key: &KeyEvent) -> Reaction {
         let count = self.inputs.len().max(1);
         let recalls = !self.history.is_empty() && count == 1;
-        match key.code {
-            KeyCode::Esc => return Reaction::Close,
-            KeyCode::Up | KeyCode::Down if recalls => self.recall(key.code == KeyCode::Up),
-            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % count,
-            KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + count - 1) % count,
-            KeyCode::Enter => return self.submit(),
-            code => {
-                let typing = matches!(code, KeyCode::Char(_))
+        let arrow = matches!(key.code, KeyCode::Up | KeyCode::Down);
+        match keymap::lookup(&[Context::Form], key) {
+            Some(Command::Cancel) => return Reaction::Close,
+            Some(Command::Submit) => return self.submit(),
+            Some(Command::NextField | Command::PrevField) if recalls && arrow => {
+                self.recall(key.code == KeyCode::Up);
+            }
+            Some(Command::NextField) => self.focus = (self.focus + 1) % count,
+            Some(Command::PrevField) => self.focus = (self.focus + count - 1) % count,
+            _ => {
+                let typing = matches!(key.code, KeyCode::Char(_))
                     && !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -465,12 +470,7 @@ impl Overlay {
     /// The keys that work in this overlay, for the footer.
     pub fn keys(&self) -> Vec<(String, &'static str)> {
         let keys: &[(&str, &'static str)] = match self {
-            Overlay::Form(_) => &[
-                ("Enter", "send"),
-                ("Esc", "cancel"),
-                ("Tab/↓", "next field"),
-                ("Shift-Tab/↑", "previous"),
-            ],
+            Overlay::Form(_) => return keymap::footer(&[Context::Form], false),
             Overlay::Choose(_) => &[("↑↓", "choose"), ("Enter/1-9", "pick"), ("Esc", "cancel")],
             Overlay::Confirm(_) => &[("y/Enter", "yes"), ("n/Esc", "no")],
             Overlay::Output(_) => &[("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page")],
