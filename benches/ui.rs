@@ -152,6 +152,7 @@ impl Screen {
             now: NOW,
             theme: Theme::new(true),
             actions: &self.actions,
+            secret_prompt: None,
         }
     }
 }

@@ -108,7 +108,87 @@ async fn pause_an_agent_with_a_reason_from_the_agents_pane() {
     assert_eq!(pause.get("Interface").as_deref(), Some("SIP/3003"));
     assert_eq!(pause.get("Queue").as_deref(), Some("support"));
     assert_eq!(pause.get("Reason").as_deref(), Some("lunch"));
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_exit().await, "0");
+}
 
+/// The Hangup actions the PBX received, by channel.
+fn hangups(pbx: &amitop::sim::TestPbx) -> Vec<String> {
+    pbx.received_actions()
+        .iter()
+        .filter(|a| a.is("Action", "Hangup"))
+        .filter_map(|a| a.get("Channel").map(|c| c.into_owned()))
+        .collect()
+}
+
+/// `H` in Calls: a call has two legs, so it offers each and the whole
+/// call. A leg picked by its number hangs up that channel only; the whole
+/// call, after its question, every leg.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hang_up_in_calls_picks_a_leg_or_the_whole_call() {
+    let (pbx, dashboard) = Dashboard::on_test_pbx(120, 30).await;
+    let tmux = &dashboard.tmux;
+    pbx.start_call("100", "200", "Alice");
+    tmux.send_keys(&["2"]);
+    tmux.wait_for("the call", |s| s.contains("Alice")).await;
+    tmux.send_keys(&["H"]);
+    let screen = tmux
+        .wait_for("the legs", |s| s.contains("the whole call: all 2 legs"))
+        .await;
+    let leg = line_with(&screen, "only PJSIP/200-")
+        .and_then(|line| {
+            line.split_whitespace()
+                .find(|w| w.starts_with("PJSIP/200-"))
+        })
+        .expect("the callee's leg is offered")
+        .to_owned();
+    assert!(screen.contains("only PJSIP/100-"), "{screen}");
+    tmux.send_keys(&["2"]);
+    tmux.wait_for("the question", |s| s.contains(&format!("Hang up {leg}?")))
+        .await;
+    tmux.send_keys(&["y"]);
+    tmux.wait_for("the reply", |s| s.contains("✔ Hang up: Channel Hungup"))
+        .await;
+    assert_eq!(hangups(&pbx), std::slice::from_ref(&leg), "that leg only");
+    let channels: Vec<String> = pbx
+        .snapshot()
+        .channels
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert!(!channels.contains(&leg), "{channels:?}");
+
+    // A call hung up whole: both legs, after the question.
+    pbx.clear_received();
+    tmux.wait_for("no call left", |s| !s.contains("Alice"))
+        .await;
+    pbx.start_call("101", "201", "Bob");
+    tmux.wait_for("the next call", |s| s.contains("Bob")).await;
+    tmux.send_keys(&["H"]);
+    tmux.wait_for("the legs", |s| s.contains("the whole call"))
+        .await;
+    tmux.send_keys(&["3"]);
+    tmux.wait_for("the question", |s| s.contains("Hang up the whole call"))
+        .await;
+    assert!(hangups(&pbx).is_empty(), "nothing before yes");
+    tmux.send_keys(&["y"]);
+    tmux.wait_for("the call to go", |s| !s.contains("Bob"))
+        .await;
+    // The call goes with its first leg; the second Hangup may still be on
+    // its way.
+    let start = std::time::Instant::now();
+    let sent = loop {
+        let sent = hangups(&pbx);
+        if sent.len() >= 2 || start.elapsed() > tmux_support::DEADLINE {
+            break sent;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(
+        sent[0].starts_with("PJSIP/101-") && sent[1].starts_with("PJSIP/201-"),
+        "{sent:?}"
+    );
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_exit().await, "0");
 }

@@ -80,10 +80,11 @@ fn headers(list: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// Starts `op` on `selection`, fills its form (if it has one) by label and
-/// submits it; the request must be valid.
+/// submits it (or picks a choice's last option); the request must be valid.
 fn request(op: Op, selection: &Selection, values: &[(&str, &str)]) -> Request {
     match ops::start(op, selection, false).expect("the operation starts") {
         Start::Ready(request) => request,
+        Start::Choose(choice) => choice.options.last().expect("an option").1.clone(),
         Start::Form(mut form) => {
             for (label, value) in values {
                 let index = form.index_of(label).expect("a field with this label");

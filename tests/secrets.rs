@@ -154,7 +154,10 @@ async fn the_dashboard_never_shows_the_secret() {
             .await;
         tmux.send_keys(&["5"]);
         let log = tmux
-            .wait_for("the login's events", |s| s.contains("FullyBooted"))
+            // The resync's lists, newest first; FullyBooted may be below.
+            .wait_for("the login's events", |s| {
+                s.contains("Event log") && s.contains("QueueSummaryComplete")
+            })
             .await;
         let mut screens = vec![log];
         // The newest entries, one by one, then the oldest (FullyBooted).
@@ -181,4 +184,84 @@ async fn the_dashboard_never_shows_the_secret() {
             screens.join("\n")
         );
     }
+}
+
+/// A wrong secret in the environment: the dashboard says the login was
+/// refused and how to fix it, and takes the secret typed there (never
+/// echoed) to log in at once, well before the 60 s retry. A typed secret
+/// that is wrong too is said to be. Neither the screen nor the log ever
+/// holds the secret.
+#[tokio::test]
+async fn a_refused_login_takes_a_typed_secret_and_logs_in_at_once() {
+    let pbx = pbx().await;
+    pbx.start_call("100", "200", "Alice");
+    let dir = config_dir(&pbx, "plain");
+    let log = dir.path().join("amitop.log");
+    let command = format!(
+        "env AMITOP_SECRET=Wrong-one AMITOP_LOG=trace NO_COLOR=1 {bin} --config {config} \
+         --log {log}",
+        bin = env!("CARGO_BIN_EXE_amitop"),
+        config = dir.path().join("config.toml").display(),
+        log = log.display(),
+    );
+    let tmux = Tmux::start(100, 32, &command);
+    let mut screens = vec![
+        tmux.wait_for("the refusal", |s| {
+            s.contains("The server refused the login: Authentication failed")
+        })
+        .await,
+    ];
+    assert!(screens[0].contains("AMITOP_SECRET"), "{}", screens[0]);
+    assert!(screens[0].contains("type the secret"), "{}", screens[0]);
+    // A typed secret that is wrong as well.
+    tmux.send_keys(&["-l", "nope"]);
+    screens.push(
+        tmux.wait_for("typing", |s| s.contains("(typed, not shown)"))
+            .await,
+    );
+    tmux.send_keys(&["Enter"]);
+    screens.push(
+        tmux.wait_for("the typed secret refused", |s| {
+            s.contains("The secret you typed was refused too.")
+        })
+        .await,
+    );
+    // The right one, typed and pasted in halves.
+    let (first, second) = SECRET.split_at(5);
+    tmux.send_keys(&["-l", first]);
+    tmux.run_args(&["set-buffer", second]);
+    tmux.run_args(&["paste-buffer", "-p", "-t", "amitop"]);
+    screens.push(
+        tmux.wait_for("typing", |s| s.contains("(typed, not shown)"))
+            .await,
+    );
+    tmux.send_keys(&["Enter"]);
+    screens.push(
+        tmux.wait_for("the login and the panes", |s| {
+            s.contains("● connected") && s.contains("PJSIP/100") && !s.contains("Login refused")
+        })
+        .await,
+    );
+    for screen in &screens {
+        assert!(!screen.contains(SECRET), "on screen:\n{screen}");
+        assert!(!screen.contains("nope"), "on screen:\n{screen}");
+    }
+    let logins: Vec<String> = pbx
+        .received_actions()
+        .iter()
+        .filter(|a| a.is("Action", "Login"))
+        .filter_map(|a| a.get("Secret").map(|s| s.into_owned()))
+        .collect();
+    assert_eq!(logins, ["Wrong-one", "nope", SECRET], "one attempt each");
+    tmux.send_keys(&["q"]);
+    tmux.wait_exit().await;
+    let written = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        written.contains("TRACE") || written.contains("DEBUG"),
+        "{written}"
+    );
+    assert!(
+        !written.contains(SECRET) && !written.contains("nope"),
+        "the log holds it"
+    );
 }

@@ -407,6 +407,47 @@ async fn a_refused_login_waits_long_before_retrying() {
     assert_eq!(next_state(&mut events).await, ConnectionState::Stopped);
 }
 
+/// After a refusal, a secret the user typed logs in at once, not after
+/// the long wait, and is the one sent from then on.
+#[tokio::test]
+async fn a_typed_secret_after_a_refusal_logs_in_at_once() {
+    let (listener, port) = listener().await;
+    let (handle, mut events) = spawn(SessionConfig {
+        reconnect: true,
+        auth: AuthMode::Plain,
+        ..config(port)
+    });
+    let mut peer = accept(&listener).await;
+    let login = peer.expect_action("Login").await;
+    peer.respond(&login, "Error", "Message: Authentication failed\r\n")
+        .await;
+    drop(peer);
+    assert!(matches!(
+        next_state(&mut events).await,
+        ConnectionState::Connecting { .. }
+    ));
+    assert!(matches!(
+        next_state(&mut events).await,
+        ConnectionState::LoginRefused {
+            retry_in: Some(_),
+            ..
+        }
+    ));
+    // Sixty seconds to wait, and the test's patience is far shorter.
+    handle.log_in_with("typed".into());
+    assert!(matches!(
+        next_state(&mut events).await,
+        ConnectionState::Connecting { attempt: 1, .. }
+    ));
+    let mut again = accept(&listener).await;
+    let login = again.expect_action("Login").await;
+    assert_eq!(login.get("Secret").as_deref(), Some("typed"));
+    again
+        .respond(&login, "Success", "Message: Authentication accepted\r\n")
+        .await;
+    logged_in(&mut events).await;
+}
+
 #[tokio::test]
 async fn a_lost_connection_is_reported_and_retried_with_a_fresh_login() {
     let (listener, port) = listener().await;

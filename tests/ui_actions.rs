@@ -424,22 +424,61 @@ fn a_refused_unload_stays_on_its_form_with_the_reason() {
     assert!(sent.try_recv().is_err());
 }
 
-#[test]
-fn hangup_in_calls_offers_the_whole_call_and_sends_every_leg() {
-    let (mut app, mut sent) = acting(false);
-    press(&mut app, KeyCode::Char('2'));
+/// The legs of the selected call (at least two), from the Calls pane.
+fn call_legs(app: &mut App) -> Vec<String> {
+    press(app, KeyCode::Char('2'));
     let selection = amitop::app::operator::selection(&app.view, &app.state, NOW);
     assert!(selection.legs.len() >= 2, "{selection:?}");
+    selection.legs
+}
+
+#[test]
+fn hangup_in_calls_offers_each_leg_and_hangs_up_the_one_picked() {
+    let (mut app, mut sent) = acting(false);
+    let legs = call_legs(&mut app);
     press(&mut app, KeyCode::Char('H'));
     let screen = render(&app);
+    for leg in &legs {
+        assert!(screen.contains(&format!("only {leg}")), "{screen}");
+    }
+    assert!(screen.contains("the whole call"), "{screen}");
+    assert!(footer(&app).contains("pick"), "{}", footer(&app));
+    // ↓ Enter picks the second leg, and asks first; "no" goes back.
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let question = format!("Hang up {}?", legs[1]);
+    assert!(render(&app).contains(&question), "{}", render(&app));
+    press(&mut app, KeyCode::Char('n'));
+    assert!(sent.try_recv().is_err(), "nothing sent on no");
+    assert!(render(&app).contains("which?"), "{}", render(&app));
+    // Its number picks it too; yes sends that leg's Hangup only.
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('y'));
+    let request = only_request(&mut sent);
+    assert_eq!(request.action.name(), "Hangup");
+    assert_eq!(headers(&request), [("Channel", legs[1].as_str())]);
+    assert!(app.operator.ui.overlay.is_none());
+}
+
+#[test]
+fn hangup_of_the_whole_call_asks_first_and_hangs_up_every_leg() {
+    let (mut app, mut sent) = acting(false);
+    let legs = call_legs(&mut app);
+    press(&mut app, KeyCode::Char('H'));
+    for _ in 0..legs.len() {
+        press(&mut app, KeyCode::Down);
+    }
+    press(&mut app, KeyCode::Enter);
+    let screen = render(&app);
     assert!(screen.contains("Hang up the whole call"), "{screen}");
+    assert!(sent.try_recv().is_err(), "nothing sent before yes");
     press(&mut app, KeyCode::Char('y'));
     let mut channels = Vec::new();
     while let Ok(request) = sent.try_recv() {
         assert_eq!(request.action.name(), "Hangup");
         channels.push(request.action.get("Channel").unwrap().to_owned());
     }
-    assert_eq!(channels, selection.legs);
+    assert_eq!(channels, legs);
 }
 
 #[test]
@@ -451,8 +490,9 @@ fn waiting_callers_are_channels_and_member_keys_say_where_they_work() {
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char('P'));
     assert!(app.operator.ui.overlay.is_none());
+    // The queue is open already: it says where its members are.
     let said = footer(&app);
-    assert!(said.contains("works on a queue member"), "{said}");
+    assert!(said.contains("Tab to this queue's members"), "{said}");
     press(&mut app, KeyCode::Char('r'));
     assert!(render(&app).contains("Redirect"));
     press(&mut app, KeyCode::Esc);

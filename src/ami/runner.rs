@@ -6,7 +6,8 @@
 //! action deadline. It never waits on the application (see
 //! `event_queue.rs`), because Asterisk drops clients that stop reading.
 //! Between connections it still answers handles (`NotConnected`) and obeys
-//! `shutdown`, so a caller never hangs on a session that is reconnecting.
+//! `shutdown`, so a caller never hangs on a session that is reconnecting;
+//! a secret typed after a refused login (`LogInWith`) ends the wait at once.
 
 use std::fs::File;
 use std::future::Future;
@@ -35,6 +36,8 @@ enum Ended {
     Refused(String),
     /// The connection failed or broke.
     Lost { reason: String, was_up: bool },
+    /// A new secret came while connecting: start over with it at once.
+    Retry,
 }
 
 struct Runner {
@@ -95,13 +98,19 @@ impl Runner {
                     self.state(ConnectionState::Disconnected { reason, retry_in });
                     retry_in
                 }
+                Ended::Retry => {
+                    attempt = 0;
+                    continue;
+                }
             };
             let Some(delay) = retry_in else { return };
-            if unless_stopped(tokio::time::sleep(delay), &mut self.commands)
-                .await
-                .is_none()
-            {
-                return;
+            match unless_stopped(tokio::time::sleep(delay), &mut self.commands).await {
+                Interrupted::Finished(()) => {}
+                Interrupted::Stop => return,
+                Interrupted::Retry(secret) => {
+                    self.config.secret = secret;
+                    attempt = 0;
+                }
             }
         }
     }
@@ -109,15 +118,21 @@ impl Runner {
     async fn connect_and_serve(&mut self) -> Ended {
         let opening = open(&self.config, &mut self.ids);
         let (conn, banner) = match unless_stopped(opening, &mut self.commands).await {
-            None => return Ended::Stop,
-            Some(Err(LoginError::Refused(message))) => return Ended::Refused(message),
-            Some(Err(LoginError::Failed(reason))) => {
+            Interrupted::Stop => return Ended::Stop,
+            Interrupted::Retry(secret) => {
+                self.config.secret = secret;
+                return Ended::Retry;
+            }
+            Interrupted::Finished(Err(LoginError::Refused(message))) => {
+                return Ended::Refused(message);
+            }
+            Interrupted::Finished(Err(LoginError::Failed(reason))) => {
                 return Ended::Lost {
                     reason,
                     was_up: false,
                 };
             }
-            Some(Ok(opened)) => opened,
+            Interrupted::Finished(Ok(opened)) => opened,
         };
         self.state(ConnectionState::LoggedIn { banner });
         self.serve(conn).await
@@ -146,6 +161,8 @@ impl Runner {
                             break lost(reason);
                         }
                     }
+                    // Logged in already: the secret that worked stays.
+                    Some(Command::LogInWith(_)) => {}
                     Some(Command::Shutdown) | None => {
                         self.log_off(&mut conn).await;
                         break Ended::Stop;
@@ -341,21 +358,31 @@ fn open_record(path: &Path) -> Option<File> {
     }
 }
 
+/// How waiting for something between connections ended.
+enum Interrupted<T> {
+    Finished(T),
+    /// Shutdown asked for, or every handle dropped.
+    Stop,
+    /// A secret to log in with now.
+    Retry(String),
+}
+
 /// Runs `work` while answering handles: sends get `NotConnected`; a
-/// shutdown (or every handle gone) abandons `work` and gives `None`.
+/// shutdown (or every handle gone) or a new secret abandons `work`.
 async fn unless_stopped<T>(
     work: impl Future<Output = T>,
     commands: &mut UnboundedReceiver<Command>,
-) -> Option<T> {
+) -> Interrupted<T> {
     tokio::pin!(work);
     loop {
         tokio::select! {
-            out = &mut work => return Some(out),
+            out = &mut work => return Interrupted::Finished(out),
             command = commands.recv() => match command {
                 Some(Command::Send { reply, .. }) => {
                     let _ = reply.send(Err(SendError::NotConnected));
                 }
-                Some(Command::Shutdown) | None => return None,
+                Some(Command::LogInWith(secret)) => return Interrupted::Retry(secret),
+                Some(Command::Shutdown) | None => return Interrupted::Stop,
             },
         }
     }

@@ -222,6 +222,9 @@ pub(crate) enum Command {
         timeout: Duration,
         reply: oneshot::Sender<Result<Reply, SendError>>,
     },
+    /// Log in again now, with this secret from here on (see
+    /// [`SessionHandle::log_in_with`]).
+    LogInWith(String),
     Shutdown,
 }
 
@@ -255,6 +258,13 @@ impl SessionHandle {
             })
             .map_err(|_| SendError::Closed)?;
         answer.await.unwrap_or(Err(SendError::Closed))
+    }
+
+    /// After a refused login: tries again at once, with `secret` instead
+    /// of the configured one for the rest of this session (it is kept in
+    /// memory only, never written or logged). Ignored while logged in.
+    pub fn log_in_with(&self, secret: String) {
+        let _ = self.commands.send(Command::LogInWith(secret));
     }
 
     /// Logs off if connected, then ends the session (state `Stopped`).

@@ -15,7 +15,7 @@ use crate::ami::session::{Reply, SendError};
 use crate::model::{ConferenceApp, State};
 use crate::ops::parking::{self, ParkingApi};
 use crate::ops::{self, Op, OriginateWatch, Outcome, Request, Selection, Start};
-use crate::ui::form::{Actions, FormView, Output, Overlay, Reaction, Status};
+use crate::ui::form::{Actions, ChoiceView, FormView, Output, Overlay, Reaction, Status};
 use crate::ui::panes::ModelLens;
 use crate::ui::view::{Lens, Target, View};
 
@@ -42,9 +42,10 @@ pub struct Operator {
     /// Replies for the loop to pick up (see [`Operator::take_replies`]).
     replies: Option<UnboundedReceiver<ActionReply>>,
     watch: OriginateWatch,
-    /// The form whose request waits behind a yes/no question: it comes
-    /// back after the answer, so a refusal can still be shown on it.
-    behind: Option<FormView>,
+    /// The form or choice whose request waits behind a yes/no question:
+    /// "no" goes back to it, and a form comes back after "yes" too, so a
+    /// refusal can still be shown on it.
+    behind: Option<Overlay>,
     /// CLI commands sent from `:`, oldest first, for its ↑/↓ history.
     console_history: Vec<String>,
     pub ui: Actions,
@@ -90,6 +91,9 @@ impl Operator {
                 }
                 self.ui.overlay = Some(Overlay::Form(view));
             }
+            Ok(Start::Choose(choice)) => {
+                self.ui.overlay = Some(Overlay::Choose(ChoiceView::new(choice)));
+            }
             Ok(Start::Ready(request)) => self.submit(request, now),
         }
     }
@@ -102,10 +106,10 @@ impl Operator {
         let confirming = matches!(overlay, Overlay::Confirm(_));
         match overlay.key(key) {
             Reaction::Stay => {}
-            // "No" goes back to the form that asked, if one did.
-            Reaction::Close => self.ui.overlay = self.behind.take().map(Overlay::Form),
+            // "No" goes back to the form or choice that asked, if one did.
+            Reaction::Close => self.ui.overlay = self.behind.take(),
             Reaction::Send(request) if confirming => {
-                self.ui.overlay = self.behind.take().map(Overlay::Form);
+                self.ui.overlay = self.behind.take().filter(|o| matches!(o, Overlay::Form(_)));
                 self.dispatch(request, now);
             }
             Reaction::Send(request) => self.submit(request, now),
@@ -117,11 +121,12 @@ impl Operator {
     fn submit(&mut self, request: Request, now: f64) {
         if request.confirmation().is_some() {
             let open = self.ui.overlay.replace(Overlay::Confirm(request));
-            self.behind = match open {
-                Some(Overlay::Form(form)) => Some(form),
-                _ => None,
-            };
+            self.behind = open.filter(|o| matches!(o, Overlay::Form(_) | Overlay::Choose(_)));
             return;
+        }
+        // A picked option needs no more of its choice.
+        if matches!(self.ui.overlay, Some(Overlay::Choose(_))) {
+            self.ui.overlay = None;
         }
         self.dispatch(request, now);
     }

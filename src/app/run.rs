@@ -98,6 +98,9 @@ pub async fn run_dashboard(
     let (replies_tx, replies) = unbounded_channel();
     let actor = tokio::spawn(serve_actions(handle.clone(), outgoing, replies_tx));
     app.set_actions(outbox, read_only);
+    let (secrets_tx, secrets) = unbounded_channel();
+    let relogin = tokio::spawn(serve_secrets(handle.clone(), secrets));
+    app.set_login_retry(secrets_tx);
     if let Some(layout) = layout {
         app.view.layout = layout;
     }
@@ -118,6 +121,7 @@ pub async fn run_dashboard(
     resyncer.abort();
     refresher.abort();
     actor.abort();
+    relogin.abort();
     handle.shutdown();
     drop(guard);
     result.map_err(DashboardError::from)
@@ -139,6 +143,13 @@ async fn serve_resyncs(
     }
     if let Some(last) = running {
         last.abort();
+    }
+}
+
+/// Hands each secret typed after a refused login to the session.
+async fn serve_secrets(handle: SessionHandle, mut secrets: UnboundedReceiver<String>) {
+    while let Some(secret) = secrets.recv().await {
+        handle.log_in_with(secret);
     }
 }
 

@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::ami::session::{ConnectionState, SessionEvent};
+use crate::app::login_retry::LoginRetry;
 use crate::app::msg::Msg;
 use crate::app::operator::{self, ActionReply, Operator};
 use crate::model::State;
@@ -41,6 +42,8 @@ pub struct App {
     pub note: Option<String>,
     /// Operator actions: forms, questions, replies.
     pub operator: Operator,
+    /// The secret typed after a refused login.
+    login: LoginRetry,
     /// The picture as it was when the connection went, shown (marked
     /// stale, its clocks stopped) until a resync has rebuilt `state`.
     stale: Option<Stale>,
@@ -70,6 +73,7 @@ impl App {
             quit: false,
             note: None,
             operator: Operator::default(),
+            login: LoginRetry::default(),
             stale: None,
             resync,
         }
@@ -92,6 +96,12 @@ impl App {
     /// and answers with [`Msg::Acted`]); `read_only` refuses every one.
     pub fn set_actions(&mut self, outbox: UnboundedSender<crate::ops::Request>, read_only: bool) {
         self.operator = Operator::new(outbox, read_only);
+    }
+
+    /// Lets the user type the secret after a refused login: each one
+    /// typed goes to `outbox` (the loop hands it to the session).
+    pub fn set_login_retry(&mut self, outbox: UnboundedSender<String>) {
+        self.login = LoginRetry::new(outbox);
     }
 
     /// Brings each table's selection to the row it is on, wherever the
@@ -120,6 +130,7 @@ impl App {
             now,
             theme: self.theme,
             actions: &self.operator.ui,
+            secret_prompt: self.login.prompt(&self.link.state),
         }
     }
 
@@ -174,6 +185,10 @@ impl App {
     }
 
     fn key(&mut self, key: &KeyEvent, now: f64) {
+        if self.login.is_open(&self.link.state) {
+            self.quit = self.login.key(key);
+            return;
+        }
         if self.operator.is_open() {
             return self.operator.key(key, now);
         }
@@ -212,6 +227,9 @@ impl App {
     /// A bracketed paste: text for the open form or the prompt being
     /// typed; never a key press, so it cannot submit or trigger anything.
     fn paste(&mut self, text: &str) {
+        if self.login.is_open(&self.link.state) {
+            return self.login.paste(text);
+        }
         if self.operator.is_open() {
             return self.operator.paste(text);
         }
@@ -260,6 +278,7 @@ impl App {
                     _ if was_live => self.go_stale("the session stopped", now),
                     _ => {}
                 }
+                self.login.connection(&state);
                 self.link.set(state, now);
             }
             SessionEvent::Overflow { dropped } => {

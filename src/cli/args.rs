@@ -190,7 +190,9 @@ pub struct ReplayArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Log in with --user (default amitop) and --secret (default amitop); both are
-printed on startup. The server listens on the given address only.")]
+printed on startup. The server listens on the given address only.
+With --cert and --key it serves TLS and prints the certificate's fingerprint,
+for the client's tls_fingerprint (or give the certificate as its ca_file).")]
 pub struct SimArgs {
     /// Address to listen on
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:5038")]
@@ -204,9 +206,17 @@ pub struct SimArgs {
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
 
-    /// Serve TLS (refused: the simulator serves plain TCP only)
+    /// Serve TLS: needs --cert and --key (which turn it on by themselves)
     #[arg(long)]
     pub tls: bool,
+
+    /// With --key: serve TLS with this PEM certificate (chain, server's first)
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// With --cert: the certificate's PEM private key
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
 
     /// Start with no traffic flowing yet (by default the simulator runs a
     /// while before listening, so calls are already up when a client logs in)

@@ -7,17 +7,12 @@ use std::sync::Arc;
 use crate::cli::args::{GlobalArgs, SimAmi, SimArgs};
 use crate::cli::error::CliError;
 use crate::cli::tail::stop_requested;
-use crate::sim::{FloodConfig, PbxConfig, Recording, ReplayConfig, SimUser, TestPbx};
+use crate::sim::{FloodConfig, PbxConfig, Recording, ReplayConfig, SimTls, SimUser, TestPbx};
 
 /// The user when `--user` is not given.
 const DEFAULT_USER: &str = "amitop";
 
 pub async fn run(global: &GlobalArgs, args: &SimArgs) -> Result<(), CliError> {
-    if args.tls {
-        return Err(CliError::Usage(
-            "sim --tls: the simulator serves plain TCP only; connect without --tls".to_owned(),
-        ));
-    }
     let config = config(global, args)?;
     let summary = describe(&config, args);
     let mut listen = args.listen;
@@ -67,6 +62,20 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
         .user
         .clone()
         .unwrap_or_else(|| DEFAULT_USER.to_owned());
+    let tls = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => {
+            Some(SimTls::from_pem_files(cert, key).map_err(CliError::Usage)?)
+        }
+        _ if args.tls => {
+            return Err(CliError::Usage(
+                "sim --tls: give the certificate to serve with --cert FILE --key FILE \
+                 (PEM; e.g. openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost \
+                 -keyout key.pem -out cert.pem)"
+                    .to_owned(),
+            ));
+        }
+        _ => None,
+    };
     let config = PbxConfig {
         users: vec![SimUser::new(username, args.secret.clone(), true)],
         seed: args.seed,
@@ -84,6 +93,7 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
             live_calls: args.live_calls,
             events: args.flood_events,
         }),
+        tls,
         ..PbxConfig::default()
     };
     Ok(match args.ami {
@@ -94,7 +104,14 @@ fn config(global: &GlobalArgs, args: &SimArgs) -> Result<PbxConfig, CliError> {
 
 /// What the server will do, in a few words.
 fn describe(config: &PbxConfig, args: &SimArgs) -> String {
-    let ami = format!("AMI {}", config.ami_version);
+    let ami = match &config.tls {
+        Some(tls) => format!(
+            "AMI {} over TLS, certificate {}",
+            config.ami_version,
+            tls.fingerprint()
+        ),
+        None => format!("AMI {}", config.ami_version),
+    };
     match (&config.replay, &args.replay) {
         (Some(replay), Some(path)) => format!(
             "{ami}, replaying {} events of {}{}",

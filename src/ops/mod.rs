@@ -27,7 +27,7 @@ mod read_only;
 pub mod supervise;
 
 pub use form::{FieldError, FieldSpec, Form};
-pub use op::{Op, Refusal, Request, Selection, Start, Target, permit, start};
+pub use op::{Choice, Op, Refusal, Request, Selection, Start, Target, permit, start};
 pub use originate::OriginateWatch;
 pub use outcome::{Outcome, describe};
 pub use read_only::{read_only_allows, read_only_refusal};

@@ -336,6 +336,16 @@ pub enum Start {
     Form(Form),
     /// A request needing no input (it may still need confirmation).
     Ready(Request),
+    /// Requests to pick one of (one leg of a call, or every leg).
+    Choose(Choice),
+}
+
+/// What the operator picks from when one key can mean several requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Choice {
+    pub op: Op,
+    /// One line per option, saying what it does, beside its request.
+    pub options: Vec<(String, Request)>,
 }
 
 /// Starts `op` on the selected row. In read-only mode an operation that
@@ -358,7 +368,7 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
         Op::QueueRemove => &forms::QUEUE_REMOVE,
         Op::Module => &forms::MODULE,
         Op::Console => &forms::CONSOLE,
-        Op::Hangup => return Ok(Start::Ready(hangup(selection))),
+        Op::Hangup => return Ok(hangup(selection)),
         Op::QueueRules => return Ok(Start::Ready(Request::new(op, Action::new("QueueRule")))),
         Op::QueueSummary => {
             return Ok(Start::Ready(Request::new(op, Action::new("QueueSummary"))));
@@ -381,8 +391,13 @@ pub fn permit(action: &Action, read_only: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn hangup(selection: &Selection) -> Request {
+/// One channel: hang it up, asking first. A call of several legs: pick
+/// one leg, or the whole call (every leg, asked once).
+fn hangup(selection: &Selection) -> Start {
     let hang_up = |channel: &str| Action::new("Hangup").header("Channel", channel);
+    let one = |channel: &str| {
+        Request::new(Op::Hangup, hang_up(channel)).confirm_with(format!("Hang up {channel}?"))
+    };
     let legs = match &selection.channel {
         Some(channel) if !channel.is_empty() => std::slice::from_ref(channel),
         _ => selection.legs.as_slice(),
@@ -391,15 +406,20 @@ fn hangup(selection: &Selection) -> Request {
         unreachable!("start checks that a channel is selected")
     };
     if rest.is_empty() {
-        return Request::new(Op::Hangup, hang_up(first)).confirm_with(format!("Hang up {first}?"));
+        return Start::Ready(one(first));
     }
-    let question = format!(
-        "Hang up the whole call, every leg: {}? (For one leg, select it in 1 Channels.)",
-        legs.join(", ")
-    );
-    let mut request = Request::new(Op::Hangup, hang_up(first)).confirm_with(question);
-    request.also = rest.iter().map(|leg| hang_up(leg)).collect();
-    request
+    let question = format!("Hang up the whole call, every leg: {}?", legs.join(", "));
+    let mut whole = Request::new(Op::Hangup, hang_up(first)).confirm_with(question);
+    whole.also = rest.iter().map(|leg| hang_up(leg)).collect();
+    let mut options: Vec<(String, Request)> = legs
+        .iter()
+        .map(|leg| (format!("only {leg}"), one(leg)))
+        .collect();
+    options.push((format!("the whole call: all {} legs", legs.len()), whole));
+    Start::Choose(Choice {
+        op: Op::Hangup,
+        options,
+    })
 }
 
 #[cfg(test)]
@@ -500,14 +520,27 @@ mod tests {
     }
 
     #[test]
-    fn hanging_up_a_call_asks_once_for_every_leg() {
+    fn hanging_up_a_call_offers_each_leg_or_the_whole_call_asked_once() {
         let call = Selection {
             legs: vec!["PJSIP/100-00000001".into(), "PJSIP/200-00000002".into()],
             ..Selection::default()
         };
-        let Ok(Start::Ready(request)) = start(Op::Hangup, &call, false) else {
-            panic!("Hangup of a call should need no form");
+        let Ok(Start::Choose(choice)) = start(Op::Hangup, &call, false) else {
+            panic!("Hangup of a call offers its legs");
         };
+        let labels: Vec<&str> = choice.options.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "only PJSIP/100-00000001",
+                "only PJSIP/200-00000002",
+                "the whole call: all 2 legs"
+            ]
+        );
+        let leg = &choice.options[1].1;
+        assert_eq!(leg.confirmation(), Some("Hang up PJSIP/200-00000002?"));
+        assert_eq!(leg.clone().split().len(), 1);
+        let request = choice.options[2].1.clone();
         let question = request.confirmation().unwrap().to_owned();
         assert!(
             question.contains("whole call, every leg: PJSIP/100-00000001, PJSIP/200-00000002?"),
@@ -525,7 +558,7 @@ mod tests {
             ..Selection::default()
         };
         let Ok(Start::Ready(request)) = start(Op::Hangup, &alone, false) else {
-            panic!("Hangup of a call should need no form");
+            panic!("Hangup of a one-leg call needs no choice");
         };
         assert_eq!(request.confirmation(), Some("Hang up PJSIP/100-00000001?"));
     }

@@ -9,9 +9,8 @@ use std::sync::atomic::Ordering;
 use futures_util::StreamExt;
 use std::sync::Mutex;
 
-use tokio::io::{AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
-use tokio::net::tcp::OwnedWriteHalf;
 use tokio::sync::broadcast::{self, error::TryRecvError};
 use tokio_util::codec::FramedRead;
 use tokio_util::sync::CancellationToken;
@@ -27,12 +26,41 @@ use super::{ReplayConfig, Shared, lock};
 /// Bytes of flood events written to the socket at a time.
 const FLOOD_CHUNK: usize = 64 * 1024;
 
+/// The client's side of the connection to read from, and to write to:
+/// the TCP socket's halves, or the TLS stream's.
+type ClientReader = Box<dyn AsyncRead + Unpin + Send>;
+type ClientWriter = Box<dyn AsyncWrite + Unpin + Send>;
+
+/// A new connection: with TLS on, the handshake first (a client that
+/// fails it is dropped, as Asterisk drops it); then [`serve`].
+pub(super) async fn accept(stream: TcpStream, shared: Arc<Shared>, disconnect: CancellationToken) {
+    let Some(tls) = shared.config.tls.clone() else {
+        let (read, write) = stream.into_split();
+        return serve(Box::new(read), Box::new(write), shared, disconnect).await;
+    };
+    let handshake = tokio::select! {
+        () = disconnect.cancelled() => return,
+        handshake = tls.acceptor().accept(stream) => handshake,
+    };
+    match handshake {
+        Ok(stream) => {
+            let (read, write) = tokio::io::split(stream);
+            serve(Box::new(read), Box::new(write), shared, disconnect).await;
+        }
+        Err(error) => tracing::info!(%error, "a client failed the TLS handshake"),
+    }
+}
+
 /// Serves one client until it logs off, fails to log in, hangs up, lags
 /// too far behind the events, or `disconnect` fires.
-pub(super) async fn serve(stream: TcpStream, shared: Arc<Shared>, disconnect: CancellationToken) {
+async fn serve(
+    read: ClientReader,
+    write: ClientWriter,
+    shared: Arc<Shared>,
+    disconnect: CancellationToken,
+) {
     shared.connected.fetch_add(1, Ordering::SeqCst);
     let _connected = ConnectedGuard(Arc::clone(&shared));
-    let (read, write) = stream.into_split();
     let mut frames = FramedRead::new(read, AmiCodec::default());
     let mut conn = Connection {
         out: BufWriter::new(write),
@@ -145,7 +173,7 @@ impl Feed {
 }
 
 struct Connection {
-    out: BufWriter<OwnedWriteHalf>,
+    out: BufWriter<ClientWriter>,
     session: Session,
     /// The client's events, from the moment it logged in.
     events: Option<Feed>,

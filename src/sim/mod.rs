@@ -31,6 +31,7 @@ mod replay;
 mod session;
 mod simulation;
 mod supervision;
+mod tls;
 mod traffic;
 mod vocab;
 mod wire;
@@ -60,6 +61,7 @@ pub use registry::{Peer, Registration, Tech};
 pub use replay::Recording;
 pub use simulation::{SimConfig, SimSnapshot, Simulation};
 pub use supervision::{MixMonitor, Spy, Supervision};
+pub use tls::SimTls;
 pub use traffic::DEFAULT_RATE;
 pub use vocab::Dialect;
 
@@ -130,6 +132,8 @@ pub struct PbxConfig {
     /// Flood every logged-in client with scripted calls, as fast as its
     /// socket takes them (see `flood`).
     pub flood: Option<FloodConfig>,
+    /// Serve TLS with this certificate instead of plain TCP.
+    pub tls: Option<SimTls>,
 }
 
 impl Default for PbxConfig {
@@ -147,6 +151,7 @@ impl Default for PbxConfig {
             replay: None,
             profile: ServerProfile::default(),
             flood: None,
+            tls: None,
         }
     }
 }
@@ -479,7 +484,7 @@ async fn serve(
                 // A failed accept (e.g. out of file descriptors) only loses that client.
                 if let Ok((stream, _)) = accepted {
                     let token = lock(&clients_token).clone();
-                    clients.spawn(client::serve(stream, Arc::clone(&shared), token));
+                    clients.spawn(client::accept(stream, Arc::clone(&shared), token));
                 }
             }
             _ = tick.tick() => {

@@ -16,8 +16,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::ops::{FieldError, Form, Op, Outcome, Request};
+use crate::ops::{Choice, FieldError, Form, Op, Outcome, Request};
 use crate::ui::help::centered;
+use crate::ui::keymap::{self, Command, Context};
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
 
@@ -118,19 +119,23 @@ impl FormView {
         &self.errors
     }
 
-    /// Tab / Shift-Tab (or ↓ / ↑) move between fields, Enter submits, Esc
-    /// cancels; any other key edits the field.
+    /// The form's keys come from the keymap ([`Context::Form`]: Enter
+    /// submits, Esc cancels, Tab / Shift-Tab or ↓ / ↑ move between fields,
+    /// recalling history in the console); any other key edits the field.
     pub fn key(&mut self, key: &KeyEvent) -> Reaction {
         let count = self.inputs.len().max(1);
         let recalls = !self.history.is_empty() && count == 1;
-        match key.code {
-            KeyCode::Esc => return Reaction::Close,
-            KeyCode::Up | KeyCode::Down if recalls => self.recall(key.code == KeyCode::Up),
-            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % count,
-            KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + count - 1) % count,
-            KeyCode::Enter => return self.submit(),
-            code => {
-                let typing = matches!(code, KeyCode::Char(_))
+        let arrow = matches!(key.code, KeyCode::Up | KeyCode::Down);
+        match keymap::lookup(&[Context::Form], key) {
+            Some(Command::Cancel) => return Reaction::Close,
+            Some(Command::Submit) => return self.submit(),
+            Some(Command::NextField | Command::PrevField) if recalls && arrow => {
+                self.recall(key.code == KeyCode::Up);
+            }
+            Some(Command::NextField) => self.focus = (self.focus + 1) % count,
+            Some(Command::PrevField) => self.focus = (self.focus + count - 1) % count,
+            _ => {
+                let typing = matches!(key.code, KeyCode::Char(_))
                     && !key
                         .modifiers
                         .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
@@ -383,10 +388,79 @@ impl Output {
     }
 }
 
+/// Options to pick one of (a leg of the call, or all of them), each a
+/// request that may still ask for confirmation.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ChoiceView {
+    choice: Choice,
+    selected: usize,
+}
+
+impl ChoiceView {
+    pub fn new(choice: Choice) -> ChoiceView {
+        ChoiceView {
+            choice,
+            selected: 0,
+        }
+    }
+
+    /// ↑↓ (or k j) move, Enter picks, a digit picks its option, Esc cancels.
+    fn key(&mut self, key: &KeyEvent) -> Reaction {
+        let count = self.choice.options.len();
+        let pick = |index: usize| match self.choice.options.get(index) {
+            Some((_, request)) => Reaction::Send(request.clone()),
+            None => Reaction::Stay,
+        };
+        match key.code {
+            KeyCode::Esc => return Reaction::Close,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                return Reaction::Close;
+            }
+            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.selected = (self.selected + 1).min(count.saturating_sub(1));
+            }
+            KeyCode::Enter => return pick(self.selected),
+            KeyCode::Char(digit @ '1'..='9') => return pick(digit as usize - '1' as usize),
+            _ => {}
+        }
+        Reaction::Stay
+    }
+
+    fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
+        let mut lines: Vec<Line> = (self.choice.options.iter().enumerate())
+            .map(|(index, (label, _))| {
+                let text = format!(" {} {label} ", index + 1);
+                if index == self.selected {
+                    Line::styled(format!("›{text}"), theme.key())
+                } else {
+                    Line::raw(format!(" {text}"))
+                }
+            })
+            .collect();
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "↑↓ choose · Enter or its number: pick · Esc: cancel",
+            theme.dim(),
+        ));
+        let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+        let width = (widest as u16 + 2).clamp(40, BOX_WIDTH);
+        let popup = centered(area, width, lines.len() as u16 + 2);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(theme.focused_border())
+            .title(format!(" {}: which? ", self.choice.op.title()));
+        frame.render_widget(Clear, popup);
+        frame.render_widget(Paragraph::new(lines).block(block), popup);
+    }
+}
+
 /// What the operator has open over the dashboard.
 #[derive(Debug)]
 pub enum Overlay {
     Form(FormView),
+    /// One of several requests to pick.
+    Choose(ChoiceView),
     /// A destructive request waiting for yes or no.
     Confirm(Request),
     Output(Output),
@@ -396,12 +470,8 @@ impl Overlay {
     /// The keys that work in this overlay, for the footer.
     pub fn keys(&self) -> Vec<(String, &'static str)> {
         let keys: &[(&str, &'static str)] = match self {
-            Overlay::Form(_) => &[
-                ("Enter", "send"),
-                ("Esc", "cancel"),
-                ("Tab/↓", "next field"),
-                ("Shift-Tab/↑", "previous"),
-            ],
+            Overlay::Form(_) => return keymap::footer(&[Context::Form], false),
+            Overlay::Choose(_) => &[("↑↓", "choose"), ("Enter/1-9", "pick"), ("Esc", "cancel")],
             Overlay::Confirm(_) => &[("y/Enter", "yes"), ("n/Esc", "no")],
             Overlay::Output(_) => &[("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page")],
         };
@@ -422,6 +492,7 @@ impl Overlay {
         }
         match self {
             Overlay::Form(form) => form.key(key),
+            Overlay::Choose(choice) => choice.key(key),
             Overlay::Output(output) => output.key(key),
             Overlay::Confirm(request) => match key.code {
                 KeyCode::Char('y' | 'Y') | KeyCode::Enter => Reaction::Send(request.clone()),
@@ -437,6 +508,7 @@ impl Overlay {
     fn draw(&self, frame: &mut Frame<'_>, area: Rect, theme: Theme) {
         match self {
             Overlay::Form(form) => form.draw(frame, area, theme),
+            Overlay::Choose(choice) => choice.draw(frame, area, theme),
             Overlay::Output(output) => output.draw(frame, area, theme),
             Overlay::Confirm(request) => {
                 let question = request.confirmation().unwrap_or("Send?");

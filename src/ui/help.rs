@@ -26,13 +26,18 @@ fn lines(theme: Theme) -> Vec<Line<'static>> {
             ]));
         }
     }
-    out.push(Line::raw(""));
-    out.push(Line::styled("Mouse", theme.heading()));
-    for (what, description) in keymap::MOUSE_HELP {
-        out.push(Line::from(vec![
-            Span::styled(text::fit(what, KEY_COLUMN), theme.key()),
-            Span::raw(*description),
-        ]));
+    for (title, rows) in [
+        ("Editing a field or filter", keymap::EDIT_HELP),
+        ("Mouse", keymap::MOUSE_HELP),
+    ] {
+        out.push(Line::raw(""));
+        out.push(Line::styled(title, theme.heading()));
+        for (what, description) in rows {
+            out.push(Line::from(vec![
+                Span::styled(text::fit(what, KEY_COLUMN), theme.key()),
+                Span::raw(*description),
+            ]));
+        }
     }
     out
 }

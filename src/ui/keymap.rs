@@ -48,6 +48,15 @@ pub enum Command {
     TogglePause,
     /// An operator action on the PBX (run by the app, see `crate::ops`).
     Act(Op),
+    /// Enter in a filter prompt or a form: keep the filter, send the form.
+    Submit,
+    /// Esc in a filter prompt or a form: the filter as it was, the form
+    /// closed with nothing sent.
+    Cancel,
+    /// The next field of a form.
+    NextField,
+    /// The previous field of a form.
+    PrevField,
 }
 
 /// Where a binding applies. Lookups try the most specific context first.
@@ -77,6 +86,10 @@ pub enum Context {
     Help,
     /// The key after `v`: a pane's letter.
     GoTo,
+    /// A filter being typed (`/`, `e`); other keys edit it.
+    Prompt,
+    /// An operator form being filled in; other keys edit the field.
+    Form,
 }
 
 impl Context {
@@ -95,6 +108,8 @@ impl Context {
             Context::Detail => "Detail view",
             Context::Help => "Help",
             Context::GoTo => "Go to a pane: v, then",
+            Context::Prompt => "Typing a filter (/ or e)",
+            Context::Form => "In a form",
         }
     }
 }
@@ -560,6 +575,56 @@ pub const BINDINGS: &[Binding] = &[
         "bottom",
         None,
     ),
+    bind(
+        X::Prompt,
+        &[key(KeyCode::Enter)],
+        C::Submit,
+        "keep the filter",
+        Some("keeps"),
+    ),
+    bind(
+        X::Prompt,
+        &[key(KeyCode::Esc)],
+        C::Cancel,
+        "cancel: the filter as it was",
+        Some("cancels"),
+    ),
+    bind(
+        X::Form,
+        &[key(KeyCode::Enter)],
+        C::Submit,
+        "send (a destructive action asks first)",
+        Some("send"),
+    ),
+    bind(
+        X::Form,
+        &[key(KeyCode::Esc)],
+        C::Cancel,
+        "close the form, sending nothing",
+        Some("cancel"),
+    ),
+    bind(
+        X::Form,
+        &[key(KeyCode::Tab), key(KeyCode::Down)],
+        C::NextField,
+        "next field (in the CLI console ↓: newer command)",
+        Some("next field"),
+    ),
+    bind(
+        X::Form,
+        &[key(KeyCode::BackTab), key(KeyCode::Up)],
+        C::PrevField,
+        "previous field (in the CLI console ↑: older command)",
+        Some("previous"),
+    ),
+];
+
+/// The keys that edit a form's field or a filter (tui-input's), listed
+/// in the help overlay: every other key there types.
+pub const EDIT_HELP: &[(&str, &str)] = &[
+    ("← → Home End", "move the cursor (Ctrl-← → by word)"),
+    ("Backspace Del", "delete a character (Ctrl-W a word)"),
+    ("Ctrl-U Ctrl-K", "delete the line, or to its end"),
 ];
 
 /// Every binding: [`BINDINGS`], then the pane keys of the pane list.
@@ -598,6 +663,10 @@ pub fn elsewhere(contexts: &[Context], event: &KeyEvent) -> Option<String> {
     })?;
     let key = binding.keys[0].label();
     let place = match binding.context {
+        // Among the waiting callers the queue is open already.
+        X::Members if contexts.contains(&X::QueueDrill) => {
+            "on a member: Tab to this queue's members"
+        }
         X::Members => "on a queue member: the Agents pane, or a queue's members (Enter)",
         X::Channels => "on a channel: in Channels, Calls or a queue's waiting callers",
         X::Queues => "on a queue: the Queues list",
@@ -824,6 +893,23 @@ mod tests {
         let entries = footer(&[X::Queues, X::Table, X::Global], false);
         assert!(entries.contains(&("Enter".to_string(), "open")));
         assert!(!entries.iter().any(|(_, label)| *label == "detail"));
+    }
+
+    #[test]
+    fn form_and_prompt_keys_come_from_the_keymap_and_help_lists_them() {
+        let enter = press(KeyCode::Enter, KeyModifiers::NONE);
+        let up = press(KeyCode::Up, KeyModifiers::NONE);
+        assert_eq!(lookup(&[X::Prompt], &enter), Some(C::Submit));
+        assert_eq!(lookup(&[X::Form], &up), Some(C::PrevField));
+        // Typing is not a binding: it goes to the editor.
+        assert_eq!(
+            lookup(&[X::Form], &press(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
+        let sections = help_sections();
+        for context in [X::Prompt, X::Form] {
+            assert!(sections.iter().any(|(c, _)| *c == context), "{context:?}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod kept_order;
 pub mod keymap;
 pub mod layout;
 pub mod panes;
+pub mod secret;
 mod sort_key;
 pub mod status;
 pub mod table;

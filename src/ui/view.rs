@@ -6,8 +6,10 @@
 //! the data (row counts, what a row is) it asks a [`Lens`], so key sequences
 //! can be tested with a fake one and no terminal.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyEvent};
 use ratatui::layout::{Position, Rect};
+use tui_input::Input;
+use tui_input::backend::crossterm::EventHandler;
 
 use std::collections::BTreeMap;
 
@@ -133,12 +135,32 @@ pub enum PromptKind {
     EventType,
 }
 
-/// A filter being typed. It applies live; Esc restores `previous`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A filter being typed (a `tui-input` line editor, as in the forms). It
+/// applies live; Esc restores `previous`.
+#[derive(Clone, Debug)]
 pub struct Prompt {
     pub kind: PromptKind,
     pub previous: String,
+    input: Input,
 }
+
+impl Prompt {
+    /// Where the cursor is, in characters from the start.
+    pub fn cursor(&self) -> usize {
+        self.input.cursor()
+    }
+}
+
+impl PartialEq for Prompt {
+    fn eq(&self, other: &Prompt) -> bool {
+        self.kind == other.kind
+            && self.previous == other.previous
+            && self.input.value() == other.input.value()
+            && self.input.cursor() == other.input.cursor()
+    }
+}
+
+impl Eq for Prompt {}
 
 /// What the view needs to know about the data.
 pub trait Lens {
@@ -303,7 +325,7 @@ impl View {
     /// prompt takes the keys.
     pub fn contexts(&self) -> Vec<Context> {
         if self.prompt.is_some() {
-            return Vec::new();
+            return vec![Context::Prompt];
         }
         if self.going_to {
             return vec![Context::GoTo];
@@ -425,8 +447,13 @@ impl View {
                     None => Some(lens.newest_event()),
                 };
             }
-            // The app runs operator actions before the view sees them.
-            Command::Act(_) => {}
+            // The app runs operator actions before the view sees them;
+            // forms and prompts look up their own keys.
+            Command::Act(_)
+            | Command::Submit
+            | Command::Cancel
+            | Command::NextField
+            | Command::PrevField => {}
         }
         Flow::Continue
     }
@@ -477,7 +504,12 @@ impl View {
             PromptKind::Text => self.table(self.focused_table()).filter.clone(),
             PromptKind::EventType => self.event_type.clone(),
         };
-        self.prompt = Some(Prompt { kind, previous });
+        let input = Input::new(previous.clone());
+        self.prompt = Some(Prompt {
+            kind,
+            previous,
+            input,
+        });
     }
 
     /// The text a prompt edits.
@@ -490,51 +522,61 @@ impl View {
         Some((prompt, text))
     }
 
-    /// Feeds a key to the open prompt: typing edits the filter live,
-    /// Enter keeps it, Esc restores what it was.
+    /// Feeds a key to the open prompt: its keys come from the keymap
+    /// ([`Context::Prompt`]: Enter keeps the filter, Esc restores what it
+    /// was); any other key edits it, live.
     pub fn prompt_key(&mut self, key: &KeyEvent) {
-        let Some(prompt) = self.prompt.clone() else {
+        let Some(prompt) = &mut self.prompt else {
+            return;
+        };
+        match crate::ui::keymap::lookup(&[Context::Prompt], key) {
+            Some(Command::Submit) => self.prompt = None,
+            Some(Command::Cancel) => {
+                let previous = std::mem::take(&mut prompt.previous);
+                self.set_prompted(previous);
+                self.prompt = None;
+            }
+            _ => {
+                let before = prompt.input.value().to_owned();
+                prompt.input.handle_event(&Event::Key(*key));
+                if prompt.input.value() != before {
+                    let text = prompt.input.value().to_owned();
+                    self.set_prompted(text);
+                }
+            }
+        }
+    }
+
+    /// A bracketed paste into the open prompt, at its cursor: its text,
+    /// line breaks left out (a filter is one line).
+    pub fn prompt_paste(&mut self, pasted: &str) {
+        let Some(prompt) = &mut self.prompt else {
+            return;
+        };
+        let clean: String = pasted.chars().filter(|c| !c.is_control()).collect();
+        let cursor = prompt.input.cursor();
+        let mut text: String = prompt.input.value().chars().take(cursor).collect();
+        text.push_str(&clean);
+        text.extend(prompt.input.value().chars().skip(cursor));
+        prompt.input = Input::new(text.clone()).with_cursor(cursor + clean.chars().count());
+        self.set_prompted(text);
+    }
+
+    /// Sets the filter the open prompt edits; a new filter shows its best
+    /// match first.
+    fn set_prompted(&mut self, text: String) {
+        let Some(kind) = self.prompt.as_ref().map(|p| p.kind) else {
             return;
         };
         let table_id = self.focused_table();
-        let text = match prompt.kind {
-            PromptKind::Text => &mut self.table_mut(table_id).filter,
-            PromptKind::EventType => &mut self.event_type,
-        };
-        match key.code {
-            KeyCode::Enter => self.prompt = None,
-            KeyCode::Esc => {
-                *text = prompt.previous;
-                self.prompt = None;
-            }
-            KeyCode::Backspace => {
-                text.pop();
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => text.clear(),
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
-            _ => return,
+        match kind {
+            PromptKind::Text => self.table_mut(table_id).filter = text,
+            PromptKind::EventType => self.event_type = text,
         }
-        // A new filter shows its best match first.
         let table = self.table_mut(table_id);
         table.selected = 0;
         table.offset = 0;
         table.anchor = None;
-    }
-
-    /// A bracketed paste into the open prompt: its text, line breaks
-    /// left out (a filter is one line).
-    pub fn prompt_paste(&mut self, pasted: &str) {
-        let Some(prompt) = &self.prompt else {
-            return;
-        };
-        let clean = pasted.chars().filter(|c| !c.is_control());
-        match prompt.kind {
-            PromptKind::Text => {
-                let id = self.focused_table();
-                self.table_mut(id).filter.extend(clean);
-            }
-            PromptKind::EventType => self.event_type.extend(clean),
-        }
     }
 
     fn open(&mut self, lens: &dyn Lens) {
@@ -655,6 +697,7 @@ impl View {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::KeyCode;
     use crossterm::event::KeyEvent;
 
     /// A fake data set: a fixed number of rows per table.
@@ -776,7 +819,7 @@ mod tests {
     fn filter_types_live_and_esc_restores() {
         let mut view = View::default();
         run(&mut view, &[Command::Filter]);
-        assert!(view.contexts().is_empty());
+        assert_eq!(view.contexts(), [Context::Prompt]);
         for c in "ali".chars() {
             view.prompt_key(&KeyEvent::from(KeyCode::Char(c)));
         }
@@ -792,6 +835,28 @@ mod tests {
         assert_eq!(view.table(TableId::Channels).filter, "al");
 
         run(&mut view, &[Command::Back]);
+        assert_eq!(view.table(TableId::Channels).filter, "");
+    }
+
+    #[test]
+    fn the_filter_prompt_edits_at_its_cursor_and_pastes_there() {
+        let mut view = View::default();
+        run(&mut view, &[Command::Filter]);
+        for c in "alce".chars() {
+            view.prompt_key(&KeyEvent::from(KeyCode::Char(c)));
+        }
+        view.prompt_key(&KeyEvent::from(KeyCode::Left));
+        view.prompt_key(&KeyEvent::from(KeyCode::Left));
+        view.prompt_key(&KeyEvent::from(KeyCode::Char('i')));
+        assert_eq!(view.table(TableId::Channels).filter, "alice");
+        view.prompt_key(&KeyEvent::from(KeyCode::Home));
+        view.prompt_paste("m\n");
+        assert_eq!(view.table(TableId::Channels).filter, "malice");
+        assert_eq!(view.prompt.as_ref().map(Prompt::cursor), Some(1));
+        let ctrl_u = KeyEvent::new(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL);
+        view.prompt_key(&ctrl_u);
+        assert_eq!(view.table(TableId::Channels).filter, "");
+        view.prompt_key(&KeyEvent::from(KeyCode::Esc));
         assert_eq!(view.table(TableId::Channels).filter, "");
     }
 
