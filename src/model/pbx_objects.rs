@@ -17,7 +17,7 @@ impl State {
             || self.apply_conference(msg, event, now)
             || self.apply_voicemail(msg, event)
             || self.dahdi.apply(msg, event, self.generation)
-            || (event.ends_with("Detail") || event == "EndpointDetailComplete")
+            || (event.ends_with("detail") || event == "endpointdetailcomplete")
                 && self.peer_details.endpoint_item(msg, event)
     }
 
