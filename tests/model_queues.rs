@@ -12,10 +12,10 @@ use amitop::model::registry::DeviceState;
 use common::{ami_files, capture_messages, msg, timed_messages};
 use serde_json::json;
 
-/// Applies a message as `State::apply` would: events by name, replies with
-/// an empty name.
+/// Applies a message as `State::apply` would: events by lower-cased name,
+/// replies with an empty name.
 fn apply(queues: &mut Queues, m: &Message, now: f64) -> bool {
-    let event = m.event().map(|e| e.into_owned()).unwrap_or_default();
+    let event = m.event().unwrap_or_default().to_ascii_lowercase();
     queues.apply(m, &event, now)
 }
 

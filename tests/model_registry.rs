@@ -15,7 +15,7 @@ use common::{ami_files, capture_messages, msg};
 use serde_json::json;
 
 fn apply(registry: &mut Registry, m: &Message, now: f64) -> bool {
-    let event = m.event().map(|e| e.into_owned()).unwrap_or_default();
+    let event = m.event().unwrap_or_default().to_ascii_lowercase();
     registry.apply(m, &event, now)
 }
 

@@ -158,6 +158,8 @@ struct Scan {
     pos: usize,
     headers: Vec<HeaderSpan>,
     follows: Follows,
+    /// Every byte scanned so far is ASCII.
+    ascii: bool,
 }
 
 impl Scan {
@@ -166,6 +168,7 @@ impl Scan {
             pos: 0,
             headers: Vec::with_capacity(16),
             follows: Follows::No,
+            ascii: true,
         }
     }
 }
@@ -179,6 +182,9 @@ pub struct AmiCodec {
     discarding: bool,
     /// While discarding: the next byte starts a line.
     at_line_start: bool,
+    /// The header list of a message its reader is done with, reused for
+    /// the next message (see [`AmiCodec::recycle`]).
+    spare_headers: Option<Vec<HeaderSpan>>,
 }
 
 impl Default for AmiCodec {
@@ -211,7 +217,16 @@ impl AmiCodec {
             scan: Scan::new(),
             discarding: false,
             at_line_start: true,
+            spare_headers: None,
         }
+    }
+
+    /// Hands back a decoded message its reader is done with: its header
+    /// list is reused for the next message, which saves an allocation and
+    /// a free per message where messages are read and dropped one by one
+    /// (a replay).
+    pub fn recycle(&mut self, msg: Message) {
+        self.spare_headers = Some(msg.into_header_list());
     }
 
     /// Drops bytes up to and including the next blank line. True once found.
@@ -306,10 +321,16 @@ impl AmiCodec {
             if let Some(overflow) = self.check_limits(src, start, newline) {
                 return self.malformed(src, overflow);
             }
-            let Some(Line { newline, colon }) = line else {
+            let Some(Line {
+                newline,
+                colon,
+                ascii,
+            }) = line
+            else {
                 return Step::NeedMore;
             };
             self.scan.pos = newline + 1;
+            self.scan.ascii &= ascii;
             let line_end = if newline > start && src[newline - 1] == b'\r' {
                 newline - 1
             } else {
@@ -391,13 +412,23 @@ impl AmiCodec {
             }));
         }
         let buf = src.split_to(self.scan.pos).freeze();
-        // The next message likely has about as many headers as this one.
-        let next_headers = Vec::with_capacity(self.scan.headers.len().max(16));
+        // A header list handed back by `recycle`, else a new one: the next
+        // message likely has about as many headers as this one.
+        let next_headers = match self.spare_headers.take() {
+            Some(mut spare) => {
+                spare.clear();
+                spare
+            }
+            None => Vec::with_capacity(self.scan.headers.len().max(16)),
+        };
         let headers = std::mem::replace(&mut self.scan.headers, next_headers);
+        let ascii = std::mem::replace(&mut self.scan.ascii, true);
         self.scan.pos = 0;
         self.scan.follows = Follows::No;
         let body = body.map(|r| r.start as u32..r.end as u32);
-        Step::Done(Frame::Message(Message::from_parts(buf, headers, body)))
+        Step::Done(Frame::Message(Message::from_parts(
+            buf, headers, body, ascii,
+        )))
     }
 }
 

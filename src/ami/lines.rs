@@ -5,7 +5,9 @@
 //! overhead than in bytes looked at. Instead, 64 bytes at a time are
 //! classified at once into two bitmasks (where the newlines are, where the
 //! colons are), and every line that ends inside those 64 bytes is then found
-//! with a couple of bit operations.
+//! with a couple of bit operations. The same pass notes the bytes that are
+//! not ASCII, so a message known to be all ASCII is text without a second
+//! look at its bytes.
 
 use memchr::memchr;
 
@@ -19,6 +21,8 @@ pub(super) struct Line {
     pub newline: usize,
     /// Offset of the line's first `:`, if it has one.
     pub colon: Option<usize>,
+    /// Every byte of the line is ASCII.
+    pub ascii: bool,
 }
 
 /// Finds lines in one buffer. The masks of the last block are kept between
@@ -31,6 +35,8 @@ pub(super) struct LineFinder {
     newlines: u64,
     /// Bit `i`: byte `base + i` is a `:`.
     colons: u64,
+    /// Bit `i`: byte `base + i` is not ASCII.
+    high: u64,
 }
 
 impl LineFinder {
@@ -56,6 +62,7 @@ impl LineFinder {
         Some(Line {
             newline: start + ahead.trailing_zeros() as usize,
             colon: (colons != 0).then(|| start + colons.trailing_zeros() as usize),
+            ascii: (self.high >> offset) & before_newline == 0,
         })
     }
 
@@ -69,7 +76,7 @@ impl LineFinder {
         else {
             return false;
         };
-        (self.newlines, self.colons) = classify(block);
+        (self.newlines, self.colons, self.high) = classify(block);
         self.base = start;
         self.newlines != 0
     }
@@ -87,11 +94,12 @@ fn line_by_search(src: &[u8], start: usize) -> Option<Line> {
             .iter()
             .position(|&b| b == b':')
             .map(|c| start + c),
+        ascii: rest[..end].is_ascii(),
     })
 }
 
-/// Bitmasks of the newlines and the colons of `block`.
-fn classify(block: &[u8; BLOCK]) -> (u64, u64) {
+/// Bitmasks of the newlines, the colons and the non-ASCII bytes of `block`.
+fn classify(block: &[u8; BLOCK]) -> (u64, u64, u64) {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         // SAFETY: the only requirement of `classify_sse2` is SSE2, which
@@ -108,12 +116,12 @@ fn classify(block: &[u8; BLOCK]) -> (u64, u64) {
 /// because the compiler does not reliably vectorise the portable loop.
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn classify_sse2(block: &[u8; BLOCK]) -> (u64, u64) {
+fn classify_sse2(block: &[u8; BLOCK]) -> (u64, u64, u64) {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_setr_epi8};
 
     let newline = _mm_set1_epi8(b'\n' as i8);
     let colon = _mm_set1_epi8(b':' as i8);
-    let (mut newlines, mut colons) = (0, 0);
+    let (mut newlines, mut colons, mut high) = (0, 0, 0);
     for (i, chunk) in block.as_chunks::<16>().0.iter().enumerate() {
         let b = chunk.map(|b| b as i8);
         // Compiles to one unaligned load.
@@ -125,21 +133,24 @@ fn classify_sse2(block: &[u8; BLOCK]) -> (u64, u64) {
         let mask = |c| u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, c)) as u16);
         newlines |= mask(newline) << (16 * i);
         colons |= mask(colon) << (16 * i);
+        // The top bit of each byte: set exactly for the non-ASCII ones.
+        high |= u64::from(_mm_movemask_epi8(bytes) as u16) << (16 * i);
     }
-    (newlines, colons)
+    (newlines, colons, high)
 }
 
 /// [`classify`] a byte at a time, for targets without SSE2 (and as the
 /// reference the fast version is tested against).
 #[cfg(any(test, not(all(target_arch = "x86_64", target_feature = "sse2"))))]
-fn classify_portable(block: &[u8; BLOCK]) -> (u64, u64) {
+fn classify_portable(block: &[u8; BLOCK]) -> (u64, u64, u64) {
     block
         .iter()
         .enumerate()
-        .fold((0, 0), |(newlines, colons), (i, &b)| {
+        .fold((0, 0, 0), |(newlines, colons, high), (i, &b)| {
             (
                 newlines | (u64::from(b == b'\n') << i),
                 colons | (u64::from(b == b':') << i),
+                high | (u64::from(!b.is_ascii()) << i),
             )
         })
 }
@@ -171,9 +182,10 @@ mod tests {
                 _ => b'x',
             };
         }
-        let (newlines, colons) = classify(&block);
-        assert_eq!((newlines, colons), classify_portable(&block));
+        let (newlines, colons, high) = classify(&block);
+        assert_eq!((newlines, colons, high), classify_portable(&block));
         assert_eq!(newlines.count_ones(), 10);
+        assert_eq!(high.count_ones(), 9);
         assert_eq!(colons.trailing_zeros(), 3);
         assert_eq!(newlines.leading_zeros(), 0, "byte 63 is a newline");
     }
@@ -187,7 +199,9 @@ mod tests {
             src.extend_from_slice(format!("Key{i}: value {i}\r\n").as_bytes());
         }
         src.extend_from_slice(format!("Long: {}\r\n", "y".repeat(150)).as_bytes());
-        src.extend_from_slice(b"no colon here\n\nA: b: c\r\npartial: line");
+        src.extend_from_slice("no colon here\n\nA: b: c\r\nLatin: caf\u{e9}\r\n".as_bytes());
+        src.extend_from_slice(format!("Long: {}\u{e9}\r\n", "y".repeat(150)).as_bytes());
+        src.extend_from_slice(b"partial: line");
         let expected: Vec<(usize, Line)> = {
             let mut start = 0;
             let mut out = Vec::new();
@@ -199,6 +213,7 @@ mod tests {
                     Line {
                         newline: start + end,
                         colon,
+                        ascii: line.is_ascii(),
                     },
                 ));
                 start += end + 1;
@@ -206,7 +221,8 @@ mod tests {
             out
         };
         assert_eq!(all_lines(&src), expected);
-        assert_eq!(expected.len(), 16);
+        assert_eq!(expected.len(), 18);
+        assert_eq!(expected.iter().filter(|(_, l)| !l.ascii).count(), 2);
     }
 
     #[test]

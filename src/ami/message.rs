@@ -47,6 +47,9 @@ pub struct Message {
     headers: Vec<HeaderSpan>,
     /// Raw output of a `Response: Follows` reply, without the end marker.
     body: Option<Range<u32>>,
+    /// Every byte of `buf` is ASCII, so any part of it is text as it is
+    /// (see [`Message::text`]).
+    ascii: bool,
 }
 
 /// What a message is, judged by its headers.
@@ -61,12 +64,27 @@ pub enum Kind<'a> {
 
 impl Message {
     /// Builds a message over `buf` from header offsets the codec found.
+    /// `ascii` must say whether every byte of `buf` is ASCII.
     pub(crate) fn from_parts(
         buf: Bytes,
         headers: Vec<HeaderSpan>,
         body: Option<Range<u32>>,
+        ascii: bool,
     ) -> Self {
-        Message { buf, headers, body }
+        debug_assert_eq!(ascii, buf.is_ascii());
+        Message {
+            buf,
+            headers,
+            body,
+            ascii,
+        }
+    }
+
+    /// The header list, emptied, for the codec to reuse.
+    pub(crate) fn into_header_list(self) -> Vec<HeaderSpan> {
+        let mut headers = self.headers;
+        headers.clear();
+        headers
     }
 
     /// Builds a message from key/value pairs, laid out as on the wire
@@ -98,6 +116,7 @@ impl Message {
         }
         out.put_slice(b"\r\n");
         Message {
+            ascii: out.is_ascii(),
             buf: out.freeze(),
             headers,
             body: None,
@@ -106,7 +125,23 @@ impl Message {
 
     /// The first value of `key` (case-insensitive), decoded lossily.
     pub fn get(&self, key: &str) -> Option<Cow<'_, str>> {
-        self.get_bytes(key).map(decode)
+        self.get_bytes(key).map(|value| self.text(value))
+    }
+
+    /// `bytes` (a key or value of this message) as text, like [`decode`]
+    /// but without checking them again when the codec saw that the whole
+    /// message is ASCII: most messages are, and checking each value read
+    /// costs more than reading it.
+    pub(crate) fn text<'a>(&self, bytes: &'a [u8]) -> Cow<'a, str> {
+        let within = self.buf.as_ptr_range();
+        let part = bytes.as_ptr_range();
+        if self.ascii && within.start <= part.start && part.end <= within.end {
+            // SAFETY: `bytes` lies inside `buf`, whose bytes are all ASCII,
+            // and ASCII is valid UTF-8.
+            Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(bytes) })
+        } else {
+            decode(bytes)
+        }
     }
 
     /// The first value of `key` as raw bytes.
@@ -148,7 +183,7 @@ impl Message {
     /// Every value of `key`, in wire order.
     pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = Cow<'a, str>> + 'a {
         self.spans_for(key)
-            .map(move |s| decode(&self.buf[s.value()]))
+            .map(move |s| self.text(&self.buf[s.value()]))
     }
 
     /// True when `key` is present (even with an empty value).
@@ -249,6 +284,7 @@ impl Message {
             buf: Bytes::copy_from_slice(&self.buf),
             headers: self.headers.clone(),
             body: self.body.clone(),
+            ascii: self.ascii,
         }
     }
 
@@ -266,6 +302,7 @@ impl Message {
             buf: arena.split().freeze(),
             headers,
             body: self.body.clone(),
+            ascii: self.ascii,
         }
     }
 

@@ -12,7 +12,6 @@ use super::State;
 use super::bridges::leave;
 use super::snapshot::Snapshot;
 use crate::ami::Message;
-use crate::ami::message::decode;
 
 impl State {
     /// Newchannel, Newstate, NewCallerid, NewConnectedLine, NewAccountCode,
@@ -93,9 +92,10 @@ impl State {
         let (Some(name), Some(value)) = (name, value) else {
             return;
         };
-        let (uniqueid, channel) = (uniqueid.map(decode), channel.map(decode));
+        let text = |raw| msg.text(raw);
+        let (uniqueid, channel) = (uniqueid.map(text), channel.map(text));
         if let Some(channel) = self.channel_with(uniqueid.as_deref(), channel.as_deref()) {
-            channel.set_variable(&decode(name), &decode(value));
+            channel.set_variable(&msg.text(name), &msg.text(value));
         }
     }
 
@@ -183,7 +183,8 @@ impl State {
     /// The live channel an event is about, by Uniqueid or by name.
     fn channel_named_by(&mut self, msg: &Message) -> Option<&mut super::Channel> {
         let [uniqueid, name] = msg.get_each(["Uniqueid", "Channel"]);
-        let (uniqueid, name) = (uniqueid.map(decode), name.map(decode));
+        let text = |raw| msg.text(raw);
+        let (uniqueid, name) = (uniqueid.map(text), name.map(text));
         self.channel_with(uniqueid.as_deref(), name.as_deref())
     }
 

@@ -18,7 +18,6 @@ use serde::Serialize;
 
 use super::changes::Changes;
 use super::snapshot::{Snapshot, state_name, uniqueid_epoch};
-use crate::ami::message::decode;
 
 /// How many hung-up Uniqueids are remembered.
 const TOMBSTONES: usize = 4096;
@@ -118,7 +117,7 @@ impl Channel {
             if let Some(raw) = raw
                 && field.as_bytes() != raw
             {
-                set(field, &decode(raw));
+                set(field, &snap.text(raw));
             }
         }
         if snap.priority.is_some() {

@@ -159,28 +159,28 @@ impl State {
     /// none of them.
     pub(super) fn apply_conference(&mut self, msg: &Message, event: &str, now: f64) -> bool {
         match event {
-            "ConfbridgeStart" | "ConfbridgeRecord" | "ConfbridgeStopRecord" => {
+            "confbridgestart" | "confbridgerecord" | "confbridgestoprecord" => {
                 if let Some(room) = self.confbridge_room(msg) {
                     room.started = true;
                     match event {
-                        "ConfbridgeRecord" => room.recording = true,
-                        "ConfbridgeStopRecord" => room.recording = false,
+                        "confbridgerecord" => room.recording = true,
+                        "confbridgestoprecord" => room.recording = false,
                         _ => {}
                     }
                 }
             }
-            "ConfbridgeEnd" | "MeetmeEnd" => {
+            "confbridgeend" | "meetmeend" => {
                 if let Some(name) = msg.get_any(&["Conference", "Meetme"]) {
                     self.conferences.rooms.remove(name.as_ref());
                 }
             }
-            "ConfbridgeListRooms" | "MeetmeListRooms" => self.room_item(msg, event),
-            "ConfbridgeJoin" | "ConfbridgeList" | "MeetmeJoin" | "MeetmeList" => {
+            "confbridgelistrooms" | "meetmelistrooms" => self.room_item(msg, event),
+            "confbridgejoin" | "confbridgelist" | "meetmejoin" | "meetmelist" => {
                 self.member_joins(msg, event, now)
             }
-            "ConfbridgeLeave" | "MeetmeLeave" => self.member_leaves(msg),
-            "ConfbridgeTalking" | "ConfbridgeMute" | "ConfbridgeUnmute" | "MeetmeTalking"
-            | "MeetmeMute" => self.member_changes(msg, event),
+            "confbridgeleave" | "meetmeleave" => self.member_leaves(msg),
+            "confbridgetalking" | "confbridgemute" | "confbridgeunmute" | "meetmetalking"
+            | "meetmemute" => self.member_changes(msg, event),
             _ => return false,
         }
         true
@@ -203,7 +203,7 @@ impl State {
     /// The room of a per-member event: ConfBridge's `Conference`, MeetMe's
     /// `Meetme` (events) or `Conference` (MeetmeList items).
     fn member_room(&mut self, msg: &Message, event: &str) -> Option<&mut Conference> {
-        if event.starts_with("Confbridge") {
+        if event.starts_with("confbridge") {
             return self.confbridge_room(msg);
         }
         let name = msg.get_any(&["Meetme", "Conference"])?;
@@ -214,7 +214,7 @@ impl State {
     }
 
     fn room_item(&mut self, msg: &Message, event: &str) {
-        let app = if event.starts_with("Confbridge") {
+        let app = if event.starts_with("confbridge") {
             ConferenceApp::ConfBridge
         } else {
             ConferenceApp::MeetMe
@@ -328,9 +328,9 @@ impl State {
             .get_any(&["TalkingStatus", "Status"])
             .is_some_and(|s| s.eq_ignore_ascii_case("on"));
         match event {
-            "ConfbridgeTalking" | "MeetmeTalking" => member.talking = on,
-            "ConfbridgeMute" => member.muted = true,
-            "ConfbridgeUnmute" => member.muted = false,
+            "confbridgetalking" | "meetmetalking" => member.talking = on,
+            "confbridgemute" => member.muted = true,
+            "confbridgeunmute" => member.muted = false,
             _ => member.muted = on,
         }
     }

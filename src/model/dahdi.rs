@@ -61,15 +61,15 @@ impl Dahdi {
     /// DAHDI list items and events; false when `event` is none of them.
     pub(super) fn apply(&mut self, msg: &Message, event: &str, generation: u64) -> bool {
         match event {
-            "DAHDIShowChannels" => self.list_item(msg, generation),
-            "Alarm" | "AlarmClear" | "DNDState" => {
+            "dahdishowchannels" => self.list_item(msg, generation),
+            "alarm" | "alarmclear" | "dndstate" => {
                 let number = fields::number(msg, &["DAHDIChannel", "Channel"]);
                 let Some(port) = number.and_then(|n| self.channels.get_mut(&n)) else {
                     return true;
                 };
                 match event {
-                    "Alarm" => fields::set_text(&mut port.alarm, msg, &["Alarm"]),
-                    "AlarmClear" => "No Alarm".clone_into(&mut port.alarm),
+                    "alarm" => fields::set_text(&mut port.alarm, msg, &["Alarm"]),
+                    "alarmclear" => "No Alarm".clone_into(&mut port.alarm),
                     _ => port.dnd = msg.is("Status", "enabled"),
                 }
             }

@@ -38,7 +38,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::ami::message::decode;
 use crate::ami::{Banner, Malformed, Message};
 
 pub use bridges::{Bridge, Bridges, legacy_id};
@@ -158,6 +157,15 @@ fn lowercase<'a>(name: &[u8], buf: &'a mut [u8; EVENT_NAME_MAX]) -> &'a [u8] {
     }
 }
 
+/// The key every handler matches an event on: its `Event` header
+/// lower-cased (see [`State::apply_event`]). `None` for a name no handler
+/// can have: longer than any, or not text.
+fn event_key<'a>(name: &[u8], buf: &'a mut [u8; EVENT_NAME_MAX]) -> Option<&'a str> {
+    std::str::from_utf8(lowercase(name, buf))
+        .ok()
+        .filter(|key| !key.is_empty())
+}
+
 /// Everything amitop knows about the server, serialised as the `--json`
 /// document of `amitop replay` and `amitop snapshot`.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -195,35 +203,35 @@ pub struct State {
 }
 
 /// Events the model knows and deliberately only logs.
-const LOG_ONLY: &[&[u8]] = &[
-    b"attendedtransfer",
-    b"blindtransfer",
-    b"cdr",
-    b"cel",
-    b"dialstate",
-    b"hangupchannel",
-    b"hanguprequest",
-    b"softhanguprequest",
-    b"localoptimizationbegin",
-    b"localoptimizationend",
-    b"masquerade",
-    b"transfer",
-    b"userevent",
+const LOG_ONLY: &[&str] = &[
+    "attendedtransfer",
+    "blindtransfer",
+    "cdr",
+    "cel",
+    "dialstate",
+    "hangupchannel",
+    "hanguprequest",
+    "softhanguprequest",
+    "localoptimizationbegin",
+    "localoptimizationend",
+    "masquerade",
+    "transfer",
+    "userevent",
     // Security events.
-    b"authmethodnotallowed",
-    b"challengeresponsefailed",
-    b"challengesent",
-    b"failedacl",
-    b"invalidaccountid",
-    b"invalidpassword",
-    b"invalidtransport",
-    b"loadaveragelimit",
-    b"memorylimit",
-    b"requestbadformat",
-    b"requestnotallowed",
-    b"sessionlimit",
-    b"successfulauth",
-    b"unexpectedaddress",
+    "authmethodnotallowed",
+    "challengeresponsefailed",
+    "challengesent",
+    "failedacl",
+    "invalidaccountid",
+    "invalidpassword",
+    "invalidtransport",
+    "loadaveragelimit",
+    "memorylimit",
+    "requestbadformat",
+    "requestnotallowed",
+    "sessionlimit",
+    "successfulauth",
+    "unexpectedaddress",
 ];
 
 impl State {
@@ -265,15 +273,16 @@ impl State {
             self.apply_pbx_reply(msg);
             return;
         };
-        // Dispatched on the raw lower-cased name: the name is decoded only
-        // for the events the sub-models below look at by name.
         let mut buf = [0; EVENT_NAME_MAX];
-        let key = lowercase(event, &mut buf);
-        if !self.apply_event(msg, key, event, now) {
-            *self
-                .unknown_events
-                .entry(decode(event).into_owned())
-                .or_default() += 1;
+        let handled = event_key(event, &mut buf).is_some_and(|key| self.apply_event(msg, key, now));
+        if !handled {
+            let name = msg.text(event);
+            match self.unknown_events.get_mut(name.as_ref()) {
+                Some(count) => *count += 1,
+                None => {
+                    self.unknown_events.insert(name.into_owned(), 1);
+                }
+            }
         }
         self.log.push(now, msg);
     }
@@ -293,41 +302,48 @@ impl State {
         self.log.push(now, &entry);
     }
 
-    /// Dispatches on the lower-cased event name; false when nothing
-    /// handled it.
-    fn apply_event(&mut self, msg: &Message, key: &[u8], event: &[u8], now: f64) -> bool {
+    /// Dispatches an event; false when nothing handled it.
+    ///
+    /// The event-name convention: `key` is the `Event` header lower-cased
+    /// once, here, and every handler, in this match and in the sub-models
+    /// it hands `key` to (`server`, `queues`, `registry`, the PBX objects),
+    /// matches that same key against lower-case names (`"queuecallerjoin"`).
+    /// A sub-model that shows the name reads it from the message. So the
+    /// spelling on the wire never matters, and `grep -rin queuecallerjoin
+    /// src/model` finds each handler of an event.
+    fn apply_event(&mut self, msg: &Message, key: &str, now: f64) -> bool {
         match key {
-            b"newcallerid" => {
+            "newcallerid" => {
                 self.update_channel(msg, true);
                 self.queues.caller_id_changed(msg);
             }
-            b"newchannel" | b"newstate" | b"newconnectedline" | b"newaccountcode" | b"newexten" => {
+            "newchannel" | "newstate" | "newconnectedline" | "newaccountcode" | "newexten" => {
                 self.update_channel(msg, true)
             }
-            b"hangup" => self.hangup(msg),
-            b"rename" => self.rename(msg),
-            b"hold" => self.hold(msg, true),
-            b"unhold" => self.hold(msg, false),
-            b"musiconholdstart" => self.music_on_hold(msg, Some(true)),
-            b"musiconholdstop" => self.music_on_hold(msg, Some(false)),
-            b"musiconhold" => self.music_on_hold(msg, None),
-            b"varset" => self.var_set(msg),
-            b"channelupdate" => self.channel_update(msg),
-            b"localbridge" => self.local_bridge(msg),
-            b"coreshowchannel" => self.core_show_channel(msg),
-            b"status" => self.status_item(msg),
-            b"dial" => self.dial_legacy(msg),
-            b"dialbegin" => self.dial_begin(msg),
-            b"dialend" => self.dial_end(msg),
-            b"bridgecreate" => self.bridge_create(msg),
-            b"bridgeenter" => self.bridge_enter(msg),
-            b"bridgeleave" => self.bridge_leave(msg),
-            b"bridgedestroy" => self.bridge_destroy(msg),
-            b"bridgemerge" => self.bridge_merge(msg),
-            b"bridgelistitem" => self.bridge_list_item(msg),
-            b"bridgeinfochannel" => self.bridge_info_channel(msg),
-            b"bridgeinfocomplete" => self.bridge_info_complete(msg),
-            b"bridge" => {
+            "hangup" => self.hangup(msg),
+            "rename" => self.rename(msg),
+            "hold" => self.hold(msg, true),
+            "unhold" => self.hold(msg, false),
+            "musiconholdstart" => self.music_on_hold(msg, Some(true)),
+            "musiconholdstop" => self.music_on_hold(msg, Some(false)),
+            "musiconhold" => self.music_on_hold(msg, None),
+            "varset" => self.var_set(msg),
+            "channelupdate" => self.channel_update(msg),
+            "localbridge" => self.local_bridge(msg),
+            "coreshowchannel" => self.core_show_channel(msg),
+            "status" => self.status_item(msg),
+            "dial" => self.dial_legacy(msg),
+            "dialbegin" => self.dial_begin(msg),
+            "dialend" => self.dial_end(msg),
+            "bridgecreate" => self.bridge_create(msg),
+            "bridgeenter" => self.bridge_enter(msg),
+            "bridgeleave" => self.bridge_leave(msg),
+            "bridgedestroy" => self.bridge_destroy(msg),
+            "bridgemerge" => self.bridge_merge(msg),
+            "bridgelistitem" => self.bridge_list_item(msg),
+            "bridgeinfochannel" => self.bridge_info_channel(msg),
+            "bridgeinfocomplete" => self.bridge_info_complete(msg),
+            "bridge" => {
                 let (a, b) = self.legacy_link_ends(msg);
                 if let (Some(a), Some(b)) = (a, b) {
                     if msg.is("Bridgestate", "Unlink") {
@@ -337,32 +353,31 @@ impl State {
                     }
                 }
             }
-            b"link" | b"unlink" => {
+            "link" | "unlink" => {
                 if let (Some(a), Some(b)) = self.legacy_link_ends(msg) {
-                    if key == b"link" {
+                    if key == "link" {
                         self.legacy_link(&a, &b, "");
                     } else {
                         self.legacy_unlink(&a, &b);
                     }
                 }
             }
-            b"voicemailboxdetailcomplete" | b"endpointdetailcomplete" => {
-                return self.apply_pbx_object(msg, &decode(event), now);
+            "voicemailboxdetailcomplete" | "endpointdetailcomplete" => {
+                return self.apply_pbx_object(msg, key, now);
             }
             // End-of-list events carry nothing to keep; `AgentComplete` is
             // a queue member finishing a call, not the end of a list.
             _ if LOG_ONLY.contains(&key)
-                || (key.ends_with(b"complete") && key != b"agentcomplete") => {}
+                || (key.ends_with("complete") && key != "agentcomplete") => {}
             _ => {
-                let (key, event) = (decode(key), decode(event));
-                if event == "PeerEntry" {
+                if key == "peerentry" {
                     // Also the peers row's: the detail keeps every field.
                     self.peer_details.peer_report(msg);
                 }
-                return self.server.apply_event(msg, &key, now)
-                    || self.queues.apply(msg, &event, now)
-                    || self.registry.apply(msg, &event, now)
-                    || self.apply_pbx_object(msg, &event, now);
+                return self.server.apply_event(msg, key, now)
+                    || self.queues.apply(msg, key, now)
+                    || self.registry.apply(msg, key, now)
+                    || self.apply_pbx_object(msg, key, now);
             }
         }
         true

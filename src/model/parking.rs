@@ -154,9 +154,9 @@ impl State {
     /// Parking events and list items; false when `event` is none of them.
     pub(super) fn apply_parking(&mut self, msg: &Message, event: &str, now: f64) -> bool {
         match event {
-            "ParkedCall" | "ParkedCallSwap" => self.park(msg, now),
-            "ParkedCallTimeOut" | "ParkedCallGiveUp" | "UnParkedCall" => self.unpark(msg),
-            "Parkinglot" => self.parking.lot_item(msg, self.generation),
+            "parkedcall" | "parkedcallswap" => self.park(msg, now),
+            "parkedcalltimeout" | "parkedcallgiveup" | "unparkedcall" => self.unpark(msg),
+            "parkinglot" => self.parking.lot_item(msg, self.generation),
             _ => return false,
         }
         true

@@ -18,7 +18,7 @@ impl State {
             || self.apply_voicemail(msg, event)
             || self.dahdi.apply(msg, event, self.generation)
             || self.apply_supervision(msg, event, now)
-            || (event.ends_with("Detail") || event == "EndpointDetailComplete")
+            || (event.ends_with("detail") || event == "endpointdetailcomplete")
                 && self.peer_details.endpoint_item(msg, event)
     }
 

@@ -144,7 +144,7 @@ impl PeerDetails {
     /// PJSIP `*Detail` items of a `PJSIPShowEndpoint` reply.
     pub(super) fn endpoint_item(&mut self, msg: &Message, event: &str) -> bool {
         let action = msg.action_id().unwrap_or_default().into_owned();
-        if event == "EndpointDetail" {
+        if event == "endpointdetail" {
             let Some(name) = msg.get("ObjectName") else {
                 return true;
             };
@@ -158,7 +158,7 @@ impl PeerDetails {
             self.pending.insert(action, id);
             return true;
         }
-        if event == "EndpointDetailComplete" {
+        if event == "endpointdetailcomplete" {
             self.pending.remove(&action);
             return true;
         }
@@ -166,7 +166,8 @@ impl PeerDetails {
             return false;
         };
         let section = DetailSection {
-            kind: event.to_owned(),
+            // The section keeps the name as the server spelled it.
+            kind: msg.event().unwrap_or_default().into_owned(),
             name: msg.get_or_empty("ObjectName").into_owned(),
             fields: body(msg),
         };

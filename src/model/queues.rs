@@ -87,23 +87,23 @@ enum Change {
 impl Change {
     fn of(event: &str) -> Option<Change> {
         Some(match event {
-            "QueueParams" => Change::Params,
-            "QueueSummary" => Change::Summary,
-            "QueueMember"
-            | "QueueMemberAdded"
-            | "QueueMemberStatus"
-            | "QueueMemberPenalty"
-            | "QueueMemberRinginuse" => Change::Member,
-            "QueueMemberPause" | "QueueMemberPaused" => Change::Pause,
-            "QueueMemberRemoved" => Change::MemberRemoved,
-            "AgentCalled" => Change::Called,
-            "AgentConnect" => Change::Connected,
-            "AgentComplete" => Change::Completed,
-            "AgentDump" => Change::Dumped,
-            "AgentRingNoAnswer" => Change::RingNoAnswer,
-            "Join" | "QueueCallerJoin" | "QueueEntry" => Change::CallerArrived,
-            "Leave" | "QueueCallerLeave" => Change::CallerLeft,
-            "QueueCallerAbandon" => Change::CallerAbandoned,
+            "queueparams" => Change::Params,
+            "queuesummary" => Change::Summary,
+            "queuemember"
+            | "queuememberadded"
+            | "queuememberstatus"
+            | "queuememberpenalty"
+            | "queuememberringinuse" => Change::Member,
+            "queuememberpause" | "queuememberpaused" => Change::Pause,
+            "queuememberremoved" => Change::MemberRemoved,
+            "agentcalled" => Change::Called,
+            "agentconnect" => Change::Connected,
+            "agentcomplete" => Change::Completed,
+            "agentdump" => Change::Dumped,
+            "agentringnoanswer" => Change::RingNoAnswer,
+            "join" | "queuecallerjoin" | "queueentry" => Change::CallerArrived,
+            "leave" | "queuecallerleave" => Change::CallerLeft,
+            "queuecallerabandon" => Change::CallerAbandoned,
             _ => return None,
         })
     }
@@ -272,7 +272,8 @@ pub struct Queues {
 
 impl Queues {
     /// Applies a queue event, queue list item or `QueueRule` reply (with
-    /// `event` empty); true when it was one.
+    /// `event` empty); true when it was one. `event` is the lower-cased
+    /// name, as for every sub-model (see `State::apply_event`).
     pub fn apply(&mut self, msg: &Message, event: &str, now: f64) -> bool {
         if event.is_empty() {
             return self.apply_rules(msg);

@@ -79,42 +79,43 @@ pub struct Registry {
 
 impl Registry {
     /// Applies a registration, peer, hint or device event (or list item);
-    /// true when `event` is one of those.
+    /// true when `event` (the lower-cased name, as for every sub-model, see
+    /// `State::apply_event`) is one of those.
     pub fn apply(&mut self, msg: &Message, event: &str, now: f64) -> bool {
         // A list item (it carries the ActionID of the list) reports a state,
         // not the moment it changed.
         let changed_at = msg.action_id().is_none().then_some(now);
         match event {
-            "RegistryEntry" => {
+            "registryentry" => {
                 self.registration(RegistrationReport::from_entry(msg), changed_at, |r| {
                     r.apply_entry(msg)
                 })
             }
-            "Registry" => self.registration(RegistrationReport::from_event(msg), changed_at, |r| {
+            "registry" => self.registration(RegistrationReport::from_event(msg), changed_at, |r| {
                 r.apply_event(msg, now)
             }),
-            "OutboundRegistrationDetail" => self.registration(
+            "outboundregistrationdetail" => self.registration(
                 RegistrationReport::from_pjsip_detail(msg),
                 changed_at,
                 |r| r.apply_pjsip_detail(msg),
             ),
-            "PeerStatus" => self.peer(PeerReport::from_peer_status(msg), changed_at, |p| {
+            "peerstatus" => self.peer(PeerReport::from_peer_status(msg), changed_at, |p| {
                 peers::apply_peer_status(p, msg);
                 true
             }),
-            "PeerEntry" => self.peer(PeerReport::from_peer_entry(msg), changed_at, |p| {
+            "peerentry" => self.peer(PeerReport::from_peer_entry(msg), changed_at, |p| {
                 peers::apply_peer_entry(p, msg);
                 true
             }),
-            "ContactStatus" | "ContactList" => {
+            "contactstatus" | "contactlist" => {
                 self.peer(PeerReport::from_contact(msg), changed_at, |p| {
                     peers::apply_contact(p, msg)
                 })
             }
-            "ExtensionStatus" => self.apply_extension(msg),
-            "DeviceStateChange" => self.apply_device(msg),
-            "PresenceStateChange" => self.apply_presence(msg),
-            "PresenceStatus" => self.apply_hint_presence(msg),
+            "extensionstatus" => self.apply_extension(msg),
+            "devicestatechange" => self.apply_device(msg),
+            "presencestatechange" => self.apply_presence(msg),
+            "presencestatus" => self.apply_hint_presence(msg),
             _ => return false,
         }
         true

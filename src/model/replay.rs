@@ -72,11 +72,12 @@ pub fn replay_from(mut reader: impl Read, options: ReplayOptions) -> io::Result<
     let mut replay = Replay::new(options);
     let mut buffer = BytesMut::new();
     loop {
-        // A fresh chunk each time, starting with the unfinished message the
-        // last one ended in: the old chunk is freed once its messages are.
+        // The messages of the last chunk are dropped by now, so this takes
+        // the allocation back (moving the unfinished message the chunk ended
+        // in to its front) rather than making a new one per chunk, unless
+        // the model kept a message, which then keeps the old one alive.
         // `read_to_end` fills it without zeroing it first.
-        let mut chunk = Vec::with_capacity(buffer.len() + READ_CHUNK);
-        chunk.extend_from_slice(&buffer);
+        let mut chunk = Vec::from(std::mem::take(&mut buffer));
         let read = (&mut reader)
             .take(READ_CHUNK as u64)
             .read_to_end(&mut chunk)?;
@@ -168,12 +169,14 @@ impl Replay {
                 outcome.applied += 1;
                 // Outside a resync (most of a replay) no list can complete.
                 if self.resyncing.is_empty() {
+                    self.codec.recycle(msg);
                     return true;
                 }
                 let completed = msg.get_bytes("Event").and_then(ListKind::completed_by_name);
                 if let Some(kind) = completed.filter(|k| self.resyncing.remove(k)) {
                     outcome.state.sweep(kind);
                 }
+                self.codec.recycle(msg);
             }
         }
         true

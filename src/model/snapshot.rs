@@ -36,6 +36,9 @@ pub struct Snapshot<'a> {
     pub app_data: Option<&'a [u8]>,
     /// `Timestamp` (only sent with `timestampevents = yes`), never prefixed.
     pub timestamp: Option<f64>,
+    /// The message the values were read from, which knows whether they
+    /// need checking before they are text (see [`Snapshot::text`]).
+    pub(super) source: Option<&'a Message>,
 }
 
 /// The snapshot headers, whatever their spelling.
@@ -138,7 +141,10 @@ impl<'a> Snapshot<'a> {
     /// [`Snapshot::parse`] for several prefixes in one pass over the
     /// headers (`DialBegin` carries the caller's and the `Dest` snapshot).
     pub fn parse_each<const N: usize>(msg: &'a Message, prefixes: [&str; N]) -> [Snapshot<'a>; N] {
-        let mut snaps = std::array::from_fn(|_| Snapshot::default());
+        let mut snaps = std::array::from_fn(|_| Snapshot {
+            source: Some(msg),
+            ..Snapshot::default()
+        });
         for (key, value) in msg.raw_headers() {
             for (snap, prefix) in snaps.iter_mut().zip(prefixes) {
                 let prefix = prefix.as_bytes();
@@ -154,10 +160,18 @@ impl<'a> Snapshot<'a> {
         snaps
     }
 
+    /// One of the raw values as text.
+    pub fn text(&self, raw: &'a [u8]) -> Cow<'a, str> {
+        match self.source {
+            Some(msg) => msg.text(raw),
+            None => decode(raw),
+        }
+    }
+
     fn take(&mut self, field: Field, value: &'a [u8], own: bool) {
         match field {
-            Field::Uniqueid => self.uniqueid = Some(decode(value)),
-            Field::Channel => self.name = Some(decode(value)),
+            Field::Uniqueid => self.uniqueid = Some(self.text(value)),
+            Field::Channel => self.name = Some(self.text(value)),
             Field::ChannelState => self.state_code = small_number(value),
             Field::ChannelStateDesc => self.state_desc = Some(value),
             // `State` is the pre-1.1 spelling; the 1.1 one wins when both occur.

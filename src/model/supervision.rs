@@ -336,13 +336,13 @@ impl State {
     /// The spy and recording events; false when `event` is none of them.
     pub(super) fn apply_supervision(&mut self, msg: &Message, event: &str, now: f64) -> bool {
         match event {
-            "ChanSpyStart" => self.supervision.spy_start(msg, now),
-            "ChanSpyStop" => self.supervision.spy_stop(msg),
-            "OriginateResponse" => {
+            "chanspystart" => self.supervision.spy_start(msg, now),
+            "chanspystop" => self.supervision.spy_stop(msg),
+            "originateresponse" => {
                 self.application_originated(msg);
                 self.supervision.originated(msg);
             }
-            "MixMonitorStart" | "MixMonitorMute" | "MixMonitorStop" => {
+            "mixmonitorstart" | "mixmonitormute" | "mixmonitorstop" => {
                 let name = msg.get("Channel");
                 let uniqueid = msg.get("Uniqueid");
                 let Some(id) = self.channels.resolve(uniqueid.as_deref(), name.as_deref()) else {
@@ -350,10 +350,10 @@ impl State {
                 };
                 let supervision = &mut self.supervision;
                 match event {
-                    "MixMonitorStart" => {
+                    "mixmonitorstart" => {
                         supervision.record_start(id, name.as_deref().unwrap_or_default(), now)
                     }
-                    "MixMonitorMute" => supervision.record_mute(&id, msg),
+                    "mixmonitormute" => supervision.record_mute(&id, msg),
                     _ => {
                         supervision.recordings.remove(&id);
                     }

@@ -204,10 +204,10 @@ impl State {
         let generation = self.generation;
         let voicemail = &mut self.voicemail;
         match event {
-            "MessageWaiting" => voicemail.counts(msg, generation),
-            "VoicemailUserEntry" | "VoicemailUserDetail" => voicemail.user_entry(msg, generation),
-            "VoicemailBoxDetail" => voicemail.box_detail(msg),
-            "VoicemailBoxDetailComplete" => voicemail.box_detail_complete(msg, generation),
+            "messagewaiting" => voicemail.counts(msg, generation),
+            "voicemailuserentry" | "voicemailuserdetail" => voicemail.user_entry(msg, generation),
+            "voicemailboxdetail" => voicemail.box_detail(msg),
+            "voicemailboxdetailcomplete" => voicemail.box_detail_complete(msg, generation),
             _ => return false,
         }
         true

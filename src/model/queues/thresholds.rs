@@ -114,11 +114,11 @@ mod tests {
             ("Completed", completed),
             ("ServicelevelPerf", perf),
         ]);
-        queues.apply(&params, "QueueParams", 100.0);
+        queues.apply(&params, "queueparams", 100.0);
         for (i, wait) in waits.iter().enumerate() {
             let id = format!("1.{i}");
             let entry = Message::from_pairs([("Queue", name), ("Uniqueid", &id), ("Wait", wait)]);
-            queues.apply(&entry, "QueueEntry", 100.0);
+            queues.apply(&entry, "queueentry", 100.0);
         }
         queues
     }
