@@ -16,6 +16,7 @@
 
 mod check;
 pub mod conference;
+mod detail_query;
 mod form;
 mod forms;
 mod op;
@@ -24,6 +25,7 @@ mod outcome;
 pub mod parking;
 mod read_only;
 
+pub use detail_query::{detail_query, queried_mailbox};
 pub use form::{FieldError, FieldSpec, Form};
 pub use op::{Op, Refusal, Request, Selection, Start, Target, permit, start};
 pub use originate::OriginateWatch;

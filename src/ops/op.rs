@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::ami::Action;
 
+use super::detail_query::detail_query;
 use super::form::Form;
 use super::forms::{self, FormDef};
 use super::read_only::read_only_allows;
@@ -36,10 +37,13 @@ pub enum Op {
     Module,
     /// Run a CLI command (form).
     Console,
+    /// Read the selected peer's, DAHDI port's or mailbox's details from
+    /// the server (also sent when its detail view opens).
+    ReadDetail,
 }
 
 impl Op {
-    pub const ALL: [Op; 12] = [
+    pub const ALL: [Op; 13] = [
         Op::Originate,
         Op::Atxfer,
         Op::Redirect,
@@ -52,6 +56,7 @@ impl Op {
         Op::QueueSummary,
         Op::Module,
         Op::Console,
+        Op::ReadDetail,
     ];
 
     /// A short title for forms, confirmations and help.
@@ -69,6 +74,7 @@ impl Op {
             Op::QueueSummary => "Refresh queue summary",
             Op::Module => "Module load / unload / reload / check",
             Op::Console => "CLI command",
+            Op::ReadDetail => "Read details",
         }
     }
 
@@ -88,6 +94,13 @@ impl Op {
             Op::QueueSummary => &["QueueSummary"],
             Op::Module => &["ModuleCheck", "ModuleLoad"],
             Op::Console => &["Command"],
+            Op::ReadDetail => &[
+                "SIPshowpeer",
+                "IAXpeerlist",
+                "PJSIPShowEndpoint",
+                "DAHDIShowChannels",
+                "VoicemailBoxSummary",
+            ],
         }
     }
 
@@ -102,6 +115,7 @@ impl Op {
             Op::Atxfer | Op::Redirect | Op::Hangup => Target::Channel,
             Op::QueuePenalty | Op::QueuePause | Op::QueueRemove => Target::Member,
             Op::QueueAdd => Target::Queue,
+            Op::ReadDetail => Target::Object,
             Op::Originate | Op::QueueRules | Op::QueueSummary | Op::Module | Op::Console => {
                 Target::Nothing
             }
@@ -117,6 +131,8 @@ pub enum Target {
     /// A queue member: its interface and its queue.
     Member,
     Queue,
+    /// A peer, a DAHDI port or a voicemail box.
+    Object,
 }
 
 /// The selected row, as plain strings (so this module never depends on
@@ -138,6 +154,9 @@ pub struct Selection {
     pub legs: Vec<String>,
     /// The dialplan context the selected channel is in.
     pub context: Option<String>,
+    /// A peer or DAHDI port as the peers rows name it (`SIP/2001`,
+    /// `DAHDI/1`), or a voicemail box (`1001@default`).
+    pub object: Option<String>,
 }
 
 impl Selection {
@@ -148,6 +167,7 @@ impl Selection {
             Target::Channel => set(&self.channel) || !self.legs.is_empty(),
             Target::Member => set(&self.interface) && set(&self.queue),
             Target::Queue => set(&self.queue),
+            Target::Object => self.object.as_deref().and_then(detail_query).is_some(),
         }
     }
 }
@@ -172,6 +192,9 @@ impl fmt::Display for Refusal {
                 Target::Channel => "select a channel first",
                 Target::Member => "select a queue member first (open a queue with Enter)",
                 Target::Queue => "select a queue first",
+                Target::Object => {
+                    "select a SIP, IAX2 or PJSIP peer, a DAHDI channel or a mailbox first"
+                }
                 Target::Nothing => "nothing to act on",
             }),
         }
@@ -256,6 +279,11 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
         Op::QueueSummary => {
             return Ok(Start::Ready(Request::new(op, Action::new("QueueSummary"))));
         }
+        Op::ReadDetail => {
+            let query = selection.object.as_deref().and_then(detail_query);
+            let query = query.ok_or(Refusal::NeedsSelection(Target::Object))?;
+            return Ok(Start::Ready(Request::new(op, query)));
+        }
     };
     Ok(Start::Form(Form::new(op, def, selection)))
 }
@@ -329,7 +357,11 @@ mod tests {
             channel: Some("PJSIP/100-00000001".into()),
             ..member("support", "PJSIP/2001")
         };
-        let readers = [Op::QueueRules, Op::QueueSummary, Op::Module];
+        let everything = Selection {
+            object: Some("SIP/2001".into()),
+            ..everything
+        };
+        let readers = [Op::QueueRules, Op::QueueSummary, Op::Module, Op::ReadDetail];
         for op in Op::ALL {
             let started = start(op, &everything, true);
             if readers.contains(&op) {

@@ -2,7 +2,8 @@
 //!
 //! Why it exists: events only describe changes, so after a (re)connection
 //! amitop asks the server what exists now (channels, bridges, queues,
-//! registrations, peers) and sweeps away what the lists no longer report.
+//! registrations, peers, hints, device and presence states, voicemail
+//! boxes, DAHDI channels) and sweeps away what the lists no longer report.
 //! The asking is I/O and runs as a task; what it learns comes back as
 //! [`ResyncUpdate`]s that the owner of the [`State`] applies with
 //! [`apply_update`], in between live events, so the reducer stays pure and
@@ -24,11 +25,13 @@ use tokio::sync::mpsc;
 
 pub use offered::{Offered, Verdict, grant_hint};
 
-use crate::ami::{Action, Reply, SendError, SessionHandle};
+use crate::ami::{Action, Message, Reply, SendError, SessionHandle};
 use crate::model::{ListKind, State};
 
 /// The most bridges asked about one by one with `BridgeInfo`.
 const MAX_BRIDGE_INFO: usize = 200;
+/// The most voicemail boxes asked about one by one with `MailboxCount`.
+const MAX_MAILBOX_COUNTS: usize = 200;
 
 /// What the resync task hands to the owner of the model.
 #[derive(Debug)]
@@ -73,7 +76,8 @@ enum Outcome {
 
 /// What [`Resync::read`] made of one action, once reported.
 enum Listed {
-    /// Read and applied; the bridge ids it listed (empty for other lists).
+    /// Read and applied; the bridges or mailboxes it listed (empty for
+    /// other lists).
     Read(Vec<String>),
     Unknown,
     Failed,
@@ -107,6 +111,26 @@ const PLANS: &[KindPlan] = &[
         kind: ListKind::Peers,
         what: "peers",
         actions: &["SIPpeers", "IAXpeers", "PJSIPShowContacts"],
+    },
+    KindPlan {
+        kind: ListKind::Hints,
+        what: "hints",
+        actions: &["ExtensionStateList"],
+    },
+    KindPlan {
+        kind: ListKind::Devices,
+        what: "device states",
+        actions: &["DeviceStateList"],
+    },
+    KindPlan {
+        kind: ListKind::Presence,
+        what: "presence states",
+        actions: &["PresenceStateList"],
+    },
+    KindPlan {
+        kind: ListKind::Dahdi,
+        what: "DAHDI channels",
+        actions: &["DAHDIShowChannels"],
     },
 ];
 
@@ -143,6 +167,7 @@ impl Resync {
         for plan in PLANS {
             self.kind(plan).await?;
         }
+        self.voicemail().await?;
         self.plain("QueueSummary").await?;
         self.emit(ResyncUpdate::Finished).await
     }
@@ -196,6 +221,22 @@ impl Resync {
         self.emit(ResyncUpdate::Sweep(ListKind::Bridges)).await
     }
 
+    /// `VoicemailUsersList` (boxes and settings), then `MailboxCount` for
+    /// each box it listed: the only source of the urgent count, and a
+    /// reply that names its box (unlike `VoicemailBoxSummary`'s items).
+    async fn voicemail(&self) -> Result<(), Stopped> {
+        let list = Action::new("VoicemailUsersList");
+        let Listed::Read(boxes) = self.read(list, "voicemail boxes").await? else {
+            return Ok(());
+        };
+        self.emit(ResyncUpdate::Sweep(ListKind::Mailboxes)).await?;
+        for mailbox in boxes.iter().take(MAX_MAILBOX_COUNTS) {
+            let count = Action::new("MailboxCount").header("Mailbox", mailbox.as_str());
+            self.read(count, "voicemail counts").await?;
+        }
+        Ok(())
+    }
+
     async fn kind(&self, plan: &KindPlan) -> Result<(), Stopped> {
         let mut read_any = false;
         let mut failed_any = false;
@@ -228,7 +269,7 @@ impl Resync {
         }
         match self.outcome(action).await? {
             Outcome::Read(reply) => {
-                let ids = bridge_ids(&reply);
+                let ids = listed_ids(&reply);
                 self.emit(ResyncUpdate::Reply(reply)).await?;
                 Ok(Listed::Read(ids))
             }
@@ -326,14 +367,20 @@ fn explain_refusal(message: &str) -> String {
     }
 }
 
-/// The bridge ids a `BridgeList` reply reports.
-fn bridge_ids(reply: &Reply) -> Vec<String> {
-    reply
-        .events
-        .iter()
-        .filter(|e| e.is("Event", "BridgeListItem"))
-        .filter_map(|e| e.get("BridgeUniqueid").map(|id| id.into_owned()))
-        .collect()
+/// The bridge ids a `BridgeList` reply reports, or the boxes
+/// (`1001@default`) a `VoicemailUsersList` reply reports.
+fn listed_ids(reply: &Reply) -> Vec<String> {
+    let id = |e: &Message| {
+        if e.is("Event", "BridgeListItem") {
+            return e.get("BridgeUniqueid").map(|id| id.into_owned());
+        }
+        if !e.is("Event", "VoicemailUserEntry") {
+            return None;
+        }
+        let (number, context) = (e.get("VoiceMailbox")?, e.get("VMContext")?);
+        Some(format!("{number}@{context}"))
+    };
+    reply.events.iter().filter_map(id).collect()
 }
 
 #[cfg(test)]

@@ -34,6 +34,12 @@ const NEEDS: &[(&str, &[&str])] = &[
     ("IAXpeers", &["system", "reporting"]),
     ("PJSIPShowRegistrationsOutbound", &["system", "reporting"]),
     ("PJSIPShowContacts", &["system"]),
+    ("ExtensionStateList", &["call", "reporting"]),
+    ("DeviceStateList", &["call", "reporting"]),
+    ("PresenceStateList", &["call", "reporting"]),
+    ("VoicemailUsersList", &["call", "reporting"]),
+    ("MailboxCount", &["call", "reporting"]),
+    ("DAHDIShowChannels", &["system", "reporting"]),
 ];
 
 /// The classes `action` needs (none known: anyone may run it).

@@ -28,6 +28,24 @@ pub const CONFERENCE_EXTEN: &str = "800";
 /// The extension that leaves a voicemail for the first mailbox.
 pub const VOICEMAIL_EXTEN: &str = "8500";
 
+/// Office phones whose people set a presence (res_presencestate's
+/// `CustomPresence:` provider): extension, status, subtype, message.
+pub const PRESENCE: &[(&str, &str, &str, &str)] = &[
+    ("2001", "available", "", ""),
+    ("2003", "dnd", "", "In a meeting"),
+    ("2005", "away", "lunch", "Back at 14:00"),
+];
+
+/// A phone's hint string: its device, and its presence provider after
+/// a comma where the person sets one (as in `e3_hints_presence`).
+pub fn hint_of(exten: &str) -> String {
+    if PRESENCE.iter().any(|(e, ..)| *e == exten) {
+        format!("SIP/{exten},CustomPresence:{exten}")
+    } else {
+        format!("SIP/{exten}")
+    }
+}
+
 /// A call waiting in the lot.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Parked {
@@ -598,7 +616,7 @@ impl Pbx {
             .with("Privilege", "call,all")
             .with("Exten", *exten)
             .with("Context", "default")
-            .with("Hint", device)
+            .with("Hint", hint_of(exten))
             .with("Status", if busy { "1" } else { "0" });
         let event = match self.dialect {
             Dialect::Modern => event.with("StatusText", if busy { "InUse" } else { "Idle" }),

@@ -52,6 +52,7 @@ const NOT_IN_1_4: &[&str] = &[
     "ConfbridgeUnlock",
     "MeetmeList",
     "VoicemailUsersList",
+    "VoicemailBoxSummary",
     "DAHDIShowChannels",
     "IAXpeerlist",
     "ExtensionStateList",

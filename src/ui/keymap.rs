@@ -65,6 +65,8 @@ pub enum Context {
     Channels,
     /// Inside a queue: actions on the selected member.
     Members,
+    /// Peers, DAHDI channels and mailboxes: what the server tells of one.
+    Objects,
     /// Operator actions that need no particular row.
     Actions,
     /// The detail overlay (every field of one row).
@@ -85,6 +87,7 @@ impl Context {
             Context::EventLog => "Event log",
             Context::Channels => "On the selected channel",
             Context::Members => "On the selected queue member",
+            Context::Objects => "On the selected peer, DAHDI channel or mailbox",
             Context::Actions => "Actions anywhere (--read-only turns every action off)",
             Context::Detail => "Detail view",
             Context::Help => "Help",
@@ -382,6 +385,13 @@ pub const BINDINGS: &[Binding] = &[
         C::Act(Op::Redirect),
         "redirect the channel (blind transfer)",
         Some("redirect"),
+    ),
+    bind(
+        X::Objects,
+        &[ch('i')],
+        C::Act(Op::ReadDetail),
+        "read its details from the server again (Enter reads them too)",
+        Some("read"),
     ),
     bind(
         X::Actions,

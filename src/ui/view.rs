@@ -96,6 +96,12 @@ pub enum Target {
     Registration(String, String),
     /// A peer or contact, by its registry key.
     Peer(String, String),
+    /// A DAHDI channel, by its number.
+    Dahdi(u32),
+    /// A dialplan hint, by context and extension.
+    Hint(String, String),
+    /// A voicemail box, `1001@default`.
+    Mailbox(String),
     /// An event log entry, by its sequence number.
     Event(u64),
 }
@@ -301,7 +307,8 @@ impl View {
             (Pane::Queues, None) => (Some(Context::Queues), None),
             (Pane::Events, _) => (Some(Context::EventLog), None),
             (Pane::Channels | Pane::Calls, _) => (None, Some(Context::Channels)),
-            (Pane::Registrations, _) => (None, None),
+            (Pane::Registrations | Pane::Voicemail, _) => (None, Some(Context::Objects)),
+            (Pane::Hints, _) => (None, None),
         };
         // Operator actions after the basics, so the footer keeps quit and
         // help and lists actions as room allows.

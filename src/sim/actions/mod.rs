@@ -173,6 +173,7 @@ const MODERN_ONLY: &[&str] = &[
     "ExtensionStateList",
     "DeviceStateList",
     "PresenceStateList",
+    "VoicemailBoxSummary",
 ];
 
 struct ActionSpec {
@@ -435,6 +436,12 @@ const ACTIONS: &[ActionSpec] = &[
         "call,reporting,all",
         "List All Voicemail User Information.",
         features::voicemail_users,
+    ),
+    action(
+        "VoicemailBoxSummary",
+        "call,reporting,all",
+        "Show the mailbox contents of given voicemail user.",
+        features::voicemail_box_summary,
     ),
     action(
         "DAHDIShowChannels",

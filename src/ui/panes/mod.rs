@@ -13,8 +13,10 @@
 pub mod calls;
 pub mod channels;
 pub mod events;
+pub mod hints;
 pub mod queues;
 pub mod registrations;
+pub mod voicemail;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -108,6 +110,8 @@ panes! {
         key: '4', goto: 'r', table: Registrations,
     }
     Events { name: "events", title: "Event log", tab: "Events", key: '5', goto: 'e', table: Events }
+    Hints { name: "hints", title: "Hints (BLF)", tab: "Hints", goto: 'h', table: Hints }
+    Voicemail { name: "voicemail", title: "Voicemail", tab: "Voicemail", goto: 'm', table: Voicemail }
 }
 
 /// The panes of the wide layout when the config names none.
@@ -165,6 +169,8 @@ tables! {
     Callers => queues::Callers,
     Registrations => registrations::Registrations,
     Events => events::Events,
+    Hints => hints::Hints,
+    Voicemail => voicemail::Voicemail,
 }
 
 /// Draws `pane` into `area` (border included): each of its tables, and
