@@ -56,7 +56,7 @@ fn answered(request: &Request, reply: &Reply) -> Outcome {
     let title = request.op.title();
     let action = &request.action;
     if request.op == Op::ReadDetail {
-        return detail_read(reply);
+        return detail_read(action.name(), reply);
     }
     match action.name() {
         "ModuleCheck" => {
@@ -111,16 +111,16 @@ fn answered(request: &Request, reply: &Reply) -> Outcome {
 /// anything else says what the server said, since app_voicemail answers
 /// `Success` to a box it does not have ("There is no voicemail user of
 /// the given info.").
-fn detail_read(reply: &Reply) -> Outcome {
+fn detail_read(action: &str, reply: &Reply) -> Outcome {
     let message = reply.message().unwrap_or_default();
     if reply.response.has("EventList") {
         let items = reply.events.iter().filter(|e| !is_list_end(e)).count();
-        return Outcome::ok(format!("details read: {items} items"));
+        return Outcome::ok(format!("{action}: {items} items read"));
     }
     if reply.response.has("ObjectName") || message.is_empty() {
-        return Outcome::ok("details read".to_owned());
+        return Outcome::ok(format!("{action}: details read"));
     }
-    Outcome::ok(format!("the server says: {message}"))
+    Outcome::ok(format!("{action}: the server says \"{message}\""))
 }
 
 fn is_list_end(event: &Message) -> bool {

@@ -13,7 +13,7 @@
 //! [`PARKING_CONTEXT`] picks it up.
 
 use super::channel::Channel;
-use super::pbx::{OFFICE_PHONES, PHONES, Pbx};
+use super::pbx::{PHONES, Pbx};
 use super::vocab::{Dialect, channel_fields};
 use super::wire::Fields;
 
@@ -107,7 +107,7 @@ pub struct Features {
     pub room: Option<Room>,
     pub mailboxes: Vec<Mailbox>,
     pub dahdi: Vec<DahdiPort>,
-    /// Office phones whose hint was last reported InUse.
+    /// Phones whose hint was last reported InUse.
     pub busy_hints: Vec<String>,
 }
 
@@ -593,10 +593,12 @@ impl Pbx {
         self.end_channel(index, super::channel::NORMAL_CLEARING, false);
     }
 
-    /// An office phone's hint follows its calls: `ExtensionStatus` InUse
-    /// (1) while the phone has a channel, Idle (0) after, sent on change.
+    /// A phone's hint (office phones' and agents' alike, as
+    /// `ExtensionStateList` lists them all) follows its calls:
+    /// `ExtensionStatus` InUse (1) while the phone has a channel, Idle (0)
+    /// after, sent on change.
     pub(super) fn hint_follows(&mut self, device: &str) {
-        let Some((exten, _)) = PHONES[..OFFICE_PHONES]
+        let Some((exten, _)) = PHONES
             .iter()
             .find(|(exten, _)| device.strip_prefix("SIP/") == Some(*exten))
         else {

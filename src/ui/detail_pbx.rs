@@ -47,7 +47,8 @@ pub fn dahdi(port: &DahdiChannel) -> Vec<Item> {
 
 /// A hint, the state of each device it watches and its presence.
 pub fn hint(state: &State, hint: &ExtensionHint) -> Vec<Item> {
-    let mut items = fields_of(hint);
+    // The presence gets a section of its own, from whichever source has it.
+    let mut items = fields_except(hint, &["presence"]);
     let devices: Vec<&str> = hints::devices(&hint.hint).collect();
     if !devices.is_empty() {
         items.push(Item::Section("devices".into()));
@@ -60,7 +61,7 @@ pub fn hint(state: &State, hint: &ExtensionHint) -> Vec<Item> {
     if let Some(provider) = hints::presence_provider(&hint.hint) {
         items.push(Item::Section(format!("presence {provider}")));
         match hints::presence(state, hint) {
-            Some(presence) => items.extend(fields_of(presence)),
+            Some(presence) => items.extend(fields_except(presence, &["presentity"])),
             None => items.push(Item::Field("status".into(), "not reported".into())),
         }
     }
@@ -69,14 +70,7 @@ pub fn hint(state: &State, hint: &ExtensionHint) -> Vec<Item> {
 
 /// A mailbox: counts, settings, and the messages last read.
 pub fn mailbox(mailbox: &Mailbox) -> Vec<Item> {
-    // Settings and messages get sections of their own.
-    let mut own = to_value(mailbox);
-    if let Some(fields) = own.as_object_mut() {
-        fields.remove("settings");
-        fields.remove("messages");
-    }
-    let mut items = Vec::new();
-    flatten("", &own, &mut items);
+    let mut items = fields_except(mailbox, &["settings", "messages"]);
     match &mailbox.settings {
         Some(settings) => {
             items.push(Item::Section("settings (VoicemailUsersList)".into()));
@@ -85,7 +79,7 @@ pub fn mailbox(mailbox: &Mailbox) -> Vec<Item> {
         None => items.push(Item::Section("settings: not listed".into())),
     }
     items.push(Item::Section(format!(
-        "messages ({} read; Enter or i reads them)",
+        "messages ({}, as VoicemailBoxSummary listed them when this view opened)",
         mailbox.messages.len()
     )));
     for message in &mailbox.messages {
@@ -98,5 +92,18 @@ pub fn mailbox(mailbox: &Mailbox) -> Vec<Item> {
             ),
         ));
     }
+    items
+}
+
+/// The fields of `value` but those named (which get sections of their own).
+fn fields_except(value: &impl serde::Serialize, left_out: &[&str]) -> Vec<Item> {
+    let mut value = to_value(value);
+    if let Some(fields) = value.as_object_mut() {
+        for name in left_out {
+            fields.remove(*name);
+        }
+    }
+    let mut items = Vec::new();
+    flatten("", &value, &mut items);
     items
 }
