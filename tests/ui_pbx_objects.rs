@@ -66,10 +66,16 @@ fn hints_pane_shows_each_line_state_and_presence_of_e3() {
     // The stream's own values: 810 (alice) away/lunch "Back at 14:00",
     // 811 (bob) dnd "In a meeting", 812 Busy with no presence provider.
     let alice = line(&screen, " 810 ");
-    assert!(alice.contains("Idle") && alice.contains("away (lunch)"), "{alice}");
+    assert!(
+        alice.contains("Idle") && alice.contains("away (lunch)"),
+        "{alice}"
+    );
     assert!(alice.contains("Back at 14:00"), "{alice}");
     let bob = line(&screen, " 811 ");
-    assert!(bob.contains("dnd (meeting)") && bob.contains("In a meeting"), "{bob}");
+    assert!(
+        bob.contains("dnd (meeting)") && bob.contains("In a meeting"),
+        "{bob}"
+    );
     assert!(line(&screen, " 812 ").contains("Busy"));
 
     // The detail: the devices behind the hint and the provider's state.
@@ -79,9 +85,15 @@ fn hints_pane_shows_each_line_state_and_presence_of_e3() {
     app.view.area.height = 24;
     let detail = render(&app);
     insta::assert_snapshot!("hint_detail_e3_100x24", detail);
-    assert!(line(&detail, "│Custom:desk811").contains("NOT_INUSE"), "{detail}");
+    assert!(
+        line(&detail, "│Custom:desk811").contains("NOT_INUSE"),
+        "{detail}"
+    );
     assert!(detail.contains("presence CustomPresence:bob"), "{detail}");
-    assert!(line(&detail, "│message").contains("In a meeting"), "{detail}");
+    assert!(
+        line(&detail, "│message").contains("In a meeting"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -92,7 +104,10 @@ fn a_resynced_hint_takes_its_presence_from_the_presence_list() {
     go_to(&mut app, 'h');
     let screen = render(&app);
     let bob = line(&screen, " 811 ");
-    assert!(bob.contains("away (coffee)") && bob.contains("Back in 5"), "{bob}");
+    assert!(
+        bob.contains("away (coffee)") && bob.contains("Back in 5"),
+        "{bob}"
+    );
     assert!(line(&screen, " 810 ").contains("available"));
 }
 
@@ -104,7 +119,10 @@ fn voicemail_pane_shows_counts_and_the_detail_every_setting_of_e4() {
     let screen = render(&app);
     insta::assert_snapshot!("voicemail_e4_120x14", screen);
     let alice = line(&screen, "1001@default");
-    assert!(alice.contains("Alice Example") && alice.contains(" 1 "), "{alice}");
+    assert!(
+        alice.contains("Alice Example") && alice.contains(" 1 "),
+        "{alice}"
+    );
     assert!(line(&screen, "1003@default").contains("Carol Example"));
     assert!(line(&screen, "2001@sales").contains("Sales Team"));
 
@@ -135,7 +153,10 @@ fn voicemail_pane_shows_counts_and_the_detail_every_setting_of_e4() {
     let message = line(&detail, "INBOX");
     assert!(message.contains("\"Vm Caller\" <5553001>"), "{message}");
     assert!(message.contains("1796157316-00000004"), "{message}");
-    assert!(detail.contains("VoicemailBoxSummary: 1 items read"), "{detail}");
+    assert!(
+        detail.contains("VoicemailBoxSummary: 1 items read"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -199,18 +220,29 @@ fn enter_on_a_sip_peer_reads_and_shows_its_sipshowpeer_answer() {
     assert_eq!(request.op, Op::ReadDetail);
     assert_eq!(request.action.name(), "SIPshowpeer");
     assert_eq!(request.action.get("Peer"), Some("2002"));
-    answer_with(&mut app, request, "asterisk20-sip/s4_sip_peer_detail.ami", "s4-004");
+    answer_with(
+        &mut app,
+        request,
+        "asterisk20-sip/s4_sip_peer_detail.ami",
+        "s4-004",
+    );
     // Tall enough for the row and all of SIPshowpeer's some sixty fields.
     app.view.area.height = 90;
     let detail = render(&app);
     insta::assert_snapshot!("peer_detail_s4_100x90", detail);
-    assert!(line(&detail, "Parkinglot").contains("sipparking"), "{detail}");
+    assert!(
+        line(&detail, "Parkinglot").contains("sipparking"),
+        "{detail}"
+    );
     assert!(line(&detail, "Callerid").contains("\"Bob SIP\" <2002>"));
     assert!(detail.contains("SIPshowpeer: details read"), "{detail}");
     // `i` on the row asks again; the detail view itself sends nothing.
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('i'));
-    assert_eq!(sent.try_recv().expect("asked again").action.name(), "SIPshowpeer");
+    assert_eq!(
+        sent.try_recv().expect("asked again").action.name(),
+        "SIPshowpeer"
+    );
 }
 
 #[test]
@@ -257,14 +289,18 @@ fn dahdi_port(number: &str, alarm: &str, action_id: Option<&str>) -> Message {
 fn dahdi_channels_are_rows_of_the_peers_pane_with_alarm_and_signalling() {
     let (mut app, mut sent) = s4_peers();
     for (number, alarm) in [("1", "No Alarm"), ("2", "Red Alarm")] {
-        app.state.apply(&dahdi_port(number, alarm, Some("r-1")), NOW);
+        app.state
+            .apply(&dahdi_port(number, alarm, Some("r-1")), NOW);
     }
     app.view.area.height = 14;
     let screen = render(&app);
     insta::assert_snapshot!("peers_with_dahdi_100x14", screen);
     // An alarm is trouble: on top, and counted as down in the header.
     let first_row = screen.lines().nth(6).unwrap_or_default();
-    assert!(first_row.contains("Red Alarm") && first_row.contains("DAHDI/2"), "{screen}");
+    assert!(
+        first_row.contains("Red Alarm") && first_row.contains("DAHDI/2"),
+        "{screen}"
+    );
     assert!(line(&screen, "DAHDI/1").contains("FXO Loopstart"));
 
     // Enter asks chan_dahdi about that one port (its DAHDIChannel filter).
@@ -296,5 +332,8 @@ fn dahdi_channels_are_rows_of_the_peers_pane_with_alarm_and_signalling() {
     let detail = render(&app);
     assert!(line(&detail, "alarm ").contains("No Alarm"), "{detail}");
     assert!(line(&detail, "in alarm").contains("no"), "{detail}");
-    assert!(app.state.dahdi.channels.contains_key(&1), "one port asked, none lost");
+    assert!(
+        app.state.dahdi.channels.contains_key(&1),
+        "one port asked, none lost"
+    );
 }

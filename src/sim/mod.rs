@@ -51,8 +51,9 @@ pub use channel::{Channel, ChannelState, Party};
 pub use features::{
     CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
 };
+pub use features::PRESENCE;
 pub use flood::{FloodConfig, FloodProgress};
-pub use pbx::Bridge;
+pub use pbx::{Bridge, PHONES};
 pub use profile::ServerProfile;
 pub use queues::{Member, Queue, QueueCaller};
 pub use registry::{Peer, Registration, Tech};
