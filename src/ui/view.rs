@@ -701,7 +701,7 @@ mod tests {
             &mut view,
             &[Command::PrevPane, Command::PrevPane, Command::PrevPane],
         );
-        assert_eq!(view.pane, Pane::Events);
+        assert_eq!(Some(&view.pane), Pane::ALL.last());
         run(&mut view, &[Command::ShowPane(Pane::Calls)]);
         assert_eq!(view.pane, Pane::Calls);
     }

@@ -52,6 +52,7 @@ pub(super) mod testing {
             penalty: None,
             legs: Vec::new(),
             context: None,
+            object: None,
         }
     }
 
