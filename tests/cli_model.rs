@@ -2,6 +2,8 @@
 //! capture (checkpoints in the middle of a call, partial replays, bad input)
 //! and `amitop snapshot` against the test PBX.
 
+mod common;
+
 use std::process::Output;
 
 use amitop::sim::{PbxConfig, TestPbx};
@@ -180,4 +182,160 @@ async fn snapshot_with_a_wrong_secret_exits_3() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&output.stderr).contains("Authentication failed"));
+}
+
+/// The number `amitop replay` gives the last message of the reply to
+/// `action_id` (its response, or its list's end).
+fn end_of_reply(capture: &str, action_id: &str) -> u64 {
+    let messages = common::capture_messages(capture);
+    let at = messages.iter().rposition(|m| {
+        m.action_id().as_deref() == Some(action_id)
+            && (m.event().is_none() || m.get("EventList").is_some_and(|e| e == "Complete"))
+    });
+    at.map(|i| i as u64 + 1)
+        .unwrap_or_else(|| panic!("{capture} has no {action_id}"))
+}
+
+fn replay_json(capture: &str, until: Option<u64>) -> Value {
+    let path = fixture(capture);
+    let until = until.map(|n| n.to_string());
+    let mut args = vec!["replay", path.as_str(), "--json"];
+    if let Some(until) = &until {
+        args.extend(["--until", until.as_str()]);
+    }
+    json(&amitop(&args))
+}
+
+fn find<'a>(list: &'a Value, key: &str, value: &str) -> &'a Value {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .find(|item| item[key] == value)
+        .unwrap_or_else(|| panic!("no {key} = {value} in {list}"))
+}
+
+#[test]
+fn replay_json_of_e3_has_hints_devices_and_presence_as_the_stream_says() {
+    // e3-020 (README): after bob's dnd "In a meeting", alice away at lunch.
+    let capture = "e3_hints_presence.ami";
+    let doc = replay_json(capture, Some(end_of_reply(capture, "e3-020")));
+    let alice = find(&doc["extensions"], "exten", "810");
+    assert_eq!(alice["hint"], "Custom:desk810,CustomPresence:alice");
+    assert_eq!(alice["state_text"], "Idle");
+    assert_eq!(alice["presence"]["status"], "away");
+    assert_eq!(alice["presence"]["message"], "Back at 14:00");
+    let bob = find(&doc["presence"], "presentity", "CustomPresence:bob");
+    assert_eq!(
+        (&bob["status"], &bob["message"]),
+        (&"dnd".into(), &"In a meeting".into())
+    );
+    assert_eq!(
+        find(&doc["extensions"], "exten", "812")["state_text"],
+        "Busy"
+    );
+    assert_eq!(
+        find(&doc["devices"], "name", "Custom:desk812")["state_text"],
+        "BUSY"
+    );
+    // The end (e3-038..040): bob available, 811 idle again.
+    let end = replay_json(capture, None);
+    let bob = find(&end["presence"], "presentity", "CustomPresence:bob");
+    assert_eq!(bob["status"], "available");
+    assert_eq!(
+        find(&end["extensions"], "exten", "811")["state_text"],
+        "Idle"
+    );
+}
+
+#[test]
+fn replay_json_of_e4_has_each_box_with_its_counts_and_settings() {
+    let capture = "e4_voicemail.ami";
+    // e4-014: one new message each for 1001 and 1002 (README).
+    let doc = replay_json(capture, Some(end_of_reply(capture, "e4-014")));
+    let alice = find(&doc["voicemail"], "mailbox", "1001@default");
+    assert_eq!(
+        (&alice["new_messages"], &alice["old_messages"]),
+        (&1.into(), &0.into())
+    );
+    assert_eq!(alice["full_name"], "Alice Example");
+    let settings = &alice["settings"];
+    for key in [
+        "say_envelope",
+        "say_cid",
+        "attach_message",
+        "can_review",
+        "call_operator",
+    ] {
+        assert_eq!(settings[key], true, "{key}");
+    }
+    let bob = find(&doc["voicemail"], "mailbox", "1002@default");
+    assert_eq!(bob["new_messages"], 1);
+    assert_eq!(bob["settings"]["attach_message"], false);
+    assert_eq!(bob["settings"]["max_messages"], 10);
+    assert_eq!(doc["voicemail"].as_array().unwrap().len(), 4);
+    // e4-018 moved 1001's message to Old; e4-019 counts it.
+    let doc = replay_json(capture, Some(end_of_reply(capture, "e4-019")));
+    let alice = find(&doc["voicemail"], "mailbox", "1001@default");
+    assert_eq!(
+        (&alice["new_messages"], &alice["old_messages"]),
+        (&0.into(), &1.into())
+    );
+    // The clean-up removed every message.
+    let end = replay_json(capture, None);
+    for mailbox in end["voicemail"].as_array().unwrap() {
+        assert_eq!(mailbox["new_messages"], 0, "{mailbox}");
+        assert_eq!(mailbox["old_messages"], 0, "{mailbox}");
+    }
+}
+
+#[test]
+fn replay_json_of_s4_has_the_peer_detail_with_its_parking_lot() {
+    let capture = "asterisk20-sip/s4_sip_peer_detail.ami";
+    let doc = replay_json(capture, Some(end_of_reply(capture, "s4-005")));
+    let bob = find(&doc["peer_details"], "id", "SIP/2002");
+    let fields = bob["fields"].as_array().expect("fields");
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f[0] == name)
+            .map(|f| f[1].as_str().unwrap().to_owned())
+    };
+    assert_eq!(field("Parkinglot").as_deref(), Some("sipparking"));
+    assert_eq!(field("Callerid").as_deref(), Some("\"Bob SIP\" <2002>"));
+    assert_eq!(field("ActionID"), None);
+    // s4-007: the four SIP hints.
+    let doc = replay_json(capture, Some(end_of_reply(capture, "s4-007")));
+    assert_eq!(doc["extensions"].as_array().unwrap().len(), 4);
+}
+
+/// `snapshot --json` runs the dashboard's resync: the hints, presence
+/// states, voicemail boxes and DAHDI ports the test PBX lists are in it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_has_hints_presence_voicemail_and_dahdi() {
+    let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
+    let port = pbx.addr().port();
+    let output = tokio::task::spawn_blocking(move || snapshot_with(port, "secret"))
+        .await
+        .unwrap();
+    let doc = json(&output);
+    let sim = pbx.snapshot();
+    assert_eq!(
+        doc["extensions"].as_array().unwrap().len(),
+        amitop::sim::PHONES.len()
+    );
+    let dnd = find(&doc["presence"], "presentity", "CustomPresence:2003");
+    assert_eq!(
+        (&dnd["status"], &dnd["message"]),
+        (&"dnd".into(), &"In a meeting".into())
+    );
+    for mailbox in &sim.features.mailboxes {
+        let got = find(&doc["voicemail"], "mailbox", &mailbox.id());
+        assert_eq!(got["new_messages"], mailbox.new_messages);
+        assert_eq!(got["urgent_messages"], 0);
+        assert_eq!(got["settings"]["say_envelope"], true);
+    }
+    let ports = doc["dahdi"].as_array().unwrap();
+    assert_eq!(ports.len(), sim.features.dahdi.len());
+    let fourth = ports.iter().find(|p| p["number"] == 4).expect("port 4");
+    assert_eq!(fourth["alarm"], "Red Alarm");
 }

@@ -643,6 +643,7 @@ async fn read_only_mode_sends_nothing_that_changes_the_pbx() {
     let (pbx, _handle, _events) = connected("amitop", "secret").await;
     let everything = Selection {
         channel: Some("PJSIP/100-00000001".into()),
+        object: Some("SIP/2001".into()),
         ..member("support", "SIP/3002", false)
     };
     for op in Op::ALL {

@@ -81,3 +81,33 @@ fn a_user_without_write_classes_is_told_what_to_grant() {
     // PJSIP's contact list needs `system`.
     assert!(not_allowed(list.verdict("PJSIPShowContacts")).contains("add system"));
 }
+
+#[test]
+fn the_hint_voicemail_and_dahdi_lists_are_sent_only_where_listed() {
+    // Neither PBX has chan_dahdi (e7, s4 READMEs); both have the state
+    // lists and app_voicemail.
+    for (capture, id) in [
+        ("e7_listcommands.ami", "e7-002"),
+        ("asterisk20-sip/s4_sip_peer_detail.ami", "s4-012"),
+    ] {
+        let list = offered(capture, id);
+        for action in [
+            "ExtensionStateList",
+            "DeviceStateList",
+            "PresenceStateList",
+            "VoicemailUsersList",
+            "MailboxCount",
+        ] {
+            assert_eq!(list.verdict(action), Verdict::Send, "{capture}: {action}");
+        }
+        assert_eq!(
+            list.verdict("DAHDIShowChannels"),
+            Verdict::NotOffered,
+            "{capture}"
+        );
+    }
+    // A watch-only user is told which class would let it read them.
+    let viewer = offered("a4_viewer_readonly.ami", "a4-003");
+    let hint = not_allowed(viewer.verdict("VoicemailUsersList"));
+    assert!(hint.contains("add reporting"), "{hint}");
+}

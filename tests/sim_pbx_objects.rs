@@ -345,6 +345,10 @@ async fn reply_layouts_match_the_captures() {
         Action::new("VoicemailUsersList"),
         Action::new("ExtensionStateList"),
         Action::new("DeviceStateList"),
+        Action::new("PresenceStateList"),
+        Action::new("VoicemailBoxSummary")
+            .header("Context", "default")
+            .header("Mailbox", "2002"),
     ];
     for action in actions {
         c.send(action).await;
@@ -366,6 +370,10 @@ async fn reply_layouts_match_the_captures() {
         "VoicemailUserEntryComplete",
         "ExtensionStatus",
         "ExtensionStateListComplete",
+        "PresenceStateChange",
+        "PresenceStateListComplete",
+        "VoicemailBoxDetail",
+        "VoicemailBoxDetailComplete",
     ];
     for name in checked {
         let ours: Vec<&Message> = seen

@@ -211,3 +211,107 @@ async fn a_watch_only_user_is_told_which_class_to_grant_and_sends_nothing_refuse
         assert!(state.queues.get(&queue.name).is_some(), "{}", queue.name);
     }
 }
+
+/// The lists of hints, device and presence states, voicemail boxes and
+/// DAHDI channels, and the per-box count that follows the box list.
+const PBX_OBJECT_LISTS: [&str; 6] = [
+    "ExtensionStateList",
+    "DeviceStateList",
+    "PresenceStateList",
+    "VoicemailUsersList",
+    "MailboxCount",
+    "DAHDIShowChannels",
+];
+
+#[tokio::test]
+async fn hints_presence_voicemail_and_dahdi_are_listed_where_offered() {
+    let pbx = start(PbxConfig::default()).await;
+    let (state, notes) = resync_against(&pbx, "amitop", "secret").await;
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(pbx.unknown_actions_received(), Vec::<String>::new());
+    let sent = sent_actions(&pbx);
+    for action in PBX_OBJECT_LISTS {
+        assert!(
+            sent.iter().any(|a| a == action),
+            "{action} not sent: {sent:?}"
+        );
+    }
+    let sim = pbx.snapshot();
+    // One MailboxCount per listed box, naming it.
+    let counted: Vec<String> = pbx
+        .received_actions()
+        .iter()
+        .filter(|a| a.is("Action", "MailboxCount"))
+        .filter_map(|a| a.get("Mailbox").map(|m| m.into_owned()))
+        .collect();
+    let boxes: Vec<String> = sim.features.mailboxes.iter().map(|m| m.id()).collect();
+    assert_eq!(counted, boxes);
+    for mailbox in &sim.features.mailboxes {
+        let got = &state.voicemail.boxes[&mailbox.id()];
+        assert_eq!(
+            got.new_messages,
+            Some(mailbox.new_messages),
+            "{}",
+            mailbox.id()
+        );
+        assert_eq!(
+            got.old_messages,
+            Some(mailbox.old_messages),
+            "{}",
+            mailbox.id()
+        );
+        // Only MailboxCount reports urgent messages.
+        assert_eq!(got.urgent_messages, Some(0), "{}", mailbox.id());
+        assert!(got.settings.is_some(), "{}", mailbox.id());
+    }
+    assert_eq!(state.registry.extensions.len(), amitop::sim::PHONES.len());
+    assert_eq!(state.registry.presence.len(), amitop::sim::PRESENCE.len());
+    assert!(!state.registry.devices.is_empty());
+    let ports: Vec<(u32, bool)> = state
+        .dahdi
+        .channels
+        .values()
+        .map(|p| (p.number, p.in_alarm()))
+        .collect();
+    let expected: Vec<(u32, bool)> = sim
+        .features
+        .dahdi
+        .iter()
+        .map(|p| (p.number, p.alarm != "No Alarm"))
+        .collect();
+    assert_eq!(ports, expected);
+}
+
+#[tokio::test]
+async fn a_server_without_these_lists_is_not_asked_for_them() {
+    // Asterisk 1.4 lists none of them in its ListCommands; Asterisk 1.6-11
+    // (AMI 1.1) has the voicemail and DAHDI lists but not the state lists.
+    let old = start(PbxConfig::default().asterisk_1_4()).await;
+    let (_, notes) = resync_against(&old, "amitop", "secret").await;
+    assert!(notes.is_empty(), "{notes:?}");
+    let sent = sent_actions(&old);
+    for action in PBX_OBJECT_LISTS {
+        assert!(!sent.iter().any(|a| a == action), "{action} sent: {sent:?}");
+    }
+    assert_eq!(old.unknown_actions_received(), Vec::<String>::new());
+
+    let middle = start(PbxConfig::default().ami_1_1()).await;
+    let (state, notes) = resync_against(&middle, "amitop", "secret").await;
+    assert!(notes.is_empty(), "{notes:?}");
+    assert_eq!(middle.unknown_actions_received(), Vec::<String>::new());
+    let sent = sent_actions(&middle);
+    for action in ["ExtensionStateList", "DeviceStateList", "PresenceStateList"] {
+        assert!(!sent.iter().any(|a| a == action), "{action} sent: {sent:?}");
+    }
+    for action in ["VoicemailUsersList", "MailboxCount", "DAHDIShowChannels"] {
+        assert!(
+            sent.iter().any(|a| a == action),
+            "{action} not sent: {sent:?}"
+        );
+    }
+    assert_eq!(
+        state.voicemail.boxes.len(),
+        middle.snapshot().features.mailboxes.len()
+    );
+    assert!(state.registry.extensions.is_empty());
+}

@@ -13,10 +13,10 @@ async fn shift_tab_goes_to_the_previous_pane() {
     let tmux = &dashboard.tmux;
     // tmux sends ESC [ Z, which crossterm decodes as BackTab with SHIFT.
     tmux.send_keys(&["BTab"]);
-    tmux.wait_for("the last pane", |s| s.contains("┌ 8 Conferences"))
+    tmux.wait_for("the last pane", |s| s.contains("┌ 0 Voicemail"))
         .await;
     tmux.send_keys(&["BTab"]);
-    tmux.wait_for("the parked calls pane", |s| s.contains("┌ 7 Parked calls"))
+    tmux.wait_for("the hints pane", |s| s.contains("┌ 9 Hints (BLF)"))
         .await;
 }
 

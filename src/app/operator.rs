@@ -310,6 +310,9 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
             }
         }
         Some(Target::Queue(name)) => selection.queue = Some(name),
+        Some(Target::Peer(id, _)) => selection.object = Some(id),
+        Some(Target::Dahdi(number)) => selection.object = Some(format!("DAHDI/{number}")),
+        Some(Target::Mailbox(mailbox)) => selection.object = Some(mailbox),
         Some(Target::Member { queue, interface }) => {
             pick_member(&mut selection, state, queue, interface)
         }

@@ -13,14 +13,14 @@ use crate::app::login_retry::LoginRetry;
 use crate::app::msg::Msg;
 use crate::app::operator::{self, ActionReply, Operator};
 use crate::model::State;
-use crate::ops::Op;
+use crate::ops::{self, Op};
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::dashboard::Dashboard;
 use crate::ui::keymap;
 use crate::ui::panes::ModelLens;
 use crate::ui::status::{Link, Meters};
 use crate::ui::theme::Theme;
-use crate::ui::view::{Flow, View};
+use crate::ui::view::{Flow, Target, View};
 
 /// Rows the mouse wheel scrolls per notch.
 const WHEEL_STEP: isize = 3;
@@ -151,27 +151,67 @@ impl App {
         self.dirty = true;
     }
 
-    /// The reply to an operator action. A summary refresh also refreshes
-    /// what the queues pane shows, and a re-read (the room list after a
-    /// lock) only refreshes the model.
+    /// The reply to an operator action. A re-read (the room list after a
+    /// lock) only refreshes the model; other replies may teach it too.
     fn acted(&mut self, reply: ActionReply, now: f64) {
         let request = &reply.request;
-        let refresh = request.is_refresh();
-        if (refresh || request.op == Op::QueueSummary)
-            && let Ok(answer) = &reply.result
-        {
-            for item in &answer.events {
-                self.state.apply(item, now);
+        if request.is_refresh() {
+            if let Ok(answer) = &reply.result {
+                for item in &answer.events {
+                    self.state.apply(item, now);
+                }
             }
-        }
-        if refresh {
             return;
         }
+        self.learn_from(&reply, now);
         let succeeded = reply.result.as_ref().is_ok_and(|r| r.is_success());
         if let Some(next) = request.follow_up().filter(|_| succeeded) {
             self.operator.refresh(next);
         }
         self.operator.replied(reply, now);
+    }
+
+    /// What an action's reply tells the model: a summary refresh what
+    /// the queues pane shows, a detail query what the detail view shows.
+    fn learn_from(&mut self, reply: &ActionReply, now: f64) {
+        let Ok(answer) = &reply.result else { return };
+        match reply.request.op {
+            Op::QueueSummary => {}
+            Op::ReadDetail if answer.is_success() => {
+                let asked = ops::queried_mailbox(&reply.request.action);
+                if let (Some(mailbox), Some(id)) = (asked, answer.response.action_id()) {
+                    self.state.expect_mailbox_summary(&id, &mailbox);
+                }
+                // `SIPshowpeer` answers in the response itself.
+                self.state.apply(&answer.response, now);
+            }
+            _ => return,
+        }
+        for item in &answer.events {
+            self.state.apply(item, now);
+        }
+    }
+
+    /// Enter opened the detail view of a row the server can tell more
+    /// about (a peer, a DAHDI port, a mailbox): ask it.
+    fn read_detail_of_opened(&mut self, was_open: bool, now: f64) {
+        let opened = self.view.detail.as_ref().map(|d| &d.target);
+        let readable = matches!(
+            opened,
+            Some(Target::Peer(..) | Target::Dahdi(_) | Target::Mailbox(_))
+        );
+        if was_open || !readable {
+            return;
+        }
+        let selection = operator::selection(&self.view, self.shown(), now);
+        if selection
+            .object
+            .as_deref()
+            .and_then(ops::detail_query)
+            .is_some()
+        {
+            self.operator.start(Op::ReadDetail, &selection, now);
+        }
     }
 
     fn input(&mut self, event: Event, now: f64) {
@@ -219,8 +259,12 @@ impl App {
                 .map_or(&self.state, |stale| &stale.state),
             now,
         };
+        let was_open = self.view.detail.is_some();
         if self.view.update(command, &lens) == Flow::Quit {
             self.quit = true;
+        }
+        if command == keymap::Command::Open {
+            self.read_detail_of_opened(was_open, now);
         }
     }
 

@@ -16,6 +16,7 @@
 
 mod check;
 pub mod conference;
+mod detail_query;
 mod features;
 mod form;
 mod forms;
@@ -26,6 +27,7 @@ pub mod parking;
 mod read_only;
 pub mod supervise;
 
+pub use detail_query::{detail_query, queried_mailbox};
 pub use form::{FieldError, FieldSpec, Form};
 pub use op::{Choice, Op, Refusal, Request, Selection, Start, Target, permit, start};
 pub use originate::OriginateWatch;

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::ami::Action;
 
+use super::detail_query::detail_query;
 use super::features;
 use super::form::Form;
 use super::forms::{self, FormDef};
@@ -50,10 +51,13 @@ pub enum Op {
     ConferenceKick,
     /// Lock or unlock the selected room.
     ConferenceLock,
+    /// Read the selected peer's, DAHDI port's or mailbox's details from
+    /// the server (also sent when its detail view opens).
+    ReadDetail,
 }
 
 impl Op {
-    pub const ALL: [Op; 17] = [
+    pub const ALL: [Op; 18] = [
         Op::Originate,
         Op::Atxfer,
         Op::Redirect,
@@ -71,6 +75,7 @@ impl Op {
         Op::ConferenceMute,
         Op::ConferenceKick,
         Op::ConferenceLock,
+        Op::ReadDetail,
     ];
 
     /// A short title for forms, confirmations and help.
@@ -93,6 +98,7 @@ impl Op {
             Op::ConferenceMute => "Mute / unmute member",
             Op::ConferenceKick => "Kick member",
             Op::ConferenceLock => "Lock / unlock room",
+            Op::ReadDetail => "Read details",
         }
     }
 
@@ -122,6 +128,13 @@ impl Op {
             ],
             Op::ConferenceKick => &["ConfbridgeKick"],
             Op::ConferenceLock => &["ConfbridgeLock", "ConfbridgeUnlock"],
+            Op::ReadDetail => &[
+                "SIPshowpeer",
+                "IAXpeerlist",
+                "PJSIPShowEndpoint",
+                "DAHDIShowChannels",
+                "VoicemailBoxSummary",
+            ],
         }
     }
 
@@ -140,6 +153,7 @@ impl Op {
             Op::PickUp => Target::Parked,
             Op::ConferenceMute | Op::ConferenceKick => Target::ConferenceMember,
             Op::ConferenceLock => Target::Conference,
+            Op::ReadDetail => Target::Object,
             Op::Originate | Op::QueueRules | Op::QueueSummary | Op::Module | Op::Console => {
                 Target::Nothing
             }
@@ -163,6 +177,8 @@ pub enum Target {
     Conference,
     /// A member of a conference room.
     ConferenceMember,
+    /// A peer, a DAHDI port or a voicemail box.
+    Object,
 }
 
 /// The selected row, as plain strings (so this module never depends on
@@ -203,6 +219,9 @@ pub struct Selection {
     pub muted: Option<bool>,
     /// The selected member's MeetMe user number.
     pub user_number: Option<u32>,
+    /// A peer or DAHDI port as the peers rows name it (`SIP/2001`,
+    /// `DAHDI/1`), or a voicemail box (`1001@default`).
+    pub object: Option<String>,
 }
 
 impl Selection {
@@ -217,6 +236,7 @@ impl Selection {
             Target::Parked => set(&self.parked_space) && set(&self.parking_context),
             Target::Conference => set(&self.conference),
             Target::ConferenceMember => set(&self.conference) && set(&self.channel),
+            Target::Object => self.object.as_deref().and_then(detail_query).is_some(),
         }
     }
 }
@@ -251,6 +271,9 @@ impl fmt::Display for Refusal {
                 Target::Parked => "select a parked call first",
                 Target::Conference => "select a conference room first",
                 Target::ConferenceMember => "select a conference member first",
+                Target::Object => {
+                    "select a SIP, IAX2 or PJSIP peer, a DAHDI channel or a mailbox first"
+                }
                 Target::Nothing => "nothing to act on",
             }),
             Refusal::Unsupported(why) => f.write_str(why),
@@ -378,6 +401,11 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
         Op::ConferenceMute => return features::mute(selection).map(Start::Ready),
         Op::ConferenceKick => return features::kick(selection).map(Start::Ready),
         Op::ConferenceLock => return features::lock(selection).map(Start::Ready),
+        Op::ReadDetail => {
+            let query = selection.object.as_deref().and_then(detail_query);
+            let query = query.ok_or(Refusal::NeedsSelection(Target::Object))?;
+            return Ok(Start::Ready(Request::new(op, query)));
+        }
     };
     Ok(Start::Form(Form::new(op, def, selection)))
 }
@@ -448,7 +476,11 @@ mod tests {
             channel: Some("PJSIP/100-00000001".into()),
             ..member("support", "PJSIP/2001")
         };
-        let readers = [Op::QueueRules, Op::QueueSummary, Op::Module];
+        let everything = Selection {
+            object: Some("SIP/2001".into()),
+            ..everything
+        };
+        let readers = [Op::QueueRules, Op::QueueSummary, Op::Module, Op::ReadDetail];
         for op in Op::ALL {
             let started = start(op, &everything, true);
             if readers.contains(&op) {

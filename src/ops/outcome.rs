@@ -55,6 +55,9 @@ pub fn describe(request: &Request, result: &Result<Reply, SendError>) -> Outcome
 fn answered(request: &Request, reply: &Reply) -> Outcome {
     let title = request.op.title();
     let action = &request.action;
+    if request.op == Op::ReadDetail {
+        return detail_read(action.name(), reply);
+    }
     match action.name() {
         "ModuleCheck" => {
             let module = action.get("Module").unwrap_or_default();
@@ -102,6 +105,28 @@ fn answered(request: &Request, reply: &Reply) -> Outcome {
             Outcome::ok(format!("{title}: {message}"))
         }
     }
+}
+
+/// A detail query answered `Success`: a list says how many items came;
+/// anything else says what the server said, since app_voicemail answers
+/// `Success` to a box it does not have ("There is no voicemail user of
+/// the given info.").
+fn detail_read(action: &str, reply: &Reply) -> Outcome {
+    let message = reply.message().unwrap_or_default();
+    if reply.response.has("EventList") {
+        let items = reply.events.iter().filter(|e| !is_list_end(e)).count();
+        return Outcome::ok(format!("{action}: {items} items read"));
+    }
+    if reply.response.has("ObjectName") || message.is_empty() {
+        return Outcome::ok(format!("{action}: details read"));
+    }
+    Outcome::ok(format!("{action}: the server says \"{message}\""))
+}
+
+fn is_list_end(event: &Message) -> bool {
+    event
+        .get("EventList")
+        .is_some_and(|e| e.eq_ignore_ascii_case("Complete"))
 }
 
 /// `QueueRule` answers in one message: `RuleList: name` then its
@@ -174,6 +199,9 @@ fn needed_permission(action: &str) -> Option<&'static str> {
         "QueuePenalty" | "QueuePause" | "QueueAdd" | "QueueRemove" => "agent",
         "ModuleLoad" | "ModuleCheck" => "system",
         "Command" => "command",
+        "SIPshowpeer" | "IAXpeerlist" | "DAHDIShowChannels" => "reporting (or system)",
+        "PJSIPShowEndpoint" => "system",
+        "VoicemailBoxSummary" => "reporting (or call)",
         _ => return None,
     })
 }

@@ -2,7 +2,8 @@
 //!
 //! Why it exists: events only describe changes, so after a (re)connection
 //! amitop asks the server what exists now (channels, bridges, queues,
-//! registrations, peers) and sweeps away what the lists no longer report.
+//! registrations, peers, hints, device and presence states, voicemail
+//! boxes, DAHDI channels) and sweeps away what the lists no longer report.
 //! The asking is I/O and runs as a task; what it learns comes back as
 //! [`ResyncUpdate`]s that the owner of the [`State`] applies with
 //! [`apply_update`], in between live events, so the reducer stays pure and
@@ -24,10 +25,11 @@ use tokio::sync::mpsc;
 
 pub use offered::{Offered, Verdict, grant_hint};
 
-use crate::ami::{Action, Reply, SendError, SessionHandle};
+use crate::ami::{Action, Message, Reply, SendError, SessionHandle};
 use crate::model::{ListKind, State};
 
-/// The most items (bridges, conference rooms) asked about one by one.
+/// The most items (bridges, conference rooms, voicemail boxes) asked about
+/// one by one.
 const MAX_PER_ITEM: usize = 200;
 
 /// What the resync task hands to the owner of the model.
@@ -73,8 +75,8 @@ enum Outcome {
 
 /// What [`Resync::read`] made of one action, once reported.
 enum Listed {
-    /// Read and applied; the bridges or rooms it listed (empty for other
-    /// lists).
+    /// Read and applied; the bridges, rooms or mailboxes it listed (empty
+    /// for other lists).
     Read(Vec<String>),
     Unknown,
     Failed,
@@ -119,6 +121,26 @@ const PLANS: &[KindPlan] = &[
         what: "parking lots",
         actions: &["Parkinglots"],
     },
+    KindPlan {
+        kind: ListKind::Hints,
+        what: "hints",
+        actions: &["ExtensionStateList"],
+    },
+    KindPlan {
+        kind: ListKind::Devices,
+        what: "device states",
+        actions: &["DeviceStateList"],
+    },
+    KindPlan {
+        kind: ListKind::Presence,
+        what: "presence states",
+        actions: &["PresenceStateList"],
+    },
+    KindPlan {
+        kind: ListKind::Dahdi,
+        what: "DAHDI channels",
+        actions: &["DAHDIShowChannels"],
+    },
 ];
 
 /// Sends the resync actions one after another and reports through `out`.
@@ -154,6 +176,7 @@ impl Resync {
         for plan in PLANS {
             self.kind(plan).await?;
         }
+        self.voicemail().await?;
         self.plain("QueueSummary").await?;
         self.conferences().await?;
         self.emit(ResyncUpdate::Finished).await
@@ -234,6 +257,22 @@ impl Resync {
         if read_any && !failed_any {
             self.emit(ResyncUpdate::Sweep(ListKind::ConferenceMembers))
                 .await?;
+        }
+        Ok(())
+    }
+
+    /// `VoicemailUsersList` (boxes and settings), then `MailboxCount` for
+    /// each box it listed: the only source of the urgent count, and a
+    /// reply that names its box (unlike `VoicemailBoxSummary`'s items).
+    async fn voicemail(&self) -> Result<(), Stopped> {
+        let list = Action::new("VoicemailUsersList");
+        let Listed::Read(boxes) = self.read(list, "voicemail boxes").await? else {
+            return Ok(());
+        };
+        self.emit(ResyncUpdate::Sweep(ListKind::Mailboxes)).await?;
+        for mailbox in boxes.iter().take(MAX_PER_ITEM) {
+            let count = Action::new("MailboxCount").header("Mailbox", mailbox.as_str());
+            self.read(count, "voicemail counts").await?;
         }
         Ok(())
     }
@@ -382,23 +421,24 @@ fn explain_refusal(message: &str) -> String {
     }
 }
 
-/// The bridge ids a `BridgeList` reply reports, or the room names of a
-/// `ConfbridgeListRooms` reply.
+/// The bridge ids a `BridgeList` reply reports, the room names of a
+/// `ConfbridgeListRooms` reply, or the boxes (`1001@default`) a
+/// `VoicemailUsersList` reply reports.
 fn listed_ids(reply: &Reply) -> Vec<String> {
-    let key = |e: &crate::ami::Message| {
+    let id = |e: &Message| {
         if e.is("Event", "BridgeListItem") {
-            Some("BridgeUniqueid")
-        } else if e.is("Event", "ConfbridgeListRooms") {
-            Some("Conference")
-        } else {
-            None
+            return e.get("BridgeUniqueid").map(|id| id.into_owned());
         }
+        if e.is("Event", "ConfbridgeListRooms") {
+            return e.get("Conference").map(|id| id.into_owned());
+        }
+        if !e.is("Event", "VoicemailUserEntry") {
+            return None;
+        }
+        let (number, context) = (e.get("VoiceMailbox")?, e.get("VMContext")?);
+        Some(format!("{number}@{context}"))
     };
-    reply
-        .events
-        .iter()
-        .filter_map(|e| e.get(key(e)?).map(|id| id.into_owned()))
-        .collect()
+    reply.events.iter().filter_map(id).collect()
 }
 
 #[cfg(test)]

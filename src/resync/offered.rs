@@ -39,6 +39,12 @@ const NEEDS: &[(&str, &[&str])] = &[
     ("ConfbridgeListRooms", &["reporting"]),
     ("ConfbridgeList", &["reporting"]),
     ("MeetmeList", &["reporting"]),
+    ("ExtensionStateList", &["call", "reporting"]),
+    ("DeviceStateList", &["call", "reporting"]),
+    ("PresenceStateList", &["call", "reporting"]),
+    ("VoicemailUsersList", &["call", "reporting"]),
+    ("MailboxCount", &["call", "reporting"]),
+    ("DAHDIShowChannels", &["system", "reporting"]),
 ];
 
 /// The classes `action` needs (none known: anyone may run it).

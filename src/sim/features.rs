@@ -13,7 +13,7 @@
 //! [`PARKING_CONTEXT`] picks it up.
 
 use super::channel::Channel;
-use super::pbx::{OFFICE_PHONES, PHONES, Pbx};
+use super::pbx::{PHONES, Pbx};
 use super::vocab::{Dialect, channel_fields};
 use super::wire::Fields;
 
@@ -27,6 +27,24 @@ pub const PARKING_TIMEOUT: u64 = 45;
 pub const CONFERENCE_EXTEN: &str = "800";
 /// The extension that leaves a voicemail for the first mailbox.
 pub const VOICEMAIL_EXTEN: &str = "8500";
+
+/// Office phones whose people set a presence (res_presencestate's
+/// `CustomPresence:` provider): extension, status, subtype, message.
+pub const PRESENCE: &[(&str, &str, &str, &str)] = &[
+    ("2001", "available", "", ""),
+    ("2003", "dnd", "", "In a meeting"),
+    ("2005", "away", "lunch", "Back at 14:00"),
+];
+
+/// A phone's hint string: its device, and its presence provider after
+/// a comma where the person sets one (as in `e3_hints_presence`).
+pub fn hint_of(exten: &str) -> String {
+    if PRESENCE.iter().any(|(e, ..)| *e == exten) {
+        format!("SIP/{exten},CustomPresence:{exten}")
+    } else {
+        format!("SIP/{exten}")
+    }
+}
 
 /// A call waiting in the lot.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,7 +107,7 @@ pub struct Features {
     pub room: Option<Room>,
     pub mailboxes: Vec<Mailbox>,
     pub dahdi: Vec<DahdiPort>,
-    /// Office phones whose hint was last reported InUse.
+    /// Phones whose hint was last reported InUse.
     pub busy_hints: Vec<String>,
 }
 
@@ -575,10 +593,12 @@ impl Pbx {
         self.end_channel(index, super::channel::NORMAL_CLEARING, false);
     }
 
-    /// An office phone's hint follows its calls: `ExtensionStatus` InUse
-    /// (1) while the phone has a channel, Idle (0) after, sent on change.
+    /// A phone's hint (office phones' and agents' alike, as
+    /// `ExtensionStateList` lists them all) follows its calls:
+    /// `ExtensionStatus` InUse (1) while the phone has a channel, Idle (0)
+    /// after, sent on change.
     pub(super) fn hint_follows(&mut self, device: &str) {
-        let Some((exten, _)) = PHONES[..OFFICE_PHONES]
+        let Some((exten, _)) = PHONES
             .iter()
             .find(|(exten, _)| device.strip_prefix("SIP/") == Some(*exten))
         else {
@@ -598,7 +618,7 @@ impl Pbx {
             .with("Privilege", "call,all")
             .with("Exten", *exten)
             .with("Context", "default")
-            .with("Hint", device)
+            .with("Hint", hint_of(exten))
             .with("Status", if busy { "1" } else { "0" });
         let event = match self.dialect {
             Dialect::Modern => event.with("StatusText", if busy { "InUse" } else { "Idle" }),

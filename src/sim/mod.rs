@@ -50,11 +50,12 @@ use tokio_util::sync::CancellationToken;
 use crate::ami::Message;
 
 pub use channel::{Channel, ChannelState, Party};
+pub use features::PRESENCE;
 pub use features::{
     CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
 };
 pub use flood::{FloodConfig, FloodProgress};
-pub use pbx::Bridge;
+pub use pbx::{Bridge, PHONES};
 pub use profile::ServerProfile;
 pub use queues::{Member, Queue, QueueCaller};
 pub use registry::{Peer, Registration, Tech};

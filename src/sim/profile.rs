@@ -70,6 +70,7 @@ const NOT_IN_1_4: &[&str] = &[
     "ConfbridgeUnlock",
     "MeetmeList",
     "VoicemailUsersList",
+    "VoicemailBoxSummary",
     "DAHDIShowChannels",
     "IAXpeerlist",
     "ExtensionStateList",

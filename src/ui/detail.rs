@@ -20,9 +20,9 @@ use serde_json::Value;
 use crate::model::queues::QueueMember;
 use crate::model::{Channel, State};
 use crate::ui::panes::{agents, calls, events};
-use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{Detail, Target};
+use crate::ui::{detail_pbx, text};
 
 /// Width of the key column.
 const KEY_COLUMN: usize = 22;
@@ -203,7 +203,23 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
         }
         Target::Peer(a, b) => {
             let peer = state.registry.peers.get(&(a.clone(), b.clone()))?;
-            Some((format!("Peer {}", peer.id), fields_of(peer)))
+            Some((format!("Peer {}", peer.id), detail_pbx::peer(state, peer)))
+        }
+        Target::Dahdi(number) => {
+            let port = state.dahdi.channels.get(number)?;
+            Some((format!("DAHDI channel {number}"), detail_pbx::dahdi(port)))
+        }
+        Target::Hint(context, exten) => {
+            let key = (context.clone(), exten.clone());
+            let hint = state.registry.extensions.get(&key)?;
+            Some((
+                format!("Hint {exten}@{context}"),
+                detail_pbx::hint(state, hint),
+            ))
+        }
+        Target::Mailbox(key) => {
+            let mailbox = state.voicemail.boxes.get(key)?;
+            Some((format!("Mailbox {key}"), detail_pbx::mailbox(mailbox)))
         }
         Target::Parked { lot, space } => {
             let call = state.parking.calls.get(&(lot.clone(), space.clone()))?;
@@ -298,18 +314,18 @@ fn member_items(member: &QueueMember, now: f64) -> Vec<Item> {
     items
 }
 
-fn to_value(value: &impl Serialize) -> Value {
+pub(crate) fn to_value(value: &impl Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-fn fields_of(value: &impl Serialize) -> Vec<Item> {
+pub(crate) fn fields_of(value: &impl Serialize) -> Vec<Item> {
     let mut items = Vec::new();
     flatten("", &to_value(value), &mut items);
     items
 }
 
 /// `{"a": {"b": 1}, "c": [2, 3]}` becomes `a b: 1` and `c: 2, 3`.
-fn flatten(prefix: &str, value: &Value, out: &mut Vec<Item>) {
+pub(crate) fn flatten(prefix: &str, value: &Value, out: &mut Vec<Item>) {
     let key = prefix.replace('_', " ");
     match value {
         Value::Object(map) => {

@@ -78,6 +78,8 @@ pub enum Context {
     Parked,
     /// The conference rooms and their members.
     Conferences,
+    /// Peers, DAHDI channels and mailboxes: what the server tells of one.
+    Objects,
     /// Operator actions that need no particular row.
     Actions,
     /// The detail overlay (every field of one row).
@@ -104,6 +106,7 @@ impl Context {
             Context::Members => "On the selected queue member (Agents, a queue's members)",
             Context::Parked => "On the selected parked call (and the channel keys)",
             Context::Conferences => "On the selected conference room or member",
+            Context::Objects => "On the selected peer, DAHDI channel or mailbox",
             Context::Actions => "Actions anywhere (--read-only turns every action off)",
             Context::Detail => "Detail view",
             Context::Help => "Help",
@@ -438,6 +441,13 @@ pub const BINDINGS: &[Binding] = &[
         C::Act(Op::ConferenceLock),
         "lock or unlock the room (then reads the room list again)",
         Some("lock"),
+    ),
+    bind(
+        X::Objects,
+        &[ch('i')],
+        C::Act(Op::ReadDetail),
+        "read its details from the server again (Enter reads them too)",
+        Some("read"),
     ),
     bind(
         X::Actions,

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod column_fit;
 pub mod dashboard;
 pub mod detail;
+mod detail_pbx;
 pub mod form;
 pub mod header;
 pub mod help;

@@ -102,6 +102,12 @@ pub enum Target {
     Registration(String, String),
     /// A peer or contact, by its registry key.
     Peer(String, String),
+    /// A DAHDI channel, by its number.
+    Dahdi(u32),
+    /// A dialplan hint, by context and extension.
+    Hint(String, String),
+    /// A voicemail box, `1001@default`.
+    Mailbox(String),
     /// An event log entry, by its sequence number.
     Event(u64),
     /// A parked call, by its lot and space.
@@ -349,10 +355,11 @@ impl View {
             (Pane::Events, _) => (Some(Context::EventLog), None),
             (Pane::Channels | Pane::Calls, _) => (None, Some(Context::Channels)),
             (Pane::Agents, _) => (None, Some(Context::Members)),
-            (Pane::Registrations, _) => (None, None),
             // A parked call is a channel: hang it up or redirect it too.
             (Pane::Parked, _) => (Some(Context::Parked), Some(Context::Channels)),
             (Pane::Conferences, _) => (Some(Context::Conferences), None),
+            (Pane::Registrations | Pane::Voicemail, _) => (None, Some(Context::Objects)),
+            (Pane::Hints, _) => (None, None),
         };
         // Operator actions after the basics, so the footer keeps quit and
         // help and lists actions as room allows.

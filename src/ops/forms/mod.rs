@@ -54,6 +54,7 @@ pub(super) mod testing {
             penalty: None,
             legs: Vec::new(),
             context: None,
+            object: None,
             parked_space: Some("701".into()),
             parking_context: Some("parkedcalls".into()),
             ..Selection::default()

@@ -259,6 +259,48 @@ pub(super) fn mailbox_status(r: &mut Request) -> Reply {
     )
 }
 
+/// `VoicemailBoxSummary`: one `VoicemailBoxDetail` per message, new ones
+/// in INBOX and old ones in Old, shaped as in `e4_voicemail`. An unknown
+/// box answers `Success` with no list, as app_voicemail does.
+pub(super) fn voicemail_box_summary(r: &mut Request) -> Reply {
+    let (number, context) = (r.header("Mailbox"), r.header("Context"));
+    let wanted = format!(
+        "{}@{}",
+        number.unwrap_or_default(),
+        context.unwrap_or_default()
+    );
+    let found = r.shared.read(|pbx| {
+        let boxes = &pbx.features().mailboxes;
+        boxes.iter().find(|m| m.id() == wanted).cloned()
+    });
+    let Some(mailbox) = found else {
+        return r.success("There is no voicemail user of the given info.");
+    };
+    let id = r.id();
+    let folders = std::iter::repeat_n("INBOX", mailbox.new_messages as usize)
+        .chain(std::iter::repeat_n("Old", mailbox.old_messages as usize));
+    let items = folders
+        .enumerate()
+        .map(|(n, folder)| {
+            Fields::event("VoicemailBoxDetail")
+                .with_action_id(id)
+                .with("Folder", folder)
+                .with("CallerID", format!("\"Caller {n}\" <55530{n:02}>"))
+                .with("Date", "Tue Dec  1 08:35:16 PM UTC 2026")
+                .with("Duration", (12 + n * 7).to_string())
+                .with("Flag", "")
+                .with("ID", format!("1796157316-{n:08}"))
+        })
+        .collect();
+    Reply::list(
+        id,
+        "Voicemail box detail will follow",
+        items,
+        "VoicemailBoxDetailComplete",
+        |f, _| f,
+    )
+}
+
 pub(super) fn voicemail_users(r: &mut Request) -> Reply {
     let id = r.id();
     let items = r.shared.read(|pbx| {
@@ -409,7 +451,7 @@ pub(super) fn extension_state_list(r: &mut Request) -> Reply {
                     .with_action_id(id)
                     .with("Exten", *num)
                     .with("Context", "default")
-                    .with("Hint", format!("SIP/{num}"))
+                    .with("Hint", features::hint_of(num))
                     .with("Status", if busy { "1" } else { "0" })
                     .with("StatusText", if busy { "InUse" } else { "Idle" })
             })
@@ -463,10 +505,22 @@ pub(super) fn device_state_list(r: &mut Request) -> Reply {
 }
 
 pub(super) fn presence_state_list(r: &mut Request) -> Reply {
+    let id = r.id();
+    let items = features::PRESENCE
+        .iter()
+        .map(|(exten, status, subtype, message)| {
+            Fields::event("PresenceStateChange")
+                .with_action_id(id)
+                .with("Presentity", format!("CustomPresence:{exten}"))
+                .with("Status", *status)
+                .with("Subtype", *subtype)
+                .with("Message", *message)
+        })
+        .collect();
     Reply::list(
-        r.id(),
+        id,
         "Presence State Changes will follow",
-        Vec::new(),
+        items,
         "PresenceStateListComplete",
         |f, _| f,
     )

@@ -174,6 +174,7 @@ const MODERN_ONLY: &[&str] = &[
     "ExtensionStateList",
     "DeviceStateList",
     "PresenceStateList",
+    "VoicemailBoxSummary",
 ];
 
 /// Actions of AMI 1.1 only: the modern PBX's room is a ConfBridge room,
@@ -458,6 +459,12 @@ const ACTIONS: &[ActionSpec] = &[
         "call,reporting,all",
         "List All Voicemail User Information.",
         features::voicemail_users,
+    ),
+    action(
+        "VoicemailBoxSummary",
+        "call,reporting,all",
+        "Show the mailbox contents of given voicemail user.",
+        features::voicemail_box_summary,
     ),
     action(
         "DAHDIShowChannels",

@@ -157,6 +157,14 @@ panes! {
         module: conferences, name: "conferences", title: "Conferences", tab: "Conferences",
         key: '8', goto: 'f', tables: [Conferences],
     }
+    Hints {
+        module: hints, name: "hints", title: "Hints (BLF)", tab: "Hints",
+        key: '9', goto: 'h', tables: [Hints],
+    }
+    Voicemail {
+        module: voicemail, name: "voicemail", title: "Voicemail", tab: "Voicemail",
+        key: '0', goto: 'm', tables: [Voicemail],
+    }
 }
 
 /// The panes of the wide layout when the config names none.

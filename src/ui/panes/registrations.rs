@@ -1,22 +1,25 @@
 //! The registrations and peers pane: outbound registrations (this server
-//! registering elsewhere) and peers/contacts (phones registering here).
+//! registering elsewhere), peers/contacts (phones registering here) and
+//! DAHDI channels (the ports of telephony cards, with their alarms).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-use crate::model::State;
 use crate::model::registry::{Peer, PeerState, Registration, RegistrationState};
+use crate::model::{DahdiChannel, State};
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
 use crate::ui::view::{TableId, Target, View};
 
-/// One row: a registration or a peer, with its registry key.
+/// One row: a registration or a peer, with its registry key, or a DAHDI
+/// channel.
 #[derive(Clone, Copy, Debug)]
 pub enum Row<'a> {
     Registration(&'a (String, String), &'a Registration),
     Peer(&'a (String, String), &'a Peer),
+    Dahdi(&'a DahdiChannel),
 }
 
 impl<'a> Row<'a> {
@@ -24,6 +27,7 @@ impl<'a> Row<'a> {
         match self {
             Row::Registration(key, _) => Target::Registration(key.0.clone(), key.1.clone()),
             Row::Peer(key, _) => Target::Peer(key.0.clone(), key.1.clone()),
+            Row::Dahdi(port) => Target::Dahdi(port.number),
         }
     }
 
@@ -31,6 +35,7 @@ impl<'a> Row<'a> {
         match self {
             Row::Registration(..) => "reg",
             Row::Peer(..) => "peer",
+            Row::Dahdi(..) => "dahdi",
         }
     }
 
@@ -38,6 +43,7 @@ impl<'a> Row<'a> {
         match self {
             Row::Registration(_, r) => Cow::Owned(format!("{}/{}", r.technology, r.name)),
             Row::Peer(_, p) => Cow::Borrowed(&p.id),
+            Row::Dahdi(port) => Cow::Owned(port.id()),
         }
     }
 
@@ -48,6 +54,7 @@ impl<'a> Row<'a> {
         let (text, label) = match self {
             Row::Registration(_, r) => (&r.state_text, r.state.label()),
             Row::Peer(_, p) => (&p.state_text, p.state.label()),
+            Row::Dahdi(port) => (&port.alarm, "unknown"),
         };
         let text = match text.split_once(" (") {
             Some((word, round_trip)) if round_trip.ends_with("ms)") => word,
@@ -60,12 +67,13 @@ impl<'a> Row<'a> {
         match self {
             Row::Registration(_, r) => trouble_of_registration(r.state),
             Row::Peer(_, p) => trouble_of_peer(p.state),
+            Row::Dahdi(port) => trouble_of_dahdi(port),
         }
     }
 
     fn latency_ms(&self) -> Option<f64> {
         match self {
-            Row::Registration(..) => None,
+            Row::Registration(..) | Row::Dahdi(..) => None,
             Row::Peer(_, p) => p.latency_ms,
         }
     }
@@ -76,10 +84,13 @@ impl<'a> Row<'a> {
             .map_or(Cow::Borrowed(""), |ms| Cow::Owned(format!("{ms:.0} ms")))
     }
 
-    fn description(&self) -> &'a str {
+    /// A DAHDI port's signalling and description (`FXS Kewlstart, Line 1`).
+    fn description(&self) -> Cow<'a, str> {
         match self {
-            Row::Registration(..) => "",
-            Row::Peer(_, p) => &p.description,
+            Row::Registration(..) => Cow::Borrowed(""),
+            Row::Peer(_, p) => Cow::Borrowed(&p.description),
+            Row::Dahdi(port) if port.description.is_empty() => Cow::Borrowed(&port.signalling),
+            Row::Dahdi(port) => Cow::Owned(format!("{}, {}", port.signalling, port.description)),
         }
     }
 
@@ -87,6 +98,8 @@ impl<'a> Row<'a> {
         match self {
             Row::Registration(_, r) => r.state.label(),
             Row::Peer(_, p) => p.state.label(),
+            Row::Dahdi(port) if port.in_alarm() => "unreachable",
+            Row::Dahdi(_) => "reachable",
         }
     }
 
@@ -97,13 +110,16 @@ impl<'a> Row<'a> {
                 None => Cow::Borrowed(&r.host),
             },
             Row::Peer(_, p) => Cow::Borrowed(&p.address),
+            Row::Dahdi(port) => Cow::Borrowed(&port.context),
         }
     }
 
+    /// A DAHDI port's channel while it is in a call.
     fn user(&self) -> &'a str {
         match self {
             Row::Registration(_, r) => &r.username,
             Row::Peer(_, p) => &p.contact,
+            Row::Dahdi(port) => &port.channel,
         }
     }
 
@@ -126,6 +142,7 @@ impl<'a> Row<'a> {
             }
             Row::Registration(_, r) => r.changed_at,
             Row::Peer(_, p) => p.changed_at,
+            Row::Dahdi(_) => None,
         }
     }
 
@@ -133,6 +150,8 @@ impl<'a> Row<'a> {
         match self {
             Row::Registration(_, r) => &r.cause,
             Row::Peer(_, p) => &p.cause,
+            Row::Dahdi(port) if port.dnd => "do not disturb",
+            Row::Dahdi(_) => "",
         }
     }
 }
@@ -179,9 +198,9 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 8] {
             title: "Description",
             width: 14,
             drop: 3,
-            text: |r, _| Cow::Borrowed(r.description()),
+            text: |r, _| r.description(),
             style: plain,
-            cmp: |a, b| a.description().cmp(b.description()),
+            cmp: |a, b| a.description().cmp(&b.description()),
         },
         Column {
             title: "Host",
@@ -229,6 +248,11 @@ fn trouble_of_peer(state: PeerState) -> u8 {
     }
 }
 
+/// A DAHDI port in alarm (red, yellow, blue...) is down.
+fn trouble_of_dahdi(port: &DahdiChannel) -> u8 {
+    if port.in_alarm() { 1 } else { 6 }
+}
+
 fn trouble_of_registration(state: RegistrationState) -> u8 {
     match state {
         RegistrationState::Failed => 1,
@@ -242,15 +266,17 @@ fn trouble_of_registration(state: RegistrationState) -> u8 {
 const DOWN: u8 = 1;
 const LAGGED: u8 = 2;
 
-/// Registrations and peers that are down (refused, unreachable, failed),
-/// and peers that answer slowly: what the header counts.
+/// Registrations, peers and DAHDI ports that are down (refused,
+/// unreachable, failed, in alarm), and peers that answer slowly: what the
+/// header counts.
 pub fn trouble_counts(state: &State) -> (usize, usize) {
     let registry = &state.registry;
     let ranks = registry
         .registrations
         .values()
         .map(|r| trouble_of_registration(r.state))
-        .chain(registry.peers.values().map(|p| trouble_of_peer(p.state)));
+        .chain(registry.peers.values().map(|p| trouble_of_peer(p.state)))
+        .chain(state.dahdi.channels.values().map(trouble_of_dahdi));
     ranks.fold((0, 0), |(down, lagged), rank| {
         (
             down + usize::from(rank <= DOWN),
@@ -259,7 +285,7 @@ pub fn trouble_counts(state: &State) -> (usize, usize) {
     })
 }
 
-/// Outbound registrations, then peers and contacts.
+/// Outbound registrations, then peers and contacts, then DAHDI channels.
 pub struct Registrations;
 
 impl Sorted for Registrations {
@@ -278,6 +304,7 @@ impl Sorted for Registrations {
             .iter()
             .map(|(k, r)| Row::Registration(k, r))
             .chain(registry.peers.iter().map(|(k, p)| Row::Peer(k, p)))
+            .chain(state.dahdi.channels.values().map(Row::Dahdi))
             .collect()
     }
 
