@@ -25,14 +25,9 @@ pub enum ServerProfile {
     WithoutParkingOrConferences,
 }
 
-/// Actions chan_sip registers.
-const CHAN_SIP: &[&str] = &["SIPpeers", "SIPshowregistry"];
-
-/// Actions res_parking, app_confbridge and app_meetme register.
-const PARKING_AND_CONFERENCES: &[&str] = &[
-    "Park",
-    "ParkedCalls",
-    "Parkinglots",
+/// Actions app_confbridge registers (the simulator offers them on
+/// Asterisk 12 and later).
+pub(super) const CONFBRIDGE: &[&str] = &[
     "ConfbridgeList",
     "ConfbridgeListRooms",
     "ConfbridgeMute",
@@ -40,10 +35,17 @@ const PARKING_AND_CONFERENCES: &[&str] = &[
     "ConfbridgeKick",
     "ConfbridgeLock",
     "ConfbridgeUnlock",
-    "MeetmeList",
 ];
 
-/// Actions the simulator implements that Asterisk 1.4 did not have.
+/// Actions chan_sip registers.
+const CHAN_SIP: &[&str] = &["SIPpeers", "SIPshowregistry"];
+
+/// Actions res_parking and app_meetme register (app_confbridge's are
+/// [`CONFBRIDGE`]).
+const PARKING_AND_MEETME: &[&str] = &["Park", "ParkedCalls", "Parkinglots", "MeetmeList"];
+
+/// Actions the simulator implements that Asterisk 1.4 did not have
+/// (besides [`CONFBRIDGE`]).
 const NOT_IN_1_4: &[&str] = &[
     "CoreSettings",
     "CoreStatus",
@@ -61,13 +63,6 @@ const NOT_IN_1_4: &[&str] = &[
     "IAXregistry",
     "Park",
     "Parkinglots",
-    "ConfbridgeList",
-    "ConfbridgeListRooms",
-    "ConfbridgeMute",
-    "ConfbridgeUnmute",
-    "ConfbridgeKick",
-    "ConfbridgeLock",
-    "ConfbridgeUnlock",
     "MeetmeList",
     "VoicemailUsersList",
     "VoicemailBoxSummary",
@@ -81,13 +76,16 @@ const NOT_IN_1_4: &[&str] = &[
 impl ServerProfile {
     /// Whether this server has `action` (a module providing it is loaded).
     pub fn has(self, action: &str) -> bool {
-        let lacking: &[&str] = match self {
+        let lacking: &[&[&str]] = match self {
             ServerProfile::WithoutPjsip => &[],
-            ServerProfile::WithoutChanSip => CHAN_SIP,
-            ServerProfile::Asterisk14 => NOT_IN_1_4,
-            ServerProfile::WithoutParkingOrConferences => PARKING_AND_CONFERENCES,
+            ServerProfile::WithoutChanSip => &[CHAN_SIP],
+            ServerProfile::Asterisk14 => &[NOT_IN_1_4, CONFBRIDGE],
+            ServerProfile::WithoutParkingOrConferences => &[PARKING_AND_MEETME, CONFBRIDGE],
         };
-        !lacking.iter().any(|a| a.eq_ignore_ascii_case(action))
+        !lacking
+            .iter()
+            .flat_map(|list| list.iter())
+            .any(|a| a.eq_ignore_ascii_case(action))
     }
 
     /// Whether chan_sip is loaded (SIP peers and registrations exist).

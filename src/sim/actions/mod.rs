@@ -18,6 +18,7 @@ use bytes::Bytes;
 use crate::ami::Message;
 
 use super::Shared;
+use super::profile::CONFBRIDGE;
 use super::session::Session;
 use super::vocab::Dialect;
 use super::wire::{self, Fields};
@@ -158,19 +159,13 @@ impl Request<'_> {
     }
 }
 
-/// Actions of Asterisk 12 and later only (not in the AMI 1.1 dialect).
+/// Actions of Asterisk 12 and later only (not in the AMI 1.1 dialect),
+/// besides app_confbridge's [`CONFBRIDGE`].
 const MODERN_ONLY: &[&str] = &[
     "CoreShowChannels",
     "BridgeList",
     "BridgeInfo",
     "Parkinglots",
-    "ConfbridgeList",
-    "ConfbridgeListRooms",
-    "ConfbridgeMute",
-    "ConfbridgeUnmute",
-    "ConfbridgeKick",
-    "ConfbridgeLock",
-    "ConfbridgeUnlock",
     "ExtensionStateList",
     "DeviceStateList",
     "PresenceStateList",
@@ -510,7 +505,9 @@ fn offered(shared: &Shared) -> impl Iterator<Item = &'static ActionSpec> + '_ {
         shared.config.profile.has(a.name)
             && match shared.dialect() {
                 Dialect::Modern => !AMI11_ONLY.contains(&a.name),
-                Dialect::Ami11 => !MODERN_ONLY.contains(&a.name),
+                Dialect::Ami11 => ![MODERN_ONLY, CONFBRIDGE]
+                    .iter()
+                    .any(|l| l.contains(&a.name)),
             }
     })
 }
