@@ -31,6 +31,7 @@ mod replay;
 mod session;
 mod simulation;
 mod supervision;
+mod supervision_changes;
 mod tls;
 mod traffic;
 mod vocab;
