@@ -206,8 +206,10 @@ async fn a_refused_login_takes_a_typed_secret_and_logs_in_at_once() {
     );
     let tmux = Tmux::start(100, 32, &command);
     let mut screens = vec![
+        // The whole box: tmux may show a frame half drawn.
         tmux.wait_for("the refusal", |s| {
             s.contains("The server refused the login: Authentication failed")
+                && s.contains("type the secret")
         })
         .await,
     ];
