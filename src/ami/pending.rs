@@ -12,7 +12,7 @@
 //! whether the action is a list; if it is not (a `UserEvent` echoes its
 //! ActionID, for instance), the held events are released to the application.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -45,6 +45,9 @@ pub(crate) enum Routed {
     Unclaimed(Message),
     /// Kept as part of a reply still being collected.
     Held,
+    /// Part of the reply to an action that timed out: a list read then is
+    /// stale by now, so it must not be taken for live events.
+    Late(Message),
     /// A reply is complete; `released` are held events that turned out not
     /// to belong to it, for the application.
     Finished {
@@ -84,9 +87,14 @@ impl ActionIds {
     }
 }
 
+/// How many timed-out ActionIDs are remembered; the oldest is forgotten
+/// first (a reply that late has long been overtaken by a retry).
+const REMEMBERED_EXPIRED: usize = 64;
+
 #[derive(Default)]
 pub(crate) struct Pending {
     entries: HashMap<String, Entry>,
+    expired: VecDeque<String>,
 }
 
 impl Pending {
@@ -117,6 +125,12 @@ impl Pending {
             .filter(|id| self.entries.contains_key(id.as_ref()))
             .map(|id| id.into_owned())
         else {
+            if message
+                .action_id()
+                .is_some_and(|id| self.expired.iter().any(|e| *e == *id))
+            {
+                return Routed::Late(message);
+            }
             return Routed::Unclaimed(message);
         };
         let Some(entry) = self.entries.get_mut(&action_id) else {
@@ -151,16 +165,24 @@ impl Pending {
     /// Removes and returns every action whose deadline has passed, with
     /// the timeout it had.
     pub(crate) fn expire(&mut self, now: Instant) -> Vec<(Waiter, Duration)> {
-        let late: Vec<String> = self
+        let mut late: Vec<(Instant, String)> = self
             .entries
             .iter()
             .filter(|(_, e)| e.deadline <= now)
-            .map(|(id, _)| id.clone())
+            .map(|(id, e)| (e.deadline, id.clone()))
             .collect();
-        late.into_iter()
-            .filter_map(|id| self.entries.remove(&id))
-            .map(|e| (e.waiter, e.timeout))
-            .collect()
+        late.sort();
+        let mut expired = Vec::with_capacity(late.len());
+        for (_, id) in late {
+            if let Some(entry) = self.entries.remove(&id) {
+                expired.push((entry.waiter, entry.timeout));
+            }
+            if self.expired.len() == REMEMBERED_EXPIRED {
+                self.expired.pop_front();
+            }
+            self.expired.push_back(id);
+        }
+        expired
     }
 
     /// Removes every pending action.
@@ -267,6 +289,7 @@ mod tests {
                 reply, released, ..
             } => (reply, released),
             Routed::Held => panic!("held, expected finished"),
+            Routed::Late(m) => panic!("late {m:?}, expected finished"),
             Routed::Unclaimed(m) => panic!("unclaimed {m:?}, expected finished"),
         }
     }
@@ -411,5 +434,32 @@ mod tests {
         assert!(!pending.keepalive_outstanding());
         assert_eq!(pending.drain().count(), 1);
         assert!(pending.next_deadline().is_none());
+    }
+
+    #[test]
+    fn a_list_that_comes_after_its_action_timed_out_is_late_not_live() {
+        let mut pending = pending_with(&["5"]);
+        let deadline = pending.next_deadline().unwrap();
+        assert_eq!(pending.expire(deadline).len(), 1);
+        let item = msg(&[("Event", "CoreShowChannel"), ("ActionID", "5")]);
+        assert!(matches!(pending.route(item), Routed::Late(_)));
+        let live = msg(&[("Event", "Newchannel")]);
+        assert!(matches!(pending.route(live), Routed::Unclaimed(_)));
+        let other = msg(&[("Event", "OriginateResponse"), ("ActionID", "6")]);
+        assert!(matches!(pending.route(other), Routed::Unclaimed(_)));
+    }
+
+    #[test]
+    fn only_the_latest_timed_out_actions_are_remembered() {
+        let ids: Vec<String> = (0..=REMEMBERED_EXPIRED).map(|n| n.to_string()).collect();
+        let mut pending = pending_with(&ids.iter().map(String::as_str).collect::<Vec<_>>());
+        pending.expire(Instant::now() + Duration::from_secs(60));
+        let oldest = msg(&[("Event", "StatusComplete"), ("ActionID", "0")]);
+        let newest = msg(&[
+            ("Event", "StatusComplete"),
+            ("ActionID", &ids[REMEMBERED_EXPIRED]),
+        ]);
+        assert!(matches!(pending.route(oldest), Routed::Unclaimed(_)));
+        assert!(matches!(pending.route(newest), Routed::Late(_)));
     }
 }

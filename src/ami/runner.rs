@@ -204,6 +204,12 @@ impl Runner {
             Frame::Message(message) => match pending.route(message) {
                 Routed::Held => {}
                 Routed::Unclaimed(message) => self.unclaimed(message),
+                Routed::Late(message) => {
+                    tracing::debug!(
+                        ?message,
+                        "dropped part of a reply that came after its timeout"
+                    );
+                }
                 Routed::Finished {
                     waiter,
                     reply,
