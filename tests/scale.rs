@@ -33,6 +33,10 @@ struct Counted {
     events: SessionEvents,
     received: u64,
     dropped: u64,
+    /// Events carrying an ActionID: parts of replies, which the session
+    /// must hand to whoever asked, never to the app as live events (a
+    /// resync list that came after its timeout once slipped through).
+    strays: Vec<String>,
 }
 
 impl SessionSource for Counted {
@@ -49,10 +53,18 @@ impl SessionSource for Counted {
 impl Counted {
     fn count(&mut self, item: Option<SessionEvent>) -> Option<SessionEvent> {
         match &item {
-            // Every event but the one greeting a login is the flood's.
-            Some(SessionEvent::Event(event)) if !event.is("Event", "FullyBooted") => {
-                self.received += 1;
+            Some(SessionEvent::Event(event)) if event.action_id().is_some() => {
+                let name = event.get("Event").unwrap_or_default();
+                self.strays.push(name.into_owned());
             }
+            // Not the flood's: the greeting of a login, and the items of the
+            // login resync's `IAXpeers`, which carry no ActionID (as
+            // chan_iax2 sends them) and so come as events. Whether they come
+            // before the test ends is a race, which once made this count
+            // one more than the flood sent.
+            Some(SessionEvent::Event(event))
+                if event.is("Event", "FullyBooted") || event.is("Event", "PeerEntry") => {}
+            Some(SessionEvent::Event(_)) => self.received += 1,
             Some(SessionEvent::Overflow { dropped }) => self.dropped += dropped,
             _ => {}
         }
@@ -130,6 +142,7 @@ async fn flood_the_dashboard(events: u64, live_calls: usize, event_buffer: usize
         events: session_events,
         received: 0,
         dropped: 0,
+        strays: Vec::new(),
     };
 
     // The app asks for a resync at login (and after an overflow).
@@ -205,6 +218,11 @@ async fn flood_the_dashboard(events: u64, live_calls: usize, event_buffer: usize
         model_calls(&app.state),
         simulator_calls(&pbx.snapshot()),
         "after the flood"
+    );
+    assert_eq!(
+        session.strays,
+        Vec::<String>::new(),
+        "replies taken for events"
     );
     let progress = pbx.flood_progress();
     assert!(progress.sent >= events);
