@@ -3,10 +3,9 @@
 
 use crate::ami::Action;
 
-use super::super::check::Check;
-use super::super::form::{FieldError, FieldSpec, Form};
-use super::super::op::{Op, Request};
-use super::FormDef;
+use crate::ops::check::Check;
+use crate::ops::form::{FieldError, FieldSpec, Form, FormDef};
+use crate::ops::op::{Op, Request};
 
 /// What ModuleLoad accepts instead of a module file (AMI 1.1 change list).
 const SUBSYSTEMS: [&str; 7] = [
@@ -128,8 +127,8 @@ fn console(form: &Form) -> Result<Request, Vec<FieldError>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{errors, form, pairs, sent, submitted};
     use super::*;
+    use crate::ops::forms::testing::{errors, form, pairs, sent, submitted};
 
     #[test]
     fn check_sends_module_check_with_or_without_so() {
