@@ -2,21 +2,11 @@
 //! from one form) and the CLI command console.
 
 use crate::ami::Action;
+use crate::ami::action::MODULE_LOAD_SUBSYSTEMS;
 
 use crate::ops::check::Check;
 use crate::ops::form::{FieldError, FieldSpec, Form, FormDef};
 use crate::ops::op::{Op, Request};
-
-/// What ModuleLoad accepts instead of a module file (AMI 1.1 change list).
-const SUBSYSTEMS: [&str; 7] = [
-    "cdr",
-    "enum",
-    "dnsmgr",
-    "extconfig",
-    "manager",
-    "rtp",
-    "http",
-];
 
 pub(in crate::ops) static MODULE: FormDef = FormDef {
     fields: &[
@@ -62,7 +52,7 @@ fn module(form: &Form) -> Result<Request, Vec<FieldError>> {
         .unwrap_or("check")
         .to_ascii_lowercase();
     let is_subsystem =
-        module.is_some_and(|m| SUBSYSTEMS.contains(&m.to_ascii_lowercase().as_str()));
+        module.is_some_and(|m| MODULE_LOAD_SUBSYSTEMS.contains(&m.to_ascii_lowercase().as_str()));
     let request = match load_type.as_str() {
         "check" => {
             let module = check.required("Module").unwrap_or_default();
