@@ -2,7 +2,7 @@
 //! capture (checkpoints in the middle of a call, partial replays, bad input)
 //! and `amitop snapshot` against the test PBX.
 
-mod common;
+mod support;
 
 use std::process::Output;
 
@@ -187,7 +187,7 @@ async fn snapshot_with_a_wrong_secret_exits_3() {
 /// The number `amitop replay` gives the last message of the reply to
 /// `action_id` (its response, or its list's end).
 fn end_of_reply(capture: &str, action_id: &str) -> u64 {
-    let messages = common::capture_messages(capture);
+    let messages = support::capture_messages(capture);
     let at = messages.iter().rposition(|m| {
         m.action_id().as_deref() == Some(action_id)
             && (m.event().is_none() || m.get("EventList").is_some_and(|e| e == "Complete"))

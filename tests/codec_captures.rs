@@ -4,12 +4,12 @@
 //! pattern), and the protocol corners those captures hold (`Follows`
 //! bodies, Latin-1 bytes, the stray blank line after `QueueRule`).
 
-mod common;
+mod support;
 
 use std::collections::BTreeMap;
 
 use amitop::ami::{Frame, Limits, MalformedReason, Message};
-use common::{
+use support::{
     ami_files, capture_messages, decode_chunked, decode_whole, fixed_chunks, messages,
     read_capture, recv_chunks,
 };

@@ -3,25 +3,23 @@
 //! must not change what comes out. Inputs are plain arbitrary bytes, text
 //! made of AMI's own tokens, and mutations of the real captures.
 
-mod common;
+mod support;
 
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use amitop::ami::{Frame, Limits, MalformedReason};
-use common::{ami_files, decode_chunked, decode_unsplit, decode_whole, read_capture};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::test_runner::RngSeed;
+use support::{ami_files, decode_chunked, decode_unsplit, decode_whole, read_capture};
 
 /// A fixed seed keeps the suite deterministic; change it to explore other
 /// cases. Failures are reported with their shrunk input, not saved to disk.
 fn config(cases: u32) -> ProptestConfig {
     ProptestConfig {
-        cases,
         rng_seed: RngSeed::Fixed(0x414d_4920_636f_6463),
-        failure_persistence: None,
-        ..ProptestConfig::default()
+        ..support::prop_config(cases)
     }
 }
 

@@ -4,9 +4,9 @@
 //! duration, disappears after hang-up, and `q` exits with the terminal
 //! restored.
 
-mod tmux_support;
+mod support;
 
-use tmux_support::{Dashboard, line_with};
+use support::tmux::{Dashboard, line_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_follows_a_call_from_start_to_hangup() {

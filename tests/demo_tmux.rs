@@ -3,12 +3,12 @@
 //! from the start, their durations advance, and calls end and leave the
 //! screen as the simulated PBX goes on.
 
-mod tmux_support;
+mod support;
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use tmux_support::{Tmux, line_with};
+use support::tmux::{Tmux, line_with};
 
 /// Channel names (first column of the Channels pane) on a screen.
 fn channel_names(screen: &str) -> BTreeSet<String> {

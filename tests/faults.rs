@@ -5,116 +5,26 @@
 
 use std::time::Duration;
 
+mod support;
+
 use amitop::ami::{
-    Action, AmiCodec, ConnectionState, Frame, Message, RetryPolicy, SessionConfig, SessionEvent,
-    SessionEvents, SessionHandle, spawn,
+    Action, Message, SessionConfig, SessionEvent, SessionEvents, SessionHandle, spawn,
 };
 use amitop::model::State;
 use amitop::resync::{self, ResyncUpdate};
 use amitop::sim::{PbxConfig, TestPbx};
-use futures_util::StreamExt;
-use tokio::io::{AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
-use tokio::time::timeout;
-use tokio_util::codec::FramedRead;
 
-const PATIENCE: Duration = Duration::from_secs(10);
-const NOW: f64 = 1_795_730_000.0;
+use support::session::{
+    NOW, PATIENCE, Peer, accept, accept_silently, disconnect_reason, logged_in,
+};
 
+/// Short, so the tests of a silent server end soon.
 fn config(port: u16) -> SessionConfig {
-    let mut config = SessionConfig::new("127.0.0.1", port, "amitop", "secret");
-    config.action_timeout = Duration::from_millis(300);
-    config.reconnect = false;
-    config.retry = RetryPolicy {
-        initial: Duration::from_millis(10),
-        max: Duration::from_millis(40),
-        after_refusal: Duration::from_secs(60),
-    };
-    config
-}
-
-async fn next_state(events: &mut SessionEvents) -> ConnectionState {
-    loop {
-        match timeout(PATIENCE, events.recv())
-            .await
-            .expect("no state in time")
-        {
-            Some(SessionEvent::State(state)) => return state,
-            Some(_) => {}
-            None => panic!("the session ended without a state"),
-        }
-    }
-}
-
-/// The reason of the next `Disconnected`, skipping `Connecting`.
-async fn disconnect_reason(events: &mut SessionEvents) -> String {
-    loop {
-        match next_state(events).await {
-            ConnectionState::Connecting { .. } => {}
-            ConnectionState::Disconnected { reason, .. } => return reason,
-            other => panic!("expected Disconnected, got {other:?}"),
-        }
-    }
-}
-
-async fn logged_in(events: &mut SessionEvents) {
-    loop {
-        match next_state(events).await {
-            ConnectionState::Connecting { .. } => {}
-            ConnectionState::LoggedIn { .. } => return,
-            other => panic!("expected LoggedIn, got {other:?}"),
-        }
-    }
-}
-
-struct Peer {
-    actions: FramedRead<ReadHalf<TcpStream>, AmiCodec>,
-    out: WriteHalf<TcpStream>,
-}
-
-impl Peer {
-    async fn accept(listener: &TcpListener, greet: bool) -> Peer {
-        let (stream, _) = timeout(PATIENCE, listener.accept()).await.unwrap().unwrap();
-        let (read, mut out) = tokio::io::split(stream);
-        if greet {
-            out.write_all(b"Asterisk Call Manager/11.0.0\r\n")
-                .await
-                .unwrap();
-        }
-        Peer {
-            actions: FramedRead::new(read, AmiCodec::default()),
-            out,
-        }
-    }
-
-    async fn next_action(&mut self) -> Message {
-        match timeout(PATIENCE, self.actions.next())
-            .await
-            .expect("no action")
-        {
-            Some(Ok(Frame::Message(m))) => m,
-            other => panic!("expected an action, got {other:?}"),
-        }
-    }
-
-    async fn write(&mut self, text: &str) {
-        self.out.write_all(text.as_bytes()).await.unwrap();
-    }
-
-    async fn respond(&mut self, action: &Message, more: &str) {
-        let id = action.action_id().unwrap();
-        self.write(&format!(
-            "Response: Success\r\nActionID: {id}\r\n{more}\r\n"
-        ))
-        .await;
-    }
-
-    async fn accept_login(&mut self) {
-        let challenge = self.next_action().await;
-        self.respond(&challenge, "Challenge: 1\r\n").await;
-        let login = self.next_action().await;
-        self.respond(&login, "").await;
+    SessionConfig {
+        action_timeout: Duration::from_millis(300),
+        ..support::session::config(port)
     }
 }
 
@@ -122,7 +32,7 @@ impl Peer {
 async fn accepted_but_no_banner_is_a_timeout_in_words() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (_handle, mut events) = spawn(config(listener.local_addr().unwrap().port()));
-    let _silent = Peer::accept(&listener, false).await;
+    let _silent = accept_silently(&listener).await;
     let reason = disconnect_reason(&mut events).await;
     assert!(reason.contains("no AMI banner within 300ms"), "{reason}");
 }
@@ -131,7 +41,7 @@ async fn accepted_but_no_banner_is_a_timeout_in_words() {
 async fn no_answer_to_the_login_is_a_timeout_in_words() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let (_handle, mut events) = spawn(config(listener.local_addr().unwrap().port()));
-    let mut peer = Peer::accept(&listener, true).await;
+    let mut peer = accept(&listener).await;
     assert!(peer.next_action().await.is("Action", "Challenge"));
     let reason = disconnect_reason(&mut events).await;
     assert!(
@@ -148,7 +58,7 @@ async fn a_stalled_connection_is_detected_and_reconnected() {
         ping_interval: Duration::from_millis(50),
         ..config(listener.local_addr().unwrap().port())
     });
-    let mut first = Peer::accept(&listener, true).await;
+    let mut first = accept(&listener).await;
     first.accept_login().await;
     logged_in(&mut events).await;
     // The server goes silent: the keepalive Ping gets no answer, though
@@ -156,7 +66,7 @@ async fn a_stalled_connection_is_detected_and_reconnected() {
     assert!(first.next_action().await.is("Action", "Ping"));
     let reason = disconnect_reason(&mut events).await;
     assert!(reason.contains("keepalive"), "{reason}");
-    let mut second = Peer::accept(&listener, true).await;
+    let mut second = accept(&listener).await;
     second.accept_login().await;
     logged_in(&mut events).await;
     drop(first);
@@ -164,7 +74,7 @@ async fn a_stalled_connection_is_detected_and_reconnected() {
 
 /// Answers every resync action: `CoreShowChannels` with a list whose
 /// second item is garbage, everything else as unknown.
-async fn serve_a_damaged_channel_list(mut peer: Peer) {
+async fn serve_a_damaged_channel_list(mut peer: Peer<TcpStream>) {
     loop {
         let action = peer.next_action().await;
         let id = action.action_id().unwrap().into_owned();
@@ -195,7 +105,7 @@ async fn garbage_in_a_list_ends_it_as_incomplete_and_the_session_carries_on() {
         action_timeout: Duration::from_secs(5),
         ..config(listener.local_addr().unwrap().port())
     });
-    let mut peer = Peer::accept(&listener, true).await;
+    let mut peer = accept(&listener).await;
     peer.accept_login().await;
     logged_in(&mut events).await;
     let server = tokio::spawn(serve_a_damaged_channel_list(peer));

@@ -5,32 +5,17 @@
 //! event: the room list read after it shows it) and a member kicked with
 //! `x` then `y`.
 
-mod tmux_support;
+mod support;
 
-use std::time::Duration;
-
-use amitop::ami::{Action, ConnectionState, SessionConfig, SessionEvent, SessionHandle, spawn};
+use amitop::ami::{Action, SessionHandle};
 use amitop::sim::{CONFERENCE_EXTEN, TestPbx};
-use tmux_support::{Dashboard, line_with};
-use tokio::time::timeout;
+
+use support::session::{config, logged_in_session};
+use support::tmux::{Dashboard, line_with};
 
 /// A second AMI session, to make calls the way a phone would.
 async fn side_session(pbx: &TestPbx) -> SessionHandle {
-    let mut config = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    config.reconnect = false;
-    let (handle, mut events) = spawn(config);
-    let logged_in = async {
-        loop {
-            match events.recv().await {
-                Some(SessionEvent::State(ConnectionState::LoggedIn { .. })) => return,
-                Some(_) => {}
-                None => panic!("the side session ended"),
-            }
-        }
-    };
-    timeout(Duration::from_secs(10), logged_in)
-        .await
-        .expect("login");
+    let (handle, mut events) = logged_in_session(config(pbx.addr().port())).await;
     // Keep the event stream drained so the session never stalls.
     tokio::spawn(async move { while events.recv().await.is_some() {} });
     handle

@@ -3,8 +3,7 @@
 //! crash with (`tests/fixtures/fuzz/<target>/`), so a fixed crash stays
 //! fixed without nightly or cargo-fuzz.
 
-mod common;
-mod fuzz_support;
+mod support;
 
 use std::path::Path;
 
@@ -19,35 +18,35 @@ fn inputs(dir: &Path) -> Vec<Vec<u8>> {
 }
 
 fn crashes(target: &str) -> Vec<Vec<u8>> {
-    inputs(&common::fixtures_dir().join("../fuzz").join(target))
+    inputs(&support::fixtures_dir().join("../fuzz").join(target))
 }
 
 #[test]
 fn every_capture_passes_the_codec_check() {
-    let files = common::ami_files();
+    let files = support::ami_files();
     assert!(files.len() > 30, "{files:?}");
     for name in files {
-        fuzz_support::codec(&common::read_capture(&name));
+        support::fuzz::codec(&support::read_capture(&name));
     }
 }
 
 #[test]
 fn every_capture_passes_the_model_and_resync_check() {
-    for name in common::ami_files() {
-        fuzz_support::model_resync(&common::read_capture(&name));
+    for name in support::ami_files() {
+        support::fuzz::model_resync(&support::read_capture(&name));
     }
 }
 
 #[test]
 fn every_codec_crash_found_stays_fixed() {
     for input in crashes("codec") {
-        fuzz_support::codec(&input);
+        support::fuzz::codec(&input);
     }
 }
 
 #[test]
 fn every_model_and_resync_crash_found_stays_fixed() {
     for input in crashes("model_resync") {
-        fuzz_support::model_resync(&input);
+        support::fuzz::model_resync(&input);
     }
 }

@@ -3,11 +3,11 @@
 //! of a `QueueMemberRemoved` during a call, a waiting caller's new Caller
 //! ID, and how a call names its other party.
 
-mod common;
+mod support;
 
 use amitop::model::queues::{CallerState, MemberState};
 use amitop::model::{Channel, State};
-use common::msg;
+use support::msg;
 
 const ALICE: &str = "SIP/3001";
 
@@ -365,7 +365,7 @@ fn agent_state<'a>(state: &'a State, name: &str, now: f64) -> (MemberState<'a>, 
 #[test]
 fn e5_agents_pause_ring_talk_and_leave_as_asterisk_22_reports() {
     let mut state = State::new();
-    let mut messages = common::timed_messages("e5_queue_pause_reason.ami").into_iter();
+    let mut messages = support::timed_messages("e5_queue_pause_reason.ami").into_iter();
 
     // Carol paused in support "Lunch break": since LastPause, not arrival.
     let now = until(&mut state, &mut messages, "QueueMemberPause", 1);

@@ -1,11 +1,11 @@
 //! The model, event family by event family, in each protocol generation:
 //! hand-written sequences in, expected state out.
 
-mod common;
+mod support;
 
 use amitop::ami::{AmiVersion, Banner, Message};
 use amitop::model::{ListKind, State, legacy_id};
-use common::msg;
+use support::msg;
 
 fn apply_all(state: &mut State, events: &[&[(&str, &str)]]) {
     for pairs in events {

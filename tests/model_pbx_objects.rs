@@ -4,11 +4,11 @@
 //! stream and its README say, and the consistency rules (every parked call
 //! and member is a live channel) hold after every message.
 
-mod common;
+mod support;
 
 use amitop::ami::Message;
 use amitop::model::{ConferenceApp, ListKind, SpyMode, State};
-use common::{assert_parking_and_rooms_consistent, capture_messages, msg};
+use support::{assert_parking_and_rooms_consistent, capture_messages, msg};
 
 /// The arrival time handed to the model.
 const NOW: f64 = 1000.0;

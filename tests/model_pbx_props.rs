@@ -7,12 +7,12 @@
 //! start since and no members is gone. A second test checks that the drawn
 //! sequences really do park and conference, so the property is not vacuous.
 
-mod common;
+mod support;
 
 use amitop::ami::Message;
 use amitop::model::{ListKind, State};
-use common::assert_parking_and_rooms_consistent;
 use proptest::prelude::*;
+use support::{PROP_CHANNELS, PROP_UNIQUEIDS, assert_parking_and_rooms_consistent};
 
 const EVENTS: &[&str] = &[
     "Newchannel",
@@ -43,8 +43,6 @@ const EVENTS: &[&str] = &[
     "MeetmeListRooms",
 ];
 
-const CHANNELS: &[&str] = &["SIP/a-1", "SIP/b-2", "Local/x@t-1;1", "Local/x@t-1;2"];
-const UNIQUEIDS: &[&str] = &["1.1", "1.2", "1.3", "1.4"];
 const ROOMS: &[&str] = &["conf1", "conf2"];
 const SPACES: &[&str] = &["701", "702"];
 const LOTS: &[&str] = &["default", "vip"];
@@ -79,7 +77,7 @@ fn message() -> impl Strategy<Value = Message> {
     let header = (prop::sample::select(KEYS), prop::sample::select(VALUES));
     (
         prop::sample::select(EVENTS),
-        0..CHANNELS.len(),
+        0..PROP_CHANNELS.len(),
         prop::sample::select(ROOMS),
         prop::sample::select(SPACES),
         prop::sample::select(LOTS),
@@ -87,7 +85,7 @@ fn message() -> impl Strategy<Value = Message> {
         prop::collection::vec(header, 0..3),
     )
         .prop_map(|(event, who, room, space, lot, modern, extra)| {
-            let (channel, uniqueid) = (CHANNELS[who], UNIQUEIDS[who]);
+            let (channel, uniqueid) = (PROP_CHANNELS[who], PROP_UNIQUEIDS[who]);
             let mut pairs = vec![("Event", event)];
             if event.contains("Park") && modern {
                 pairs.extend([
@@ -203,11 +201,7 @@ fn the_drawn_sequences_park_and_conference() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 512,
-        failure_persistence: None,
-        .. ProptestConfig::default()
-    })]
+    #![proptest_config(support::prop_config(512))]
 
     #[test]
     fn any_sequence_keeps_parking_and_rooms_consistent(steps in sequences()) {

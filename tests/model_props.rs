@@ -6,9 +6,13 @@
 //! real vocabulary (event names and header keys of every AMI generation)
 //! with values from a small pool, so events hit the same channels often.
 
+mod support;
+
 use amitop::ami::Message;
 use amitop::model::State;
 use proptest::prelude::*;
+
+use support::{PROP_CHANNELS, PROP_UNIQUEIDS};
 
 const EVENTS: &[&str] = &[
     "Newchannel",
@@ -171,9 +175,6 @@ const VALUES: &[&str] = &[
     "1e9",
 ];
 
-const CHANNELS: &[&str] = &["SIP/a-1", "SIP/b-2", "Local/x@t-1;1", "Local/x@t-1;2"];
-const UNIQUEIDS: &[&str] = &["1.1", "1.2", "1.3", "1.4"];
-
 const BRIDGES: &[&str] = &["br-1", "br-2"];
 
 /// An event about a few channels and bridges (so events meet), naming the
@@ -181,8 +182,8 @@ const BRIDGES: &[&str] = &["br-1", "br-2"];
 fn message() -> impl Strategy<Value = Message> {
     let header = (prop::sample::select(KEYS), prop::sample::select(VALUES));
     let party = (
-        prop::sample::select(CHANNELS),
-        prop::sample::select(UNIQUEIDS),
+        prop::sample::select(PROP_CHANNELS),
+        prop::sample::select(PROP_UNIQUEIDS),
     );
     (
         prop::sample::select(EVENTS),
@@ -290,11 +291,7 @@ fn the_drawn_sequences_reach_bridges_and_queues() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 512,
-        failure_persistence: None,
-        .. ProptestConfig::default()
-    })]
+    #![proptest_config(support::prop_config(512))]
 
     #[test]
     fn any_sequence_keeps_the_state_consistent(messages in sequences()) {

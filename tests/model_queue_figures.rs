@@ -4,13 +4,13 @@
 //! queue must equal what the model built from the events in between
 //! (checked just before the item is applied).
 
-mod common;
+mod support;
 
 use std::collections::BTreeSet;
 
 use amitop::model::State;
-use common::queue_figures::differences;
-use common::timed_messages;
+use support::queue_figures::differences;
+use support::timed_messages;
 
 /// Replays `name`; returns how many items were compared, and panics with
 /// every disagreement.

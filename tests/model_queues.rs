@@ -3,14 +3,14 @@
 //! `QueueMemberPause`/`Interface`), and the real captures replayed through
 //! the codec into `Queues::apply`, checked in the middle of the story.
 
-mod common;
+mod support;
 
 use amitop::ami::Message;
 use amitop::model::Queues;
 use amitop::model::queues::{Queue, QueueMember};
 use amitop::model::registry::DeviceState;
-use common::{ami_files, capture_messages, msg, timed_messages};
 use serde_json::json;
+use support::{ami_files, capture_messages, msg, timed_messages};
 
 /// Applies a message as `State::apply` would: events by lower-cased name,
 /// replies with an empty name.

@@ -3,7 +3,7 @@
 //! from the real captures (chan_sip on Asterisk 20, IAX2 on Asterisk 22)
 //! replayed through the codec into `Registry::apply`.
 
-mod common;
+mod support;
 
 use amitop::ami::Message;
 use amitop::model::ListKind;
@@ -11,8 +11,8 @@ use amitop::model::Registry;
 use amitop::model::registry::{
     DeviceState, ExtensionState, Peer, PeerState, Registration, RegistrationState,
 };
-use common::{ami_files, capture_messages, msg};
 use serde_json::json;
+use support::{ami_files, capture_messages, msg};
 
 fn apply(registry: &mut Registry, m: &Message, now: f64) -> bool {
     let event = m.event().unwrap_or_default().to_ascii_lowercase();

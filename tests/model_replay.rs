@@ -2,13 +2,13 @@
 //! capture replays without a panic, from the start and from the middle, and
 //! the state is checked at checkpoints in the middle, not only at the end.
 
-mod common;
+mod support;
 
 use std::collections::{HashMap, HashSet};
 
 use amitop::ami::Message;
 use amitop::model::{ReplayOptions, State, replay};
-use common::{ami_files, capture_messages, read_capture};
+use support::{ami_files, capture_messages, read_capture};
 
 /// The cacofonisk streams: each starts idle and ends idle.
 fn third_party_calls() -> Vec<String> {

@@ -2,10 +2,10 @@
 //! Local pair, through a `hint:` member's hint, and for a plain device, on
 //! the Asterisk 12+ events that build those calls.
 
-mod common;
+mod support;
 
 use amitop::model::State;
-use common::msg;
+use support::msg;
 
 fn newchannel(id: &str, name: &str) -> amitop::ami::Message {
     msg(&[

@@ -1,11 +1,11 @@
 //! The whole `State` reducer routing messages to its sub-models: the seams
 //! between the channel/bridge core and the queue and registry models.
 
-mod common;
+mod support;
 
 use amitop::ami::Message;
 use amitop::model::{ListKind, State};
-use common::msg;
+use support::msg;
 
 fn member(queue: &str, interface: &str) -> Message {
     msg(&[

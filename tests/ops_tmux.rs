@@ -3,9 +3,9 @@
 //! the new call appears on screen (the PBX creates it as Asterisk would)
 //! and the footer reports its answer; `H` then `y` hang it up and it goes.
 
-mod tmux_support;
+mod support;
 
-use tmux_support::{Dashboard, line_with};
+use support::tmux::{Dashboard, line_with};
 
 /// A channel row of the channel list (the footer may name it too).
 fn channel_row<'a>(screen: &'a str, prefix: &str) -> Option<&'a str> {
@@ -181,7 +181,7 @@ async fn hang_up_in_calls_picks_a_leg_or_the_whole_call() {
     let sent = loop {
         let mut sent = hangups(&pbx);
         sent.sort();
-        if sent.len() >= 2 || start.elapsed() > tmux_support::DEADLINE {
+        if sent.len() >= 2 || start.elapsed() > support::tmux::DEADLINE {
             break sent;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

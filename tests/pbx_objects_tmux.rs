@@ -4,13 +4,13 @@
 //! the server (SIPshowpeer, DAHDIShowChannels, VoicemailBoxSummary) and
 //! shows its answer.
 
-mod tmux_support;
+mod support;
 
-use tmux_support::{Dashboard, line_with};
+use support::tmux::{Dashboard, line_with};
 
 /// Each key as its own `send-keys`, so none is read as part of another
 /// (Esc then a key would be Alt-key).
-fn keys(tmux: &tmux_support::Tmux, keys: &[&str]) {
+fn keys(tmux: &support::tmux::Tmux, keys: &[&str]) {
     for key in keys {
         tmux.send_keys(&[key]);
     }

@@ -2,37 +2,16 @@
 //! model. A model that went stale while disconnected is swept clean, and
 //! what the server has now is rebuilt from its list actions.
 
-use std::time::Duration;
+mod support;
 
-use amitop::ami::{ConnectionState, Message, SessionConfig, SessionEvent, spawn};
+use amitop::ami::{ConnectionState, Message, SessionConfig, SessionEvent};
 use amitop::model::State;
-use amitop::resync::{self, ResyncUpdate};
+use amitop::resync;
 use amitop::sim::{PbxConfig, TestPbx};
 use tokio::sync::mpsc;
 use tokio::time::timeout;
 
-const PATIENCE: Duration = Duration::from_secs(10);
-const NOW: f64 = 1_795_730_000.0;
-
-/// Runs one resync to its end and returns the notes it produced.
-async fn resync_into(state: &mut State, handle: amitop::ami::SessionHandle) -> Vec<String> {
-    let (tx, mut rx) = mpsc::channel(16);
-    tokio::spawn(resync::run(handle, tx));
-    state.begin_resync();
-    let mut notes = Vec::new();
-    loop {
-        let update = timeout(PATIENCE, rx.recv())
-            .await
-            .expect("resync stalled")
-            .expect("resync ended without Finished");
-        resync::apply_update(state, &update, NOW);
-        match update {
-            ResyncUpdate::Note(note) => notes.push(note),
-            ResyncUpdate::Finished => return notes,
-            _ => {}
-        }
-    }
-}
+use support::session::{self, NOW, PATIENCE, logged_in_session, resync_into};
 
 #[tokio::test]
 async fn a_stale_model_is_swept_and_the_live_call_rebuilt() {
@@ -40,16 +19,7 @@ async fn a_stale_model_is_swept_and_the_live_call_rebuilt() {
     pbx.start_call("100", "200", "Alice Example");
     assert_eq!(pbx.channel_count(), 2);
 
-    let mut config = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    config.reconnect = false;
-    let (handle, mut events) = spawn(config);
-    loop {
-        match timeout(PATIENCE, events.recv()).await.unwrap() {
-            Some(SessionEvent::State(ConnectionState::LoggedIn { .. })) => break,
-            Some(SessionEvent::State(ConnectionState::Connecting { .. })) => {}
-            other => panic!("expected a login, got {other:?}"),
-        }
-    }
+    let (handle, _events) = logged_in_session(session::config(pbx.addr().port())).await;
 
     // A channel the model still holds from before a disconnect; the server
     // no longer has it.
@@ -94,13 +64,7 @@ async fn a_stale_model_is_swept_and_the_live_call_rebuilt() {
 #[tokio::test]
 async fn a_lost_connection_stops_the_resync_without_finishing() {
     let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
-    let mut config = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    config.reconnect = false;
-    let (handle, mut events) = spawn(config);
-    while !matches!(
-        timeout(PATIENCE, events.recv()).await.unwrap(),
-        Some(SessionEvent::State(ConnectionState::LoggedIn { .. }))
-    ) {}
+    let (handle, mut events) = logged_in_session(session::config(pbx.addr().port())).await;
     handle.shutdown();
     while !matches!(
         timeout(PATIENCE, events.recv()).await.unwrap(),
@@ -122,13 +86,12 @@ async fn a_read_only_user_gets_notes_and_keeps_what_it_cannot_list() {
         ..PbxConfig::default()
     };
     let pbx = TestPbx::start(config).await.unwrap();
-    let mut session = SessionConfig::new("127.0.0.1", pbx.addr().port(), "viewer", "look");
-    session.reconnect = false;
-    let (handle, mut events) = spawn(session);
-    while !matches!(
-        timeout(PATIENCE, events.recv()).await.unwrap(),
-        Some(SessionEvent::State(ConnectionState::LoggedIn { .. }))
-    ) {}
+    let (handle, _events) = logged_in_session(SessionConfig {
+        username: "viewer".into(),
+        secret: "look".into(),
+        ..session::config(pbx.addr().port())
+    })
+    .await;
 
     let mut state = State::new();
     state.apply(

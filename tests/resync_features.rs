@@ -4,21 +4,14 @@
 //! both vocabularies, and a server that lists none of these actions in
 //! `ListCommands` is asked for none of them and says nothing about it.
 
-use std::time::Duration;
+mod support;
 
-use amitop::ami::{
-    Action, ConnectionState, Message, SessionConfig, SessionEvent, SessionEvents, SessionHandle,
-    spawn,
-};
+use amitop::ami::{Action, Message, SessionHandle};
 use amitop::model::State;
 use amitop::ops::parking::{self, ParkingApi};
-use amitop::resync::{self, ResyncUpdate};
 use amitop::sim::{CONFERENCE_EXTEN, PbxConfig, ServerProfile, TestPbx};
-use tokio::sync::mpsc;
-use tokio::time::timeout;
 
-const PATIENCE: Duration = Duration::from_secs(10);
-const NOW: f64 = 1_795_730_000.0;
+use support::session::{self, NOW, logged_in_session, resync_into};
 
 /// The actions of this half of the resync.
 const FEATURE_LISTS: &[&str] = &[
@@ -28,40 +21,6 @@ const FEATURE_LISTS: &[&str] = &[
     "ConfbridgeList",
     "MeetmeList",
 ];
-
-async fn logged_in(pbx: &TestPbx) -> (SessionHandle, SessionEvents) {
-    let mut config = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-    config.reconnect = false;
-    let (handle, mut events) = spawn(config);
-    loop {
-        match timeout(PATIENCE, events.recv()).await.unwrap() {
-            Some(SessionEvent::State(ConnectionState::LoggedIn { .. })) => break,
-            Some(SessionEvent::State(ConnectionState::Connecting { .. })) => {}
-            other => panic!("expected a login, got {other:?}"),
-        }
-    }
-    (handle, events)
-}
-
-/// One resync to its end into `state`; its notes.
-async fn resync_into(state: &mut State, handle: SessionHandle) -> Vec<String> {
-    let (tx, mut rx) = mpsc::channel(16);
-    tokio::spawn(resync::run(handle, tx));
-    state.begin_resync();
-    let mut notes = Vec::new();
-    loop {
-        let update = timeout(PATIENCE, rx.recv())
-            .await
-            .expect("resync stalled")
-            .expect("resync ended without Finished");
-        resync::apply_update(state, &update, NOW);
-        match update {
-            ResyncUpdate::Note(note) => notes.push(note),
-            ResyncUpdate::Finished => return notes,
-            _ => {}
-        }
-    }
-}
 
 /// The actions the PBX received since its log was cleared, by name.
 fn sent(pbx: &TestPbx) -> Vec<Message> {
@@ -146,7 +105,7 @@ fn stale_state(meetme: bool) -> State {
 async fn rebuilds_and_sweeps(config: PbxConfig, api: ParkingApi) -> (TestPbx, State) {
     let meetme = api == ParkingApi::Features;
     let pbx = TestPbx::start(config).await.unwrap();
-    let (handle, _events) = logged_in(&pbx).await;
+    let (handle, _events) = logged_in_session(session::config(pbx.addr().port())).await;
     room_and_parked_call(&pbx, &handle, api).await;
     pbx.clear_received();
 
@@ -224,7 +183,7 @@ async fn meetme_members_and_legacy_parked_calls_are_rebuilt() {
 async fn no_room_at_all_is_an_empty_list_not_a_failure() {
     // ConfBridge answers `Error: No active conferences.` when it has none.
     let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
-    let (handle, _events) = logged_in(&pbx).await;
+    let (handle, _events) = logged_in_session(session::config(pbx.addr().port())).await;
     let mut state = stale_state(false);
     let notes = resync_into(&mut state, handle.clone()).await;
     assert!(notes.is_empty(), "{notes:?}");
@@ -240,7 +199,7 @@ async fn a_server_without_parking_or_conferences_is_not_asked_for_them() {
         ..PbxConfig::default()
     };
     let pbx = TestPbx::start(config).await.unwrap();
-    let (handle, _events) = logged_in(&pbx).await;
+    let (handle, _events) = logged_in_session(session::config(pbx.addr().port())).await;
     let listed = handle
         .send(Action::new("ListCommands"))
         .await

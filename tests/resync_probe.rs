@@ -2,11 +2,11 @@
 //! it skips as not on the server, and what it reports as not allowed for
 //! the user, on the servers the captures come from.
 
-mod common;
+mod support;
 
 use amitop::ami::Reply;
 use amitop::resync::{Offered, Verdict};
-use common::capture_messages;
+use support::capture_messages;
 
 /// The `ListCommands` answer (the response with this ActionID) of a capture.
 fn offered(capture: &str, action_id: &str) -> Offered {

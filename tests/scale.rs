@@ -9,6 +9,8 @@
 //! same with 1,000,000 events and prints events/s, the longest the socket
 //! went unread, the `Overflow` count and the process's RSS.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::sync::Arc;
@@ -27,6 +29,8 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+
+use support::session::occupied_bridges;
 
 /// The session's events on their way to the app, counted.
 struct Counted {
@@ -102,12 +106,7 @@ fn model_calls(state: &State) -> Calls {
             .iter()
             .map(|c| (c.uniqueid.clone(), (c.name.clone(), c.state.clone())))
             .collect(),
-        bridges: state
-            .bridges
-            .iter()
-            .filter(|b| !b.members.is_empty())
-            .map(|b| b.members.iter().cloned().collect())
-            .collect(),
+        bridges: occupied_bridges(state),
     }
 }
 

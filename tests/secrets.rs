@@ -9,8 +9,8 @@ use amitop::ami::{Action, SessionConfig};
 use amitop::sim::{PbxConfig, SimUser, TestPbx};
 use tokio::process::Command;
 
-mod tmux_support;
-use tmux_support::Tmux;
+mod support;
+use support::tmux::Tmux;
 
 /// A secret no output could contain by chance.
 const SECRET: &str = "Zq8-secret-never-shown";

@@ -6,143 +6,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod support;
+
 use amitop::ami::{
-    Action, AmiCodec, AuthMode, ConnectionState, Frame, Message, RetryPolicy, SendError,
-    SessionConfig, SessionEvent, SessionEvents, SessionHandle, spawn,
+    Action, AuthMode, ConnectionState, Message, SendError, SessionConfig, SessionEvent,
+    SessionEvents, SessionHandle, spawn,
 };
-use futures_util::StreamExt;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadHalf, WriteHalf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::time::timeout;
-use tokio_util::codec::FramedRead;
 
-/// Long enough for any step on a loaded machine; only reached on failure.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-fn config(port: u16) -> SessionConfig {
-    let mut config = SessionConfig::new("127.0.0.1", port, "amitop", "secret");
-    config.action_timeout = Duration::from_secs(5);
-    config.reconnect = false;
-    config.retry = RetryPolicy {
-        initial: Duration::from_millis(10),
-        max: Duration::from_millis(40),
-        after_refusal: Duration::from_secs(60),
-    };
-    config
-}
-
-/// The next connection state, skipping events.
-async fn next_state(events: &mut SessionEvents) -> ConnectionState {
-    loop {
-        match timeout(PATIENCE, events.recv())
-            .await
-            .expect("no state in time")
-        {
-            Some(SessionEvent::State(state)) => return state,
-            Some(_) => {}
-            None => panic!("the session ended without a state"),
-        }
-    }
-}
-
-/// Waits for `LoggedIn`, asserting that only `Connecting` came before.
-async fn logged_in(events: &mut SessionEvents) {
-    loop {
-        match next_state(events).await {
-            ConnectionState::Connecting { .. } => {}
-            ConnectionState::LoggedIn { .. } => return,
-            other => panic!("expected LoggedIn, got {other:?}"),
-        }
-    }
-}
-
-/// The next unclaimed event's name, skipping states.
-async fn next_event(events: &mut SessionEvents) -> String {
-    loop {
-        match timeout(PATIENCE, events.recv())
-            .await
-            .expect("no event in time")
-        {
-            Some(SessionEvent::Event(m)) => return m.event().unwrap().into_owned(),
-            Some(SessionEvent::State(_)) => {}
-            other => panic!("expected an event, got {other:?}"),
-        }
-    }
-}
-
-/// The server side of one scripted AMI connection.
-struct Peer<S> {
-    actions: FramedRead<ReadHalf<S>, AmiCodec>,
-    out: WriteHalf<S>,
-}
-
-impl<S: AsyncRead + AsyncWrite> Peer<S> {
-    /// Greets the client with a banner.
-    async fn greet(stream: S) -> Self {
-        let (read, mut out) = tokio::io::split(stream);
-        out.write_all(b"Asterisk Call Manager/11.0.0\r\n")
-            .await
-            .unwrap();
-        Peer {
-            actions: FramedRead::new(read, AmiCodec::default()),
-            out,
-        }
-    }
-
-    async fn next_action(&mut self) -> Message {
-        match timeout(PATIENCE, self.actions.next())
-            .await
-            .expect("no action in time")
-        {
-            Some(Ok(Frame::Message(m))) => m,
-            other => panic!("expected an action, got {other:?}"),
-        }
-    }
-
-    async fn expect_action(&mut self, name: &str) -> Message {
-        let action = self.next_action().await;
-        assert!(action.is("Action", name), "expected {name}, got {action:?}");
-        action
-    }
-
-    async fn write(&mut self, text: &str) {
-        self.out.write_all(text.as_bytes()).await.unwrap();
-    }
-
-    /// Writes a response to `action`: `Response: <status>`, its ActionID,
-    /// then `more` (header lines, each ending in CRLF).
-    async fn respond(&mut self, action: &Message, status: &str, more: &str) {
-        let id = action.action_id().unwrap();
-        self.write(&format!(
-            "Response: {status}\r\nActionID: {id}\r\n{more}\r\n"
-        ))
-        .await;
-    }
-
-    /// Accepts the MD5 login the session performs by default.
-    async fn accept_login(&mut self) {
-        let challenge = self.expect_action("Challenge").await;
-        self.respond(&challenge, "Success", "Challenge: 123456\r\n")
-            .await;
-        let login = self.expect_action("Login").await;
-        self.respond(&login, "Success", "Message: Authentication accepted\r\n")
-            .await;
-    }
-}
-
-async fn listener() -> (TcpListener, u16) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    (listener, port)
-}
-
-async fn accept(listener: &TcpListener) -> Peer<TcpStream> {
-    let (stream, _) = timeout(PATIENCE, listener.accept())
-        .await
-        .expect("no connection in time")
-        .unwrap();
-    Peer::greet(stream).await
-}
+use support::session::{
+    PATIENCE, Peer, accept, config, listener, logged_in, next_event, next_state,
+};
 
 /// A session logged in to a scripted peer.
 async fn scripted(

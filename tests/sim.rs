@@ -1,14 +1,15 @@
 //! The test PBX over real TCP, driven by a raw socket and the AMI codec (not
 //! the session), and checked against the real Asterisk captures.
 
-mod sim_support;
+mod support;
 
 use std::time::Duration;
 
 use amitop::ami::{Action, Message};
 use amitop::sim::{PbxConfig, TestPbx};
 use md5::{Digest, Md5};
-use sim_support::*;
+use support::sim::*;
+use support::{capture_messages, read_capture};
 use tokio::net::TcpStream;
 
 fn config() -> PbxConfig {
@@ -67,7 +68,7 @@ async fn refused_login_replays_the_capture_byte_for_byte() {
     let received = replay_sent(&pbx, "a3_login_fail.sent").await;
     assert_eq!(
         String::from_utf8_lossy(&received),
-        String::from_utf8_lossy(&fixture("a3_login_fail.ami"))
+        String::from_utf8_lossy(&read_capture("a3_login_fail.ami"))
     );
     assert_eq!(pbx.received_actions().len(), 3);
     let login = &pbx.received_actions()[2];
@@ -506,7 +507,7 @@ async fn hangup_ends_the_call_and_empties_the_channel_list() {
         .list("c1-011", &Action::new("CoreShowChannels"))
         .await;
     assert!(list.body.is_empty());
-    let real = capture("c1_call_bridge.ami")
+    let real = capture_messages("c1_call_bridge.ami")
         .into_iter()
         .find(|m| {
             m.event().as_deref() == Some("CoreShowChannelsComplete") && m.is("ActionID", "c1-011")

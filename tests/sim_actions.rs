@@ -2,11 +2,12 @@
 //! the client: replies compared field by field with the real captures, and
 //! the change each one makes to the simulator's own state.
 
-mod sim_support;
+mod support;
 
 use amitop::ami::Action;
 use amitop::sim::{PbxConfig, TestPbx};
-use sim_support::*;
+use support::sim::*;
+use support::{capture_messages, decode_messages, read_capture};
 
 /// The simulator with the captures' users and its clock stopped, so nothing
 /// happens but what the test does, and a client logged in that may write.
@@ -133,7 +134,7 @@ async fn queue_changes_answer_and_announce_like_the_capture() {
             &Action::new("QueueStatus").header("Queue", "sales"),
         )
         .await;
-    let real = capture("b3_queues.ami");
+    let real = capture_messages("b3_queues.ami");
     let real_items: Vec<_> = real
         .iter()
         .filter(|m| m.action_id().as_deref() == Some("b3-017") && m.event().is_some())
@@ -188,7 +189,7 @@ async fn queue_lists_have_the_captures_layouts_and_rules_their_bytes() {
     assert_captured_reply(&summary.response, "b3_queues.ami", "b3-002");
 
     // The rules are the capture's, so the whole reply is the same message.
-    let raw = String::from_utf8(fixture("b3_queues.ami")).unwrap();
+    let raw = String::from_utf8(read_capture("b3_queues.ami")).unwrap();
     for (id, action) in [
         ("b3-006", Action::new("QueueRule")),
         (
@@ -203,7 +204,7 @@ async fn queue_lists_have_the_captures_layouts_and_rules_their_bytes() {
         let end = start + raw[start..].find("\r\n\r\n\r\n").unwrap() + 6;
         assert_eq!(
             ours.raw(),
-            decode(&raw.as_bytes()[start..end])[0].raw(),
+            decode_messages(&raw.as_bytes()[start..end])[0].raw(),
             "{id}"
         );
     }

@@ -1,12 +1,13 @@
 //! `amitop sim` as a user runs it: the built binary serving real clients
 //! until it is stopped.
 
-mod sim_support;
+mod support;
 
 use std::net::SocketAddr;
 use std::process::Stdio;
 
-use sim_support::*;
+use support::capture_messages;
+use support::sim::*;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::time::timeout;
@@ -76,7 +77,7 @@ async fn replay_sends_a_recordings_events_after_login() {
     );
     let (mut child, addr) = sim(&["--replay", &file, "--secret", "s"], &log).await;
     let mut client = Client::logged_in_at(addr, "amitop", "s").await;
-    let expected: Vec<String> = capture("c9_iax2_peerstatus.ami")
+    let expected: Vec<String> = capture_messages("c9_iax2_peerstatus.ami")
         .iter()
         .filter_map(|m| m.event().map(|e| e.into_owned()))
         .collect();

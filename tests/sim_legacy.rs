@@ -2,11 +2,11 @@
 //! vocabulary, `Status` instead of the lists Asterisk 12 added, and
 //! `Command` answered in the `Follows` form.
 
-mod sim_support;
+mod support;
 
 use amitop::ami::Action;
 use amitop::sim::{PbxConfig, TestPbx};
-use sim_support::*;
+use support::sim::*;
 
 async fn legacy_pbx() -> TestPbx {
     TestPbx::start(PbxConfig {

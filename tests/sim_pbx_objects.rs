@@ -6,13 +6,13 @@
 //! simulator's own state at each step, in both vocabularies. The reply
 //! layouts are checked against the real captures.
 
-mod sim_support;
+mod support;
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use amitop::ami::session::{AuthMode, ConnectionState, SessionEvent};
-use amitop::ami::{Action, Message, SessionConfig, SessionEvents, SessionHandle, spawn};
+use amitop::ami::session::{AuthMode, SessionEvent};
+use amitop::ami::{Action, Message, SessionConfig, SessionEvents, SessionHandle};
 use amitop::model::{ConferenceApp, SpyMode, State};
 use amitop::ops::conference::{self, MemberAction};
 use amitop::ops::parking::{self, ParkingApi};
@@ -20,10 +20,9 @@ use amitop::ops::supervise::{self, RecordScope};
 use amitop::sim::{
     CONFERENCE_EXTEN, PARKING_CONTEXT, PbxConfig, SimUser, TestPbx, VOICEMAIL_EXTEN,
 };
-use sim_support::{capture, keys};
-use tokio::time::timeout;
-
-const WAIT: Duration = Duration::from_secs(5);
+use support::capture_messages;
+use support::session::{config, logged_in_session};
+use support::sim::keys;
 
 /// A parking space and the uniqueid waiting in it.
 type Spot = (u32, String);
@@ -46,21 +45,12 @@ impl Client {
         })
         .await
         .unwrap();
-        let mut config = SessionConfig::new("127.0.0.1", pbx.addr().port(), "amitop", "secret");
-        config.reconnect = false;
-        config.ping_interval = Duration::ZERO;
-        config.auth = AuthMode::Plain;
-        let (handle, mut events) = spawn(config);
-        let logged_in = async {
-            loop {
-                match events.recv().await {
-                    Some(SessionEvent::State(ConnectionState::LoggedIn { .. })) => return,
-                    Some(_) => {}
-                    None => panic!("the session ended before logging in"),
-                }
-            }
-        };
-        timeout(WAIT, logged_in).await.expect("login in time");
+        let (handle, events) = logged_in_session(SessionConfig {
+            ping_interval: Duration::ZERO,
+            auth: AuthMode::Plain,
+            ..config(pbx.addr().port())
+        })
+        .await;
         Client {
             pbx,
             handle,
@@ -320,7 +310,7 @@ async fn dahdi_span_and_peer_detail() {
 /// layout of one in the captures.
 #[tokio::test]
 async fn reply_layouts_match_the_captures() {
-    let real = sim_support::layouts(&[
+    let real = support::sim::layouts(&[
         "e1_parking.ami",
         "e2_confbridge.ami",
         "e3_hints_presence.ami",
@@ -391,7 +381,7 @@ async fn reply_layouts_match_the_captures() {
         }
     }
     // A capture's MailboxCount reply has the same headers as ours.
-    let theirs = capture("e4_voicemail.ami")
+    let theirs = capture_messages("e4_voicemail.ami")
         .into_iter()
         .find(|m| m.is("Message", "Mailbox Message Count"))
         .unwrap();

@@ -1,13 +1,14 @@
 //! Replay mode: after its own login exchange the simulator sends a
 //! recording's events, in order, at once or at the recorded pace.
 
-mod sim_support;
+mod support;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use amitop::sim::{PbxConfig, Recording, ReplayConfig, TestPbx};
-use sim_support::*;
+use support::capture_messages;
+use support::sim::*;
 
 fn replaying(recording: Recording, realtime: bool) -> PbxConfig {
     PbxConfig {
@@ -26,7 +27,7 @@ async fn a_client_receives_the_recordings_events_in_order() {
         env!("CARGO_MANIFEST_DIR")
     );
     let recording = Recording::load(path.as_ref()).unwrap();
-    let expected: Vec<Vec<u8>> = capture("c1_call_bridge.ami")
+    let expected: Vec<Vec<u8>> = capture_messages("c1_call_bridge.ami")
         .iter()
         .filter(|m| m.event().is_some())
         .map(|m| m.raw().to_vec())

@@ -7,7 +7,7 @@
 //! own `QueueStatus` and `QueueSummary` answers (computed by the simulator
 //! from its own calls).
 
-mod common;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -21,6 +21,8 @@ use amitop::resync::{self, ResyncUpdate};
 use amitop::sim::{PbxConfig, SimSnapshot, TestPbx};
 use tokio::sync::mpsc;
 use tokio::time::timeout;
+
+use support::session::occupied_bridges;
 
 const PATIENCE: Duration = Duration::from_secs(10);
 const NOW: f64 = 1_795_730_000.0;
@@ -112,12 +114,7 @@ fn model_picture(state: &State) -> Picture {
                 (c.uniqueid.clone(), facts)
             })
             .collect(),
-        bridges: state
-            .bridges
-            .iter()
-            .filter(|b| !b.members.is_empty())
-            .map(|b| b.members.iter().cloned().collect())
-            .collect(),
+        bridges: occupied_bridges(state),
         members: state
             .queues
             .by_name
@@ -222,7 +219,7 @@ async fn figures_against_lists(handle: &SessionHandle, state: &State) -> (Vec<St
         let reply = handle.send(Action::new(action)).await.expect(action);
         for item in &reply.events {
             compared += 1;
-            for (key, server, model) in common::queue_figures::differences(state, item, None) {
+            for (key, server, model) in support::queue_figures::differences(state, item, None) {
                 let what = item.event().unwrap_or_default();
                 let queue = item.get_or_empty("Queue");
                 wrong.push(format!(

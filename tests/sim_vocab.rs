@@ -4,14 +4,14 @@
 //! dialect each event's headers are those of a captured Asterisk 11 event
 //! of its name (the third-party streams keep no header order).
 
-mod sim_support;
+mod support;
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use amitop::ami::Message;
 use amitop::sim::{Dialect, SimConfig, Simulation};
-use sim_support::{keys, layouts, name};
+use support::sim::{keys, layouts, name};
 
 /// An hour of busy traffic in one dialect.
 fn traffic(dialect: Dialect) -> Vec<Message> {

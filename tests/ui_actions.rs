@@ -3,7 +3,7 @@
 //! request to the loop, destructive actions ask first, replies close the
 //! form or stay on it, and read-only mode sends nothing.
 
-mod ui_support;
+mod support;
 
 use std::time::Duration;
 
@@ -13,8 +13,9 @@ use amitop::app::{App, Msg};
 use amitop::ops::{Op, Request};
 use amitop::ui::keymap::{BINDINGS, Command};
 use crossterm::event::KeyCode;
+use support::msg;
+use support::ui::{NOW, fixture, press, render, type_text};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use ui_support::{NOW, fixture, msg, press, render, type_text};
 
 /// The fixture dashboard with actions on; requests land in the receiver.
 fn acting(read_only: bool) -> (App, UnboundedReceiver<Request>) {

@@ -3,13 +3,14 @@
 //! meaning for the sort arrow, trunk trouble first and counted, and a
 //! detail view that outlives its channel.
 
-mod ui_support;
+mod support;
 
 use amitop::ami::Message;
 use amitop::ami::session::SessionEvent;
 use amitop::app::{App, Msg};
 use crossterm::event::KeyCode;
-use ui_support::{NOW, fixture, msg, press, render};
+use support::msg;
+use support::ui::{NOW, fixture, press, render};
 
 fn feed(app: &mut App, events: Vec<Message>) {
     for event in events {

@@ -3,14 +3,15 @@
 //! kick (asked first), lock (then the room list, read quietly), and
 //! nothing at all in read-only mode.
 
-mod ui_support;
+mod support;
 
 use amitop::ami::session::SessionEvent;
 use amitop::app::{App, Msg};
 use amitop::ops::Request;
 use crossterm::event::KeyCode;
+use support::msg;
+use support::ui::{NOW, fixture, press, render, type_text};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use ui_support::{NOW, fixture, msg, press, render, type_text};
 
 /// A channel snapshot's headers for `channel` with `uniqueid`.
 fn channel(

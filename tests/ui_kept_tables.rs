@@ -3,7 +3,7 @@
 //! message of every real capture and in several sort orders: the same
 //! rows in the same order.
 
-mod common;
+mod support;
 
 use amitop::model::{Channel, State};
 use amitop::ui::keymap::Command;
@@ -12,8 +12,8 @@ use amitop::ui::table::Env;
 use amitop::ui::tables::Table;
 use amitop::ui::theme::Theme;
 use amitop::ui::view::{Pane, View};
-use common::{ami_files, decode_whole, messages, read_capture};
 use ratatui::layout::Rect;
+use support::{ami_files, decode_whole, messages, read_capture};
 
 const NOW: f64 = 1_700_000_000.0;
 

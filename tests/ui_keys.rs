@@ -1,11 +1,11 @@
 //! Key sequences against the real app and model: switching panes, moving,
 //! drilling into a queue, filtering, sorting, detail and help.
 
-mod ui_support;
+mod support;
 
 use amitop::ui::view::{Pane, Section, TableId, Target};
 use crossterm::event::{KeyCode, KeyModifiers};
-use ui_support::{fixture, press, press_with, render, type_text};
+use support::ui::{fixture, press, press_with, render, type_text};
 
 #[test]
 fn tab_digits_and_back_tab_switch_panes() {
@@ -117,7 +117,7 @@ fn event_log_type_filter_pause_and_raw_message() {
     press(&mut app, KeyCode::Char(' '));
     assert!(render(&app).contains("paused"));
     // New events do not scroll a paused log.
-    let member = ui_support::msg(&[
+    let member = support::msg(&[
         ("Event", "QueueMemberStatus"),
         ("Queue", "support"),
         ("Interface", "SIP/agent1"),
@@ -125,7 +125,7 @@ fn event_log_type_filter_pause_and_raw_message() {
     ]);
     app.handle(
         amitop::app::Msg::Session(amitop::ami::session::SessionEvent::Event(member)),
-        ui_support::NOW,
+        support::ui::NOW,
     );
     assert!(render(&app).contains("5 Event log (2)"));
     press(&mut app, KeyCode::Char(' '));
@@ -155,7 +155,7 @@ fn login_and_overflow_ask_for_a_resync() {
     use amitop::ami::codec::Banner;
     use amitop::ami::session::{ConnectionState, SessionEvent};
     use amitop::app::Msg;
-    let (mut app, mut requests) = ui_support::new_app(80, 24);
+    let (mut app, mut requests) = support::ui::new_app(80, 24);
     let banner = Banner {
         text: "Asterisk Call Manager/2.10.4".into(),
         version: None,
@@ -186,10 +186,10 @@ fn mouse_click_selects_and_wheel_scrolls() {
     // Rows: tabs at 3, pane border at 4, titles at 5, first row at 6.
     app.handle(
         mouse(MouseEventKind::Down(MouseButton::Left), 8),
-        ui_support::NOW,
+        support::ui::NOW,
     );
     assert_eq!(app.view.table(TableId::Channels).selected, 2);
-    app.handle(mouse(MouseEventKind::ScrollUp, 8), ui_support::NOW);
+    app.handle(mouse(MouseEventKind::ScrollUp, 8), support::ui::NOW);
     assert_eq!(app.view.table(TableId::Channels).selected, 0);
     // A click on a tab switches pane (at 80 columns the labels are cut to
     // three letters: " 2 Cal " spans columns 8..15).
@@ -199,7 +199,7 @@ fn mouse_click_selects_and_wheel_scrolls() {
         row: 3,
         modifiers: KeyModifiers::NONE,
     }));
-    app.handle(tab, ui_support::NOW);
+    app.handle(tab, support::ui::NOW);
     assert_eq!(app.view.pane, Pane::Calls);
 }
 
@@ -252,7 +252,7 @@ fn a_lost_connection_leaves_a_stale_picture_until_the_resync_is_whole() {
     use amitop::ami::session::{ConnectionState, SessionEvent};
     use amitop::app::Msg;
     use amitop::resync::ResyncUpdate;
-    use ui_support::{NOW, render_at};
+    use support::ui::{NOW, render_at};
     let mut app = fixture(100, 30);
     let live = render_at(&app, NOW);
     assert!(!live.contains("stale"), "{live}");
@@ -283,7 +283,7 @@ fn a_lost_connection_leaves_a_stale_picture_until_the_resync_is_whole() {
     };
     let back = ConnectionState::LoggedIn { banner };
     app.handle(Msg::Session(SessionEvent::State(back)), NOW + 50.0);
-    let hangup = ui_support::msg(&[
+    let hangup = support::msg(&[
         ("Event", "Hangup"),
         ("Channel", "PJSIP/carol-00000003"),
         ("Uniqueid", "1700000003.3"),
@@ -314,12 +314,12 @@ fn a_lost_connection_leaves_a_stale_picture_until_the_resync_is_whole() {
 fn a_refused_login_says_so_and_how_to_fix_it() {
     use amitop::ami::session::{ConnectionState, SessionEvent};
     use amitop::app::Msg;
-    let (mut app, _requests) = ui_support::new_app(100, 30);
+    let (mut app, _requests) = support::ui::new_app(100, 30);
     let refused = ConnectionState::LoginRefused {
         message: "Authentication failed".into(),
         retry_in: Some(std::time::Duration::from_secs(60)),
     };
-    app.handle(Msg::Session(SessionEvent::State(refused)), ui_support::NOW);
+    app.handle(Msg::Session(SessionEvent::State(refused)), support::ui::NOW);
     let screen = render(&app);
     assert!(
         screen.contains("The server refused the login: Authentication failed"),

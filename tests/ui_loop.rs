@@ -2,7 +2,7 @@
 //! 100,000 session events pending and a key press queued, the key takes
 //! effect after at most one batch of events.
 
-mod ui_support;
+mod support;
 
 use std::collections::VecDeque;
 use std::io;
@@ -33,7 +33,7 @@ fn flood(count: usize) -> Flood {
         .map(|i| {
             let id = format!("1700000000.{i}");
             let name = format!("SIP/flood-{i:08}");
-            SessionEvent::Event(ui_support::msg(&[
+            SessionEvent::Event(support::msg(&[
                 ("Event", "Newchannel"),
                 ("Channel", &name),
                 ("Uniqueid", &id),
@@ -47,7 +47,7 @@ fn flood(count: usize) -> Flood {
 #[tokio::test]
 async fn a_key_waits_for_at_most_one_batch() {
     const PENDING: usize = 100_000;
-    let (mut app, _requests) = ui_support::new_app(80, 24);
+    let (mut app, _requests) = support::ui::new_app(80, 24);
     let mut session = flood(PENDING);
     // The key arrives just after the loop first looked at the keyboard: it
     // is not ready on the first poll, and ready from the second on.
@@ -91,7 +91,7 @@ async fn a_key_waits_for_at_most_one_batch() {
 
 #[tokio::test]
 async fn the_loop_ends_when_the_user_quits_even_if_the_session_ended() {
-    let (mut app, _requests) = ui_support::new_app(80, 24);
+    let (mut app, _requests) = support::ui::new_app(80, 24);
     let mut session = Flood(VecDeque::new());
     let input = stream::iter([Ok::<_, io::Error>(Event::Key(KeyEvent::from(
         KeyCode::Char('q'),

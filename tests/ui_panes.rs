@@ -3,7 +3,7 @@
 //! wide screen's panes, and the header counts the same calls as the
 //! calls pane, from the model's one grouping.
 
-mod ui_support;
+mod support;
 
 use amitop::ami::session::SessionEvent;
 use amitop::app::{App, Msg};
@@ -14,7 +14,8 @@ use amitop::ui::keymap::{Command, Context, Key, bindings};
 use amitop::ui::view::Pane;
 use crossterm::event::{Event, KeyCode, KeyEvent};
 use ratatui::layout::Rect;
-use ui_support::{NOW, fixture, msg, press, render};
+use support::msg;
+use support::ui::{NOW, fixture, press, render};
 
 /// Every key sequence the keymap binds to showing `pane`: its one key, and
 /// the go-to prefix then its letter.

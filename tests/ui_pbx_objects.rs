@@ -4,18 +4,18 @@
 //! or a mailbox, which asks the server for its details and shows the
 //! answer.
 
-mod common;
-mod ui_support;
+mod support;
 
 use amitop::ami::session::{ConnectionState, Reply, SessionEvent};
 use amitop::ami::{AmiVersion, Banner, Message};
 use amitop::app::operator::ActionReply;
 use amitop::app::{App, Msg};
 use amitop::ops::{Op, Request};
-use common::capture_messages;
 use crossterm::event::KeyCode;
+use support::capture_messages;
+use support::msg;
+use support::ui::{NOW, new_app, press, render, type_text};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
-use ui_support::{NOW, msg, new_app, press, render, type_text};
 
 /// A fresh app fed the capture's messages up to and including the end of
 /// the reply to `through`.

@@ -1,12 +1,12 @@
 //! The screens a user sees, from a fixed PBX, at 80x24 and 160x48, as text
 //! snapshots (tests/snapshots/).
 
-mod ui_support;
+mod support;
 
 use amitop::ami::session::SessionEvent;
 use amitop::app::Msg;
 use crossterm::event::KeyCode;
-use ui_support::{fixture, press, render};
+use support::ui::{fixture, press, render};
 
 fn snapshot(name: &str, screen: String) {
     let screen = local_times_masked(&screen);
@@ -103,7 +103,8 @@ fn help_overlay() {
 /// hearing music while queued is waiting, not on hold.
 #[test]
 fn a_queue_call_names_the_agent_and_a_queued_caller_waits() {
-    use ui_support::{msg, new_app};
+    use support::msg;
+    use support::ui::new_app;
     let (mut app, _requests) = new_app(100, 24);
     let channel = |event: &str, name: &str, id: &str, state: &str, num: &str, who: &str| {
         msg(&[
@@ -227,7 +228,8 @@ fn a_form_scrolls_to_its_focused_field_at_60x15() {
 /// for lunch, Dave who let a call ring out, Eve logged out; and as many
 /// more callers waiting in support as `waiting` says.
 fn call_centre(width: u16, height: u16, waiting: usize) -> amitop::app::App {
-    use ui_support::{NOW, msg, new_app};
+    use support::msg;
+    use support::ui::{NOW, new_app};
     let (mut app, _requests) = new_app(width, height);
     let member = |queue: &str, name: &str, ext: &str, penalty: &str, status: &str| {
         let interface = format!("SIP/{ext}");
@@ -346,7 +348,7 @@ fn agents_pane() {
     assert!(detail.contains("Agent Alice (SIP/3001)"), "{detail}");
     assert!(detail.contains("queue sales"), "{detail}");
     let target = amitop::ui::view::Target::Agent("SIP/3001".into());
-    let (_, items) = amitop::ui::detail::items(&app.state, &target, ui_support::NOW).unwrap();
+    let (_, items) = amitop::ui::detail::items(&app.state, &target, support::ui::NOW).unwrap();
     let sections: Vec<&amitop::ui::detail::Item> = items
         .iter()
         .filter(|item| matches!(item, amitop::ui::detail::Item::Section(_)))

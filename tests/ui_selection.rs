@@ -3,15 +3,16 @@
 //! order, an action opened afterwards acts on it, and when it goes the
 //! selection lands on the row now at its place.
 
-mod ui_support;
+mod support;
 
 use amitop::ami::session::SessionEvent;
 use amitop::app::{App, Msg};
 use amitop::ui::panes::ModelLens;
 use amitop::ui::view::{Lens, TableId, Target};
 use crossterm::event::KeyCode;
+use support::msg;
+use support::ui::{NOW, fixture, press, render};
 use tokio::sync::mpsc::unbounded_channel;
-use ui_support::{NOW, fixture, msg, press, render};
 
 fn event(app: &mut App, pairs: &[(&str, &str)]) {
     app.handle(Msg::Session(SessionEvent::Event(msg(pairs))), NOW);

@@ -3,9 +3,9 @@
 //! key decoding, a bracketed paste into a form, help paging, a form at
 //! 60x15, and the stale picture after the server goes away.
 
-mod tmux_support;
+mod support;
 
-use tmux_support::Dashboard;
+use support::tmux::Dashboard;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shift_tab_goes_to_the_previous_pane() {

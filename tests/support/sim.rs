@@ -1,52 +1,27 @@
-//! Helpers shared by the simulator's test binaries: the real captures, a
-//! raw AMI client over TCP (bytes out, `AmiCodec` frames in), a replay of a
-//! capture's `.sent` bytes, and message comparisons that blank what changes
-//! from run to run.
-//!
-//! Each test binary compiles its own copy and uses only part of it.
-#![allow(dead_code)]
+//! The simulator's tests: a raw AMI client over TCP (bytes out, `AmiCodec`
+//! frames in), a replay of a capture's `.sent` bytes, and message
+//! comparisons that blank what changes from run to run.
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use amitop::ami::{Action, AmiCodec, Frame, Message};
+
+use super::{capture_messages, decode_messages, read_capture};
 use amitop::sim::{PbxConfig, SimUser, TestPbx};
-use bytes::BytesMut;
 use futures_util::StreamExt;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::time::timeout;
-use tokio_util::codec::{Decoder, FramedRead};
+use tokio_util::codec::FramedRead;
 
 /// Upper bound for anything to arrive; tests never wait this long when they pass.
 pub const WAIT: Duration = Duration::from_secs(5);
 
-pub fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/ami/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-pub fn decode(bytes: &[u8]) -> Vec<Message> {
-    let mut codec = AmiCodec::default();
-    let mut buf = BytesMut::from(bytes);
-    let mut out = Vec::new();
-    while let Some(frame) = codec.decode_eof(&mut buf).unwrap() {
-        if let Frame::Message(m) = frame {
-            out.push(m);
-        }
-    }
-    out
-}
-
-/// Every message of a capture.
-pub fn capture(name: &str) -> Vec<Message> {
-    decode(&fixture(name))
-}
-
 /// The capture's reply to the action with this ActionID.
 pub fn captured_response(name: &str, action_id: &str) -> Message {
-    capture(name)
+    capture_messages(name)
         .into_iter()
         .find(|m| m.response().is_some() && m.action_id().as_deref() == Some(action_id))
         .unwrap_or_else(|| panic!("{name} has no response {action_id}"))
@@ -54,7 +29,7 @@ pub fn captured_response(name: &str, action_id: &str) -> Message {
 
 /// The first event named `event` after the response with this ActionID.
 pub fn captured_event_after(name: &str, action_id: &str, event: &str) -> Message {
-    capture(name)
+    capture_messages(name)
         .into_iter()
         .skip_while(|m| !(m.response().is_some() && m.action_id().as_deref() == Some(action_id)))
         .find(|m| m.event().as_deref() == Some(event))
@@ -73,7 +48,7 @@ pub fn name(m: &Message) -> String {
 pub fn layouts(files: &[&str]) -> HashMap<String, Vec<Vec<String>>> {
     let mut layouts: HashMap<String, Vec<Vec<String>>> = HashMap::new();
     for file in files {
-        for m in capture(file) {
+        for m in capture_messages(file) {
             if let Some(event) = m.event() {
                 layouts
                     .entry(event.into_owned())
@@ -124,7 +99,7 @@ pub fn capture_users() -> PbxConfig {
 /// received until the server closes.
 pub async fn replay_sent(pbx: &TestPbx, sent: &str) -> Vec<u8> {
     let mut stream = TcpStream::connect(pbx.addr()).await.unwrap();
-    stream.write_all(&fixture(sent)).await.unwrap();
+    stream.write_all(&read_capture(sent)).await.unwrap();
     let mut received = Vec::new();
     timeout(WAIT, stream.read_to_end(&mut received))
         .await
@@ -138,11 +113,11 @@ pub async fn replay_sent(pbx: &TestPbx, sent: &str) -> Vec<u8> {
 /// [`comparable`]; the security event `SuccessfulAuth`, which the simulator
 /// does not send, is left out of the capture's.
 pub async fn assert_replay_matches_capture(pbx: &TestPbx, stem: &str) {
-    let ours: Vec<_> = decode(&replay_sent(pbx, &format!("{stem}.sent")).await)
+    let ours: Vec<_> = decode_messages(&replay_sent(pbx, &format!("{stem}.sent")).await)
         .iter()
         .map(comparable)
         .collect();
-    let real: Vec<_> = capture(&format!("{stem}.ami"))
+    let real: Vec<_> = capture_messages(&format!("{stem}.ami"))
         .iter()
         .filter(|m| m.event().as_deref() != Some("SuccessfulAuth"))
         .map(comparable)

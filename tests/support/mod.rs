@@ -1,13 +1,26 @@
-//! Helpers shared by the codec and model test binaries: where the real AMI
-//! captures live, how their recorded arrival chunks are read, how a byte
-//! stream is pushed through the decoder the way `FramedRead` would push it,
-//! and the messages that come out (or are written by hand) for the models.
+//! What the integration tests share, each thing once: where the real AMI
+//! captures live and how their bytes are decoded (the whole stream, or in
+//! the recorded arrival chunks), hand-written messages, and one module per
+//! kind of harness:
 //!
-//! Each test binary compiles its own copy of this module and uses only part
+//! - [`session`]: a scripted AMI server peer and a session logged in to it
+//!   or to the test PBX;
+//! - [`sim`]: a raw AMI client of the test PBX and capture comparisons;
+//! - [`ui`]: the fixed PBX of the dashboard tests and the app drawn as text;
+//! - [`tmux`]: the built binary in a real terminal;
+//! - [`fuzz`]: the fuzz targets' checks (also compiled by `fuzz/`);
+//! - [`queue_figures`]: a queue list item against the model.
+//!
+//! Each test binary compiles its own copy of this tree and uses only part
 //! of it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod fuzz;
 pub mod queue_figures;
+pub mod session;
+pub mod sim;
+pub mod tmux;
+pub mod ui;
 
 use std::fs;
 use std::ops::Range;
@@ -162,18 +175,36 @@ pub fn messages(frames: &[Frame]) -> Vec<&Message> {
         .collect()
 }
 
+/// The messages in `data`, decoded in one piece.
+pub fn decode_messages(data: &[u8]) -> Vec<Message> {
+    messages(&decode_whole(data)).into_iter().cloned().collect()
+}
+
 /// Every message of a capture, decoded in one piece.
 pub fn capture_messages(name: &str) -> Vec<Message> {
-    messages(&decode_whole(&read_capture(name)))
-        .into_iter()
-        .cloned()
-        .collect()
+    decode_messages(&read_capture(name))
 }
 
 /// A hand-written message from its header pairs, in order.
 pub fn msg(pairs: &[(&str, &str)]) -> Message {
     Message::from_pairs(pairs.iter().copied())
 }
+
+/// A property test's configuration: `cases` runs, and no failure files
+/// written into the tree.
+pub fn prop_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
+/// The channels the model's property tests draw events about (few, so
+/// that events meet: two phones and both halves of a Local channel), and
+/// their uniqueids by the same index.
+pub const PROP_CHANNELS: &[&str] = &["SIP/a-1", "SIP/b-2", "Local/x@t-1;1", "Local/x@t-1;2"];
+pub const PROP_UNIQUEIDS: &[&str] = &["1.1", "1.2", "1.3", "1.4"];
 
 /// Every parked call and conference member is a live channel, and no
 /// channel waits in two spaces or sits in two rooms.

@@ -2,8 +2,6 @@
 //! through the real model, and a way to render the real app into a
 //! `TestBackend` as plain text.
 
-#![allow(dead_code)] // each test file uses part of this module
-
 use amitop::ami::Message;
 use amitop::ami::codec::{AmiVersion, Banner};
 use amitop::ami::session::{ConnectionState, SessionEvent};
@@ -15,14 +13,11 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
+use super::msg;
+
 /// The fixture's clock: every event happened before this, durations are
 /// measured up to it.
 pub const NOW: f64 = 1_700_000_100.0;
-
-/// One AMI message from `key: value` pairs.
-pub fn msg(pairs: &[(&str, &str)]) -> Message {
-    Message::from_pairs(pairs.iter().copied())
-}
 
 /// A ringing call, a bridged call, a queue with two members and one
 /// waiting caller, a registration and two peers.

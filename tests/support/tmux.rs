@@ -4,8 +4,6 @@
 //! instead of sleeps; the dashboard opened in it against a server, such as
 //! a fresh test PBX. The tmux server is killed on drop, pass or fail.
 
-#![allow(dead_code)] // each test file uses its own part of this module
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
