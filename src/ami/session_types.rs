@@ -195,6 +195,26 @@ impl Reply {
     pub fn output(&self) -> Vec<String> {
         self.response.output_lines()
     }
+
+    /// The whole reply as text lines (how `amitop send` prints it and the
+    /// dashboard shows it): the response's headers, then each list item's,
+    /// each block ending in an empty line, then command output as plain
+    /// lines (not as `Output` headers).
+    pub fn text_lines(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        let mut block = |message: &Message, keep: &dyn Fn(&str) -> bool| {
+            for (key, value) in message.headers().filter(|(key, _)| keep(key)) {
+                lines.push(format!("{key}: {value}"));
+            }
+            lines.push(String::new());
+        };
+        block(&self.response, &|key| !key.eq_ignore_ascii_case("Output"));
+        for item in &self.events {
+            block(item, &|_| true);
+        }
+        lines.extend(self.output());
+        lines
+    }
 }
 
 /// Why an action got no reply.

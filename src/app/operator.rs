@@ -12,8 +12,9 @@ use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use crate::ami::Message;
 use crate::ami::session::{Reply, SendError};
-use crate::model::{ConferenceApp, State};
+use crate::model::{Channel, ConferenceApp, State};
 use crate::ops::parking::{self, ParkingApi};
+use crate::ops::supervise::SupervisorSettings;
 use crate::ops::{self, Op, OriginateWatch, Outcome, Request, Selection, Start};
 use crate::ui::form::{Actions, ChoiceView, FormView, Output, Overlay, Reaction, Status};
 use crate::ui::panes::ModelLens;
@@ -48,6 +49,16 @@ pub struct Operator {
     behind: Option<Overlay>,
     /// CLI commands sent from `:`, oldest first, for its ↑/↓ history.
     console_history: Vec<String>,
+    /// The supervisor's phone and how recordings are made (the config).
+    supervisor: SupervisorSettings,
+    /// The phone typed in the spy form, offered again this session.
+    last_phone: Option<String>,
+    /// The actions the server listed (`ListCommands`), which the any-action
+    /// form completes.
+    commands: Vec<String>,
+    /// Recordings asked for since the app last took them: channel and
+    /// file, for the model to name the recording it is told of.
+    asked_recordings: Vec<(String, String)>,
     pub ui: Actions,
 }
 
@@ -63,6 +74,21 @@ impl Operator {
             },
             ..Operator::default()
         }
+    }
+
+    /// The supervisor's phone and recordings, from the server's config.
+    pub fn set_supervisor(&mut self, settings: SupervisorSettings) {
+        self.supervisor = settings;
+    }
+
+    /// The actions the server offers, for the any-action form.
+    pub fn set_commands(&mut self, commands: Vec<String>) {
+        self.commands = commands;
+    }
+
+    /// The recordings asked for since the last call: channel and file.
+    pub fn take_asked_recordings(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.asked_recordings)
     }
 
     /// Hands the loop the receiving end of the replies, once.
@@ -82,12 +108,21 @@ impl Operator {
     /// An action key: opens the form, asks the question, or sends at
     /// once; in read-only mode (or without a selection) says why not.
     pub fn start(&mut self, op: Op, selection: &Selection, now: f64) {
-        match ops::start(op, selection, self.read_only) {
+        let selection = Selection {
+            supervisor: self.supervisor.phone.clone(),
+            last_phone: self.last_phone.clone(),
+            recording: self.supervisor.recording.clone(),
+            now,
+            ..selection.clone()
+        };
+        match ops::start(op, &selection, self.read_only) {
             Err(refusal) => self.say(Some(false), refusal.to_string(), now),
             Ok(Start::Form(form)) => {
                 let mut view = FormView::new(form);
-                if op == Op::Console {
-                    view = view.with_history(self.console_history.clone());
+                match op {
+                    Op::Console => view = view.with_history(self.console_history.clone()),
+                    Op::AnyAction => view = view.with_completion(0, self.commands.clone()),
+                    _ => {}
                 }
                 self.ui.overlay = Some(Overlay::Form(view));
             }
@@ -143,8 +178,13 @@ impl Operator {
         if let Some(Overlay::Form(form)) = &mut self.ui.overlay {
             form.sending = true;
         }
-        if let (Op::Console, Some(command)) = (request.op, request.action.get("Command")) {
-            self.remember_command(command.to_owned());
+        match (request.op, request.action.get("Command")) {
+            (Op::Console, Some(command)) => self.remember_command(command.to_owned()),
+            // A spy form's phone is offered again next time.
+            (Op::Listen | Op::Whisper | Op::Barge, _) if self.supervisor.phone.is_none() => {
+                self.last_phone = request.action.get("Channel").map(str::to_owned);
+            }
+            _ => {}
         }
         for one in request.split() {
             self.send(one, now);
@@ -152,6 +192,12 @@ impl Operator {
     }
 
     fn send(&mut self, request: Request, now: f64) {
+        let action = &request.action;
+        if action.name().eq_ignore_ascii_case("MixMonitor")
+            && let (Some(channel), Some(file)) = (action.get("Channel"), action.get("File"))
+        {
+            (self.asked_recordings).push((channel.to_owned(), file.to_owned()));
+        }
         let title = request.op.title();
         let sent = self
             .outbox
@@ -185,11 +231,27 @@ impl Operator {
                 form.refused = Some(outcome.summary.clone());
             }
         }
-        if outcome.ok && !outcome.details.is_empty() && self.ui.overlay.is_none() {
+        // Any action's reply is shown whole, whatever it says.
+        let whole = match (&result, request.op) {
+            (Ok(reply), Op::AnyAction) => Some(reply.text_lines()),
+            _ => None,
+        };
+        if let Some(lines) = whole {
+            if from_open_form {
+                self.ui.overlay = None;
+            }
+            self.ui.overlay.get_or_insert(Overlay::Output(Output {
+                title: outcome.summary.clone(),
+                lines,
+                scroll: 0,
+                copyable: true,
+            }));
+        } else if outcome.ok && !outcome.details.is_empty() && self.ui.overlay.is_none() {
             self.ui.overlay = Some(Overlay::Output(Output {
                 title: outcome.summary.clone(),
                 lines: outcome.details.clone(),
                 scroll: 0,
+                copyable: false,
             }));
         }
         self.show(&settled.unwrap_or(outcome), now);
@@ -280,6 +342,9 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
     };
     let pick_channel = |selection: &mut Selection, uniqueid: &str| {
         if let Some(channel) = state.channels.get(uniqueid) {
+            selection.spy_target = state.voice_channel(uniqueid).map(|c| c.name.clone());
+            selection.to_record = vec![(channel.name.clone(), channel.uniqueid.clone())];
+            selection.recorded = recorded(state, uniqueid).into_iter().collect();
             selection.channel = Some(channel.name.clone());
             selection.context = Some(channel.context.clone()).filter(|c| !c.is_empty());
             // The first party it talks to; a parking lot's callers talk to
@@ -293,9 +358,19 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
         Some(Target::Channel(uniqueid)) => pick_channel(&mut selection, &uniqueid),
         Some(Target::Call(key)) => {
             let calls = state.calls();
-            selection.legs = (calls.members(&key).unwrap_or_default().iter())
+            let legs: Vec<&Channel> = (calls.members(&key).unwrap_or_default().iter())
                 .filter_map(|uniqueid| state.channels.get(uniqueid))
-                .map(|channel| channel.name.clone())
+                .collect();
+            selection.legs = legs.iter().map(|leg| leg.name.clone()).collect();
+            // The caller's side: it hears the whole call.
+            selection.spy_target = (legs.first())
+                .and_then(|leg| state.voice_channel(&leg.uniqueid))
+                .map(|c| c.name.clone());
+            selection.to_record = (legs.iter())
+                .map(|leg| (leg.name.clone(), leg.uniqueid.clone()))
+                .collect();
+            selection.recorded = (legs.iter())
+                .filter_map(|leg| recorded(state, &leg.uniqueid))
                 .collect();
         }
         Some(Target::Caller { queue, uniqueid }) => {
@@ -352,8 +427,20 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
     selection
 }
 
-/// The member `interface` of `queue`, with its pause state and penalty.
+/// The channel `uniqueid`'s recording, if one runs: its name and whether
+/// it is muted.
+fn recorded(state: &State, uniqueid: &str) -> Option<(String, bool)> {
+    let recording = state.supervision.recording(uniqueid)?;
+    let name = state.channels.get(uniqueid)?.name.clone();
+    Some((name, !recording.muted.is_empty()))
+}
+
+/// The member `interface` of `queue`, with its pause state and penalty,
+/// and the channel a spy on it hears.
 fn pick_member(selection: &mut Selection, state: &State, queue: String, interface: String) {
+    selection.spy_target = state
+        .agent_voice_channel(&interface)
+        .map(|c| c.name.clone());
     let member = state.queues.get(&queue).and_then(|q| q.member(&interface));
     selection.paused = member.map(|m| m.paused);
     selection.penalty = member.and_then(|m| m.penalty);

@@ -25,6 +25,7 @@ use crate::app::terminal::TerminalGuard;
 use crate::app::update::App;
 use crate::config::QueueOptions;
 use crate::ops::Request;
+use crate::ops::supervise::SupervisorSettings;
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::theme::Theme;
 use crate::ui::view::Pane;
@@ -72,7 +73,8 @@ const RESYNC_BUFFER: usize = 64;
 /// is asked to log off on the way out. With `read_only`, action keys only
 /// say that actions are disabled. `queues` says how often the queue lists
 /// are read again and when a queue needs attention; `layout` names the
-/// panes of the wide layout (else the default set).
+/// panes of the wide layout (else the default set); `supervisor` the
+/// phone a spy rings and how recordings are made.
 pub async fn run_dashboard(
     handle: SessionHandle,
     mut events: SessionEvents,
@@ -80,6 +82,7 @@ pub async fn run_dashboard(
     read_only: bool,
     queues: QueueOptions,
     layout: Option<Vec<Pane>>,
+    supervisor: SupervisorSettings,
 ) -> Result<(), DashboardError> {
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
@@ -98,6 +101,7 @@ pub async fn run_dashboard(
     let (replies_tx, replies) = unbounded_channel();
     let actor = tokio::spawn(serve_actions(handle.clone(), outgoing, replies_tx));
     app.set_actions(outbox, read_only);
+    app.operator.set_supervisor(supervisor);
     let (secrets_tx, secrets) = unbounded_channel();
     let relogin = tokio::spawn(serve_secrets(handle.clone(), secrets));
     app.set_login_retry(secrets_tx);

@@ -149,6 +149,11 @@ impl App {
                 self.meters.sample(calls as u64);
             }
         }
+        // Before its `MixMonitorStart` comes, the model learns the file
+        // of each recording just asked for (the event does not name it).
+        for (channel, file) in self.operator.take_asked_recordings() {
+            self.state.expect_recording(&channel, &file);
+        }
         self.dirty = true;
     }
 
@@ -176,6 +181,16 @@ impl App {
     /// the queues pane shows, a detail query what the detail view shows.
     fn learn_from(&mut self, reply: &ActionReply, now: f64) {
         let Ok(answer) = &reply.result else { return };
+        let action = &reply.request.action;
+        // 1.x sends no MixMonitor events: the replies tell the model.
+        let channel = action.get("Channel").unwrap_or_default();
+        match action.name().to_ascii_lowercase().as_str() {
+            "mixmonitor" => self
+                .state
+                .recording_answered(channel, answer.is_success(), now),
+            "stopmixmonitor" if answer.is_success() => self.state.recording_stopped(channel),
+            _ => {}
+        }
         match reply.request.op {
             Op::QueueSummary => {}
             Op::ReadDetail if answer.is_success() => {
@@ -373,6 +388,9 @@ impl App {
         if let ResyncUpdate::Note(note) = &update {
             tracing::info!(%note, "resync");
             self.note = Some(note.clone());
+        }
+        if let ResyncUpdate::Offered(names) = &update {
+            self.operator.set_commands(names.clone());
         }
         resync::apply_update(&mut self.state, &update, now);
         // The new picture is whole: show it instead of the old one.

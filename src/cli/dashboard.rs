@@ -8,20 +8,32 @@ use crate::ami::session::{self, SessionConfig};
 use crate::app::run_dashboard;
 use crate::cli::error::CliError;
 use crate::config::QueueOptions;
+use crate::ops::supervise::SupervisorSettings;
 use crate::ui::view::Pane;
 
-/// `queues`: the queue refresh and thresholds; `layout`: the panes of the wide layout, from the config file.
-pub async fn run(
-    config: SessionConfig,
-    title: String,
-    read_only: bool,
-    queues: QueueOptions,
-    layout: Option<Vec<Pane>>,
-) -> Result<(), CliError> {
+/// What the dashboard takes from the flags and the config file.
+#[derive(Debug, Default)]
+pub struct Options {
+    pub read_only: bool,
+    /// The queue refresh and thresholds.
+    pub queues: QueueOptions,
+    /// The panes of the wide layout.
+    pub layout: Option<Vec<Pane>>,
+    /// The supervisor's phone and recordings.
+    pub supervisor: SupervisorSettings,
+}
+
+pub async fn run(config: SessionConfig, title: String, options: Options) -> Result<(), CliError> {
     require_terminal()?;
     tracing::info!(config = ?config, "dashboard connecting");
     let (handle, events) = session::spawn(config);
-    run_dashboard(handle, events, title, read_only, queues, layout)
+    let Options {
+        read_only,
+        queues,
+        layout,
+        supervisor,
+    } = options;
+    run_dashboard(handle, events, title, read_only, queues, layout, supervisor)
         .await
         .map_err(|err| CliError::Usage(err.to_string()))
 }
@@ -43,7 +55,11 @@ pub async fn run_demo(seed: u64, read_only: bool) -> Result<(), CliError> {
     if read_only {
         title.push_str(" (read-only)");
     }
-    let result = run(config, title, read_only, QueueOptions::default(), None).await;
+    let options = Options {
+        read_only,
+        ..Options::default()
+    };
+    let result = run(config, title, options).await;
     drop(pbx);
     result
 }

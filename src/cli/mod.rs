@@ -66,8 +66,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             .as_ref()
             .map(ConfigFile::queue_options)
             .unwrap_or_default();
+        let supervisor = config::supervisor(file.as_ref(), &global.connection_flags())?;
         let layout = file.and_then(|file| file.layout);
-        return block_on(dashboard::run(config, title, read_only, queues, layout));
+        let options = dashboard::Options {
+            read_only,
+            queues,
+            layout,
+            supervisor,
+        };
+        return block_on(dashboard::run(config, title, options));
     };
     tracing::info!("amitop {} starting", command_name(command));
     match command {

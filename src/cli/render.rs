@@ -43,30 +43,13 @@ pub fn reply_json(reply: &Reply) -> Value {
 }
 
 /// A reply as text: the response headers, then each list item, each as a
-/// block ending in a blank line, then command output as plain lines. `Output`
-/// headers are printed as output lines, not as headers.
+/// block ending in a blank line, then command output as plain lines
+/// ([`Reply::text_lines`], also what the dashboard shows).
 pub fn write_reply_text(out: &mut impl Write, reply: &Reply) -> io::Result<()> {
-    write_headers(out, &reply.response, |key| {
-        !key.eq_ignore_ascii_case("Output")
-    })?;
-    for item in &reply.events {
-        write_headers(out, item, |_| true)?;
-    }
-    for line in reply.output() {
+    for line in reply.text_lines() {
         writeln!(out, "{line}")?;
     }
     Ok(())
-}
-
-fn write_headers(
-    out: &mut impl Write,
-    message: &Message,
-    keep: impl Fn(&str) -> bool,
-) -> io::Result<()> {
-    for (key, value) in message.headers().filter(|(key, _)| keep(key)) {
-        writeln!(out, "{key}: {value}")?;
-    }
-    writeln!(out)
 }
 
 #[cfg(test)]

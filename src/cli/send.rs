@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use crate::ami::Action;
 use crate::ami::session::{Reply, SessionConfig};
 use crate::cli::args::SendArgs;
 use crate::cli::connect::connect;
@@ -18,15 +17,10 @@ pub async fn run(
     args: &SendArgs,
     read_only: bool,
 ) -> Result<(), CliError> {
-    let mut action = Action::new(&args.action);
-    for (key, value) in &args.headers {
-        action.push(key, value);
-    }
     // Refuse a bad action before connecting, as the usage error it is.
-    action
-        .validate()
-        .map_err(|err| CliError::Usage(err.to_string()))?;
-    crate::ops::permit(&action, read_only).map_err(CliError::Usage)?;
+    let headers = (args.headers.iter()).map(|(key, value)| (key.as_str(), value.as_str()));
+    let action =
+        crate::ops::any_action(&args.action, headers, read_only).map_err(CliError::Usage)?;
 
     // One action, one reply: no retries, and no event stream to wade through
     // (list items are part of the reply whatever the event mask).

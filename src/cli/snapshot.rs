@@ -37,7 +37,7 @@ pub async fn run(mut config: SessionConfig, args: &SnapshotArgs) -> Result<(), C
                 match update {
                     ResyncUpdate::Note(note) => eprintln!("amitop: {note}"),
                     ResyncUpdate::Finished => finished = true,
-                    ResyncUpdate::Reply(_) | ResyncUpdate::Sweep(_) => {}
+                    ResyncUpdate::Reply(_) | ResyncUpdate::Sweep(_) | ResyncUpdate::Offered(_) => {}
                 }
             }
             event = session.events.recv(), if events_open => match event {

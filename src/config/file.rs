@@ -67,6 +67,14 @@ pub struct ServerEntry {
     pub auth: Option<AuthMode>,
     /// Watch only: every operator action is disabled (like `--read-only`).
     pub read_only: Option<bool>,
+    /// The supervisor's own phone, rung to listen, whisper or barge
+    /// (`PJSIP/200`).
+    pub supervisor: Option<String>,
+    /// The file name of recordings, `{time}`, `{channel}` and `{uniqueid}`
+    /// filled in.
+    pub recording_file: Option<String>,
+    /// MixMonitor's options for every recording (`b`: bridged part only).
+    pub recording_options: Option<String>,
 }
 
 impl fmt::Debug for ServerEntry {
@@ -85,6 +93,9 @@ impl fmt::Debug for ServerEntry {
             .field("action_timeout", &self.action_timeout)
             .field("auth", &self.auth)
             .field("read_only", &self.read_only)
+            .field("supervisor", &self.supervisor)
+            .field("recording_file", &self.recording_file)
+            .field("recording_options", &self.recording_options)
             .finish()
     }
 }

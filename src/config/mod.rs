@@ -14,7 +14,7 @@ use thiserror::Error;
 use crate::ami::Fingerprint;
 
 pub use file::{ConfigFile, EventMask, QUEUE_REFRESH, Seconds, ServerEntry, default_path};
-pub use resolve::{ConnectionFlags, SECRET_ENV, read_only, resolve};
+pub use resolve::{ConnectionFlags, SECRET_ENV, read_only, resolve, supervisor};
 
 /// What the dashboard does with queues: how often it reads their lists
 /// again (`queue_refresh`) and when one needs attention (`[thresholds]`).

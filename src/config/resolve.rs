@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use super::{ConfigError, ConfigFile, ServerEntry};
 use crate::ami::session::SessionConfig;
+use crate::ops::supervise::SupervisorSettings;
 
 /// The environment variable that overrides every configured secret.
 pub const SECRET_ENV: &str = "AMITOP_SECRET";
@@ -106,6 +107,27 @@ pub fn read_only(
     }
     let selected = select_server(file, flags.server.as_deref())?;
     Ok(selected.and_then(|(_, entry)| entry.read_only) == Some(true))
+}
+
+/// The supervisor's phone and recordings of the selected server (the
+/// defaults where its table says nothing).
+pub fn supervisor(
+    file: Option<&ConfigFile>,
+    flags: &ConnectionFlags,
+) -> Result<SupervisorSettings, ConfigError> {
+    let selected = select_server(file, flags.server.as_deref())?;
+    let mut settings = SupervisorSettings::default();
+    let Some((_, entry)) = selected else {
+        return Ok(settings);
+    };
+    settings.phone = entry.supervisor.clone().filter(|p| !p.trim().is_empty());
+    if let Some(template) = &entry.recording_file {
+        settings.recording.template = template.clone();
+    }
+    if let Some(options) = &entry.recording_options {
+        settings.recording.options = options.clone();
+    }
+    Ok(settings)
 }
 
 /// The server named by `--server`, else `default_server`, else the first
@@ -320,6 +342,21 @@ action_timeout = 3
         assert!(read_only(Some(&f), &flags(Some("lab")), false).unwrap());
         assert!(!read_only(None, &flags(None), false).unwrap());
         assert!(read_only(None, &flags(None), true).unwrap());
+    }
+
+    #[test]
+    fn the_supervisor_phone_and_recordings_come_from_the_selected_server() {
+        let f = file(&format!(
+            "{FILE}supervisor = \"PJSIP/200\"\nrecording_file = \"sup/{{uniqueid}}.wav\"\n\
+             recording_options = \"b\"\n"
+        ));
+        let lab = supervisor(Some(&f), &flags(Some("lab"))).unwrap();
+        assert_eq!(lab.phone.as_deref(), Some("PJSIP/200"));
+        assert_eq!(lab.recording.template, "sup/{uniqueid}.wav");
+        assert_eq!(lab.recording.options, "b");
+        let office = supervisor(Some(&f), &flags(Some("office"))).unwrap();
+        assert_eq!(office, SupervisorSettings::default());
+        assert_eq!(supervisor(None, &flags(None)).unwrap().phone, None);
     }
 
     #[test]

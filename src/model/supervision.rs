@@ -285,6 +285,21 @@ impl State {
         spies
     }
 
+    /// Whether a supervisor listens to the channel `uniqueid`, cheaply
+    /// enough for every row of a table: on 12+ the spies the server
+    /// reported say it; 1.x reports none, so there every channel running
+    /// ChanSpy is looked at.
+    pub fn is_spied(&self, uniqueid: &str) -> bool {
+        if self.supervision.spies().any(|spy| spy.spyee == uniqueid) {
+            return true;
+        }
+        let major = self.server.ami_version.split('.').next();
+        let reports_spies = major
+            .and_then(|m| m.parse::<u32>().ok())
+            .is_some_and(|m| m >= 2);
+        !reports_spies && !self.spied_by(uniqueid).is_empty()
+    }
+
     /// The spies listening to the channel `uniqueid`.
     pub fn spied_by(&self, uniqueid: &str) -> Vec<Spy> {
         let mut spies = self.spies();

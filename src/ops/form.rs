@@ -38,6 +38,10 @@ pub enum Prefill {
     ParkedSpace,
     /// The context of that call's lot's spaces.
     ParkingContext,
+    /// The channel a spy on the selected row hears.
+    SpyTarget,
+    /// The phone typed in the spy form earlier this session.
+    LastPhone,
 }
 
 /// One field of a form, as the user sees it.
@@ -98,6 +102,8 @@ impl FieldSpec {
             Prefill::ChannelDevice => selection.channel.as_deref().map(device_of),
             Prefill::ParkedSpace => selection.parked_space.clone(),
             Prefill::ParkingContext => selection.parking_context.clone(),
+            Prefill::SpyTarget => selection.spy_target.clone(),
+            Prefill::LastPhone => selection.last_phone.clone(),
         };
         picked.unwrap_or_else(|| self.default.to_owned())
     }
@@ -266,8 +272,8 @@ mod tests {
             }
         }
         assert_eq!(
-            count, 10,
-            "Originate, Atxfer, Redirect, 4 queue forms, Module, Console, PickUp"
+            count, 14,
+            "Originate, Atxfer, Redirect, 4 queue forms, Module, Console, PickUp, 3 spies, any action"
         );
     }
 

@@ -14,6 +14,7 @@
 //! it is sent; the reply goes through [`describe`], and the later
 //! `OriginateResponse` of an accepted Originate through [`OriginateWatch`].
 
+mod any_action;
 mod check;
 pub mod conference;
 mod detail_query;
@@ -27,7 +28,9 @@ pub mod parking;
 mod read_only;
 mod start;
 pub mod supervise;
+mod supervisor;
 
+pub use any_action::{any_action, header_line};
 pub use detail_query::{detail_query, queried_mailbox};
 pub use form::{FieldError, FieldSpec, Form};
 pub use op::{Choice, Op, Refusal, Request, RowKind, Selection};

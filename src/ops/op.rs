@@ -9,6 +9,7 @@ use crate::ami::Action;
 use super::detail_query::detail_query;
 use super::parking::ParkingApi;
 use super::read_only::read_only_allows;
+use super::supervise::RecordingSetup;
 
 /// Something the operator can do to the PBX.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,10 +53,24 @@ pub enum Op {
     /// Read the selected peer's, DAHDI port's or mailbox's details from
     /// the server (also sent when its detail view opens).
     ReadDetail,
+    /// Ring the supervisor's phone to hear the selected call, unheard.
+    Listen,
+    /// Ring the supervisor's phone to talk to the selected channel only.
+    Whisper,
+    /// Ring the supervisor's phone to talk to both sides (asks first).
+    Barge,
+    /// Record the selected channel or call (asks first).
+    Record,
+    /// Mute or unmute the selected channel's recording.
+    MuteRecording,
+    /// Stop the selected channel's recording.
+    StopRecording,
+    /// Any AMI action, with headers typed as lines (form).
+    AnyAction,
 }
 
 impl Op {
-    pub const ALL: [Op; 18] = [
+    pub const ALL: [Op; 25] = [
         Op::Originate,
         Op::Atxfer,
         Op::Redirect,
@@ -74,6 +89,13 @@ impl Op {
         Op::ConferenceKick,
         Op::ConferenceLock,
         Op::ReadDetail,
+        Op::Listen,
+        Op::Whisper,
+        Op::Barge,
+        Op::Record,
+        Op::MuteRecording,
+        Op::StopRecording,
+        Op::AnyAction,
     ];
 
     /// A short title for forms, confirmations and help.
@@ -97,6 +119,13 @@ impl Op {
             Op::ConferenceKick => "Kick member",
             Op::ConferenceLock => "Lock / unlock room",
             Op::ReadDetail => "Read details",
+            Op::Listen => "Listen to the call",
+            Op::Whisper => "Whisper to the channel",
+            Op::Barge => "Barge into the call",
+            Op::Record => "Record",
+            Op::MuteRecording => "Mute / unmute recording",
+            Op::StopRecording => "Stop recording",
+            Op::AnyAction => "Any action",
         }
     }
 
@@ -133,12 +162,19 @@ impl Op {
                 "DAHDIShowChannels",
                 "VoicemailBoxSummary",
             ],
+            Op::Listen | Op::Whisper | Op::Barge => &["Originate ChanSpy"],
+            Op::Record => &["MixMonitor"],
+            Op::MuteRecording => &["MixMonitorMute"],
+            Op::StopRecording => &["StopMixMonitor"],
+            Op::AnyAction => &["any"],
         }
     }
 
     /// Whether read-only mode leaves this operation anything to send.
     pub fn allowed_read_only(self) -> bool {
-        self.actions().iter().any(|action| read_only_allows(action))
+        // Any action may be one of the reads: what is typed is checked
+        // when it is sent.
+        self == Op::AnyAction || self.actions().iter().any(|action| read_only_allows(action))
     }
 
     /// What must be selected for this operation to start.
@@ -152,9 +188,15 @@ impl Op {
             Op::ConferenceMute | Op::ConferenceKick => RowKind::ConferenceMember,
             Op::ConferenceLock => RowKind::Conference,
             Op::ReadDetail => RowKind::Object,
-            Op::Originate | Op::QueueRules | Op::QueueSummary | Op::Module | Op::Console => {
-                RowKind::Nothing
-            }
+            Op::Listen | Op::Whisper | Op::Barge => RowKind::Heard,
+            Op::Record => RowKind::Recordable,
+            Op::MuteRecording | Op::StopRecording => RowKind::Recorded,
+            Op::Originate
+            | Op::QueueRules
+            | Op::QueueSummary
+            | Op::Module
+            | Op::Console
+            | Op::AnyAction => RowKind::Nothing,
         }
     }
 }
@@ -177,11 +219,17 @@ pub enum RowKind {
     ConferenceMember,
     /// A peer, a DAHDI port or a voicemail box.
     Object,
+    /// A channel, a call or an agent in a call: something a spy can hear.
+    Heard,
+    /// A channel or a call's legs, to record.
+    Recordable,
+    /// A channel (or a call's leg) being recorded.
+    Recorded,
 }
 
 /// The selected row, as plain strings (so this module never depends on
 /// the model's types). Fill in what the row has; leave the rest `None`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Selection {
     /// A channel name, e.g. `PJSIP/100-00000001`.
     pub channel: Option<String>,
@@ -220,6 +268,24 @@ pub struct Selection {
     /// A peer or DAHDI port as the peers rows name it (`SIP/2001`,
     /// `DAHDI/1`), or a voicemail box (`1001@default`).
     pub object: Option<String>,
+    /// The channel a spy hears for the selected row: the channel itself
+    /// past any Local pair, a call's caller, an agent's phone in its call.
+    pub spy_target: Option<String>,
+    /// The supervisor's phone from the config (`supervisor`); without it
+    /// the spy form asks.
+    pub supervisor: Option<String>,
+    /// The phone typed in the spy form earlier this session.
+    pub last_phone: Option<String>,
+    /// The channels a recording would be of (the selected one, or each
+    /// leg of the call): name and Uniqueid.
+    pub to_record: Vec<(String, String)>,
+    /// How recordings are named and made (the config's template and
+    /// MixMonitor options), and the epoch time for the file name.
+    pub recording: RecordingSetup,
+    pub now: f64,
+    /// The channels of the row being recorded now, and whether their
+    /// recording is muted.
+    pub recorded: Vec<(String, bool)>,
 }
 
 impl Selection {
@@ -235,6 +301,9 @@ impl Selection {
             RowKind::Conference => set(&self.conference),
             RowKind::ConferenceMember => set(&self.conference) && set(&self.channel),
             RowKind::Object => self.object.as_deref().and_then(detail_query).is_some(),
+            RowKind::Heard => set(&self.spy_target),
+            RowKind::Recordable => !self.to_record.is_empty(),
+            RowKind::Recorded => !self.recorded.is_empty(),
         }
     }
 }
@@ -272,6 +341,11 @@ impl fmt::Display for Refusal {
                 RowKind::Object => {
                     "select a SIP, IAX2 or PJSIP peer, a DAHDI channel or a mailbox first"
                 }
+                RowKind::Heard => {
+                    "select a channel, a call or an agent in a call first (nobody to listen to)"
+                }
+                RowKind::Recordable => "select a channel or a call first",
+                RowKind::Recorded => "select a channel being recorded first (marked ●)",
                 RowKind::Nothing => "nothing to act on",
             }),
             Refusal::Unsupported(why) => f.write_str(why),

@@ -58,6 +58,15 @@ fn answered(request: &Request, reply: &Reply) -> Outcome {
     if request.op == Op::ReadDetail {
         return detail_read(action.name(), reply);
     }
+    if request.op == Op::AnyAction {
+        let items = match reply.events.len() {
+            0 => String::new(),
+            1 => ", 1 event".to_owned(),
+            n => format!(", {n} events"),
+        };
+        let response = reply.response.get_or_empty("Response");
+        return Outcome::ok(format!("{}: {response}{items}", action.name()));
+    }
     match action.name() {
         "ModuleCheck" => {
             let module = action.get("Module").unwrap_or_default();

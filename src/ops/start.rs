@@ -10,6 +10,7 @@ use super::form::{Form, FormDef};
 use super::forms;
 use super::op::{Choice, Op, Refusal, Request, RowKind, Selection};
 use super::read_only::{read_only_allows, read_only_refusal};
+use super::supervisor;
 
 /// What starting an operation gives.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +58,14 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
             let query = query.ok_or(Refusal::NeedsSelection(RowKind::Object))?;
             return Ok(Start::Ready(Request::new(op, query)));
         }
+        Op::Listen | Op::Whisper | Op::Barge => match supervisor::spy(op, selection) {
+            Some(request) => return Ok(Start::Ready(request)),
+            None => &forms::SPY,
+        },
+        Op::Record => return Ok(supervisor::record(selection)),
+        Op::MuteRecording => return Ok(supervisor::mute(selection)),
+        Op::StopRecording => return Ok(supervisor::stop(selection)),
+        Op::AnyAction => &forms::ANY_ACTION,
     };
     Ok(Start::Form(Form::new(op, def, selection)))
 }
@@ -131,7 +140,13 @@ mod tests {
             object: Some("SIP/2001".into()),
             ..everything
         };
-        let readers = [Op::QueueRules, Op::QueueSummary, Op::Module, Op::ReadDetail];
+        let readers = [
+            Op::QueueRules,
+            Op::QueueSummary,
+            Op::Module,
+            Op::ReadDetail,
+            Op::AnyAction,
+        ];
         for op in Op::ALL {
             let started = start(op, &everything, true);
             if readers.contains(&op) {

@@ -39,15 +39,64 @@ pub enum RecordScope {
     Bridged,
 }
 
+impl RecordScope {
+    /// MixMonitor's options for this scope.
+    pub fn options(self) -> &'static str {
+        match self {
+            RecordScope::Whole => "",
+            RecordScope::Bridged => "b",
+        }
+    }
+}
+
 /// Starts recording `channel` into `file`.
 pub fn record(channel: &str, file: &str, scope: RecordScope) -> Action {
+    record_with(channel, file, scope.options())
+}
+
+/// Starts recording `channel` into `file` with MixMonitor's `options`
+/// (none when empty).
+pub fn record_with(channel: &str, file: &str, options: &str) -> Action {
     let action = Action::new("MixMonitor")
         .header("Channel", channel)
         .header("File", file);
-    match scope {
-        RecordScope::Whole => action,
-        RecordScope::Bridged => action.header("Options", "b"),
+    if options.is_empty() {
+        action
+    } else {
+        action.header("Options", options)
     }
+}
+
+/// The file name template of recordings when the config names none:
+/// `MONITOR_DIR` (MixMonitor's default directory) keeps a relative name.
+pub const RECORDING_FILE: &str = "amitop-{time}-{channel}-{uniqueid}.wav";
+
+/// How the supervisor's recordings are named and made, from the server's
+/// config table (`recording_file`, `recording_options`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordingSetup {
+    /// See [`recording_file`] for what it may hold.
+    pub template: String,
+    /// MixMonitor's options for every recording (`b`: bridged part only).
+    pub options: String,
+}
+
+impl Default for RecordingSetup {
+    fn default() -> RecordingSetup {
+        RecordingSetup {
+            template: RECORDING_FILE.to_owned(),
+            options: String::new(),
+        }
+    }
+}
+
+/// The supervisor's settings of one server: their phone and recordings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SupervisorSettings {
+    /// The phone a spy rings (`supervisor = "PJSIP/200"`); without it the
+    /// spy form asks.
+    pub phone: Option<String>,
+    pub recording: RecordingSetup,
 }
 
 /// Mutes (or unmutes) what `channel` says (`read`), hears (`write`) or

@@ -41,6 +41,8 @@ pub enum ResyncUpdate {
     Sweep(ListKind),
     /// Something the user should know (a refused or failed list).
     Note(String),
+    /// The actions the server offers this user (`ListCommands`), by name.
+    Offered(Vec<String>),
     /// The resync is over.
     Finished,
 }
@@ -55,7 +57,7 @@ pub fn apply_update(state: &mut State, update: &ResyncUpdate, now: f64) {
             }
         }
         ResyncUpdate::Sweep(kind) => state.sweep(*kind),
-        ResyncUpdate::Note(_) | ResyncUpdate::Finished => {}
+        ResyncUpdate::Note(_) | ResyncUpdate::Offered(_) | ResyncUpdate::Finished => {}
     }
 }
 
@@ -168,6 +170,10 @@ struct Stopped;
 impl Resync {
     async fn all(&mut self) -> Result<(), Stopped> {
         self.offered = self.probe().await?;
+        let names = self.offered.names();
+        if !names.is_empty() {
+            self.emit(ResyncUpdate::Offered(names)).await?;
+        }
         for name in ["CoreSettings", "CoreStatus"] {
             self.plain(name).await?;
         }

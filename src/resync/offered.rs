@@ -74,6 +74,8 @@ pub struct Offered {
     listed: HashMap<String, Vec<String>>,
     /// False when the probe failed: then every action is sent, as before.
     known: bool,
+    /// The listed names as the server spells them, sorted.
+    names: Vec<String>,
 }
 
 impl Offered {
@@ -87,15 +89,27 @@ impl Offered {
         if !reply.response.is("Response", "Success") {
             return Offered::unknown();
         }
-        let listed: HashMap<String, Vec<String>> = reply
+        let lines: Vec<(String, Vec<String>)> = reply
             .response
             .headers()
-            .filter_map(|(name, text)| Some((name.to_ascii_lowercase(), privileges(&text)?)))
+            .filter_map(|(name, text)| Some((name.into_owned(), privileges(&text)?)))
+            .collect();
+        let mut names: Vec<String> = lines.iter().map(|(name, _)| name.clone()).collect();
+        names.sort_by_key(|name| name.to_ascii_lowercase());
+        let listed: HashMap<String, Vec<String>> = (lines.into_iter())
+            .map(|(name, classes)| (name.to_ascii_lowercase(), classes))
             .collect();
         Offered {
             known: !listed.is_empty(),
             listed,
+            names,
         }
+    }
+
+    /// The actions listed, as the server spells them, sorted (none when
+    /// the probe failed).
+    pub fn names(&self) -> Vec<String> {
+        self.names.clone()
     }
 
     /// Whether the resync should send `action`.

@@ -411,6 +411,7 @@ fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
         ),
     ];
     items.extend(extra.into_iter().map(|(k, v)| Item::Field(k.into(), v)));
+    items.extend(crate::ui::detail_pbx::supervision(state, channel));
     if !channel.variables.is_empty() {
         items.push(Item::Section("variables".into()));
         items.extend(

@@ -9,9 +9,46 @@
 use crate::model::State;
 use crate::model::registry::{ExtensionHint, Peer};
 use crate::model::voicemail::Mailbox;
-use crate::model::{DahdiChannel, PeerDetail};
+use crate::model::{Channel, DahdiChannel, PeerDetail, Spy, SpyMode};
 use crate::ui::detail::{Item, fields_of, flatten, to_value};
 use crate::ui::panes::hints;
+
+/// Who listens to the channel (and in which mode), whom it listens to,
+/// and its recording (the file amitop asked for); nothing when none.
+pub fn supervision(state: &State, channel: &Channel) -> Vec<Item> {
+    let mode = |spy: &Spy| spy.mode.map_or("mode not told", SpyMode::word);
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    for spy in state.spied_by(&channel.uniqueid) {
+        fields.push((
+            "spied on by",
+            format!("{} ({})", spy.spyer_channel, mode(&spy)),
+        ));
+    }
+    let spying = state
+        .spies()
+        .into_iter()
+        .find(|s| s.spyer == channel.uniqueid);
+    if let Some(spy) = spying {
+        fields.push((
+            "spying on",
+            format!("{} ({})", spy.spyee_channel, mode(&spy)),
+        ));
+    }
+    if let Some(recording) = state.supervision.recording(&channel.uniqueid) {
+        let file = recording.file.as_deref();
+        let file = file.unwrap_or("not started by amitop: file not told");
+        fields.push(("recording to", file.to_owned()));
+        if !recording.muted.is_empty() {
+            fields.push(("recording muted", recording.muted.join(", ")));
+        }
+    }
+    if fields.is_empty() {
+        return Vec::new();
+    }
+    let mut items = vec![Item::Section("supervision".into())];
+    items.extend(fields.into_iter().map(|(k, v)| Item::Field(k.into(), v)));
+    items
+}
 
 /// A peer's row, then every field its driver reported when asked.
 pub fn peer(state: &State, peer: &Peer) -> Vec<Item> {

@@ -43,6 +43,9 @@ pub struct FormView {
     /// first, that ↑ and ↓ recall; and which one is shown.
     history: Vec<String>,
     recalled: Option<usize>,
+    /// A field that Tab completes (the any-action form's name), and the
+    /// words it completes from.
+    completion: Option<(usize, Vec<String>)>,
 }
 
 /// What a key did to an overlay.
@@ -72,7 +75,54 @@ impl FormView {
             refused: None,
             history: Vec::new(),
             recalled: None,
+            completion: None,
         }
+    }
+
+    /// Lets Tab complete field `field` from `words` (it moves on when
+    /// there is nothing to add).
+    pub fn with_completion(mut self, field: usize, words: Vec<String>) -> FormView {
+        self.completion = Some((field, words));
+        self
+    }
+
+    /// The words the focused field's text begins (case aside), if it
+    /// completes.
+    fn matches(&self) -> Vec<&str> {
+        let Some((field, words)) = &self.completion else {
+            return Vec::new();
+        };
+        let typed = self.value(*field).to_ascii_lowercase();
+        if *field != self.focus || typed.is_empty() {
+            return Vec::new();
+        }
+        (words.iter())
+            .filter(|w| w.to_ascii_lowercase().starts_with(&typed))
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Tab in a completing field: extends its text to what every match
+    /// shares; false when that adds nothing (Tab then moves on).
+    fn complete(&mut self) -> bool {
+        let matches = self.matches();
+        let Some((first, rest)) = matches.split_first() else {
+            return false;
+        };
+        let mut common = first.to_string();
+        for word in rest {
+            let shared = (common.chars().zip(word.chars()))
+                .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
+                .count();
+            common = common.chars().take(shared).collect();
+        }
+        if common.chars().count() <= self.value(self.focus).chars().count() {
+            return false;
+        }
+        if let Some(input) = self.inputs.get_mut(self.focus) {
+            *input = Input::new(common);
+        }
+        true
     }
 
     /// Lets ↑ and ↓ recall `history` (oldest first) into a one-field form.
@@ -132,6 +182,7 @@ impl FormView {
             Some(Command::NextField | Command::PrevField) if recalls && arrow => {
                 self.recall(key.code == KeyCode::Up);
             }
+            Some(Command::NextField) if key.code == KeyCode::Tab && self.complete() => {}
             Some(Command::NextField) => self.focus = (self.focus + 1) % count,
             Some(Command::PrevField) => self.focus = (self.focus + count - 1) % count,
             _ => {
@@ -213,6 +264,21 @@ impl FormView {
                 .into_iter()
                 .map(|line| Line::styled(line, theme.dim())),
         );
+        let matches = self.matches();
+        if !matches.is_empty() {
+            let shown = matches
+                .iter()
+                .take(12)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let more = matches.len().saturating_sub(12);
+            let line = match more {
+                0 => format!("matches: {shown}"),
+                n => format!("matches: {shown} and {n} more"),
+            };
+            tail.extend(text::wrap(&line, inner_width).into_iter().map(Line::raw));
+        }
         if let Some((message, tone)) = self.message() {
             tail.extend(
                 text::wrap(&message, inner_width)
@@ -351,6 +417,9 @@ pub struct Output {
     pub title: String,
     pub lines: Vec<String>,
     pub scroll: usize,
+    /// Drawn with no side borders, so the text selected with the mouse
+    /// (Shift-drag: the dashboard holds the mouse) is the lines alone.
+    pub copyable: bool,
 }
 
 impl Output {
@@ -378,9 +447,17 @@ impl Output {
             .collect();
         let room = usize::from(popup.height.saturating_sub(3));
         lines.truncate(room);
-        lines.push(Line::styled("Esc closes · ↑↓ scroll", theme.dim()));
+        let (hint, borders) = if self.copyable {
+            (
+                "Esc closes · ↑↓ scroll · Shift-drag selects text to copy",
+                Borders::TOP | Borders::BOTTOM,
+            )
+        } else {
+            ("Esc closes · ↑↓ scroll", Borders::ALL)
+        };
+        lines.push(Line::styled(hint, theme.dim()));
         let block = Block::default()
-            .borders(Borders::ALL)
+            .borders(borders)
             .border_style(theme.focused_border())
             .title(format!(" {} ", self.title));
         frame.render_widget(Clear, popup);
@@ -513,16 +590,18 @@ impl Overlay {
             Overlay::Confirm(request) => {
                 let question = request.confirmation().unwrap_or("Send?");
                 let width = (text::width(question) as u16 + 4).clamp(40, BOX_WIDTH);
-                let popup = centered(area, width, 5);
+                // A long question (a recording's file name) wraps.
+                let mut lines: Vec<Line> = text::wrap(question, usize::from(width - 4))
+                    .into_iter()
+                    .map(Line::raw)
+                    .collect();
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("y / Enter: yes · n / Esc: no", theme.dim()));
+                let popup = centered(area, width, lines.len() as u16 + 2);
                 let block = Block::default()
                     .borders(Borders::ALL)
                     .border_style(theme.tone(Tone::Bad))
                     .title(format!(" {} ", request.op.title()));
-                let lines = vec![
-                    Line::raw(question.to_owned()),
-                    Line::raw(""),
-                    Line::styled("y / Enter: yes · n / Esc: no", theme.dim()),
-                ];
                 frame.render_widget(Clear, popup);
                 frame.render_widget(Paragraph::new(lines).block(block), popup);
             }
@@ -636,6 +715,28 @@ mod tests {
     }
 
     #[test]
+    fn tab_completes_the_action_name_then_moves_on() {
+        let Ok(Start::Form(form)) = start(Op::AnyAction, &Selection::default(), false) else {
+            panic!("AnyAction has a form");
+        };
+        let words = ["JabberSend", "JabberSendGroup", "CoreStatus"].map(String::from);
+        let mut view = FormView::new(form).with_completion(0, words.to_vec());
+        type_text(&mut view, "jab");
+        assert_eq!(view.matches(), ["JabberSend", "JabberSendGroup"]);
+        press(&mut view, KeyCode::Tab);
+        assert_eq!((view.value(0), view.focus()), ("JabberSend", 0));
+        // Nothing more is shared: Tab goes to the first header line.
+        press(&mut view, KeyCode::Tab);
+        assert_eq!(view.focus(), 1);
+        type_text(&mut view, "Jabber: asterisk");
+        let Reaction::Send(request) = press(&mut view, KeyCode::Enter) else {
+            panic!("a valid form submits");
+        };
+        assert_eq!(request.action.name(), "JabberSend");
+        assert_eq!(request.action.get("Jabber"), Some("asterisk"));
+    }
+
+    #[test]
     fn an_invalid_submit_stays_and_focuses_the_first_bad_field() {
         let mut view = originate();
         press(&mut view, KeyCode::BackTab);
@@ -668,6 +769,7 @@ mod tests {
             title: "t".into(),
             lines: vec!["a".into(), "b".into()],
             scroll: 0,
+            copyable: false,
         });
         for _ in 0..5 {
             output.key(&KeyEvent::new(KeyCode::Down, KeyModifiers::NONE));

@@ -192,3 +192,157 @@ async fn hang_up_in_calls_picks_a_leg_or_the_whole_call() {
     tmux.send_keys(&["q"]);
     assert_eq!(tmux.wait_exit().await, "0");
 }
+
+/// The last action the PBX received named `name`.
+fn last_received(pbx: &amitop::sim::TestPbx, name: &str) -> Option<amitop::ami::Message> {
+    let received = pbx.received_actions().into_iter();
+    received.filter(|a| a.is("Action", name)).last()
+}
+
+/// The supervisor's keys on a channel: `l` asks for the phone (no
+/// `supervisor` in the config) and the channel gets its ◉ mark; `w` offers
+/// the phone typed; `B` and `C` ask first; a recorded channel is marked ●
+/// until `X`; `M` mutes it. `A` sends any action, completed by Tab, and
+/// shows the whole reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listen_whisper_barge_record_and_any_action_from_the_keys() {
+    let (pbx, dashboard) = Dashboard::on_test_pbx(120, 30).await;
+    let tmux = &dashboard.tmux;
+    pbx.start_call("100", "2001", "Ann");
+    tmux.wait_for("the call", |s| s.contains("│PJSIP/100-"))
+        .await;
+    tmux.send_keys(&["/"]);
+    tmux.send_keys(&["-l", "PJSIP/100-"]);
+    tmux.send_keys(&["Enter"]);
+
+    tmux.send_keys(&["l"]);
+    tmux.wait_for("the spy form", |s| s.contains("Listen to the call"))
+        .await;
+    tmux.send_keys(&["-l", "PJSIP/300"]);
+    tmux.send_keys(&["Enter"]);
+    tmux.wait_for("the spied-on mark", |s| s.contains("│◉ PJSIP/100-"))
+        .await;
+    let listen = last_received(&pbx, "Originate").expect("the spy's Originate");
+    assert_eq!(listen.get("Application").as_deref(), Some("ChanSpy"));
+    let target = channel_row(&tmux.screen(), "◉ PJSIP/100-")
+        .and_then(|row| row.split_whitespace().nth(1).map(str::to_owned))
+        .expect("the spied channel's row");
+    assert_eq!(
+        listen.get("Data").as_deref(),
+        Some(format!("{target},qE").as_str())
+    );
+
+    tmux.send_keys(&["w"]);
+    tmux.wait_for("the phone offered", |s| {
+        s.contains("Whisper to the channel") && s.contains("PJSIP/300")
+    })
+    .await;
+    tmux.send_keys(&["Enter"]);
+    tmux.wait_for("the whisper sent", |s| {
+        !s.contains("Whisper to the channel")
+    })
+    .await;
+    let whisper = last_received(&pbx, "Originate").unwrap();
+    assert_eq!(whisper.get("Data"), Some(format!("{target},qwE").into()));
+
+    tmux.send_keys(&["B"]);
+    tmux.wait_for("the barge form", |s| s.contains("Barge into the call"))
+        .await;
+    tmux.send_keys(&["Enter"]);
+    tmux.wait_for("the question", |s| {
+        s.contains("Barge into") && s.contains("hear you")
+    })
+    .await;
+    tmux.send_keys(&["y"]);
+    tmux.wait_for("the barge sent", |s| !s.contains("hear you"))
+        .await;
+    let barge = last_received(&pbx, "Originate").unwrap();
+    assert_eq!(barge.get("Data"), Some(format!("{target},qBE").into()));
+
+    tmux.send_keys(&["C"]);
+    tmux.wait_for("the question", |s| {
+        s.contains(&format!("Record {target} into"))
+    })
+    .await;
+    assert!(
+        last_received(&pbx, "MixMonitor").is_none(),
+        "nothing before yes"
+    );
+    tmux.send_keys(&["y"]);
+    tmux.wait_for("the recording mark", |s| s.contains("│●◉ PJSIP/100-"))
+        .await;
+    let record = last_received(&pbx, "MixMonitor").expect("the MixMonitor");
+    assert_eq!(record.get("Channel").as_deref(), Some(target.as_str()));
+    tmux.send_keys(&["M"]);
+    tmux.wait_for("the mute", |s| s.contains("✔ Mute / unmute recording"))
+        .await;
+    let mute = last_received(&pbx, "MixMonitorMute").expect("the mute");
+    assert_eq!(mute.get("State").as_deref(), Some("1"));
+    tmux.send_keys(&["X"]);
+    tmux.wait_for("the recording mark gone", |s| s.contains("│◉ PJSIP/100-"))
+        .await;
+    assert!(last_received(&pbx, "StopMixMonitor").is_some());
+
+    tmux.send_keys(&["A"]);
+    tmux.wait_for("the any-action form", |s| s.contains("Any action"))
+        .await;
+    tmux.send_keys(&["-l", "CoreSta"]);
+    tmux.wait_for("the match", |s| s.contains("matches: CoreStatus"))
+        .await;
+    tmux.send_keys(&["Tab"]);
+    tmux.send_keys(&["Enter"]);
+    let reply = tmux
+        .wait_for("the whole reply", |s| s.contains("CoreStatus: Success"))
+        .await;
+    assert!(reply.contains("Response: Success"), "{reply}");
+    assert!(reply.contains("CoreCurrentCalls:"), "{reply}");
+    tmux.send_keys(&["Escape"]);
+    // Apart, or the terminal reads Esc q as Alt-q.
+    tmux.wait_for("the reply closed", |s| !s.contains("Response: Success"))
+        .await;
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_exit().await, "0");
+}
+
+/// With `--read-only`, each supervisor key says why it does nothing, and
+/// any action sends only the reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_refuses_the_supervisor_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let command = format!(
+        "env NO_COLOR=1 HOME={dir} XDG_CONFIG_HOME={dir} {bin} --demo --read-only --log {dir}/amitop.log",
+        bin = env!("CARGO_BIN_EXE_amitop"),
+        dir = dir.path().display(),
+    );
+    let tmux = tmux_support::Tmux::start(120, 30, &command);
+    tmux.wait_for("a channel of the demo", |s| {
+        s.contains("(read-only)") && s.contains("│SIP/")
+    })
+    .await;
+    for key in ["l", "w", "B", "C", "M", "X"] {
+        // A read the mode allows puts another status in the footer first.
+        tmux.send_keys(&["u"]);
+        tmux.wait_for("the summary", |s| s.contains("Esc closes"))
+            .await;
+        tmux.send_keys(&["Enter"]);
+        tmux.wait_for("a read's status", |s| s.contains("✔ Refresh queue summary"))
+            .await;
+        tmux.send_keys(&[key]);
+        tmux.wait_for(&format!("{key} refused"), |s| {
+            s.contains("✘ read-only mode: this action changes the PBX")
+        })
+        .await;
+    }
+    tmux.send_keys(&["A"]);
+    tmux.wait_for("the any-action form", |s| s.contains("Any action"))
+        .await;
+    tmux.send_keys(&["-l", "JabberSend"]);
+    tmux.send_keys(&["Enter"]);
+    tmux.wait_for("the refusal", |s| s.contains("JabberSend was not sent"))
+        .await;
+    tmux.send_keys(&["Escape"]);
+    tmux.wait_for("the form closed", |s| !s.contains("Any action"))
+        .await;
+    tmux.send_keys(&["q"]);
+    assert_eq!(tmux.wait_exit().await, "0");
+}

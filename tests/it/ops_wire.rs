@@ -804,3 +804,322 @@ async fn conference_actions_send_room_and_member() {
     )
     .await;
 }
+
+// The supervisor's keys, from the real app's keymap and selection to the
+// test PBX over TCP.
+
+mod supervisor {
+    use amitop::ami::Message;
+    use amitop::app::operator::ActionReply;
+    use amitop::app::{App, Msg};
+    use amitop::ops::supervise::{RecordingSetup, SupervisorSettings};
+    use amitop::resync::{Offered, ResyncUpdate};
+    use amitop::ui::theme::Theme;
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::layout::Rect;
+    use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+    use super::*;
+
+    const NOW: f64 = 1_000.0;
+
+    /// The dashboard with actions on; its requests land in the receiver.
+    fn dashboard() -> (App, UnboundedReceiver<Request>) {
+        let (resync, _) = unbounded_channel();
+        let area = Rect::new(0, 0, 160, 40);
+        let mut app = App::new("amitop".into(), area, Theme::new(false), resync);
+        let (outbox, sent) = unbounded_channel();
+        app.set_actions(outbox, false);
+        (app, sent)
+    }
+
+    fn press(app: &mut App, code: KeyCode) {
+        let key = KeyEvent::new(code, KeyModifiers::NONE);
+        app.handle(Msg::Input(Event::Key(key)), NOW);
+    }
+
+    fn type_text(app: &mut App, text: &str) {
+        text.chars().for_each(|c| press(app, KeyCode::Char(c)));
+    }
+
+    /// Selects the first row matching `filter` in the pane of key `pane`.
+    fn select(app: &mut App, pane: char, filter: &str) {
+        press(app, KeyCode::Char(pane));
+        press(app, KeyCode::Char('/'));
+        type_text(app, filter);
+        press(app, KeyCode::Enter);
+    }
+
+    /// Feeds the session's events to the app until `done` holds.
+    async fn follow(app: &mut App, events: &mut SessionEvents, done: impl Fn(&App) -> bool) {
+        let caught_up = async {
+            while !done(app) {
+                match events.recv().await {
+                    Some(event) => app.handle(Msg::Session(event), NOW),
+                    None => panic!("the session ended"),
+                }
+            }
+        };
+        timeout(WAIT, caught_up).await.expect("the model in time");
+    }
+
+    /// Sends the one request the app made, checks the PBX received
+    /// exactly `expected`, and hands the reply back to the app.
+    async fn send_next(
+        app: &mut App,
+        sent: &mut UnboundedReceiver<Request>,
+        (pbx, handle): (&TestPbx, &SessionHandle),
+        expected: Vec<(String, String)>,
+    ) -> Reply {
+        let request = sent.try_recv().unwrap_or_else(|_| {
+            let status = app.operator.ui.status.as_ref().map(|s| s.text.clone());
+            panic!("the key sent no request: {status:?}")
+        });
+        assert!(sent.try_recv().is_err(), "one request");
+        let result = handle.send(request.action.clone()).await;
+        assert_eq!(received(pbx).last(), Some(&expected));
+        let reply = result.as_ref().expect("a reply").clone();
+        app.handle(Msg::Acted(ActionReply { request, result }), NOW);
+        reply
+    }
+
+    /// The Originate of a spy from `phone` on `target`.
+    fn spy(phone: &str, mode: &str, options: &str, target: &str) -> Vec<(String, String)> {
+        let data = format!("{target},{options}E");
+        let caller_id = format!("\"{mode} {target}\" <spy>");
+        headers(&[
+            ("Action", "Originate"),
+            ("Channel", phone),
+            ("Application", "ChanSpy"),
+            ("Data", &data),
+            ("CallerID", &caller_id),
+            ("Async", "true"),
+        ])
+    }
+
+    #[tokio::test]
+    async fn spy_and_record_keys_send_chanspy_and_mixmonitor_for_the_selected_channel() {
+        let (pbx, handle, mut events) = connected("amitop", "secret").await;
+        let (mut app, mut sent) = dashboard();
+        let to = (&pbx, &handle);
+        pbx.start_call("100", "2001", "Ann");
+        let target = channel_of(&pbx, "PJSIP/100").unwrap();
+        follow(&mut app, &mut events, |app| {
+            app.state.channels.id_by_name(&target).is_some()
+        })
+        .await;
+        let uniqueid = app.state.channels.id_by_name(&target).unwrap().to_owned();
+        select(&mut app, '1', "PJSIP/100-");
+
+        // No supervisor configured: the form asks for the phone.
+        press(&mut app, KeyCode::Char('l'));
+        assert!(sent.try_recv().is_err(), "the form is open");
+        type_text(&mut app, "PJSIP/200");
+        press(&mut app, KeyCode::Enter);
+        let listen = spy("PJSIP/200", "listen", "q", &target);
+        send_next(&mut app, &mut sent, to, listen).await;
+        // The phone typed is offered again: Enter alone sends.
+        press(&mut app, KeyCode::Char('w'));
+        press(&mut app, KeyCode::Enter);
+        let whisper = spy("PJSIP/200", "whisper", "qw", &target);
+        send_next(&mut app, &mut sent, to, whisper).await;
+
+        // With `supervisor` configured, no form; barging asks first.
+        app.operator.set_supervisor(SupervisorSettings {
+            phone: Some("PJSIP/201".into()),
+            recording: RecordingSetup {
+                template: "sup/{channel}-{uniqueid}.wav".into(),
+                options: "b".into(),
+            },
+        });
+        press(&mut app, KeyCode::Char('B'));
+        assert!(sent.try_recv().is_err(), "barge asks first");
+        press(&mut app, KeyCode::Char('y'));
+        let barge = spy("PJSIP/201", "barge", "qB", &target);
+        send_next(&mut app, &mut sent, to, barge).await;
+
+        press(&mut app, KeyCode::Char('C'));
+        assert!(sent.try_recv().is_err(), "recording asks first");
+        press(&mut app, KeyCode::Char('y'));
+        let file = format!("sup/{}-{uniqueid}.wav", target.replace('/', "-"));
+        let record = [
+            ("Action", "MixMonitor"),
+            ("Channel", target.as_str()),
+            ("File", file.as_str()),
+            ("Options", "b"),
+        ];
+        let reply = send_next(&mut app, &mut sent, to, headers(&record)).await;
+        assert!(reply.is_success(), "{reply:?}");
+        follow(&mut app, &mut events, |app| {
+            app.state.supervision.recording(&uniqueid).is_some()
+        })
+        .await;
+        let recording = app.state.supervision.recording(&uniqueid).unwrap();
+        assert_eq!(recording.file.as_deref(), Some(file.as_str()));
+
+        press(&mut app, KeyCode::Char('M'));
+        let mute = [
+            ("Action", "MixMonitorMute"),
+            ("Channel", target.as_str()),
+            ("Direction", "both"),
+            ("State", "1"),
+        ];
+        send_next(&mut app, &mut sent, to, headers(&mute)).await;
+        press(&mut app, KeyCode::Char('X'));
+        let stop = [("Action", "StopMixMonitor"), ("Channel", target.as_str())];
+        let reply = send_next(&mut app, &mut sent, to, headers(&stop)).await;
+        assert!(reply.is_success(), "{reply:?}");
+        assert!(app.state.supervision.recording(&uniqueid).is_none());
+    }
+
+    fn event(pairs: &[(&str, &str)]) -> Message {
+        Message::from_pairs(pairs.iter().copied())
+    }
+
+    const PHONE: &str = "PJSIP/3001-00000004";
+
+    /// A caller that the member `interface` answered through a Local
+    /// pair: the queue bridges the caller with `;1`, and `;2` is bridged
+    /// with the phone. The hint of 3001@internal is the phone's device.
+    fn local_queue_call(interface: &str, state_interface: &str) -> Vec<Message> {
+        let channels = [
+            ("1.1", "PJSIP/trunk-00000001", "b1"),
+            ("1.2", "Local/3001@agents-00000001;1", "b1"),
+            ("1.3", "Local/3001@agents-00000001;2", "b2"),
+            ("1.4", PHONE, "b2"),
+        ];
+        let mut messages: Vec<Message> = (channels.iter())
+            .map(|(id, name, _)| {
+                event(&[
+                    ("Event", "Newchannel"),
+                    ("Channel", name),
+                    ("ChannelState", "6"),
+                    ("ChannelStateDesc", "Up"),
+                    ("Uniqueid", id),
+                ])
+            })
+            .collect();
+        messages.push(event(&[
+            ("Event", "LocalBridge"),
+            ("LocalOneChannel", channels[1].1),
+            ("LocalOneUniqueid", "1.2"),
+            ("LocalTwoChannel", channels[2].1),
+            ("LocalTwoUniqueid", "1.3"),
+        ]));
+        messages.extend(channels.iter().map(|(id, name, bridge)| {
+            event(&[
+                ("Event", "BridgeEnter"),
+                ("BridgeUniqueid", bridge),
+                ("BridgeType", "basic"),
+                ("Channel", name),
+                ("Uniqueid", id),
+            ])
+        }));
+        messages.extend([
+            event(&[
+                ("Event", "ExtensionStatus"),
+                ("Exten", "3001"),
+                ("Context", "internal"),
+                ("Hint", "PJSIP/3001,CustomPresence:3001"),
+                ("Status", "1"),
+                ("StatusText", "InUse"),
+            ]),
+            event(&[
+                ("Event", "QueueMemberAdded"),
+                ("Queue", "support"),
+                ("MemberName", "Alice"),
+                ("Interface", interface),
+                ("StateInterface", state_interface),
+                ("Status", "2"),
+                ("Paused", "0"),
+            ]),
+            event(&[
+                ("Event", "AgentConnect"),
+                ("Queue", "support"),
+                ("Interface", interface),
+                ("MemberName", "Alice"),
+                ("Channel", channels[0].1),
+                ("Uniqueid", "1.1"),
+                ("DestChannel", channels[1].1),
+                ("DestUniqueid", "1.2"),
+                ("HoldTime", "4"),
+                ("RingTime", "2"),
+            ]),
+        ]);
+        messages
+    }
+
+    #[tokio::test]
+    async fn a_local_or_hint_member_is_spied_on_the_phone_it_talks_on() {
+        let (pbx, handle, _events) = connected("amitop", "secret").await;
+        for (interface, state_interface) in [
+            ("Local/3001@agents/n", "PJSIP/3001"),
+            ("hint:3001@internal", ""),
+        ] {
+            let (mut app, mut sent) = dashboard();
+            app.operator.set_supervisor(SupervisorSettings {
+                phone: Some("PJSIP/200".into()),
+                ..SupervisorSettings::default()
+            });
+            for message in local_queue_call(interface, state_interface) {
+                app.handle(Msg::Session(SessionEvent::Event(message)), NOW);
+            }
+            select(&mut app, '6', "Alice");
+            press(&mut app, KeyCode::Char('l'));
+            let listen = spy("PJSIP/200", "listen", "q", PHONE);
+            send_next(&mut app, &mut sent, (&pbx, &handle), listen).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn any_action_completes_from_list_commands_and_shows_the_whole_reply() {
+        let (pbx, handle, _events) = connected("amitop", "secret").await;
+        let listed = handle.send(Action::new("ListCommands")).await.unwrap();
+        let names = Offered::from_list_commands(&listed).names();
+        assert!(names.iter().any(|n| n == "CoreStatus"), "{names:?}");
+        let (mut app, mut sent) = dashboard();
+        app.handle(Msg::Resync(ResyncUpdate::Offered(names)), NOW);
+
+        press(&mut app, KeyCode::Char('A'));
+        type_text(&mut app, "corest");
+        press(&mut app, KeyCode::Tab);
+        press(&mut app, KeyCode::Tab);
+        type_text(&mut app, "Variable: x=1");
+        press(&mut app, KeyCode::Enter);
+        let expected = [("Action", "CoreStatus"), ("Variable", "x=1")];
+        let reply = send_next(&mut app, &mut sent, (&pbx, &handle), headers(&expected)).await;
+        let Some(amitop::ui::form::Overlay::Output(shown)) = &app.operator.ui.overlay else {
+            panic!("the reply is shown");
+        };
+        assert_eq!(shown.lines, reply.text_lines());
+        assert!(shown.lines.contains(&"Response: Success".to_owned()));
+        assert!(shown.copyable);
+    }
+
+    #[test]
+    fn read_only_refuses_every_supervisor_key_and_any_action_but_reads() {
+        let (mut app, _) = dashboard();
+        let (outbox, mut sent) = unbounded_channel();
+        app.set_actions(outbox, true);
+        for (pane, key) in [('1', 'l'), ('1', 'w'), ('1', 'B'), ('2', 'C'), ('1', 'M')]
+            .into_iter()
+            .chain([('1', 'X'), ('6', 'l'), ('6', 'w'), ('6', 'B')])
+        {
+            press(&mut app, KeyCode::Char(pane));
+            press(&mut app, KeyCode::Char(key));
+            assert!(sent.try_recv().is_err(), "{key} in pane {pane}");
+            let status = app.operator.ui.status.as_ref().map(|s| s.text.as_str());
+            assert!(
+                status.is_some_and(|s| s.starts_with("read-only mode")),
+                "{key} in pane {pane}: {status:?}"
+            );
+        }
+        for (name, allowed) in [("JabberSend", false), ("CoreStatus", true)] {
+            press(&mut app, KeyCode::Char('A'));
+            type_text(&mut app, name);
+            press(&mut app, KeyCode::Enter);
+            assert_eq!(sent.try_recv().is_ok(), allowed, "{name}");
+            press(&mut app, KeyCode::Esc);
+        }
+    }
+}

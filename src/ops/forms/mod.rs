@@ -2,14 +2,18 @@
 //! line of help, default, pre-fill) and how each turns valid fields into
 //! a request. Grouped like the AMI: `calls`, `queues`, `system`.
 
+mod any_action;
 mod calls;
 mod parking;
 mod queues;
+mod supervisor;
 mod system;
 
+pub(super) use any_action::ANY_ACTION;
 pub(super) use calls::{ATXFER, ORIGINATE, REDIRECT};
 pub(super) use parking::PICK_UP;
 pub(super) use queues::{QUEUE_ADD, QUEUE_PAUSE, QUEUE_PENALTY, QUEUE_REMOVE};
+pub(super) use supervisor::SPY;
 pub(super) use system::{CONSOLE, MODULE};
 
 #[cfg(test)]
@@ -47,6 +51,7 @@ pub(super) mod testing {
             object: None,
             parked_space: Some("701".into()),
             parking_context: Some("parkedcalls".into()),
+            spy_target: Some("PJSIP/100-00000001".into()),
             ..Selection::default()
         }
     }

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 
 use crate::model::{Bridge, CallGroups, CallKey, Channel, State};
 use crate::ui::kept_order::{Followed, KeptOrder, Moment, Rows};
-use crate::ui::panes::channels::caller_id;
+use crate::ui::panes::channels::{caller_id, marked};
 use crate::ui::sort_key::KeyWriter;
 use crate::ui::table::{self, Column, Env, plain};
 use crate::ui::tables::Table;
@@ -291,7 +291,10 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
             title: "Caller",
             width: 18,
             drop: 0,
-            text: |c, _| party(c.caller()),
+            text: |c, env| {
+                let ids: Vec<&str> = c.members.iter().map(|m| m.uniqueid.as_str()).collect();
+                marked(env.state, &ids, party(c.caller()))
+            },
             style: plain,
             cmp: |a, b| compare(CALLER, a, b),
         },

@@ -44,6 +44,31 @@ pub fn hold_flags(channel: &Channel) -> &'static str {
     }
 }
 
+/// The marks of a supervised channel, put before its name: `●` it is
+/// being recorded, `◉` a supervisor listens to it.
+pub fn supervision_mark(state: &State, uniqueid: &str) -> &'static str {
+    let recorded = state.supervision.recording(uniqueid).is_some();
+    let spied = state.is_spied(uniqueid);
+    match (recorded, spied) {
+        (true, true) => "●◉ ",
+        (true, false) => "● ",
+        (false, true) => "◉ ",
+        (false, false) => "",
+    }
+}
+
+/// `text` after the marks of the channels `uniqueids` (see
+/// [`supervision_mark`]), the first channel's marks first.
+pub fn marked<'a>(state: &State, uniqueids: &[&str], text: Cow<'a, str>) -> Cow<'a, str> {
+    let mark = (uniqueids.iter())
+        .map(|id| supervision_mark(state, id))
+        .find(|mark| !mark.is_empty());
+    match mark {
+        Some(mark) => Cow::Owned(format!("{mark}{text}")),
+        None => text,
+    }
+}
+
 /// Seconds since the channel was created (0 when unknown).
 pub fn age(channel: &Channel, now: f64) -> f64 {
     channel.created.map_or(0.0, |created| now - created)
@@ -77,7 +102,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
             title: "Channel",
             width: 18,
             drop: 0,
-            text: |c, _| Cow::Borrowed(&c.name),
+            text: |c, env| marked(env.state, &[&c.uniqueid], Cow::Borrowed(&c.name)),
             style: plain,
             cmp: |a, b| a.name.cmp(&b.name),
         },
