@@ -124,10 +124,10 @@ pub(super) fn stop(selection: &Selection) -> Start {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::ops::op::{Refusal, RowKind};
     use crate::ops::start::start;
     use crate::ops::supervise::RecordingSetup;
-    use super::*;
 
     fn call() -> Selection {
         Selection {

@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use crate::support::tmux::{Tmux, line_with};
+use crate::support::tmux::{Tmux, demo_command, line_with};
 
 /// Channel names (first column of the Channels pane) on a screen.
 fn channel_names(screen: &str) -> BTreeSet<String> {
@@ -38,12 +38,7 @@ fn all_channels(screen: &str) -> Option<BTreeSet<String>> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_shows_a_living_pbx() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let command = format!(
-        "env NO_COLOR=1 HOME={dir} XDG_CONFIG_HOME={dir} {bin} --demo --seed 5 --log {dir}/amitop.log",
-        bin = env!("CARGO_BIN_EXE_amitop"),
-        dir = dir.path().display(),
-    );
-    let tmux = Tmux::start(120, 60, &command);
+    let tmux = Tmux::start(120, 60, &demo_command(dir.path(), "--seed 5"));
 
     let first = tmux
         .wait_for("calls on the demo", |s| {

@@ -3,9 +3,10 @@
 //! the Asterisk 12+ events that build those calls.
 
 use crate::support::msg;
+use amitop::ami::Message;
 use amitop::model::State;
 
-fn newchannel(id: &str, name: &str) -> amitop::ami::Message {
+fn newchannel(id: &str, name: &str) -> Message {
     msg(&[
         ("Event", "Newchannel"),
         ("Channel", name),
@@ -15,7 +16,7 @@ fn newchannel(id: &str, name: &str) -> amitop::ami::Message {
     ])
 }
 
-fn enter(bridge: &str, id: &str, name: &str) -> amitop::ami::Message {
+fn enter(bridge: &str, id: &str, name: &str) -> Message {
     msg(&[
         ("Event", "BridgeEnter"),
         ("BridgeUniqueid", bridge),
@@ -25,7 +26,7 @@ fn enter(bridge: &str, id: &str, name: &str) -> amitop::ami::Message {
     ])
 }
 
-fn member(interface: &str, state_interface: &str) -> amitop::ami::Message {
+fn member(interface: &str, state_interface: &str) -> Message {
     msg(&[
         ("Event", "QueueMemberAdded"),
         ("Queue", "support"),
@@ -38,13 +39,23 @@ fn member(interface: &str, state_interface: &str) -> amitop::ami::Message {
 }
 
 const CALLER: &str = "PJSIP/trunk-00000001";
-const PHONE: &str = "PJSIP/3001-00000004";
+/// The phone of the member in [`local_queue_call`].
+pub(crate) const PHONE: &str = "PJSIP/3001-00000004";
 
 /// A caller answered by the member `interface`: the queue bridges the
 /// caller with the Local pair's `;1`, whose `;2` is bridged with the phone.
 fn queue_call_through_local(interface: &str, state_interface: &str) -> State {
     let mut state = State::new();
-    let steps = [
+    for step in &local_queue_call(interface, state_interface) {
+        state.apply(step, 100.0);
+    }
+    state
+}
+
+/// The events of [`queue_call_through_local`] (also for the wire tests of
+/// the spy keys).
+pub(crate) fn local_queue_call(interface: &str, state_interface: &str) -> Vec<Message> {
+    vec![
         newchannel("1.1", CALLER),
         newchannel("1.2", "Local/3001@agents-00000001;1"),
         newchannel("1.3", "Local/3001@agents-00000001;2"),
@@ -75,11 +86,19 @@ fn queue_call_through_local(interface: &str, state_interface: &str) -> State {
             ("HoldTime", "4"),
             ("RingTime", "2"),
         ]),
-    ];
-    for step in &steps {
-        state.apply(step, 100.0);
-    }
-    state
+    ]
+}
+
+/// The hint 3001@internal: the phone's device, and a presence provider.
+pub(crate) fn hint_3001() -> Message {
+    msg(&[
+        ("Event", "ExtensionStatus"),
+        ("Exten", "3001"),
+        ("Context", "internal"),
+        ("Hint", "PJSIP/3001,CustomPresence:3001"),
+        ("Status", "1"),
+        ("StatusText", "InUse"),
+    ])
 }
 
 #[test]
@@ -97,17 +116,7 @@ fn a_local_member_is_heard_on_its_phone() {
 #[test]
 fn a_hint_member_is_heard_on_its_hints_device() {
     let mut state = queue_call_through_local("hint:3001@internal", "");
-    state.apply(
-        &msg(&[
-            ("Event", "ExtensionStatus"),
-            ("Exten", "3001"),
-            ("Context", "internal"),
-            ("Hint", "PJSIP/3001,CustomPresence:3001"),
-            ("Status", "1"),
-            ("StatusText", "InUse"),
-        ]),
-        100.0,
-    );
+    state.apply(&hint_3001(), 100.0);
     let heard = state
         .agent_voice_channel("hint:3001@internal")
         .expect("a channel");

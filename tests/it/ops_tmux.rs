@@ -3,7 +3,7 @@
 //! the new call appears on screen (the PBX creates it as Asterisk would)
 //! and the footer reports its answer; `H` then `y` hang it up and it goes.
 
-use crate::support::tmux::{Dashboard, line_with};
+use crate::support::tmux::{Dashboard, Tmux, demo_command, line_with};
 
 /// A channel row of the channel list (the footer may name it too).
 fn channel_row<'a>(screen: &'a str, prefix: &str) -> Option<&'a str> {
@@ -309,12 +309,7 @@ async fn listen_whisper_barge_record_and_any_action_from_the_keys() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn read_only_refuses_the_supervisor_keys() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let command = format!(
-        "env NO_COLOR=1 HOME={dir} XDG_CONFIG_HOME={dir} {bin} --demo --read-only --log {dir}/amitop.log",
-        bin = env!("CARGO_BIN_EXE_amitop"),
-        dir = dir.path().display(),
-    );
-    let tmux = tmux_support::Tmux::start(120, 30, &command);
+    let tmux = Tmux::start(120, 30, &demo_command(dir.path(), "--read-only"));
     tmux.wait_for("a channel of the demo", |s| {
         s.contains("(read-only)") && s.contains("│SIP/")
     })

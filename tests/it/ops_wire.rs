@@ -809,37 +809,24 @@ async fn conference_actions_send_room_and_member() {
 // test PBX over TCP.
 
 mod supervisor {
-    use amitop::ami::Message;
     use amitop::app::operator::ActionReply;
     use amitop::app::{App, Msg};
     use amitop::ops::supervise::{RecordingSetup, SupervisorSettings};
     use amitop::resync::{Offered, ResyncUpdate};
-    use amitop::ui::theme::Theme;
-    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-    use ratatui::layout::Rect;
+    use crossterm::event::KeyCode;
     use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+    use crate::model_spy_target::{PHONE, hint_3001, local_queue_call};
+    use crate::support::ui::{NOW, new_app, press, type_text};
 
     use super::*;
 
-    const NOW: f64 = 1_000.0;
-
     /// The dashboard with actions on; its requests land in the receiver.
     fn dashboard() -> (App, UnboundedReceiver<Request>) {
-        let (resync, _) = unbounded_channel();
-        let area = Rect::new(0, 0, 160, 40);
-        let mut app = App::new("amitop".into(), area, Theme::new(false), resync);
+        let (mut app, _resyncs) = new_app(160, 40);
         let (outbox, sent) = unbounded_channel();
         app.set_actions(outbox, false);
         (app, sent)
-    }
-
-    fn press(app: &mut App, code: KeyCode) {
-        let key = KeyEvent::new(code, KeyModifiers::NONE);
-        app.handle(Msg::Input(Event::Key(key)), NOW);
-    }
-
-    fn type_text(app: &mut App, text: &str) {
-        text.chars().for_each(|c| press(app, KeyCode::Char(c)));
     }
 
     /// Selects the first row matching `filter` in the pane of key `pane`.
@@ -972,83 +959,6 @@ mod supervisor {
         assert!(app.state.supervision.recording(&uniqueid).is_none());
     }
 
-    fn event(pairs: &[(&str, &str)]) -> Message {
-        Message::from_pairs(pairs.iter().copied())
-    }
-
-    const PHONE: &str = "PJSIP/3001-00000004";
-
-    /// A caller that the member `interface` answered through a Local
-    /// pair: the queue bridges the caller with `;1`, and `;2` is bridged
-    /// with the phone. The hint of 3001@internal is the phone's device.
-    fn local_queue_call(interface: &str, state_interface: &str) -> Vec<Message> {
-        let channels = [
-            ("1.1", "PJSIP/trunk-00000001", "b1"),
-            ("1.2", "Local/3001@agents-00000001;1", "b1"),
-            ("1.3", "Local/3001@agents-00000001;2", "b2"),
-            ("1.4", PHONE, "b2"),
-        ];
-        let mut messages: Vec<Message> = (channels.iter())
-            .map(|(id, name, _)| {
-                event(&[
-                    ("Event", "Newchannel"),
-                    ("Channel", name),
-                    ("ChannelState", "6"),
-                    ("ChannelStateDesc", "Up"),
-                    ("Uniqueid", id),
-                ])
-            })
-            .collect();
-        messages.push(event(&[
-            ("Event", "LocalBridge"),
-            ("LocalOneChannel", channels[1].1),
-            ("LocalOneUniqueid", "1.2"),
-            ("LocalTwoChannel", channels[2].1),
-            ("LocalTwoUniqueid", "1.3"),
-        ]));
-        messages.extend(channels.iter().map(|(id, name, bridge)| {
-            event(&[
-                ("Event", "BridgeEnter"),
-                ("BridgeUniqueid", bridge),
-                ("BridgeType", "basic"),
-                ("Channel", name),
-                ("Uniqueid", id),
-            ])
-        }));
-        messages.extend([
-            event(&[
-                ("Event", "ExtensionStatus"),
-                ("Exten", "3001"),
-                ("Context", "internal"),
-                ("Hint", "PJSIP/3001,CustomPresence:3001"),
-                ("Status", "1"),
-                ("StatusText", "InUse"),
-            ]),
-            event(&[
-                ("Event", "QueueMemberAdded"),
-                ("Queue", "support"),
-                ("MemberName", "Alice"),
-                ("Interface", interface),
-                ("StateInterface", state_interface),
-                ("Status", "2"),
-                ("Paused", "0"),
-            ]),
-            event(&[
-                ("Event", "AgentConnect"),
-                ("Queue", "support"),
-                ("Interface", interface),
-                ("MemberName", "Alice"),
-                ("Channel", channels[0].1),
-                ("Uniqueid", "1.1"),
-                ("DestChannel", channels[1].1),
-                ("DestUniqueid", "1.2"),
-                ("HoldTime", "4"),
-                ("RingTime", "2"),
-            ]),
-        ]);
-        messages
-    }
-
     #[tokio::test]
     async fn a_local_or_hint_member_is_spied_on_the_phone_it_talks_on() {
         let (pbx, handle, _events) = connected("amitop", "secret").await;
@@ -1061,7 +971,8 @@ mod supervisor {
                 phone: Some("PJSIP/200".into()),
                 ..SupervisorSettings::default()
             });
-            for message in local_queue_call(interface, state_interface) {
+            let call = local_queue_call(interface, state_interface);
+            for message in std::iter::once(hint_3001()).chain(call) {
                 app.handle(Msg::Session(SessionEvent::Event(message)), NOW);
             }
             select(&mut app, '6', "Alice");

@@ -135,6 +135,16 @@ impl Drop for Tmux {
     }
 }
 
+/// The shell line of `amitop --demo` with `args`, its home, config
+/// directory and log in `dir` (so the user's config cannot interfere).
+pub fn demo_command(dir: &std::path::Path, args: &str) -> String {
+    format!(
+        "env NO_COLOR=1 HOME={dir} XDG_CONFIG_HOME={dir} {bin} --demo {args} --log {dir}/amitop.log",
+        bin = env!("CARGO_BIN_EXE_amitop"),
+        dir = dir.display(),
+    )
+}
+
 /// The line of `screen` that mentions `needle`.
 pub fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
     screen.lines().find(|line| line.contains(needle))
