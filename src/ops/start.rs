@@ -62,9 +62,9 @@ pub fn start(op: Op, selection: &Selection, read_only: bool) -> Result<Start, Re
             Some(request) => return Ok(Start::Ready(request)),
             None => &forms::SPY,
         },
-        Op::Record => return Ok(supervisor::record(selection)),
-        Op::MuteRecording => return Ok(supervisor::mute(selection)),
-        Op::StopRecording => return Ok(supervisor::stop(selection)),
+        Op::Record => return Ok(one_or_choose(op, supervisor::record(selection))),
+        Op::MuteRecording => return Ok(one_or_choose(op, supervisor::mute(selection))),
+        Op::StopRecording => return Ok(one_or_choose(op, supervisor::stop(selection))),
         Op::AnyAction => &forms::ANY_ACTION,
     };
     Ok(Start::Form(Form::new(op, def, selection)))
@@ -77,6 +77,14 @@ pub fn permit(action: &Action, read_only: bool) -> Result<(), String> {
         return Err(read_only_refusal(action.name()));
     }
     Ok(())
+}
+
+/// One request when there is one option, else a choice among them.
+fn one_or_choose(op: Op, mut options: Vec<(String, Request)>) -> Start {
+    if options.len() == 1 {
+        return Start::Ready(options.remove(0).1);
+    }
+    Start::Choose(Choice { op, options })
 }
 
 /// One channel: hang it up, asking first. A call of several legs: pick

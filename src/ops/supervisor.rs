@@ -6,9 +6,11 @@
 
 use crate::model::SpyMode;
 
-use crate::ops::op::{Choice, Op, Request, Selection};
-use crate::ops::start::Start;
+use crate::ops::op::{Op, Request, Selection};
 use crate::ops::supervise;
+
+/// Labelled requests to pick one of (`start` offers a lone one at once).
+pub(super) type Options = Vec<(String, Request)>;
 
 /// The ChanSpy mode of a spy operation.
 pub(super) fn mode_of(op: Op) -> SpyMode {
@@ -39,17 +41,9 @@ pub(super) fn spy(op: Op, selection: &Selection) -> Option<Request> {
     Some(spy_request(op, phone, target))
 }
 
-/// One request when there is one option, else a choice among them.
-fn one_or_choose(op: Op, mut options: Vec<(String, Request)>) -> Start {
-    if options.len() == 1 {
-        return Start::Ready(options.remove(0).1);
-    }
-    Start::Choose(Choice { op, options })
-}
-
 /// Each channel alone, then (for several) all of them at once.
-fn each_or_all(op: Op, requests: Vec<(String, Request)>, all: &str) -> Start {
-    let mut options: Vec<(String, Request)> = requests
+fn each_or_all(requests: Options, all: &str) -> Options {
+    let mut options: Options = requests
         .iter()
         .map(|(channel, request)| (format!("only {channel}"), request.clone()))
         .collect();
@@ -60,13 +54,13 @@ fn each_or_all(op: Op, requests: Vec<(String, Request)>, all: &str) -> Start {
         whole.also = rest.iter().map(|(_, r)| r.action.clone()).collect();
         options.push((format!("{all}: all {} legs", requests.len()), whole));
     }
-    one_or_choose(op, options)
+    options
 }
 
 /// Records the selected channel, or one leg or every leg of the call
 /// (each leg's recording holds both sides, as that channel hears them),
 /// into the file the config's template names; asked first.
-pub(super) fn record(selection: &Selection) -> Start {
+pub(super) fn record(selection: &Selection) -> Options {
     let setup = &selection.recording;
     let files: Vec<(String, String)> = (selection.to_record.iter())
         .map(|(channel, uniqueid)| {
@@ -82,10 +76,10 @@ pub(super) fn record(selection: &Selection) -> Start {
             (channel.clone(), request)
         })
         .collect();
-    let mut start = each_or_all(Op::Record, requests, "every leg, a file each");
+    let mut options = each_or_all(requests, "every leg, a file each");
     // The whole call is asked once, naming every file.
-    if let Start::Choose(choice) = &mut start
-        && let Some((_, whole)) = choice.options.last_mut()
+    if options.len() > 1
+        && let Some((_, whole)) = options.last_mut()
     {
         let named: Vec<String> = (files.iter())
             .map(|(channel, file)| format!("{channel} into {file}"))
@@ -94,39 +88,38 @@ pub(super) fn record(selection: &Selection) -> Start {
             .clone()
             .confirm_with(format!("Record every leg: {}?", named.join(", ")));
     }
-    start
+    options
 }
 
 /// Mutes the selected recording (both directions), or unmutes it when
 /// it is muted.
-pub(super) fn mute(selection: &Selection) -> Start {
-    let options = (selection.recorded.iter())
+pub(super) fn mute(selection: &Selection) -> Options {
+    (selection.recorded.iter())
         .map(|(channel, muted)| {
             let action = supervise::mute_recording(channel, "both", !muted);
             let word = if *muted { "unmute" } else { "mute" };
             let request = Request::new(Op::MuteRecording, action);
             (format!("{word} {channel}"), request)
         })
-        .collect();
-    one_or_choose(Op::MuteRecording, options)
+        .collect()
 }
 
 /// Stops the selected recording, or one or every one of the call's.
-pub(super) fn stop(selection: &Selection) -> Start {
+pub(super) fn stop(selection: &Selection) -> Options {
     let requests = (selection.recorded.iter())
         .map(|(channel, _)| {
             let action = supervise::stop_recording(channel, None);
             (channel.clone(), Request::new(Op::StopRecording, action))
         })
         .collect();
-    each_or_all(Op::StopRecording, requests, "every recording")
+    each_or_all(requests, "every recording")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ops::op::{Refusal, RowKind};
-    use crate::ops::start::start;
+    use crate::ops::start::{Start, start};
     use crate::ops::supervise::RecordingSetup;
 
     fn call() -> Selection {
