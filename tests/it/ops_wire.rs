@@ -817,7 +817,7 @@ mod supervisor {
     use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
     use crate::model_spy_target::{PHONE, hint_3001, local_queue_call};
-    use crate::support::ui::{NOW, new_app, press, type_text};
+    use crate::support::ui::{NOW, new_app, press, render, type_text};
 
     use super::*;
 
@@ -943,6 +943,25 @@ mod supervisor {
         .await;
         let recording = app.state.supervision.recording(&uniqueid).unwrap();
         assert_eq!(recording.file.as_deref(), Some(file.as_str()));
+        // Each spy's mode is what was asked (the events do not say it).
+        follow(&mut app, &mut events, |app| {
+            let spies = app.state.spied_by(&uniqueid);
+            spies.len() == 3 && spies.iter().all(|spy| spy.mode.is_some())
+        })
+        .await;
+        let screen = render(&app);
+        assert!(screen.contains(&format!("●◉ {target}")), "{screen}");
+        press(&mut app, KeyCode::Enter);
+        let detail = render(&app);
+        for mode in ["(listen)", "(whisper)", "(barge)"] {
+            let spied = detail
+                .lines()
+                .find(|l| l.contains("spied on by") && l.contains(mode));
+            assert!(spied.is_some(), "{mode}:\n{detail}");
+        }
+        let recording = detail.lines().find(|l| l.contains("recording to"));
+        assert!(recording.is_some_and(|l| l.contains(&file)), "{detail}");
+        press(&mut app, KeyCode::Esc);
 
         press(&mut app, KeyCode::Char('M'));
         let mute = [
