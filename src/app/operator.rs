@@ -196,7 +196,8 @@ impl Operator {
         if action.name().eq_ignore_ascii_case("MixMonitor")
             && let (Some(channel), Some(file)) = (action.get("Channel"), action.get("File"))
         {
-            (self.asked_recordings).push((channel.to_owned(), file.to_owned()));
+            self.asked_recordings
+                .push((channel.to_owned(), file.to_owned()));
         }
         let title = request.op.title();
         let sent = self
