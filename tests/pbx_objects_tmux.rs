@@ -73,9 +73,8 @@ async fn the_voicemail_pane_counts_and_enter_reads_the_messages() {
     let tmux = &dashboard.tmux;
     let boxes = pbx.snapshot().features.mailboxes;
     keys(tmux, &["v", "m"]);
-    let screen = tmux
-        .wait_for("the mailboxes", |s| s.contains("Voicemail (3)"))
-        .await;
+    let title = format!("Voicemail ({})", boxes.len());
+    let screen = tmux.wait_for("the mailboxes", |s| s.contains(&title)).await;
     for mailbox in &boxes {
         let row = line_with(&screen, &mailbox.id()).expect("a row per box");
         assert!(row.contains(&mailbox.full_name), "{row}");

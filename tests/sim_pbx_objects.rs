@@ -269,8 +269,22 @@ async fn legacy_park_and_pick_up_over_tcp() {
 async fn mailboxes_fill_and_the_lists_agree() {
     let mut c = Client::start("11.0.0").await;
     c.send(Action::new("VoicemailUsersList")).await;
+    c.send(Action::new("SIPpeers")).await;
     let sim = c.pbx.snapshot().features.mailboxes;
     assert_eq!(c.state.voicemail.boxes.len(), sim.len());
+    // Each box is a phone's, under the name its peer describes.
+    for mailbox in c.state.voicemail.boxes.values() {
+        let number = mailbox.mailbox.split('@').next().unwrap();
+        let device = format!("SIP/{number}");
+        let peer = c
+            .state
+            .registry
+            .peers
+            .iter()
+            .find(|(key, _)| key.0 == device);
+        let described = peer.map(|(_, p)| p.description.as_str());
+        assert_eq!(described, Some(mailbox.full_name.as_str()), "{device}");
+    }
     let first = sim[0].id();
     let before = c.state.voicemail.boxes[&first].new_messages.unwrap();
     c.send(originate("SIP/2004", "default", VOICEMAIL_EXTEN))

@@ -235,10 +235,15 @@ async fn figures_against_lists(handle: &SessionHandle, state: &State) -> (Vec<St
 }
 
 impl Picture {
-    fn without_connected_line(mut self) -> Picture {
+    /// What AMI 1.1 can tell: no connected line for a channel already up
+    /// (see `channels`), and a bridge only while it links two channels
+    /// (`Bridge` Link/Unlink; a blind transferee left alone in its bridge
+    /// while the target rings is in no link).
+    fn what_ami_1_1_tells(mut self) -> Picture {
         for facts in self.channels.values_mut() {
             facts.3.clear();
         }
+        self.bridges.retain(|members| members.len() >= 2);
         self
     }
 }
@@ -247,7 +252,7 @@ async fn follow_traffic(config: PbxConfig) {
     let legacy = config.ami_version.starts_with("1.");
     let comparable = |picture: Picture| {
         if legacy {
-            picture.without_connected_line()
+            picture.what_ami_1_1_tells()
         } else {
             picture
         }

@@ -13,7 +13,7 @@
 //! [`PARKING_CONTEXT`] picks it up.
 
 use super::channel::Channel;
-use super::pbx::{PHONES, Pbx};
+use super::pbx::{OFFICE_PHONES, PHONES, Pbx};
 use super::vocab::{Dialect, channel_fields};
 use super::wire::Fields;
 
@@ -113,13 +113,19 @@ pub struct Features {
 
 impl Default for Features {
     fn default() -> Self {
-        let mailbox = |number: &str, name: &str, new| Mailbox {
-            number: number.into(),
-            context: "default".into(),
-            full_name: name.into(),
-            new_messages: new,
-            old_messages: 1,
-        };
+        // Every office phone has a box under its owner's name; (new, old).
+        let counts = [(0, 1), (2, 1), (0, 1), (1, 0), (0, 3), (0, 0)];
+        let mailboxes = PHONES[..OFFICE_PHONES]
+            .iter()
+            .zip(counts)
+            .map(|((number, name), (new, old))| Mailbox {
+                number: (*number).into(),
+                context: "default".into(),
+                full_name: (*name).into(),
+                new_messages: new,
+                old_messages: old,
+            })
+            .collect();
         // A span of four FXO ports to the street, the last one unplugged.
         let port = |number, alarm| DahdiPort {
             number,
@@ -129,11 +135,7 @@ impl Default for Features {
         Features {
             parked: Vec::new(),
             room: None,
-            mailboxes: vec![
-                mailbox("2001", "Alice Smith", 0),
-                mailbox("2002", "Bob Jones", 2),
-                mailbox("2003", "Carol White", 0),
-            ],
+            mailboxes,
             dahdi: vec![
                 port(1, "No Alarm"),
                 port(2, "No Alarm"),
@@ -198,7 +200,8 @@ fn parking_event(
                 (_, Some(retriever)) => fields.push("From", retriever.name.clone()),
                 _ => {}
             }
-            let uniqueid = if event == "ParkedCallGiveUp" {
+            // features.c's post_manager_event spells it so.
+            let uniqueid = if matches!(event, "ParkedCallGiveUp" | "ParkedCallTimeOut") {
                 "UniqueID"
             } else {
                 "Uniqueid"
@@ -427,6 +430,39 @@ impl Pbx {
             }
         }
         true
+    }
+
+    /// When the first parked call's timeout fires, in simulated time
+    /// since start.
+    pub(super) fn next_park_timeout(&self) -> Option<std::time::Duration> {
+        let first = self.features.parked.iter().map(|p| p.parked_at).min()?;
+        Some(std::time::Duration::from_secs(first + PARKING_TIMEOUT))
+    }
+
+    /// The parked calls whose timeout has fired leave the lot
+    /// (`ParkedCallTimeOut`); returned for the caller to send back to
+    /// whoever parked them.
+    pub(super) fn time_out_parked(&mut self) -> Vec<Parked> {
+        let now = self.now_secs();
+        let (due, waiting) = std::mem::take(&mut self.features.parked)
+            .into_iter()
+            .partition(|p| p.parked_at + PARKING_TIMEOUT <= now);
+        self.features.parked = waiting;
+        let due: Vec<Parked> = due;
+        for parked in &due {
+            if let Some(index) = self.index_of_uid(&parked.uniqueid) {
+                let event = parking_event(
+                    self.dialect,
+                    "ParkedCallTimeOut",
+                    parked,
+                    &self.channels[index],
+                    None,
+                    now,
+                );
+                self.emit(event);
+            }
+        }
+        due
     }
 
     /// Channel `index` joins the conference room (created on first use).
