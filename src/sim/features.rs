@@ -632,7 +632,7 @@ impl Pbx {
     /// A phone's hint (office phones' and agents' alike, as
     /// `ExtensionStateList` lists them all) follows its calls:
     /// `ExtensionStatus` InUse (1) while the phone has a channel, Idle (0)
-    /// after, sent on change.
+    /// after, sent on change, after the device's `DeviceStateChange`.
     pub(super) fn hint_follows(&mut self, device: &str) {
         let Some((exten, _)) = PHONES
             .iter()
@@ -649,6 +649,10 @@ impl Pbx {
             self.features.busy_hints.push((*exten).to_owned());
         } else {
             self.features.busy_hints.retain(|e| e != exten);
+        }
+        if self.dialect == Dialect::Modern {
+            // The device's own state comes first (Asterisk 12+ only).
+            self.device_state(device, if busy { "INUSE" } else { "NOT_INUSE" });
         }
         let event = Fields::event("ExtensionStatus")
             .with("Privilege", "call,all")

@@ -668,7 +668,7 @@ impl Pbx {
         Ok(())
     }
 
-    fn device_state(&mut self, device: &str, state: &str) {
+    pub(super) fn device_state(&mut self, device: &str, state: &str) {
         self.emit(
             Fields::event("DeviceStateChange")
                 .with("Privilege", "call,all")

@@ -53,7 +53,8 @@ use crate::ami::Message;
 pub use channel::{Channel, ChannelState, Party};
 pub use features::PRESENCE;
 pub use features::{
-    CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
+    CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, PARKING_LOT, Parked, Room,
+    VOICEMAIL_EXTEN,
 };
 pub use flood::{FloodConfig, FloodProgress};
 pub use pbx::{Bridge, PHONES};
