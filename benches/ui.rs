@@ -15,10 +15,11 @@
 //! ```
 
 use amitop::ami::Message;
+use amitop::app::link::Link;
 use amitop::model::State;
 use amitop::ui::dashboard::{Dashboard, draw};
 use amitop::ui::form::Actions;
-use amitop::ui::status::{Link, Meters};
+use amitop::ui::status::Meters;
 use amitop::ui::theme::Theme;
 use amitop::ui::view::View;
 use criterion::{Criterion, criterion_group};

@@ -3,9 +3,12 @@
 
 A circle is a cycle of `crate::` / `super::` paths between files: file A
 names something in file B, B (perhaps through others) names something in A.
-A `mod.rs` that declares or re-exports its own children is not an edge;
-a path that reaches an item through such a re-export is followed to the
-child file that defines it. Usage: `scripts/import_cycles.py [src]`; exits
+A module's own file (`mod.rs`, or `queues.rs` beside `queues/`) that
+declares or re-exports its own children is not an edge; a path that
+reaches an item through such a re-export is followed to the child file
+that defines it. Paths inside `#[cfg(test)]` modules are left out (a
+test may build its fixtures with its layer's API); `--tests` counts them
+too. Usage: `scripts/import_cycles.py [--tests] [src]`; exits
 1 when there is a circle, printing each strongly connected set of files.
 """
 
@@ -13,10 +16,12 @@ import re
 import sys
 from pathlib import Path
 
-SRC = Path(sys.argv[1] if len(sys.argv) > 1 else "src")
+ARGS = [a for a in sys.argv[1:] if a != "--tests"]
+WITH_TESTS = "--tests" in sys.argv[1:]
+SRC = Path(ARGS[0] if ARGS else "src")
 
-# `crate::a::b::{c, d::E}` or `super::super::x`, as written in the code.
-PATH = re.compile(r"\b((?:crate|super)(?:::(?:[A-Za-z_][A-Za-z0-9_]*|\{[^;]*?\}))+)")
+# `crate::a::b::{c, d::E}`, `super::super::x` or `super::*`, as written in the code.
+PATH = re.compile(r"\b((?:crate|super)(?:::(?:[A-Za-z_][A-Za-z0-9_]*|\*|\{[^;]*?\}))+)")
 
 
 def module_of(file: Path) -> list[str]:
@@ -38,9 +43,10 @@ def file_of(module: list[str]) -> Path | None:
 
 
 def expand(path: str) -> list[list[str]]:
-    """`crate::a::{b, c::D}` -> [[crate, a, b], [crate, a, c, D]]."""
+    """`crate::a::{b, c::D}` -> [[crate, a, b], [crate, a, c, D]]; a glob
+    `a::*` names the module `a` itself."""
     if "{" not in path:
-        return [path.split("::")]
+        return [[p for p in path.split("::") if p != "*"]]
     head, _, rest = path.partition("{")
     inner = rest.rsplit("}", 1)[0]
     prefix = [p for p in head.split("::") if p]
@@ -48,10 +54,10 @@ def expand(path: str) -> list[list[str]]:
     for ch in inner + ",":
         if ch == "," and depth == 0:
             item = item.strip()
-            if item and item != "self":
-                out += [prefix + tail for tail in expand(item)]
-            elif item == "self":
+            if item in ("self", "*"):
                 out.append(prefix)
+            elif item:
+                out += [prefix + tail for tail in expand(item)]
             item = ""
             continue
         depth += ch == "{"
@@ -72,13 +78,22 @@ def absolute(segments: list[str], here: list[str]) -> list[str]:
     return base + segments
 
 
+def is_module_file(file: Path) -> bool:
+    """Whether `file` is a module's own file, with children below it:
+    `mod.rs`/`lib.rs`/`main.rs`, or `queues.rs` beside a `queues/` folder."""
+    return file.name in ("mod.rs", "lib.rs", "main.rs") or file.with_suffix("").is_dir()
+
+
 def reexports(mod_file: Path) -> dict[str, list[str]]:
-    """Names a mod.rs re-exports from its children: {Name: [child, ...]}."""
+    """Names a module file re-exports from its children (`pub use`,
+    `pub(crate) use`, `pub(super) use`...): {Name: [child, ...]}."""
     out = {}
     text = mod_file.read_text()
-    for m in re.finditer(r"pub(?:\(crate\))?\s+use\s+([^;]+);", text):
+    for m in re.finditer(r"pub(?:\([^)]*\))?\s+use\s+([^;]+);", text):
         for segs in expand(m.group(1).replace(" ", "").replace("\n", "")):
-            if segs and segs[0] not in ("crate", "super", "self"):
+            if segs and segs[0] == "self":
+                segs = segs[1:]
+            if len(segs) > 1 and segs[0] not in ("crate", "super"):
                 out[segs[-1]] = segs[:-1]
     return out
 
@@ -91,7 +106,7 @@ def target_file(module_path: list[str]) -> Path | None:
         if f is None:
             continue
         rest = module_path[cut:]
-        if f.name == "mod.rs" and rest:
+        if is_module_file(f) and rest:
             child = reexports(f).get(rest[0])
             if child:
                 inner = target_file(module_path[:cut] + child)
@@ -101,22 +116,56 @@ def target_file(module_path: list[str]) -> Path | None:
     return None
 
 
+# Text that may hold braces which are not code: strings, char literals, comments.
+NOT_CODE = re.compile(r'"(?:\\.|[^"\\])*"|\'[{}]\'|//[^\n]*')
+INLINE_MOD = re.compile(
+    r"(#\[cfg\(test\)\]\s*)?(?:pub(?:\([^)]*\))?\s+)?\bmod\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{"
+)
+
+
+def inline_modules(code: str) -> list[tuple[int, int, str, bool]]:
+    """The `mod name { ... }` blocks of a file: (start, end, name, is_test),
+    so a `super::` inside `mod tests` starts from the file's own module."""
+    blocks, open_mods, depth = [], [], 0
+    mods = {m.end() - 1: (m.group(2), bool(m.group(1))) for m in INLINE_MOD.finditer(code)}
+    for i, ch in enumerate(code):
+        if ch == "{":
+            depth += 1
+            if i in mods:
+                open_mods.append((i, depth, *mods[i]))
+        elif ch == "}":
+            if open_mods and open_mods[-1][1] == depth:
+                start, _, name, is_test = open_mods.pop()
+                blocks.append((start, i, name, is_test))
+            depth -= 1
+    return blocks
+
+
+def module_at(here: list[str], blocks, pos: int) -> tuple[list[str], bool]:
+    """The module a position of the file is in, inline modules included,
+    and whether that is test code."""
+    inner = sorted((b for b in blocks if b[0] < pos < b[1]), key=lambda b: b[0])
+    return here + [b[2] for b in inner], any(b[3] for b in inner)
+
+
 def edges() -> dict[Path, set[Path]]:
     graph: dict[Path, set[Path]] = {}
     for file in sorted(SRC.rglob("*.rs")):
         here = module_of(file)
-        is_mod_file = file.name in ("mod.rs", "lib.rs", "main.rs")
-        code = "\n".join(
-            line for line in file.read_text().splitlines() if not line.lstrip().startswith("//")
-        )
+        # Same length as the source, so positions still match.
+        code = NOT_CODE.sub(lambda m: " " * len(m.group(0)), file.read_text())
+        blocks = inline_modules(code)
         targets = set()
         for m in PATH.finditer(code):
+            at, in_test = module_at(here, blocks, m.start())
+            if in_test and not WITH_TESTS:
+                continue
             for segs in expand(m.group(1).replace(" ", "").replace("\n", "")):
-                t = target_file(absolute(segs, here))
+                t = target_file(absolute(segs, at))
                 if t is None or t == file:
                     continue
-                # A mod.rs naming its own descendants is declaring, not depending.
-                if is_mod_file and file.parent in t.parents:
+                # A module naming its own descendants is declaring, not depending.
+                if module_of(t)[: len(here)] == here and is_module_file(file):
                     continue
                 targets.add(t)
         graph[file] = targets

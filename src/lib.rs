@@ -8,7 +8,6 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod event_filter;
-pub mod fasthash;
 pub mod logging;
 pub mod model;
 pub mod ops;

@@ -490,7 +490,7 @@ fn every_new_object_is_in_the_json_document() {
     }
     state.apply(&dahdi_item("1", "No Alarm"), 0.0);
     let json: serde_json::Value =
-        serde_json::from_str(&amitop::model::render_json(&state)).unwrap();
+        serde_json::from_str(&amitop::cli::render_state::render_json(&state)).unwrap();
     assert_eq!(json["parking"]["calls"].as_array().unwrap().len(), 3);
     assert_eq!(json["parking"]["lots"].as_array().unwrap().len(), 2);
     assert_eq!(json["parking"]["calls"][0]["lot"], "amitop_vip");

@@ -205,14 +205,27 @@ async fn a_list_reply_is_collected_amid_unrelated_events() {
 
 #[tokio::test]
 async fn an_unanswered_action_times_out_and_the_session_carries_on() {
-    let (mut peer, handle, _events) = scripted(config).await;
+    let (mut peer, handle, mut events) = scripted(config).await;
     let limit = Duration::from_millis(50);
     let silent = handle.send_with_timeout(Action::new("Status"), limit);
-    let (result, _) = tokio::join!(silent, peer.expect_action("Status"));
+    let (result, action) = tokio::join!(silent, peer.expect_action("Status"));
     assert!(
         matches!(result, Err(SendError::Timeout(d)) if d == limit),
         "{result:?}"
     );
+
+    // The answer comes after all: a stale list, which must not reach the
+    // app as live events (it would bring back a channel hung up since).
+    let id = action.action_id().unwrap().into_owned();
+    peer.respond(&action, "Success", "EventList: start\r\n")
+        .await;
+    peer.write(&format!(
+        "Event: Status\r\nActionID: {id}\r\nChannel: SIP/gone-1\r\n\r\n\
+         Event: StatusComplete\r\nActionID: {id}\r\nEventList: Complete\r\n\r\n\
+         Event: Newchannel\r\nPrivilege: call,all\r\nChannel: SIP/live-2\r\n\r\n"
+    ))
+    .await;
+    assert_eq!(next_event(&mut events).await, "Newchannel");
 
     let ping = tokio::spawn({
         let handle = handle.clone();

@@ -134,6 +134,18 @@ impl fmt::Debug for Action {
     }
 }
 
+/// The core subsystems `ModuleLoad` takes by name instead of a module file
+/// (AMI 1.1 change list): the module form and the simulator both know them.
+pub const MODULE_LOAD_SUBSYSTEMS: [&str; 7] = [
+    "cdr",
+    "enum",
+    "dnsmgr",
+    "extconfig",
+    "manager",
+    "rtp",
+    "http",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

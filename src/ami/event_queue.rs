@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Notify;
 
-use super::session::SessionEvent;
+use super::session_types::SessionEvent;
 
 struct Inner {
     items: VecDeque<SessionEvent>,
@@ -152,7 +152,7 @@ impl Drop for SessionEvents {
 mod tests {
     use super::*;
     use crate::ami::Message;
-    use crate::ami::session::ConnectionState;
+    use crate::ami::session_types::ConnectionState;
 
     fn event(name: &str) -> SessionEvent {
         SessionEvent::Event(Message::from_pairs([("Event", name)]))

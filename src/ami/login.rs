@@ -19,7 +19,7 @@ use super::codec::{Banner, Frame};
 use super::connection::Connection;
 use super::message::Message;
 use super::pending::ActionIds;
-use super::session::AuthMode;
+use super::session_types::AuthMode;
 
 /// Who we are and which events we want.
 pub(crate) struct Credentials<'a> {

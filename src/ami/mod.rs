@@ -11,6 +11,7 @@ pub mod message;
 mod pending;
 mod runner;
 pub mod session;
+mod session_types;
 mod tls;
 mod transport;
 

@@ -19,7 +19,7 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::message::Message;
-use super::session::{Reply, SendError};
+use super::session_types::{Reply, SendError};
 
 /// Who gets the reply.
 pub(crate) enum Waiter {

@@ -25,7 +25,7 @@ use super::event_queue::EventSender;
 use super::login::{self, Credentials, LoginError};
 use super::message::Message;
 use super::pending::{ActionIds, Pending, Routed, Waiter};
-use super::session::{Command, ConnectionState, SendError, SessionConfig, SessionEvent};
+use super::session_types::{Command, ConnectionState, SendError, SessionConfig, SessionEvent};
 use super::transport::{self, Security};
 
 /// How one connection ended.

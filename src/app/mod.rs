@@ -4,6 +4,7 @@
 //! I/O stays at the edge: [`App::handle`] is pure and tested directly; the
 //! loop in `run` only moves messages to it and frames to the terminal.
 
+pub mod link;
 pub mod login_retry;
 pub mod msg;
 pub mod operator;

@@ -9,6 +9,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::ami::session::{ConnectionState, SessionEvent};
+use crate::app::link::Link;
 use crate::app::login_retry::LoginRetry;
 use crate::app::msg::Msg;
 use crate::app::operator::{self, ActionReply, Operator};
@@ -18,7 +19,7 @@ use crate::resync::{self, ResyncUpdate};
 use crate::ui::dashboard::Dashboard;
 use crate::ui::keymap;
 use crate::ui::panes::ModelLens;
-use crate::ui::status::{Link, Meters};
+use crate::ui::status::Meters;
 use crate::ui::theme::Theme;
 use crate::ui::view::{Flow, Target, View};
 

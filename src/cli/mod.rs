@@ -7,6 +7,7 @@ mod connect;
 mod dashboard;
 pub mod error;
 pub mod render;
+pub mod render_state;
 mod replay;
 mod send;
 mod sim;

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use crate::cli::args::ReplayArgs;
 use crate::cli::error::CliError;
-use crate::model::{ReplayOptions, render_json, render_text, replay_from};
+use crate::cli::render_state::{render_json, render_text};
+use crate::model::{ReplayOptions, replay_from};
 
 pub fn run(args: &ReplayArgs) -> Result<(), CliError> {
     let unreadable = |err: io::Error| CliError::Usage(format!("{}: {err}", args.file.display()));

@@ -14,8 +14,9 @@ use crate::ami::session::{SessionConfig, SessionEvent};
 use crate::cli::args::SnapshotArgs;
 use crate::cli::connect::connect;
 use crate::cli::error::CliError;
+use crate::cli::render_state::{render_json, render_text};
 use crate::cli::replay::{epoch_now, print};
-use crate::model::{State, render_json, render_text};
+use crate::model::State;
 use crate::resync::{self, ResyncUpdate};
 
 pub async fn run(mut config: SessionConfig, args: &SnapshotArgs) -> Result<(), CliError> {

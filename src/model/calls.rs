@@ -14,11 +14,15 @@
 //! follow the grouping's own journal of changed calls.
 
 use std::cell::{Ref, RefCell};
+use std::collections::{HashMap, HashSet};
+
+// Hashed with foldhash's fixed seed: the keys are ids the model already
+// holds, hashed on every update, and the same model iterates the same way.
+use foldhash::fast::FixedState;
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct};
 
-use crate::fasthash::{FastMap, FastSet};
 use crate::model::{Changes, Channel, Mark, State};
 
 /// What holds a call together; stable while the call lasts.
@@ -127,7 +131,7 @@ pub enum Changed {
     /// The grouping was redone from the whole model.
     All,
     /// These calls (some of which may be gone now).
-    Calls(FastSet<CallKey>),
+    Calls(HashSet<CallKey, FixedState>),
 }
 
 impl Changed {
@@ -149,12 +153,12 @@ pub struct CallGroups {
     /// The calls each update changed, as their [`CallKey`] text; a new
     /// journal when everything was regrouped, so readers start over.
     journal: Changes,
-    members: FastMap<String, Member>,
+    members: HashMap<String, Member, FixedState>,
     /// Each call's Uniqueids: the caller (the dialler, else the oldest)
     /// first.
-    calls: FastMap<CallKey, Vec<String>>,
+    calls: HashMap<CallKey, Vec<String>, FixedState>,
     /// Who dials each channel being dialled.
-    dialled_by: FastMap<String, Vec<String>>,
+    dialled_by: HashMap<String, Vec<String>, FixedState>,
 }
 
 impl CallGroups {
@@ -243,7 +247,7 @@ impl CallGroups {
         touched: impl Iterator<Item = (&'s str, Option<&'s Channel>)>,
         mut dirty: Changed,
     ) -> Changed {
-        let mut seen: FastSet<&str> = FastSet::default();
+        let mut seen: HashSet<&str, FixedState> = HashSet::default();
         // Each channel whose call may change, and whether it changed itself.
         let mut moving: Vec<(&str, Option<&Channel>, bool)> = Vec::new();
         let mut rung: Vec<String> = Vec::new();
@@ -408,7 +412,7 @@ impl CallGroups {
 }
 
 /// Puts a call's members in order: the dialler first, then the oldest.
-fn order(group: &mut [String], members: &FastMap<String, Member>) {
+fn order(group: &mut [String], members: &HashMap<String, Member, FixedState>) {
     let rank = |id: &String| members.get(id).map_or((true, f64::MAX), |m| m.rank);
     group.sort_by(|a, b| {
         let (rank_a, rank_b) = (rank(a), rank(b));
@@ -643,10 +647,10 @@ mod tests {
             );
         }
         new_channel(&mut state, "1.3", "1.3");
-        let document: serde_json::Value =
-            serde_json::from_str(&crate::model::render_json(&state)).unwrap();
+        // The `--json` documents print this list as their `calls`.
+        let calls = serde_json::to_value(&*state.calls()).unwrap();
         assert_eq!(
-            document["calls"],
+            calls,
             serde_json::json!([
                 {"call": "bridge:b1", "bridge": "b1", "channels": ["1.1", "1.2"]},
                 {"call": "linkedid:1.3", "bridge": null, "channels": ["1.3"]},

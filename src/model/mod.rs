@@ -51,7 +51,7 @@ pub use parking::{ParkedCall, Parking, ParkingLot};
 pub use peer_detail::{DetailSection, PeerDetail, PeerDetails};
 pub use queues::Queues;
 pub use registry::Registry;
-pub use replay::{ReplayOptions, ReplayOutcome, render_json, render_text, replay, replay_from};
+pub use replay::{ReplayOptions, ReplayOutcome, replay, replay_from};
 pub use server::{ModuleActivity, ModuleLoadReport, Server};
 pub use supervision::{Recording, Spy, SpyMode, Supervision};
 pub use voicemail::{Mailbox, MailboxSettings, Voicemail, VoicemailMessage};

@@ -116,10 +116,14 @@ fn is_ringing(channel: &Channel) -> bool {
 }
 
 /// How `of` names `other`: its Caller ID unless it only echoes ours, else
-/// our connected line unless that echoes us too, else its device.
+/// our connected line unless that echoes us too, else its device. When
+/// `other` began the call and `of` was dialled from it, the echo is ours
+/// (a dialled leg is given its caller's Caller ID), so `other`'s is its own.
 fn identity(of: &Channel, other: &Channel) -> String {
     let echoes = |num: &str| !num.is_empty() && num == of.caller_id_num;
-    if !other.caller_id_num.is_empty() && !echoes(&other.caller_id_num) {
+    let dialled_by_other =
+        !of.linkedid.is_empty() && of.linkedid == other.uniqueid && of.uniqueid != other.uniqueid;
+    if !other.caller_id_num.is_empty() && (dialled_by_other || !echoes(&other.caller_id_num)) {
         return caller_id(&other.caller_id_name, &other.caller_id_num);
     }
     if !of.connected_num.is_empty() && !echoes(&of.connected_num) {
@@ -192,6 +196,30 @@ mod tests {
         let leg = state.channels.get("9.2").unwrap();
         assert_eq!(state.talking_to(caller, &[leg]), "Alice");
         assert_eq!(state.talking_to(leg, &[caller]), "K. Novak <+3215550475>");
+    }
+
+    #[test]
+    fn a_dialled_leg_names_its_caller_even_with_no_queue_event_seen() {
+        // As after a resync: the agent's leg (dialled by the trunk's, so
+        // carrying its Caller ID) in a bridge with it, no AgentConnect.
+        let mut state = State::new();
+        for (channel, id) in [("SIP/trunk-00000001", "9.1"), ("SIP/3001-0000000a", "9.2")] {
+            let msg = crate::ami::Message::from_pairs([
+                ("Event", "Newchannel"),
+                ("Channel", channel),
+                ("ChannelState", "6"),
+                ("ChannelStateDesc", "Up"),
+                ("CallerIDNum", "+3215550475"),
+                ("CallerIDName", "K. Novak"),
+                ("Uniqueid", id),
+                ("Linkedid", "9.1"),
+            ]);
+            state.apply(&msg, 100.0);
+        }
+        let caller = state.channels.get("9.1").unwrap();
+        let leg = state.channels.get("9.2").unwrap();
+        assert_eq!(state.talking_to(leg, &[caller]), "K. Novak <+3215550475>");
+        assert_eq!(state.talking_to(caller, &[leg]), "SIP/3001");
     }
 
     #[test]

@@ -78,9 +78,9 @@ pub(super) fn lock(selection: &Selection) -> Result<Request, Refusal> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::op::{Start, start};
-    use super::super::parking::ParkingApi;
     use super::*;
+    use crate::ops::parking::ParkingApi;
+    use crate::ops::start::{Start, start};
 
     fn member_of(room: &str, channel: &str) -> Selection {
         Selection {

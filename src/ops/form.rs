@@ -3,8 +3,16 @@
 
 use std::fmt;
 
-use super::forms::FormDef;
 use super::op::{Op, Request, Selection};
+
+/// One operation's form: its fields and how valid fields become a request
+/// (each is a static in `forms/`).
+#[derive(Debug)]
+pub(super) struct FormDef {
+    pub(super) fields: &'static [FieldSpec],
+    /// Validates the fields and builds the request.
+    pub(super) build: fn(&Form) -> Result<Request, Vec<FieldError>>,
+}
 
 /// Where a field's first value comes from when the form opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,9 +205,9 @@ impl Form {
 
 #[cfg(test)]
 mod tests {
-    use super::super::forms::testing::{everything, form};
-    use super::super::op::{Start, start};
     use super::*;
+    use crate::ops::forms::testing::{everything, form};
+    use crate::ops::start::{Start, start};
 
     fn value<'a>(form: &'a Form, label: &str) -> &'a str {
         form.value(form.index_of(label).unwrap())

@@ -8,7 +8,7 @@
 //! first, read-only mode sends nothing — are tested without a terminal, and
 //! the dashboard only draws forms and forwards keys.
 //!
-//! Flow: [`start`] an [`Op`] on the selected row ([`Selection`]); it gives
+//! Flow: [`start()`] an [`Op`] on the selected row ([`Selection`]); it gives
 //! a [`Form`] to fill in (then [`Form::submit`]) or a ready [`Request`];
 //! a request with [`Request::confirmation`] is confirmed by the user before
 //! it is sent; the reply goes through [`describe`], and the later
@@ -25,11 +25,13 @@ mod originate;
 mod outcome;
 pub mod parking;
 mod read_only;
+mod start;
 pub mod supervise;
 
 pub use detail_query::{detail_query, queried_mailbox};
 pub use form::{FieldError, FieldSpec, Form};
-pub use op::{Choice, Op, Refusal, Request, Selection, Start, Target, permit, start};
+pub use op::{Choice, Op, Refusal, Request, RowKind, Selection};
 pub use originate::OriginateWatch;
 pub use outcome::{Outcome, describe};
 pub use read_only::{read_only_allows, read_only_refusal};
+pub use start::{Start, permit, start};

@@ -512,8 +512,8 @@ mod tests {
     }
 
     fn submitted_ready(op: Op) -> Request {
-        match super::super::op::start(op, &Default::default(), false) {
-            Ok(super::super::op::Start::Ready(request)) => request,
+        match crate::ops::start(op, &Default::default(), false) {
+            Ok(crate::ops::Start::Ready(request)) => request,
             other => panic!("{op:?}: {other:?}"),
         }
     }
@@ -553,8 +553,8 @@ mod tests {
 
     fn submitted_ready_hangup() -> Request {
         let selection = crate::ops::forms::testing::everything();
-        match super::super::op::start(Op::Hangup, &selection, false) {
-            Ok(super::super::op::Start::Ready(request)) => request,
+        match crate::ops::start(Op::Hangup, &selection, false) {
+            Ok(crate::ops::Start::Ready(request)) => request,
             other => panic!("{other:?}"),
         }
     }

@@ -111,7 +111,7 @@ mod tests {
 
     fn test_pbx() -> Pbx {
         Pbx::new(
-            super::super::vocab::Dialect::Modern,
+            crate::sim::vocab::Dialect::Modern,
             1,
             std::time::Duration::ZERO,
         )

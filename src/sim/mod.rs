@@ -18,6 +18,7 @@ mod channel;
 mod cli;
 mod client;
 mod clock;
+mod feature_changes;
 mod features;
 mod flood;
 mod flows;

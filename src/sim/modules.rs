@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::ami::action::MODULE_LOAD_SUBSYSTEMS;
+
 use super::wire::Fields;
 
 /// Modules on disk; every one but `app_festival.so` is loaded at start.
@@ -22,17 +24,6 @@ const AVAILABLE: [&str; 14] = [
     "pbx_config.so",
     "res_musiconhold.so",
     "res_parking.so",
-];
-
-/// Core subsystems `ModuleLoad` reloads by name.
-const SUBSYSTEMS: [&str; 7] = [
-    "cdr",
-    "enum",
-    "dnsmgr",
-    "extconfig",
-    "manager",
-    "rtp",
-    "http",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,7 +110,9 @@ impl Modules {
     /// `Reload` of one module or subsystem (`message` is the success text,
     /// which differs between `ModuleLoad` and `Reload`).
     pub(super) fn reload(&self, name: &str, message: &'static str) -> ModuleOutcome {
-        let subsystem = SUBSYSTEMS.iter().find(|s| s.eq_ignore_ascii_case(name));
+        let subsystem = MODULE_LOAD_SUBSYSTEMS
+            .iter()
+            .find(|s| s.eq_ignore_ascii_case(name));
         let module = known(name).filter(|m| self.loaded.contains(m));
         match subsystem.or(module.as_ref()) {
             Some(module) => ModuleOutcome {

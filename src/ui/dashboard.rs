@@ -7,14 +7,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::ami::session::ConnectionState;
+use crate::app::link::{ConnectionState, Link};
 
 use crate::model::State;
 use crate::ui::form::{self, Actions};
 use crate::ui::header::{self, Header};
 use crate::ui::keymap::Context;
 use crate::ui::secret::SecretPrompt;
-use crate::ui::status::{Link, Meters};
+use crate::ui::status::Meters;
 use crate::ui::table::Env;
 use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{PromptKind, View};

@@ -7,10 +7,10 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Sparkline};
 
-use crate::ami::session::ConnectionState;
+use crate::app::link::{ConnectionState, Link};
 use crate::model::State;
 use crate::ui::panes::registrations;
-use crate::ui::status::{Link, Meters};
+use crate::ui::status::Meters;
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
 

@@ -7,10 +7,13 @@
 //! over the kept order (no sort needed), and remembered until the model,
 //! the time or the filter moves.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
-use crate::fasthash::{FastMap, FastSet};
+// Hashed with foldhash's fixed seed, as the model's call groups are: the
+// ids are the model's, and a frame looks thousands of them up.
+use foldhash::fast::FixedState;
+
 use crate::model::Mark;
 use crate::ui::sort_key::{KeyWriter, SortKey};
 use crate::ui::view::TableState;
@@ -22,7 +25,7 @@ pub struct KeptOrder<Id> {
     reverse: bool,
     rows: BTreeMap<SortKey, Id>,
     /// Each row's place in `rows`.
-    keys: FastMap<Id, SortKey>,
+    keys: HashMap<Id, SortKey, FixedState>,
     filtered: Option<Filtered<Id>>,
 }
 
@@ -71,7 +74,7 @@ impl<R> Rows<R> {
 impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
     /// An empty order for `table`'s sort.
     pub fn new(table: &TableState, rows: usize) -> KeptOrder<Id> {
-        let mut keys = FastMap::default();
+        let mut keys = HashMap::default();
         keys.reserve(rows);
         KeptOrder {
             sort: table.sort,
@@ -236,7 +239,7 @@ impl<Id: Clone + Eq + Hash> Followed<Id> {
         self.read = Some(mark);
         match (kept.and_then(changed), &mut self.order) {
             (Some(ids), Some(order)) => {
-                let ids: FastSet<Id> = ids.collect();
+                let ids: HashSet<Id, FixedState> = ids.collect();
                 for id in ids {
                     place(order, id);
                 }

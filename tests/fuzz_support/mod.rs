@@ -3,7 +3,8 @@
 //! ever crashed on, so a fixed crash stays fixed.
 
 use amitop::ami::{AmiCodec, Frame, Limits, Reply};
-use amitop::model::{ListKind, State, render_json, render_text};
+use amitop::cli::render_state::{render_json, render_text};
+use amitop::model::{ListKind, State};
 use amitop::resync::{self, Offered, ResyncUpdate};
 use bytes::BytesMut;
 use tokio_util::codec::Decoder;

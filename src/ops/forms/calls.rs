@@ -2,10 +2,9 @@
 
 use crate::ami::Action;
 
-use super::super::check::Check;
-use super::super::form::{FieldError, FieldSpec, Form, Prefill};
-use super::super::op::{Op, Request};
-use super::FormDef;
+use crate::ops::check::Check;
+use crate::ops::form::{FieldError, FieldSpec, Form, FormDef, Prefill};
+use crate::ops::op::{Op, Request};
 
 /// Longest Originate timeout accepted: a day (longer is surely a typo).
 const MAX_TIMEOUT_SECS: f64 = 86_400.0;
@@ -217,8 +216,8 @@ fn redirect(form: &Form) -> Result<Request, Vec<FieldError>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{errors, form, pairs, sent};
     use super::*;
+    use crate::ops::forms::testing::{errors, form, pairs, sent};
 
     #[test]
     fn originate_to_an_extension_sends_milliseconds_repeated_variables_and_async() {

@@ -7,29 +7,19 @@ mod parking;
 mod queues;
 mod system;
 
-use super::form::{FieldError, FieldSpec, Form};
-use super::op::Request;
-
 pub(super) use calls::{ATXFER, ORIGINATE, REDIRECT};
 pub(super) use parking::PICK_UP;
 pub(super) use queues::{QUEUE_ADD, QUEUE_PAUSE, QUEUE_PENALTY, QUEUE_REMOVE};
 pub(super) use system::{CONSOLE, MODULE};
-
-/// One operation's form.
-#[derive(Debug)]
-pub(super) struct FormDef {
-    pub(super) fields: &'static [FieldSpec],
-    /// Validates the fields and builds the request.
-    pub(super) build: fn(&Form) -> Result<Request, Vec<FieldError>>,
-}
 
 #[cfg(test)]
 pub(super) mod testing {
     //! Filling forms by label and reading their results, for the tests of
     //! each group.
 
-    use super::super::op::{Op, Request, Selection, Start, start};
-    use super::Form;
+    use crate::ops::form::Form;
+    use crate::ops::op::{Op, Request, Selection};
+    use crate::ops::start::{Start, start};
 
     pub(crate) fn form(op: Op, values: &[(&str, &str)]) -> Form {
         let Ok(Start::Form(mut form)) = start(op, &everything(), false) else {

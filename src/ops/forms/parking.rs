@@ -1,11 +1,10 @@
 //! The form that picks a parked call up: the phone to ring, and the
 //! space it is connected to once it answers.
 
-use super::super::check::Check;
-use super::super::form::{FieldError, FieldSpec, Form, Prefill};
-use super::super::op::{Op, Request};
-use super::super::parking;
-use super::FormDef;
+use crate::ops::check::Check;
+use crate::ops::form::{FieldError, FieldSpec, Form, FormDef, Prefill};
+use crate::ops::op::{Op, Request};
+use crate::ops::parking;
 
 pub(in crate::ops) static PICK_UP: FormDef = FormDef {
     fields: &[
@@ -39,8 +38,8 @@ fn pick_up(form: &Form) -> Result<Request, Vec<FieldError>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{errors, form, pairs, sent};
     use super::*;
+    use crate::ops::forms::testing::{errors, form, pairs, sent};
 
     #[test]
     fn the_phone_is_rung_and_sent_to_the_space() {

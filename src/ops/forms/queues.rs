@@ -4,10 +4,9 @@
 
 use crate::ami::Action;
 
-use super::super::check::Check;
-use super::super::form::{FieldError, FieldSpec, Form, Prefill};
-use super::super::op::{Op, Request};
-use super::FormDef;
+use crate::ops::check::Check;
+use crate::ops::form::{FieldError, FieldSpec, Form, FormDef, Prefill};
+use crate::ops::op::{Op, Request};
 
 pub(in crate::ops) static QUEUE_PENALTY: FormDef = FormDef {
     fields: &[
@@ -156,8 +155,8 @@ fn remove(form: &Form) -> Result<Request, Vec<FieldError>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{errors, form, pairs, sent, submitted};
     use super::*;
+    use crate::ops::forms::testing::{errors, form, pairs, sent, submitted};
 
     #[test]
     fn penalty_is_a_non_negative_whole_number_and_queue_is_optional() {

@@ -2,22 +2,11 @@
 //! from one form) and the CLI command console.
 
 use crate::ami::Action;
+use crate::ami::action::MODULE_LOAD_SUBSYSTEMS;
 
-use super::super::check::Check;
-use super::super::form::{FieldError, FieldSpec, Form};
-use super::super::op::{Op, Request};
-use super::FormDef;
-
-/// What ModuleLoad accepts instead of a module file (AMI 1.1 change list).
-const SUBSYSTEMS: [&str; 7] = [
-    "cdr",
-    "enum",
-    "dnsmgr",
-    "extconfig",
-    "manager",
-    "rtp",
-    "http",
-];
+use crate::ops::check::Check;
+use crate::ops::form::{FieldError, FieldSpec, Form, FormDef};
+use crate::ops::op::{Op, Request};
 
 pub(in crate::ops) static MODULE: FormDef = FormDef {
     fields: &[
@@ -63,7 +52,7 @@ fn module(form: &Form) -> Result<Request, Vec<FieldError>> {
         .unwrap_or("check")
         .to_ascii_lowercase();
     let is_subsystem =
-        module.is_some_and(|m| SUBSYSTEMS.contains(&m.to_ascii_lowercase().as_str()));
+        module.is_some_and(|m| MODULE_LOAD_SUBSYSTEMS.contains(&m.to_ascii_lowercase().as_str()));
     let request = match load_type.as_str() {
         "check" => {
             let module = check.required("Module").unwrap_or_default();
@@ -128,8 +117,8 @@ fn console(form: &Form) -> Result<Request, Vec<FieldError>> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{errors, form, pairs, sent, submitted};
     use super::*;
+    use crate::ops::forms::testing::{errors, form, pairs, sent, submitted};
 
     #[test]
     fn check_sends_module_check_with_or_without_so() {

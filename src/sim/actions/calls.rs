@@ -3,20 +3,20 @@
 //! Redirect, Atxfer), with Asterisk's replies and error texts
 //! (`c1_call_bridge.ami`, `b4_errors.ami`, `asterisk20-sip/s3_sip_call_hold.ami`).
 
-use super::super::channel::{Channel, NORMAL_CLEARING, Party};
-use super::super::clock;
-use super::super::flows::{Originate, OriginateTarget};
-use super::super::pbx::{Pbx, bridge_item};
-use super::super::vocab::{Dialect, channel_fields};
-use super::super::wire::Fields;
 use super::{Reply, Request, is_true};
+use crate::sim::channel::{Channel, NORMAL_CLEARING, Party};
+use crate::sim::clock;
+use crate::sim::flows::{Originate, OriginateTarget};
+use crate::sim::pbx::{Pbx, bridge_item};
+use crate::sim::vocab::{Dialect, channel_fields};
+use crate::sim::wire::Fields;
 
 /// This client's flood calls, which the PBX lists after its own.
 fn flood_channels(r: &Request) -> Vec<Channel> {
     r.session
         .flood
         .as_ref()
-        .map(|f| super::super::lock(f).channels())
+        .map(|f| crate::sim::lock(f).channels())
         .unwrap_or_default()
 }
 
@@ -77,7 +77,7 @@ fn status_item(dialect: Dialect, pbx: &Pbx, chan: &Channel, id: Option<&str>) ->
         Dialect::Modern => channel_fields(head, "", chan)
             .with(
                 "Type",
-                super::super::channel::device_of_channel(&chan.name)
+                crate::sim::channel::device_of_channel(&chan.name)
                     .split('/')
                     .next()
                     .unwrap_or(""),
@@ -136,7 +136,7 @@ pub(super) fn bridge_list(r: &mut Request) -> Reply {
         .session
         .flood
         .as_ref()
-        .map(|f| super::super::lock(f).bridges())
+        .map(|f| crate::sim::lock(f).bridges())
         .unwrap_or_default();
     let items = r.shared.read(|pbx| {
         pbx.bridges()

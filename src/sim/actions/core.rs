@@ -5,12 +5,12 @@ use md5::{Digest, Md5};
 
 use crate::ami::Message;
 
-use super::super::cli;
-use super::super::clock;
-use super::super::session::{EventMask, LoggedIn};
-use super::super::vocab::Dialect;
-use super::super::wire::{self, Fields};
 use super::{Reply, Request};
+use crate::sim::cli;
+use crate::sim::clock;
+use crate::sim::session::{EventMask, LoggedIn};
+use crate::sim::vocab::Dialect;
+use crate::sim::wire::{self, Fields};
 
 pub(super) fn login(r: &mut Request) -> Reply {
     if r.session.user.is_some() {

@@ -3,12 +3,12 @@
 //! Asterisk 11's features.c, app_meetme, app_voicemail and chan_dahdi
 //! (AMI 1.1).
 
-use super::super::channel::device_of_channel;
-use super::super::features::{self, PARKING_CONTEXT, PARKING_LOT, PARKING_SPACES, PARKING_TIMEOUT};
-use super::super::pbx::PHONES;
-use super::super::vocab::Dialect;
-use super::super::wire::Fields;
 use super::{Reply, Request};
+use crate::sim::channel::device_of_channel;
+use crate::sim::features::{self, PARKING_CONTEXT, PARKING_LOT, PARKING_SPACES, PARKING_TIMEOUT};
+use crate::sim::pbx::PHONES;
+use crate::sim::vocab::Dialect;
+use crate::sim::wire::Fields;
 
 pub(super) fn park(r: &mut Request) -> Reply {
     let channel = r.header("Channel").unwrap_or_default();
@@ -221,7 +221,7 @@ pub(super) fn confbridge_kick(r: &mut Request) -> Reply {
         pbx.leave_conference(index).then(|| {
             // A kicked member's dialplan goes on to hang up.
             if let Some(index) = pbx.index_of(&channel) {
-                pbx.end_channel(index, super::super::channel::NORMAL_CLEARING, false);
+                pbx.end_channel(index, crate::sim::channel::NORMAL_CLEARING, false);
             }
         })
     });

@@ -4,8 +4,8 @@
 
 use bytes::Bytes;
 
-use super::super::queues::{self, Member};
 use super::{Reply, Request, is_true};
+use crate::sim::queues::{self, Member};
 
 pub(super) fn queue_status(r: &mut Request) -> Reply {
     let id = r.id();

@@ -1,9 +1,9 @@
 //! The recording actions, answered as app_mixmonitor does (`e6`): replies
 //! carry no `Message`; `MixMonitor` answers with the recording's id on 12+.
 
-use super::super::vocab::Dialect;
-use super::super::wire::Fields;
 use super::{Reply, Request};
+use crate::sim::vocab::Dialect;
+use crate::sim::wire::Fields;
 
 fn channel_or_error(r: &Request) -> Result<String, Reply> {
     r.header("Channel")

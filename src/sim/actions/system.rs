@@ -2,9 +2,9 @@
 //! channel drivers' registration and peer lists (SIPpeers,
 //! SIPshowregistry, IAXregistry, IAXpeers; `asterisk20-sip/`, `c9`).
 
-use super::super::registry::{self, Tech};
-use super::super::wire::Fields;
 use super::{Reply, Request};
+use crate::sim::registry::{self, Tech};
+use crate::sim::wire::Fields;
 
 pub(super) fn module_check(r: &mut Request) -> Reply {
     let module = r.header("Module").unwrap_or_default();
