@@ -2,7 +2,7 @@
 //! frames however the bytes are split.
 #![no_main]
 
-#[path = "../../tests/fuzz_support/mod.rs"]
+#[path = "../../tests/it/support/fuzz.rs"]
 mod harness;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::codec(data));

@@ -2,7 +2,7 @@
 //! the model, as a dashboard would take them: no panic, whatever arrives.
 #![no_main]
 
-#[path = "../../tests/fuzz_support/mod.rs"]
+#[path = "../../tests/it/support/fuzz.rs"]
 mod harness;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::model_resync(data));
