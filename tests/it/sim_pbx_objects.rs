@@ -43,10 +43,10 @@ impl Client {
         .await
     }
 
-    async fn on(config: PbxConfig) -> Client {
+    async fn on(pbx_config: PbxConfig) -> Client {
         let pbx = TestPbx::start(PbxConfig {
             users: vec![SimUser::new("amitop", "secret", true)],
-            ..config
+            ..pbx_config
         })
         .await
         .unwrap();

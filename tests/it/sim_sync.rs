@@ -245,6 +245,19 @@ impl Picture {
     }
 }
 
+/// A PBX with busy traffic (seed `seed`), paused: time moves only when
+/// the test steps it, so every sync point is exact.
+async fn busy_paused_pbx(config: PbxConfig, seed: u64) -> TestPbx {
+    TestPbx::start(PbxConfig {
+        seed,
+        calls_per_minute: Some(40.0),
+        start_paused: true,
+        ..config
+    })
+    .await
+    .unwrap()
+}
+
 async fn follow_traffic(config: PbxConfig) {
     let legacy = config.ami_version.starts_with("1.");
     let comparable = |picture: Picture| {
@@ -254,14 +267,7 @@ async fn follow_traffic(config: PbxConfig) {
             picture
         }
     };
-    let pbx = TestPbx::start(PbxConfig {
-        seed: 7,
-        calls_per_minute: Some(40.0),
-        start_paused: true,
-        ..config
-    })
-    .await
-    .unwrap();
+    let pbx = busy_paused_pbx(config, 7).await;
     // Calls already up when amitop connects: only the resync can show them.
     pbx.step(Duration::from_secs(120));
     assert!(pbx.channel_count() > 0, "the traffic made no calls");
@@ -318,14 +324,7 @@ async fn the_model_follows_ami_1_1_traffic() {
 /// lists again and re-bases whatever the model had.
 #[tokio::test]
 async fn the_queue_refresh_rebases_the_figures() {
-    let pbx = TestPbx::start(PbxConfig {
-        seed: 3,
-        calls_per_minute: Some(40.0),
-        start_paused: true,
-        ..PbxConfig::default()
-    })
-    .await
-    .unwrap();
+    let pbx = busy_paused_pbx(PbxConfig::default(), 3).await;
     pbx.step(Duration::from_secs(300));
     let (handle, mut events, mut state) = connect(&pbx).await;
     // What the model had from before, e.g. counts from before a reset.
@@ -587,14 +586,7 @@ async fn follow_features(config: PbxConfig) {
             picture
         }
     };
-    let pbx = TestPbx::start(PbxConfig {
-        seed: 11,
-        calls_per_minute: Some(40.0),
-        start_paused: true,
-        ..config
-    })
-    .await
-    .unwrap();
+    let pbx = busy_paused_pbx(config, 11).await;
     let (handle, mut events, mut state) = connect(&pbx).await;
     sync(&handle, &mut events, &mut state).await;
     let mut seen = Liveliness::default();
