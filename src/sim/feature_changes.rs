@@ -2,8 +2,8 @@
 //! PBX (the objects and their events are in `features`).
 
 use super::features::{
-    CONFERENCE_EXTEN, Features, Member, Parked, Room, VOICEMAIL_EXTEN, hint_of, member_event,
-    parking_event, room_fields,
+    CONFERENCE_EXTEN, Features, Member, PARKING_TIMEOUT, Parked, Room, VOICEMAIL_EXTEN, hint_of,
+    member_event, parking_event, room_fields,
 };
 use super::pbx::{PHONES, Pbx};
 use super::vocab::{Dialect, channel_fields};
@@ -93,6 +93,39 @@ impl Pbx {
             }
         }
         true
+    }
+
+    /// When the first parked call's timeout fires, in simulated time
+    /// since start.
+    pub(super) fn next_park_timeout(&self) -> Option<std::time::Duration> {
+        let first = self.features.parked.iter().map(|p| p.parked_at).min()?;
+        Some(std::time::Duration::from_secs(first + PARKING_TIMEOUT))
+    }
+
+    /// The parked calls whose timeout has fired leave the lot
+    /// (`ParkedCallTimeOut`); returned for the caller to send back to
+    /// whoever parked them.
+    pub(super) fn time_out_parked(&mut self) -> Vec<Parked> {
+        let now = self.now_secs();
+        let (due, waiting) = std::mem::take(&mut self.features.parked)
+            .into_iter()
+            .partition(|p| p.parked_at + PARKING_TIMEOUT <= now);
+        self.features.parked = waiting;
+        let due: Vec<Parked> = due;
+        for parked in &due {
+            if let Some(index) = self.index_of_uid(&parked.uniqueid) {
+                let event = parking_event(
+                    self.dialect,
+                    "ParkedCallTimeOut",
+                    parked,
+                    &self.channels[index],
+                    None,
+                    now,
+                );
+                self.emit(event);
+            }
+        }
+        due
     }
 
     /// Channel `index` joins the conference room (created on first use).
@@ -262,7 +295,7 @@ impl Pbx {
     /// A phone's hint (office phones' and agents' alike, as
     /// `ExtensionStateList` lists them all) follows its calls:
     /// `ExtensionStatus` InUse (1) while the phone has a channel, Idle (0)
-    /// after, sent on change.
+    /// after, sent on change, after the device's `DeviceStateChange`.
     pub(super) fn hint_follows(&mut self, device: &str) {
         let Some((exten, _)) = PHONES
             .iter()
@@ -279,6 +312,10 @@ impl Pbx {
             self.features.busy_hints.push((*exten).to_owned());
         } else {
             self.features.busy_hints.retain(|e| e != exten);
+        }
+        if self.dialect == Dialect::Modern {
+            // The device's own state comes first (Asterisk 12+ only).
+            self.device_state(device, if busy { "INUSE" } else { "NOT_INUSE" });
         }
         let event = Fields::event("ExtensionStatus")
             .with("Privilege", "call,all")

@@ -113,15 +113,24 @@ pub struct Features {
     pub busy_hints: Vec<String>,
 }
 
-impl Default for Features {
-    fn default() -> Self {
-        let mailbox = |number: &str, name: &str, new| Mailbox {
-            number: number.into(),
-            context: "default".into(),
-            full_name: name.into(),
-            new_messages: new,
-            old_messages: 1,
-        };
+impl Features {
+    /// The office's objects: a box for each of `phones` (extension, name)
+    /// under its owner's name, an empty lot and room, a DAHDI span.
+    pub fn office(phones: &[(&str, &str)]) -> Self {
+        // Some boxes hold messages from before: (new, old).
+        let counts = [(0, 1), (2, 1), (0, 1), (1, 0), (0, 3)];
+        let counts = counts.into_iter().chain(std::iter::repeat((0, 0)));
+        let mailboxes = phones
+            .iter()
+            .zip(counts)
+            .map(|((number, name), (new, old))| Mailbox {
+                number: (*number).into(),
+                context: "default".into(),
+                full_name: (*name).into(),
+                new_messages: new,
+                old_messages: old,
+            })
+            .collect();
         // A span of four FXO ports to the street, the last one unplugged.
         let port = |number, alarm| DahdiPort {
             number,
@@ -131,11 +140,7 @@ impl Default for Features {
         Features {
             parked: Vec::new(),
             room: None,
-            mailboxes: vec![
-                mailbox("2001", "Alice Smith", 0),
-                mailbox("2002", "Bob Jones", 2),
-                mailbox("2003", "Carol White", 0),
-            ],
+            mailboxes,
             dahdi: vec![
                 port(1, "No Alarm"),
                 port(2, "No Alarm"),
@@ -145,9 +150,7 @@ impl Default for Features {
             busy_hints: Vec::new(),
         }
     }
-}
 
-impl Features {
     pub fn parked_in(&self, space: u32) -> Option<&Parked> {
         self.parked.iter().find(|p| p.space == space)
     }
@@ -200,7 +203,8 @@ pub(super) fn parking_event(
                 (_, Some(retriever)) => fields.push("From", retriever.name.clone()),
                 _ => {}
             }
-            let uniqueid = if event == "ParkedCallGiveUp" {
+            // features.c's post_manager_event spells it so.
+            let uniqueid = if matches!(event, "ParkedCallGiveUp" | "ParkedCallTimeOut") {
                 "UniqueID"
             } else {
                 "Uniqueid"

@@ -4,8 +4,10 @@
 //! and the traffic generator share. Each either completes or leaves state
 //! that a later step (or a hangup) finishes.
 
-use super::channel::{ChannelState, NO_ANSWER, NORMAL_CLEARING, Party, device_of};
-use super::features::PARKING_CONTEXT;
+use super::channel::{
+    ChannelState, NO_ANSWER, NORMAL_CLEARING, Party, device_of, device_of_channel,
+};
+use super::features::{PARKING_CONTEXT, PARKING_LOT};
 use super::pbx::{AgentLeg, OFFICE_PHONES, PHONES, Pbx};
 use super::queues::{self, AgentEvent, Member, MemberChange, Refusal};
 use super::registry;
@@ -398,6 +400,56 @@ impl Pbx {
         true
     }
 
+    /// Office phone `exten` dials parking space `space` and talks to the
+    /// call waiting there. Returns the phone's uniqueid, or None when the
+    /// space was empty (the phone hangs up).
+    pub(super) fn call_parked(&mut self, exten: &str, space: u32) -> Option<String> {
+        let a = self.new_channel(
+            &format!("SIP/{exten}"),
+            ChannelState::Ring,
+            phone_party(exten),
+            PARKING_CONTEXT,
+            &space.to_string(),
+            None,
+        );
+        let uid = self.uid(a);
+        self.run_app(a, "ParkedCall", &format!("{PARKING_LOT},{space}"));
+        self.set_state(a, ChannelState::Up);
+        if self.pick_up(a, space) {
+            return Some(uid);
+        }
+        self.end_channel(a, NORMAL_CLEARING, false);
+        None
+    }
+
+    /// Parked calls whose time is up come back to the phone that parked
+    /// them (features.c's `comebacktoorigin`, res_parking's `park-dial`),
+    /// or hang up when that phone is busy or no office phone. Returns
+    /// (parkee, ringing phone) of each call that rings.
+    pub(super) fn park_comebacks(&mut self) -> Vec<(String, String)> {
+        let mut ringing = Vec::new();
+        for parked in self.time_out_parked() {
+            let Some(index) = self.index_of_uid(&parked.uniqueid) else {
+                continue;
+            };
+            // `SIP/2001` (a dial string) or `SIP/2001-0000000a` (1.x `From`).
+            let device = device_of_channel(&parked.parker);
+            let phone = PHONES
+                .iter()
+                .find(|(exten, _)| device.strip_prefix("SIP/") == Some(*exten));
+            match phone {
+                Some((exten, _)) if !self.device_busy(device) => {
+                    self.channels[index].context = "park-dial".into();
+                    if let Some(callee) = self.ring(index, exten) {
+                        ringing.push((parked.uniqueid, callee));
+                    }
+                }
+                _ => self.end_channel(index, NORMAL_CLEARING, false),
+            }
+        }
+        ringing
+    }
+
     /// The `Atxfer` action, both halves at once.
     pub fn attended_transfer(&mut self, name: &str, exten: &str) -> Option<Consultation> {
         let transferer = self.uid(self.index_of(name)?);
@@ -616,7 +668,7 @@ impl Pbx {
         Ok(())
     }
 
-    fn device_state(&mut self, device: &str, state: &str) {
+    pub(super) fn device_state(&mut self, device: &str, state: &str) {
         self.emit(
             Fields::event("DeviceStateChange")
                 .with("Privilege", "call,all")

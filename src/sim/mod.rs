@@ -54,7 +54,8 @@ use crate::ami::Message;
 pub use channel::{Channel, ChannelState, Party};
 pub use features::PRESENCE;
 pub use features::{
-    CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, Parked, Room, VOICEMAIL_EXTEN,
+    CONFERENCE_EXTEN, DahdiPort, Features, Mailbox, PARKING_CONTEXT, PARKING_LOT, Parked, Room,
+    VOICEMAIL_EXTEN,
 };
 pub use flood::{FloodConfig, FloodProgress};
 pub use pbx::{Bridge, PHONES};
@@ -448,7 +449,7 @@ pub const DEMO_SECRET: &str = "demo";
 
 /// Calls per minute in the demo: busy enough that every pane has something
 /// to show within seconds, not so busy that the queues only ever grow.
-const DEMO_RATE: f64 = 12.0;
+pub const DEMO_RATE: f64 = 12.0;
 /// Traffic run before the demo opens, so it opens on calls in progress
 /// rather than an empty PBX.
 pub const DEMO_WARM_UP: Duration = Duration::from_secs(120);

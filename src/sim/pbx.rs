@@ -98,7 +98,7 @@ impl Pbx {
             registry: Registry::office(&PHONES, start),
             modules: Modules::default(),
             ids: SeededRng::new(seed ^ 0x05ee_d1d5),
-            features: Features::default(),
+            features: Features::office(&PHONES[..OFFICE_PHONES]),
             supervision: Supervision::default(),
             next_channel_seq: 0,
             next_unique_seq: 1,

@@ -42,7 +42,14 @@ const CHAN_SIP: &[&str] = &["SIPpeers", "SIPshowregistry"];
 
 /// Actions res_parking and app_meetme register (app_confbridge's are
 /// [`CONFBRIDGE`]).
-const PARKING_AND_MEETME: &[&str] = &["Park", "ParkedCalls", "Parkinglots", "MeetmeList"];
+const PARKING_AND_MEETME: &[&str] = &[
+    "Park",
+    "ParkedCalls",
+    "Parkinglots",
+    "MeetmeList",
+    "MeetmeMute",
+    "MeetmeUnmute",
+];
 
 /// Actions the simulator implements that Asterisk 1.4 did not have
 /// (besides [`CONFBRIDGE`]).

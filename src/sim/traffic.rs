@@ -71,6 +71,10 @@ enum Step {
     Abandon {
         caller: String,
     },
+    /// An idle office phone picks up the parked call, if still parked.
+    PickUp {
+        parkee: String,
+    },
     TrunkUp,
 }
 
@@ -89,6 +93,7 @@ impl Step {
                 .iter()
                 .any(|chan| *chan == uid),
             Step::TransferAnswer { transferee, target } => transferee == uid || target == uid,
+            Step::PickUp { parkee } => parkee == uid,
             _ => false,
         }
     }
@@ -101,9 +106,20 @@ enum Recurring {
     PauseToggle,
     TrunkFlap,
     Reregister,
-    /// A phone joins the conference room or leaves a voicemail, or a
-    /// talking call is parked.
+    /// A caller from the trunk joins the conference room or leaves a
+    /// voicemail.
     Feature,
+    /// A talking office call is parked.
+    Park,
+}
+
+/// What comes next in simulated time.
+#[derive(Clone, Copy, Debug)]
+enum Next {
+    Step,
+    /// Parked calls time out.
+    ParkTimeout,
+    Recurring(Recurring),
 }
 
 #[derive(Debug)]
@@ -136,6 +152,7 @@ impl Traffic {
             Recurring::TrunkFlap,
             Recurring::Reregister,
             Recurring::Feature,
+            Recurring::Park,
         ] {
             let at = start + traffic.interval(what);
             traffic.recurring.insert(what, at);
@@ -157,46 +174,48 @@ impl Traffic {
             Recurring::Feature if self.calls_per_minute > 0.0 => {
                 self.feature_rng.between(20.0, 60.0)
             }
-            Recurring::Feature => Duration::from_secs(3600),
+            Recurring::Park if self.calls_per_minute > 0.0 => self.feature_rng.between(15.0, 45.0),
+            Recurring::Feature | Recurring::Park => Duration::from_secs(3600),
         }
     }
 
     /// Runs everything due up to `pbx.now + by`, in time order.
     pub fn advance(&mut self, pbx: &mut Pbx, by: Duration) {
         let until = pbx.now + by;
-        loop {
-            let next_step = self.agenda.keys().next().map(|(at, _)| *at);
-            let next_recurring = self
-                .recurring
-                .iter()
-                .min_by_key(|(_, at)| **at)
-                .map(|(w, at)| (*w, *at));
-            let step_first = match (next_step, next_recurring) {
-                (Some(step), Some((_, rec))) => step <= rec,
-                (Some(_), None) => true,
-                (None, _) => false,
-            };
-            let due = if step_first {
-                next_step
-            } else {
-                next_recurring.map(|(_, at)| at)
-            };
-            let Some(due) = due.filter(|at| *at <= until) else {
-                break;
-            };
+        while let Some((due, next)) = self.next(pbx).filter(|(at, _)| *at <= until) {
             pbx.advance(due.saturating_sub(pbx.now));
-            if step_first {
-                if let Some((_, step)) = self.agenda.pop_first() {
-                    self.run(pbx, step);
+            match next {
+                Next::Step => {
+                    if let Some((_, step)) = self.agenda.pop_first() {
+                        self.run(pbx, step);
+                    }
                 }
-            } else if let Some((what, _)) = next_recurring {
-                let next = due + self.interval(what);
-                self.recurring.insert(what, next);
-                self.recur(pbx, what);
+                Next::ParkTimeout => self.park_timeouts(pbx),
+                Next::Recurring(what) => {
+                    let next = due + self.interval(what);
+                    self.recurring.insert(what, next);
+                    self.recur(pbx, what);
+                }
             }
             self.dispatch_queues(pbx);
         }
         pbx.advance(until.saturating_sub(pbx.now));
+    }
+
+    /// The earliest of the next step, parking timeout and recurring
+    /// happening (in that order when due together).
+    fn next(&self, pbx: &Pbx) -> Option<(Duration, Next)> {
+        let step = self.agenda.keys().next().map(|(at, _)| (*at, Next::Step));
+        let timeout = pbx.next_park_timeout().map(|at| (at, Next::ParkTimeout));
+        let recurring = self
+            .recurring
+            .iter()
+            .min_by_key(|(_, at)| **at)
+            .map(|(what, at)| (*at, Next::Recurring(*what)));
+        [step, timeout, recurring]
+            .into_iter()
+            .flatten()
+            .min_by_key(|(at, _)| *at)
     }
 
     fn schedule(&mut self, pbx: &Pbx, after: Duration, step: Step) {
@@ -216,6 +235,7 @@ impl Traffic {
                 }
             }
             Recurring::Feature => self.feature(pbx),
+            Recurring::Park => self.park(pbx),
             Recurring::Reregister => {
                 let phone = self.rng.below(PHONES.len());
                 // Now and then a registration lapses before the phone comes back.
@@ -366,6 +386,7 @@ impl Traffic {
                     self.hang_up(pbx, &caller);
                 }
             }
+            Step::PickUp { parkee } => self.pick_up(pbx, &parkee),
             Step::TrunkUp => pbx.set_trunk_registered(true),
         }
     }
@@ -410,67 +431,119 @@ impl Traffic {
         self.schedule(pbx, after, step);
     }
 
-    /// Conference, voicemail and parking traffic: a caller from the trunk
-    /// dials into the room (and hangs up after a while) or leaves a
-    /// message, or one end of a talking office call is parked (and gives
-    /// up after a while).
+    /// Conference and voicemail traffic: a caller from the trunk dials
+    /// into the room (and hangs up after a while) or leaves a message.
     fn feature(&mut self, pbx: &mut Pbx) {
         let rng = &mut self.feature_rng;
-        let roll = rng.unit();
-        if roll < 0.7 {
-            let exten = if roll < 0.5 {
-                CONFERENCE_EXTEN
-            } else {
-                VOICEMAIL_EXTEN
-            };
-            let number = format!("+3215551{:03}", rng.below(1000));
-            let stay = rng.between(30.0, 180.0);
-            let a = pbx.new_channel(
-                "SIP/trunk",
-                ChannelState::Up,
-                Party::new(number, ""),
-                "from-trunk",
-                exten,
-                None,
-            );
-            let chan = pbx.uid(a);
-            pbx.connect(a, exten);
-            if pbx.index_of_uid(&chan).is_some() {
-                self.schedule(pbx, stay, Step::Hangup { chan });
-            }
+        let exten = if rng.chance(0.7) {
+            CONFERENCE_EXTEN
         } else {
-            let talking: Vec<String> = pbx
-                .channels
-                .iter()
-                .filter(|c| c.bridge.is_some() && c.state == ChannelState::Up)
-                // Queue calls keep their agent bookkeeping: office calls only.
-                .filter(|c| {
-                    !pbx.legs
-                        .iter()
-                        .any(|l| l.caller == c.uniqueid || l.agent == c.uniqueid)
-                })
-                // A call of two with nothing planned but its hangup.
-                .filter(|c| {
-                    let bridge = pbx
-                        .bridges
-                        .iter()
-                        .find(|b| Some(&b.id) == c.bridge.as_ref());
-                    bridge.is_some_and(|b| b.members.len() == 2)
-                })
-                .filter(|c| !self.agenda.values().any(|step| step.plans_for(&c.uniqueid)))
-                .map(|c| c.name.clone())
-                .collect();
-            if talking.is_empty() {
-                return;
-            }
-            let name = talking[rng.below(talking.len())].clone();
-            let patience = rng.between(20.0, 90.0);
-            if pbx.park(&name, None).is_ok()
-                && let Some(index) = pbx.index_of(&name)
-            {
-                let chan = pbx.uid(index);
-                self.schedule(pbx, patience, Step::Hangup { chan });
-            }
+            VOICEMAIL_EXTEN
+        };
+        let number = format!("+3215551{:03}", rng.below(1000));
+        let stay = rng.between(30.0, 180.0);
+        let a = pbx.new_channel(
+            "SIP/trunk",
+            ChannelState::Up,
+            Party::new(number, ""),
+            "from-trunk",
+            exten,
+            None,
+        );
+        let chan = pbx.uid(a);
+        pbx.connect(a, exten);
+        if pbx.index_of_uid(&chan).is_some() {
+            self.schedule(pbx, stay, Step::Hangup { chan });
+        }
+    }
+
+    /// One end of a talking office call is parked (its parker hangs up),
+    /// then picked up by an idle phone, given up, or left to time out and
+    /// ring its parker again.
+    fn park(&mut self, pbx: &mut Pbx) {
+        let talking: Vec<String> = pbx
+            .channels
+            .iter()
+            .filter(|c| c.bridge.is_some() && c.state == ChannelState::Up)
+            // Queue calls keep their agent bookkeeping: office calls only.
+            .filter(|c| {
+                !pbx.legs
+                    .iter()
+                    .any(|l| l.caller == c.uniqueid || l.agent == c.uniqueid)
+            })
+            // A call of two with nothing planned but its hangup.
+            .filter(|c| {
+                let bridge = pbx
+                    .bridges
+                    .iter()
+                    .find(|b| Some(&b.id) == c.bridge.as_ref());
+                bridge.is_some_and(|b| b.members.len() == 2)
+            })
+            .filter(|c| !self.agenda.values().any(|step| step.plans_for(&c.uniqueid)))
+            .map(|c| c.name.clone())
+            .collect();
+        if talking.is_empty() {
+            return;
+        }
+        let rng = &mut self.feature_rng;
+        let name = talking[rng.below(talking.len())].clone();
+        if pbx.park(&name, None).is_err() {
+            return;
+        }
+        let Some(index) = pbx.index_of(&name) else {
+            return;
+        };
+        let parkee = pbx.uid(index);
+        // From now on the lot decides when the call ends, not its talk.
+        self.agenda
+            .retain(|_, step| !matches!(step, Step::Hangup { chan } if *chan == parkee));
+        let roll = rng.unit();
+        let after = rng.between(8.0, 40.0);
+        if roll < 0.6 {
+            self.schedule(pbx, after, Step::PickUp { parkee });
+        } else if roll < 0.75 {
+            self.schedule(pbx, after, Step::Hangup { chan: parkee });
+        }
+    }
+
+    /// An idle office phone calls the space the call waits in; both hang
+    /// up after they talk. Nobody free: the call waits on.
+    fn pick_up(&mut self, pbx: &mut Pbx, parkee: &str) {
+        let Some(space) = pbx
+            .features
+            .parked
+            .iter()
+            .find(|p| p.uniqueid == parkee)
+            .map(|p| p.space)
+        else {
+            return;
+        };
+        let idle = pbx.idle_office_phones();
+        if idle.is_empty() {
+            return;
+        }
+        let rng = &mut self.feature_rng;
+        let phone = idle[rng.below(idle.len())];
+        let talk = rng.between(15.0, 90.0);
+        if let Some(retriever) = pbx.call_parked(phone, space) {
+            self.schedule(pbx, talk, Step::Hangup { chan: retriever });
+            let parkee = parkee.to_owned();
+            self.schedule(pbx, talk, Step::Hangup { chan: parkee });
+        }
+    }
+
+    /// Parked calls whose time is up ring their parker, who answers (and
+    /// the call goes on as any answered call) or lets it ring out.
+    fn park_timeouts(&mut self, pbx: &mut Pbx) {
+        for (caller, callee) in pbx.park_comebacks() {
+            let rng = &mut self.feature_rng;
+            let ring = rng.between(2.0, 10.0);
+            let step = if rng.chance(0.7) {
+                Step::Answer { caller, callee }
+            } else {
+                Step::RingOut { caller, callee }
+            };
+            self.schedule(pbx, ring, step);
         }
     }
 

@@ -14,6 +14,16 @@ fn keys(tmux: &crate::support::tmux::Tmux, keys: &[&str]) {
     }
 }
 
+/// The BLF grid's cell of `exten`: from its lamp to the next lamp or the
+/// pane's border.
+fn lamp(screen: &str, exten: &str) -> Option<String> {
+    let start = format!("● {exten} ");
+    let line = screen.lines().find(|l| l.contains(&start))?;
+    let cell = &line[line.find(&start)? + '●'.len_utf8()..];
+    let end = cell.find(['●', '│']).unwrap_or(cell.len());
+    Some(cell[..end].trim().to_owned())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_blf_panel_follows_a_call_and_shows_presence() {
     let (pbx, dashboard) = Dashboard::on_test_pbx(120, 30).await;
@@ -21,39 +31,52 @@ async fn the_blf_panel_follows_a_call_and_shows_presence() {
     keys(tmux, &["v", "h"]);
     let screen = tmux
         .wait_for("the hints", |s| {
-            s.contains("Hints (BLF)") && s.contains("2006")
+            s.contains("Hints (BLF)") && lamp(s, "3004").is_some()
         })
         .await;
+    // A grid: lamps side by side, every phone's once.
+    let lamps = |line: &str| line.matches("● 2").count() + line.matches("● 3").count();
+    assert!(screen.lines().any(|l| lamps(l) >= 2), "{screen}");
+    let phones = amitop::sim::PHONES;
+    let shown: usize = screen.lines().map(lamps).sum();
+    assert_eq!(shown, phones.len(), "{screen}");
     // Names from the peers, presence from PresenceStateList.
-    let chloe = line_with(&screen, " 2003 ")
-        .expect("2003's lamp")
-        .to_owned();
+    let chloe = lamp(&screen, "2003").expect("2003's lamp");
     assert!(chloe.contains("Chloe Accounts"), "{chloe}");
     assert!(
         chloe.contains("dnd") && chloe.contains("In a meeting"),
         "{chloe}"
     );
-    let emma = line_with(&screen, " 2005 ")
-        .expect("2005's lamp")
-        .to_owned();
+    let emma = lamp(&screen, "2005").expect("2005's lamp");
     assert!(
         emma.contains("away (lunch)") && emma.contains("Back at 14:00"),
         "{emma}"
     );
-    assert!(line_with(&screen, " 2001 ").is_some_and(|l| l.contains("Idle")));
+    assert!(lamp(&screen, "2001").is_some_and(|l| l.contains("Idle")));
 
     // A call lights both phones' lamps, and they go out after it.
     let linkedid = pbx.start_call("2001", "2002", "Anna Reception");
     tmux.wait_for("2001 in use", |s| {
-        line_with(s, " 2001 ").is_some_and(|l| l.contains("InUse"))
-            && line_with(s, " 2002 ").is_some_and(|l| l.contains("InUse"))
+        lamp(s, "2001").is_some_and(|l| l.contains("InUse"))
+            && lamp(s, "2002").is_some_and(|l| l.contains("InUse"))
     })
     .await;
+    assert!(lamp(&tmux.screen(), "2003").is_some_and(|l| l.contains("Idle")));
     assert!(pbx.hangup_call(&linkedid));
     tmux.wait_for("2001 idle again", |s| {
-        line_with(s, " 2001 ").is_some_and(|l| l.contains("Idle"))
+        lamp(s, "2001").is_some_and(|l| l.contains("Idle"))
     })
     .await;
+
+    // Arrows move through the lamps: Down from the first, Enter opens it.
+    keys(tmux, &["Down", "Enter"]);
+    tmux.wait_for("the second lamp's detail", |s| {
+        s.contains("Hint 2002@default")
+    })
+    .await;
+    keys(tmux, &["Escape"]);
+    tmux.wait_for("the detail to close", |s| !s.contains("Hint 2002@default"))
+        .await;
 
     // Enter: the hint's devices and presence.
     keys(tmux, &["/", "2", "0", "0", "5", "Enter", "Enter"]);
@@ -71,9 +94,8 @@ async fn the_voicemail_pane_counts_and_enter_reads_the_messages() {
     let tmux = &dashboard.tmux;
     let boxes = pbx.snapshot().features.mailboxes;
     keys(tmux, &["v", "m"]);
-    let screen = tmux
-        .wait_for("the mailboxes", |s| s.contains("Voicemail (3)"))
-        .await;
+    let title = format!("Voicemail ({})", boxes.len());
+    let screen = tmux.wait_for("the mailboxes", |s| s.contains(&title)).await;
     for mailbox in &boxes {
         let row = line_with(&screen, &mailbox.id()).expect("a row per box");
         assert!(row.contains(&mailbox.full_name), "{row}");

@@ -36,10 +36,17 @@ struct Client {
 
 impl Client {
     async fn start(ami_version: &str) -> Client {
-        let pbx = TestPbx::start(PbxConfig {
-            users: vec![SimUser::new("amitop", "secret", true)],
+        Client::on(PbxConfig {
             ami_version: ami_version.into(),
             ..PbxConfig::default()
+        })
+        .await
+    }
+
+    async fn on(pbx_config: PbxConfig) -> Client {
+        let pbx = TestPbx::start(PbxConfig {
+            users: vec![SimUser::new("amitop", "secret", true)],
+            ..pbx_config
         })
         .await
         .unwrap();
@@ -205,6 +212,119 @@ async fn meetme_room_over_tcp() {
     conference_members_join_mute_lock_and_leave("1.1").await;
 }
 
+/// MeetMe's mute by user number (1.4 and 1.8's app_meetme): the answer,
+/// then the member's `MeetmeMute` event with Status on/off, only when its
+/// state changes; the model's member follows the event.
+async fn meetme_mute_and_unmute(config: PbxConfig) {
+    let mut c = Client::on(config).await;
+    let listed = c.send(Action::new("ListCommands")).await;
+    assert!(listed.has("MeetmeMute") && listed.has("MeetmeUnmute"));
+    for phone in ["SIP/2001", "SIP/2002"] {
+        c.send(originate(phone, "default", CONFERENCE_EXTEN)).await;
+    }
+    let member = c.channel_of("SIP/2002");
+    let id = c.state.channels.id_by_name(&member).unwrap().to_owned();
+    let usernum = c.state.conferences.rooms[CONFERENCE_EXTEN].members[&id]
+        .user_number
+        .expect("MeetmeJoin numbers the member");
+    let sim_muted = |c: &Client| {
+        let room = c.pbx.snapshot().features.room.unwrap();
+        room.members
+            .iter()
+            .find(|m| m.uniqueid == id)
+            .unwrap()
+            .muted
+    };
+    let model_muted = |c: &Client| c.state.conferences.rooms[CONFERENCE_EXTEN].members[&id].muted;
+    let mute_events = |c: &Client| -> Vec<String> {
+        let events = c.log.iter().filter(|e| e.is("Event", "MeetmeMute"));
+        events
+            .map(|e| e.get_or_empty("Status").into_owned())
+            .collect()
+    };
+    for (action, message, status) in [
+        (MemberAction::Mute, "User muted", "on"),
+        (MemberAction::Unmute, "User unmuted", "off"),
+    ] {
+        let request = conference::meetme_member(action, CONFERENCE_EXTEN, usernum).unwrap();
+        let before = mute_events(&c).len();
+        assert!(c.send(request.clone()).await.is("Message", message));
+        let event = c.log.iter().rfind(|e| e.is("Event", "MeetmeMute")).unwrap();
+        assert_eq!(
+            keys(event),
+            [
+                "Event",
+                "Privilege",
+                "Channel",
+                "Uniqueid",
+                "Meetme",
+                "Usernum",
+                "Status"
+            ]
+        );
+        assert_eq!(event.get("Channel").as_deref(), Some(member.as_str()));
+        assert_eq!(event.get("Usernum"), Some(usernum.to_string().into()));
+        assert_eq!(mute_events(&c)[before..], [status]);
+        assert_eq!(model_muted(&c), status == "on");
+        assert_eq!(sim_muted(&c), status == "on");
+        // Asked again: acknowledged, but nothing changes, so no event.
+        assert!(c.send(request).await.is("Message", message));
+        assert_eq!(mute_events(&c).len(), before + 1);
+    }
+    let mute = |room: &str, usernum: &str| {
+        Action::new("MeetmeMute")
+            .header("Meetme", room)
+            .header("Usernum", usernum)
+    };
+    for (request, refusal) in [
+        (mute("999", "1"), "Meetme conference does not exist"),
+        (mute(CONFERENCE_EXTEN, "99"), "User number not found"),
+        (mute(CONFERENCE_EXTEN, "2x"), "Invalid user number"),
+        (
+            Action::new("MeetmeUnmute").header("Meetme", CONFERENCE_EXTEN),
+            "Meetme user number not specified",
+        ),
+        (Action::new("MeetmeMute"), "Meetme conference not specified"),
+    ] {
+        let reply = c.send(request).await;
+        assert!(
+            reply.is("Response", "Error") && reply.is("Message", refusal),
+            "{reply:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn meetme_mute_over_tcp_on_asterisk_11() {
+    meetme_mute_and_unmute(PbxConfig::default().ami_1_1()).await;
+}
+
+#[tokio::test]
+async fn meetme_mute_over_tcp_on_asterisk_1_4() {
+    meetme_mute_and_unmute(PbxConfig::default().asterisk_1_4()).await;
+}
+
+/// The modern PBX's room is a ConfBridge room: it offers no MeetMe action.
+#[tokio::test]
+async fn a_modern_server_has_no_meetme_mute() {
+    let mut c = Client::start("11.0.0").await;
+    let listed = c.send(Action::new("ListCommands")).await;
+    assert!(listed.has("ConfbridgeMute") && !listed.has("MeetmeMute"));
+    let reply = c
+        .send(
+            Action::new("MeetmeMute")
+                .header("Meetme", CONFERENCE_EXTEN)
+                .header("Usernum", "1"),
+        )
+        .await;
+    assert!(
+        reply
+            .get_or_empty("Message")
+            .starts_with("Invalid/unknown command"),
+        "{reply:?}"
+    );
+}
+
 async fn park_and_pick_up(ami_version: &str, api: ParkingApi) {
     let mut c = Client::start(ami_version).await;
     c.send(originate("SIP/2001", "default", "2002")).await;
@@ -257,8 +377,22 @@ async fn legacy_park_and_pick_up_over_tcp() {
 async fn mailboxes_fill_and_the_lists_agree() {
     let mut c = Client::start("11.0.0").await;
     c.send(Action::new("VoicemailUsersList")).await;
+    c.send(Action::new("SIPpeers")).await;
     let sim = c.pbx.snapshot().features.mailboxes;
     assert_eq!(c.state.voicemail.boxes.len(), sim.len());
+    // Each box is a phone's, under the name its peer describes.
+    for mailbox in c.state.voicemail.boxes.values() {
+        let number = mailbox.mailbox.split('@').next().unwrap();
+        let device = format!("SIP/{number}");
+        let peer = c
+            .state
+            .registry
+            .peers
+            .iter()
+            .find(|(key, _)| key.0 == device);
+        let described = peer.map(|(_, p)| p.description.as_str());
+        assert_eq!(described, Some(mailbox.full_name.as_str()), "{device}");
+    }
     let first = sim[0].id();
     let before = c.state.voicemail.boxes[&first].new_messages.unwrap();
     c.send(originate("SIP/2004", "default", VOICEMAIL_EXTEN))

@@ -14,9 +14,9 @@ use amitop::ami::{
     Action, ConnectionState, SessionConfig, SessionEvent, SessionEvents, SessionHandle, spawn,
 };
 use amitop::model::State;
-use amitop::model::registry::ExtensionState;
+use amitop::model::registry::{DeviceState, ExtensionState};
 use amitop::resync::{self, ResyncUpdate};
-use amitop::sim::{PbxConfig, SimSnapshot, TestPbx};
+use amitop::sim::{PARKING_LOT, PHONES, PRESENCE, PbxConfig, SimSnapshot, TestPbx};
 use tokio::sync::mpsc;
 use tokio::time::timeout;
 
@@ -232,31 +232,42 @@ async fn figures_against_lists(handle: &SessionHandle, state: &State) -> (Vec<St
 }
 
 impl Picture {
-    fn without_connected_line(mut self) -> Picture {
+    /// What AMI 1.1 can tell: no connected line for a channel already up
+    /// (see `channels`), and a bridge only while it links two channels
+    /// (`Bridge` Link/Unlink; a blind transferee left alone in its bridge
+    /// while the target rings is in no link).
+    fn what_ami_1_1_tells(mut self) -> Picture {
         for facts in self.channels.values_mut() {
             facts.3.clear();
         }
+        self.bridges.retain(|members| members.len() >= 2);
         self
     }
+}
+
+/// A PBX with busy traffic (seed `seed`), paused: time moves only when
+/// the test steps it, so every sync point is exact.
+async fn busy_paused_pbx(config: PbxConfig, seed: u64) -> TestPbx {
+    TestPbx::start(PbxConfig {
+        seed,
+        calls_per_minute: Some(40.0),
+        start_paused: true,
+        ..config
+    })
+    .await
+    .unwrap()
 }
 
 async fn follow_traffic(config: PbxConfig) {
     let legacy = config.ami_version.starts_with("1.");
     let comparable = |picture: Picture| {
         if legacy {
-            picture.without_connected_line()
+            picture.what_ami_1_1_tells()
         } else {
             picture
         }
     };
-    let pbx = TestPbx::start(PbxConfig {
-        seed: 7,
-        calls_per_minute: Some(40.0),
-        start_paused: true,
-        ..config
-    })
-    .await
-    .unwrap();
+    let pbx = busy_paused_pbx(config, 7).await;
     // Calls already up when amitop connects: only the resync can show them.
     pbx.step(Duration::from_secs(120));
     assert!(pbx.channel_count() > 0, "the traffic made no calls");
@@ -313,14 +324,7 @@ async fn the_model_follows_ami_1_1_traffic() {
 /// lists again and re-bases whatever the model had.
 #[tokio::test]
 async fn the_queue_refresh_rebases_the_figures() {
-    let pbx = TestPbx::start(PbxConfig {
-        seed: 3,
-        calls_per_minute: Some(40.0),
-        start_paused: true,
-        ..PbxConfig::default()
-    })
-    .await
-    .unwrap();
+    let pbx = busy_paused_pbx(PbxConfig::default(), 3).await;
     pbx.step(Duration::from_secs(300));
     let (handle, mut events, mut state) = connect(&pbx).await;
     // What the model had from before, e.g. counts from before a reset.
@@ -357,112 +361,282 @@ async fn the_queue_refresh_rebases_the_figures() {
     handle.shutdown();
 }
 
-/// Parked calls, the conference room, the mailboxes and the office hints, as both sides see
-/// them. Until the resync lists them, the model knows these objects from
-/// events only, so this picture is compared from the PBX's first second.
+/// A room member as both sides can tell it: (muted, admin, MeetMe user
+/// number).
+type MemberView = (bool, bool, Option<u32>);
+
+/// Parked calls, conference rooms, mailboxes, hints, device and presence
+/// states and the DAHDI span, as both sides see them.
 #[derive(Debug, PartialEq, Eq)]
 struct FeaturePicture {
-    /// (space, uniqueid of the parked channel)
-    parked: BTreeSet<(String, String)>,
-    /// uniqueids in the conference room
-    room: BTreeSet<String>,
-    /// new-message counts of the boxes a MessageWaiting named
-    mailboxes: BTreeMap<String, u32>,
-    /// office extensions whose hint is in use
-    busy_hints: BTreeSet<String>,
+    /// (lot, space) -> (uniqueid of the parked channel, who parked it)
+    parked: BTreeMap<(String, String), (String, String)>,
+    /// room -> (locked, uniqueid -> member)
+    rooms: BTreeMap<String, (bool, BTreeMap<String, MemberView>)>,
+    /// mailbox -> (new, old)
+    mailboxes: BTreeMap<String, (Option<u32>, Option<u32>)>,
+    /// extension -> in use (None: neither idle nor in use)
+    hints: BTreeMap<String, Option<bool>>,
+    /// phone device -> in use (None: neither in use nor free)
+    devices: BTreeMap<String, Option<bool>>,
+    /// presentity -> (status, subtype, message)
+    presence: BTreeMap<String, (String, String, String)>,
+    /// DAHDI channel -> (signalling, alarm)
+    dahdi: BTreeMap<u32, (String, String)>,
 }
 
-fn simulator_features(sim: &SimSnapshot, known_boxes: &BTreeSet<String>) -> FeaturePicture {
+impl FeaturePicture {
+    /// Before any resync the model knows mailboxes, hints, devices,
+    /// presence and the span only from the events that named them: the
+    /// expected picture is narrowed to what it knows (parked calls and
+    /// rooms are told from the first second, so they stay whole).
+    fn narrowed_to(mut self, known: &FeaturePicture) -> FeaturePicture {
+        self.mailboxes
+            .retain(|k, _| known.mailboxes.contains_key(k));
+        self.hints.retain(|k, _| known.hints.contains_key(k));
+        self.devices.retain(|k, _| known.devices.contains_key(k));
+        self.presence.retain(|k, _| known.presence.contains_key(k));
+        self.dahdi.retain(|k, _| known.dahdi.contains_key(k));
+        self
+    }
+
+    /// `MeetmeJoin` does not say who is admin (only `MeetmeList` does),
+    /// so on AMI 1.1 the admin flag is left out.
+    fn without_admin(mut self) -> FeaturePicture {
+        for (_, members) in self.rooms.values_mut() {
+            for member in members.values_mut() {
+                member.1 = false;
+            }
+        }
+        self
+    }
+}
+
+fn simulator_features(sim: &SimSnapshot, legacy: bool) -> FeaturePicture {
     let f = &sim.features;
+    let in_use = |device: &str| {
+        sim.channels
+            .iter()
+            .any(|c| c.name.rsplit_once('-').map(|(d, _)| d) == Some(device))
+    };
+    let phones = PHONES.iter().map(|(exten, _)| *exten);
     FeaturePicture {
         parked: f
             .parked
             .iter()
-            .map(|p| (p.space.to_string(), p.uniqueid.clone()))
+            .map(|p| {
+                let place = (PARKING_LOT.to_owned(), p.space.to_string());
+                (place, (p.uniqueid.clone(), p.parker.clone()))
+            })
             .collect(),
-        room: f
+        rooms: f
             .room
             .iter()
-            .flat_map(|r| r.members.iter().map(|m| m.uniqueid.clone()))
+            .map(|r| {
+                let members = r.members.iter().map(|m| {
+                    let usernum = legacy.then_some(m.usernum);
+                    (m.uniqueid.clone(), (m.muted, m.admin, usernum))
+                });
+                (r.name.clone(), (r.locked, members.collect()))
+            })
             .collect(),
         mailboxes: f
             .mailboxes
             .iter()
-            .filter(|m| known_boxes.contains(&m.id()))
-            .map(|m| (m.id(), m.new_messages))
+            .map(|m| (m.id(), (Some(m.new_messages), Some(m.old_messages))))
             .collect(),
-        busy_hints: f.busy_hints.iter().cloned().collect(),
+        hints: phones
+            .clone()
+            .map(|exten| {
+                (
+                    exten.to_owned(),
+                    Some(f.busy_hints.iter().any(|b| b == exten)),
+                )
+            })
+            .collect(),
+        // Device and presence states are Asterisk 12+ events and lists.
+        devices: phones
+            .filter(|_| !legacy)
+            .map(|exten| {
+                let device = format!("SIP/{exten}");
+                let busy = in_use(&device);
+                (device, Some(busy))
+            })
+            .collect(),
+        presence: PRESENCE
+            .iter()
+            .filter(|_| !legacy)
+            .map(|(exten, status, subtype, message)| {
+                let state = ((*status).into(), (*subtype).into(), (*message).into());
+                (format!("CustomPresence:{exten}"), state)
+            })
+            .collect(),
+        dahdi: f
+            .dahdi
+            .iter()
+            .map(|p| (p.number, (p.signalling.to_owned(), p.alarm.to_owned())))
+            .collect(),
     }
 }
 
 fn model_features(state: &State) -> FeaturePicture {
+    let registry = &state.registry;
     FeaturePicture {
         parked: state
             .parking
             .calls
             .values()
-            .map(|c| (c.space.clone(), c.parkee.clone()))
+            .map(|c| {
+                let place = (c.lot.clone(), c.space.clone());
+                (place, (c.parkee.clone(), c.parker.clone()))
+            })
             .collect(),
-        room: state
+        rooms: state
             .conferences
             .rooms
             .values()
-            .flat_map(|r| r.members.keys().cloned())
+            .map(|r| {
+                let members = r
+                    .members
+                    .values()
+                    .map(|m| (m.uniqueid.clone(), (m.muted, m.admin, m.user_number)));
+                (r.name.clone(), (r.locked, members.collect()))
+            })
             .collect(),
         mailboxes: state
             .voicemail
             .boxes
             .values()
-            .map(|m| (m.mailbox.clone(), m.new_messages.unwrap_or(0)))
+            .map(|m| (m.mailbox.clone(), (m.new_messages, m.old_messages)))
             .collect(),
-        busy_hints: state
-            .registry
+        hints: registry
             .extensions
             .values()
-            .filter(|h| h.state == ExtensionState::InUse)
-            .map(|h| h.exten.clone())
+            .map(|h| {
+                let in_use = match h.state {
+                    ExtensionState::InUse => Some(true),
+                    ExtensionState::Idle => Some(false),
+                    _ => None,
+                };
+                (h.exten.clone(), in_use)
+            })
+            .collect(),
+        devices: registry
+            .devices
+            .values()
+            .filter(|d| d.name.starts_with("SIP/"))
+            .map(|d| {
+                let in_use = match d.state {
+                    DeviceState::InUse => Some(true),
+                    DeviceState::NotInUse => Some(false),
+                    _ => None,
+                };
+                (d.name.clone(), in_use)
+            })
+            .collect(),
+        presence: registry
+            .presence
+            .values()
+            .map(|p| {
+                let state = (p.status.clone(), p.subtype.clone(), p.message.clone());
+                (p.presentity.clone(), state)
+            })
+            .collect(),
+        dahdi: state
+            .dahdi
+            .channels
+            .values()
+            .map(|c| (c.number, (c.signalling.clone(), c.alarm.clone())))
             .collect(),
     }
 }
 
+/// How often each kind of object was busy over the sync points.
+#[derive(Debug, Default)]
+struct Liveliness {
+    parked: u32,
+    conferenced: u32,
+    hints_in_use: u32,
+    devices_in_use: u32,
+}
+
+impl Liveliness {
+    fn count(&mut self, picture: &FeaturePicture) {
+        let busy = |states: &BTreeMap<String, Option<bool>>| {
+            states.values().filter(|s| **s == Some(true)).count() as u32
+        };
+        self.parked += u32::from(!picture.parked.is_empty());
+        let people = picture.rooms.values().map(|(_, m)| m.len()).sum::<usize>();
+        self.conferenced += u32::from(people >= 2);
+        self.hints_in_use += busy(&picture.hints);
+        self.devices_in_use += busy(&picture.devices);
+    }
+}
+
+/// From the PBX's first second on events alone, then through a resync,
+/// then on live events again: at every sync point the model's picture of
+/// these objects is the simulator's (narrowed, before the resync, to what
+/// events have named).
 async fn follow_features(config: PbxConfig) {
-    let pbx = TestPbx::start(PbxConfig {
-        seed: 11,
-        calls_per_minute: Some(40.0),
-        start_paused: true,
-        ..config
-    })
-    .await
-    .unwrap();
+    let legacy = config.ami_version.starts_with("1.");
+    let comparable = |picture: FeaturePicture| {
+        if legacy {
+            picture.without_admin()
+        } else {
+            picture
+        }
+    };
+    let pbx = busy_paused_pbx(config, 11).await;
     let (handle, mut events, mut state) = connect(&pbx).await;
     sync(&handle, &mut events, &mut state).await;
-    let (mut parked, mut conferenced, mut messages, mut hinted) = (0, 0, 0, 0);
-    for point in 1..=40 {
+    let mut seen = Liveliness::default();
+    let mut boxes_named = 0;
+    for point in 1..=16 {
         pbx.step(Duration::from_secs(15));
         sync(&handle, &mut events, &mut state).await;
-        let model = model_features(&state);
-        let known = model.mailboxes.keys().cloned().collect();
-        let expected = simulator_features(&pbx.snapshot(), &known);
-        assert_eq!(model, expected, "at sync point {point}");
-        parked += (!model.parked.is_empty()) as u32;
-        conferenced += (model.room.len() >= 2) as u32;
-        messages += model.mailboxes.len() as u32;
-        hinted += model.busy_hints.len() as u32;
+        let model = comparable(model_features(&state));
+        let expected = comparable(simulator_features(&pbx.snapshot(), legacy));
+        assert_eq!(model, expected.narrowed_to(&model), "at sync point {point}");
+        seen.count(&model);
+        boxes_named = boxes_named.max(model.mailboxes.len());
+    }
+    assert!(boxes_named > 0, "no MessageWaiting in four minutes");
+
+    resync_into(&handle, &mut events, &mut state).await;
+    sync(&handle, &mut events, &mut state).await;
+    let expected = comparable(simulator_features(&pbx.snapshot(), legacy));
+    assert_eq!(
+        comparable(model_features(&state)),
+        expected,
+        "after the resync"
+    );
+    assert!(expected.dahdi.len() >= 2 && expected.mailboxes.len() >= 2);
+    assert_eq!(expected.presence.is_empty(), legacy);
+
+    for point in 1..=16 {
+        pbx.step(Duration::from_secs(15));
+        sync(&handle, &mut events, &mut state).await;
+        let model = comparable(model_features(&state));
+        let expected = comparable(simulator_features(&pbx.snapshot(), legacy));
+        assert_eq!(model, expected, "at sync point {point} after the resync");
+        seen.count(&model);
     }
     assert!(
-        parked > 0 && conferenced > 0 && messages > 0 && hinted > 0,
-        "too quiet: parked {parked}, conferenced {conferenced}, mailboxes {messages}, \
-         hints {hinted}"
+        seen.parked > 0
+            && seen.conferenced > 0
+            && seen.hints_in_use > 0
+            && (legacy || seen.devices_in_use > 0),
+        "too quiet: {seen:?}"
     );
     handle.shutdown();
 }
 
 #[tokio::test]
-async fn the_model_follows_parking_conferences_and_voicemail() {
+async fn the_model_follows_parking_conferences_voicemail_hints_and_dahdi() {
     follow_features(PbxConfig::default()).await;
 }
 
 #[tokio::test]
-async fn the_model_follows_ami_1_1_parking_meetme_and_voicemail() {
+async fn the_model_follows_ami_1_1_parking_meetme_voicemail_hints_and_dahdi() {
     follow_features(PbxConfig::default().ami_1_1()).await;
 }

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use amitop::ami::Message;
-use amitop::sim::{Dialect, SimConfig, SimSnapshot, Simulation};
+use amitop::sim::{DEMO_RATE, DEMO_WARM_UP, Dialect, SimConfig, SimSnapshot, Simulation};
 
 const START: Duration = Duration::from_secs(1_795_730_000);
 
@@ -148,6 +148,82 @@ fn assert_queues_consistent(events: &[Message], snapshot: &SimSnapshot, join: &s
     }
 }
 
+/// The lot as the stream tells it: a space holds one call at a time and
+/// is freed by that call; what is left is what the simulator holds; and a
+/// call that timed out next dials the phone that parked it, unless it
+/// hangs up first. Returns how many calls left the lot each way, and how
+/// many came back to their parker.
+fn assert_parking_consistent(events: &[Message], snapshot: &SimSnapshot) -> HashMap<String, usize> {
+    let device = |chan: &str| chan.rsplit_once('-').map_or(chan, |(d, _)| d).to_owned();
+    // space -> (uniqueid, the parker's device)
+    let mut lot: HashMap<String, (String, String)> = HashMap::new();
+    // uniqueid of a call that timed out -> its parker's device
+    let mut coming_back: HashMap<String, String> = HashMap::new();
+    let mut outcomes: HashMap<String, usize> = HashMap::new();
+    for e in events {
+        let event = name(e);
+        let space = get_any(e, &["ParkingSpace", "Exten"]);
+        let uid = get_any(e, &["ParkeeUniqueid", "Uniqueid", "UniqueID"]);
+        match event.as_str() {
+            "ParkedCall" => {
+                let parker = device(&get_any(e, &["ParkerDialString", "From"]));
+                let taken = lot.insert(space, (uid, parker));
+                assert!(taken.is_none(), "a space taken twice: {e:?}");
+            }
+            "UnParkedCall" | "ParkedCallTimeOut" | "ParkedCallGiveUp" => {
+                let (held, parker) = lot.remove(&space).expect("an empty space freed");
+                assert_eq!(held, uid, "another call left the space: {e:?}");
+                if event == "ParkedCallTimeOut" {
+                    coming_back.insert(uid, parker);
+                }
+                *outcomes.entry(event).or_default() += 1;
+            }
+            "DialBegin" | "Dial" if get(e, "SubEvent") != "End" => {
+                if let Some(parker) = coming_back.remove(&uid) {
+                    let dest = get_any(e, &["DestChannel", "Destination"]);
+                    assert_eq!(device(&dest), parker, "came back elsewhere: {e:?}");
+                    *outcomes.entry("came back".into()).or_default() += 1;
+                }
+            }
+            "Hangup" => {
+                coming_back.remove(&uid);
+            }
+            _ => {}
+        }
+    }
+    let stream: HashSet<(String, String)> = lot.into_iter().map(|(s, (u, _))| (s, u)).collect();
+    let sim: HashSet<(String, String)> = snapshot
+        .features
+        .parked
+        .iter()
+        .map(|p| (p.space.to_string(), p.uniqueid.clone()))
+        .collect();
+    assert_eq!(
+        stream, sim,
+        "the stream and the simulator disagree on the lot"
+    );
+    outcomes
+}
+
+fn get_any(m: &Message, keys: &[&str]) -> String {
+    m.get_any(keys).map(|v| v.into_owned()).unwrap_or_default()
+}
+
+/// Parked calls are picked up, give up, and time out and ring their parker.
+fn assert_every_parking_outcome(outcomes: &HashMap<String, usize>) {
+    for outcome in [
+        "UnParkedCall",
+        "ParkedCallGiveUp",
+        "ParkedCallTimeOut",
+        "came back",
+    ] {
+        assert!(
+            outcomes.contains_key(outcome),
+            "no {outcome} in {outcomes:?}"
+        );
+    }
+}
+
 /// An hour of traffic at 20 calls a minute in one-second slices, with the
 /// invariants every run keeps checked on its events and final snapshot;
 /// `join` and `leave` are the dialect's names for a caller's queue events.
@@ -167,6 +243,7 @@ fn checked_hour(
     assert_channels_consistent(&events, &snapshot);
     assert_bridges_consistent(&snapshot);
     assert_queues_consistent(&events, &snapshot, join, leave);
+    assert_every_parking_outcome(&assert_parking_consistent(&events, &snapshot));
     (events, snapshot)
 }
 
@@ -200,6 +277,9 @@ fn a_long_modern_run_keeps_every_invariant_and_shows_the_whole_repertoire() {
         "QueueMemberPause",
         "PeerStatus",
         "Registry",
+        "ConfbridgeJoin",
+        "ConfbridgeLeave",
+        "MessageWaiting",
     ] {
         assert!(counts.contains_key(expected), "no {expected} in {counts:?}");
     }
@@ -239,6 +319,9 @@ fn a_long_legacy_run_keeps_the_invariants_in_the_1_1_vocabulary() {
         "Leave",
         "AgentRingNoAnswer",
         "QueueMemberPaused",
+        "MeetmeJoin",
+        "MeetmeLeave",
+        "MessageWaiting",
     ] {
         assert!(counts.contains_key(legacy), "no {legacy} in {counts:?}");
     }
@@ -316,4 +399,25 @@ fn without_traffic_nothing_happens_by_itself() {
     });
     assert!(sim.step(Duration::from_secs(3600)).is_empty());
     assert_eq!(sim.snapshot().uptime, Duration::from_secs(3600));
+}
+
+/// What `amitop --demo` shows once it opens: most of the time a call waits
+/// in the lot and people sit in the conference room, and over ten minutes
+/// parked calls leave the lot every way.
+#[test]
+fn the_demo_parks_calls_and_fills_the_room() {
+    let mut sim = simulation(Dialect::Modern, 1, DEMO_RATE);
+    let mut events = sim.step(DEMO_WARM_UP);
+    let (mut parked, mut conferenced, samples) = (0, 0, 120);
+    for _ in 0..samples {
+        events.extend(sim.step(Duration::from_secs(5)));
+        let features = sim.snapshot().features;
+        parked += usize::from(!features.parked.is_empty());
+        conferenced += usize::from(features.room.is_some_and(|r| !r.members.is_empty()));
+    }
+    assert!(
+        parked * 2 > samples && conferenced * 2 > samples,
+        "parked at {parked} and conferenced at {conferenced} of {samples} moments"
+    );
+    assert_every_parking_outcome(&assert_parking_consistent(&events, &sim.snapshot()));
 }

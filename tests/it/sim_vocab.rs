@@ -67,6 +67,8 @@ fn modern_events_have_the_header_layouts_of_real_asterisk() {
     for expected in [
         "ParkedCall",
         "ParkedCallGiveUp",
+        "ParkedCallTimeOut",
+        "UnParkedCall",
         "ConfbridgeStart",
         "ConfbridgeJoin",
         "ConfbridgeLeave",

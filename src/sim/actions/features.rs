@@ -169,6 +169,48 @@ pub(super) fn confbridge_mute_off(r: &mut Request) -> Reply {
     confbridge_mute(r, false)
 }
 
+/// `MeetmeMute` / `MeetmeUnmute`: app_meetme's checks and answers (1.4
+/// and 1.8 alike). The room is `Meetme`, the member its `Usernum`; the
+/// member's `MeetmeMute` event (Status on/off) follows the answer, and
+/// only when its state changes.
+fn meetme_mute(r: &mut Request, muted: bool) -> Reply {
+    let Some(name) = r.header("Meetme") else {
+        return r.error("Meetme conference not specified");
+    };
+    let Some(usernum) = r.header("Usernum") else {
+        return r.error("Meetme user number not specified");
+    };
+    let Ok(usernum) = usernum.parse::<u32>() else {
+        return r.error("Invalid user number");
+    };
+    let outcome = r.shared.change(|pbx| {
+        let room = pbx.features().room.clone();
+        let room = room
+            .filter(|room| room.name == name)
+            .ok_or("Meetme conference does not exist")?;
+        let member = room
+            .members
+            .iter()
+            .find(|m| m.usernum == usernum)
+            .ok_or("User number not found")?;
+        let channel = pbx.index_of_uid(&member.uniqueid);
+        if let Some(index) = channel.filter(|_| member.muted != muted) {
+            let channel = pbx.channels()[index].name.clone();
+            pbx.mute_member(&channel, muted);
+        }
+        Ok(())
+    });
+    r.outcome(outcome.map(|()| if muted { "User muted" } else { "User unmuted" }))
+}
+
+pub(super) fn meetme_mute_on(r: &mut Request) -> Reply {
+    meetme_mute(r, true)
+}
+
+pub(super) fn meetme_mute_off(r: &mut Request) -> Reply {
+    meetme_mute(r, false)
+}
+
 pub(super) fn confbridge_kick(r: &mut Request) -> Reply {
     if let Err(reply) = room(r, "Conference") {
         return reply;

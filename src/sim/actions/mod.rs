@@ -173,8 +173,8 @@ const MODERN_ONLY: &[&str] = &[
 ];
 
 /// Actions of AMI 1.1 only: the modern PBX's room is a ConfBridge room,
-/// so it does not list it through app_meetme too.
-const AMI11_ONLY: &[&str] = &["MeetmeList"];
+/// so it offers no app_meetme action for it.
+const AMI11_ONLY: &[&str] = &["MeetmeList", "MeetmeMute", "MeetmeUnmute"];
 
 struct ActionSpec {
     name: &'static str,
@@ -436,6 +436,18 @@ const ACTIONS: &[ActionSpec] = &[
         "reporting,all",
         "List participants in a conference.",
         features::meetme_list,
+    ),
+    action(
+        "MeetmeMute",
+        "call,all",
+        "Mute a Meetme user.",
+        features::meetme_mute_on,
+    ),
+    action(
+        "MeetmeUnmute",
+        "call,all",
+        "Unmute a Meetme user.",
+        features::meetme_mute_off,
     ),
     action(
         "MailboxCount",

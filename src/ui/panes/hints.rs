@@ -1,6 +1,14 @@
-//! The hints pane: an operator's BLF panel. One compact row per dialplan
-//! hint: the line state as a coloured lamp, the extension, who it is, and
-//! the person's presence with its message.
+//! The hints pane: an operator's BLF panel. A grid of compact cells, one
+//! per dialplan hint: the line state as a coloured lamp, the extension,
+//! the state in words, who it is, and the person's presence with its
+//! message.
+//!
+//! The cells run down the first column, then the next, in columns of even
+//! length (as `ls` lists), so Up and Down step through the order a table
+//! would have, from the foot of a column to the head of the next; when more
+//! lamps are lit than fit, the grid shows the screenful of columns holding
+//! the selection. Filter, sort and Enter work as on a table, on the columns
+//! a table would have.
 //!
 //! Hints carry no name, so the name is borrowed where the PBX has one:
 //! the description of the peer behind the hint's first device, else the
@@ -13,12 +21,20 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
 use crate::model::State;
 use crate::model::registry::{ExtensionHint, ExtensionState, Presence};
 use crate::model::voicemail::mailbox_key;
+use crate::ui::layout;
 use crate::ui::table::{Column, Env, plain};
-use crate::ui::tables::Sorted;
-use crate::ui::theme::Tone;
+use crate::ui::tables::{Shown, Sorted, Table};
+use crate::ui::text;
+use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{TableId, Target, View};
 
 /// One hint with what the panel shows beside it.
@@ -211,10 +227,11 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
     ]
 }
 
-/// Every hint the server reported.
-pub struct Hints;
+/// Every hint the server reported, as the rows of a table: what the grid
+/// filters, sorts and selects by.
+struct HintList;
 
-impl Sorted for Hints {
+impl Sorted for HintList {
     type Row<'a> = Row<'a>;
     const ID: TableId = TableId::Hints;
     const EMPTY: &'static str = "no hints (ExtensionStateList lists none, or the server lacks it)";
@@ -237,9 +254,295 @@ impl Sorted for Hints {
     }
 }
 
+/// The BLF panel: [`HintList`]'s rows drawn as a grid.
+pub struct Hints;
+
+impl Shown for Hints {
+    fn count(&self, state: &State, view: &View, env: &Env) -> usize {
+        HintList.count(state, view, env)
+    }
+
+    fn target(&self, state: &State, view: &View, env: &Env, index: usize) -> Option<Target> {
+        HintList.target(state, view, env, index)
+    }
+
+    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
+        Shown::position(&HintList, state, view, env, target)
+    }
+
+    fn sort_columns(&self) -> usize {
+        HintList.sort_columns()
+    }
+
+    fn draw(
+        &self,
+        frame: &mut Frame<'_>,
+        area: Rect,
+        state: &State,
+        view: &View,
+        env: &Env,
+        focused: bool,
+    ) -> usize {
+        // Every row in order: a panel has tens of lamps, not thousands.
+        let rows = Table::rows(&HintList, state, view, env, usize::MAX / 2);
+        let table = view.table(TableId::Hints);
+        let lines = layout::body_rows(area);
+        let widths = |of: for<'r> fn(&'r Row<'_>) -> &'r str| {
+            rows.window.iter().map(|r| text::width(of(r))).max().unwrap_or(0)
+        };
+        // Extensions, states and names line up down a column.
+        let widths = Widths {
+            exten: widths(|r| &r.hint.exten).clamp(3, 8),
+            name: widths(|r| r.name).min(20),
+        };
+        let widest = rows.window.iter().map(|row| {
+            let parts = parts(row, widths, env);
+            parts.iter().map(|(part, _)| text::width(part)).sum::<usize>()
+        });
+        let grid = Grid::new(area.width, lines, rows.total, widest.max().unwrap_or(0));
+        let (selected, _) = table.window(rows.total, lines);
+        frame.render_widget(
+            Paragraph::new(heading(table.sort, table.reverse, env.theme)),
+            Rect { height: 1, ..area },
+        );
+        let body = Rect {
+            y: layout::body_top(area),
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        if rows.total == 0 {
+            let empty = text::truncate(<HintList as Sorted>::EMPTY, usize::from(body.width));
+            let line = Line::styled(empty, env.theme.dim());
+            frame.render_widget(Paragraph::new(line), body);
+            return 0;
+        }
+        let first = grid.first_shown(selected);
+        let screen: Vec<Line<'_>> = (0..grid.lines)
+            .map(|line| {
+                let mut spans = Vec::new();
+                for column in 0..grid.columns {
+                    let index = first + column * grid.lines + line;
+                    let Some(row) = rows.get(index) else { break };
+                    if column > 0 {
+                        spans.push(Span::raw(" ".repeat(usize::from(GAP))));
+                    }
+                    let highlight = (index == selected).then(|| {
+                        if focused {
+                            env.theme.selected()
+                        } else {
+                            env.theme.selected_unfocused()
+                        }
+                    });
+                    spans.extend(cell(row, grid.cell, widths, env, highlight));
+                }
+                Line::from(spans)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(screen), body);
+        rows.total
+    }
+}
+
+/// Columns between two cells.
+const GAP: u16 = 2;
+/// The narrowest cell: lamp, extension, state and the start of a name.
+const NARROWEST: usize = 34;
+/// The widest cell: longer names and messages are cut.
+const WIDEST: usize = 60;
+
+/// How the cells fit the pane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Grid {
+    /// Cells across.
+    columns: usize,
+    /// Cells down a column.
+    lines: usize,
+    /// Width of one cell.
+    cell: usize,
+}
+
+impl Grid {
+    /// The grid of `cells` lamps, the widest `widest` long, in `width`
+    /// columns of the screen and `lines` lines: as many cells across as
+    /// fit whole (within [`NARROWEST`] and [`WIDEST`]), and columns no
+    /// longer than they need be to hold every lamp (`lines` when they
+    /// cannot).
+    fn new(width: u16, lines: usize, cells: usize, widest: usize) -> Grid {
+        let (width, gap) = (usize::from(width), usize::from(GAP));
+        let wanted = widest.clamp(NARROWEST, WIDEST);
+        let columns = ((width + gap) / (wanted + gap)).max(1);
+        let cell = width.saturating_sub((columns - 1) * gap) / columns;
+        let lines = lines.max(1).min(cells.div_ceil(columns).max(1));
+        Grid {
+            columns,
+            lines,
+            cell,
+        }
+    }
+
+    /// The first cell shown: of the screenful of columns holding
+    /// `selected`.
+    fn first_shown(&self, selected: usize) -> usize {
+        let column = selected / self.lines;
+        column / self.columns * self.columns * self.lines
+    }
+}
+
+/// The grid's title line: the sort, and what each lamp colour means.
+fn heading(sort: usize, reverse: bool, theme: Theme) -> Line<'static> {
+    let title = columns().get(sort).map_or("", |c| c.title);
+    let arrow = if reverse { '▼' } else { '▲' };
+    let mut spans = vec![Span::styled(format!("by {title}{arrow}"), theme.heading())];
+    for (state, word) in [
+        (ExtensionState::Idle, "idle"),
+        (ExtensionState::Ringing, "ringing"),
+        (ExtensionState::InUse, "in use"),
+        (ExtensionState::Busy, "busy"),
+        (ExtensionState::Unavailable, "unavailable"),
+    ] {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(format!("● {word}"), theme.tone(lamp(state))));
+    }
+    Line::from(spans)
+}
+
+/// How wide a cell's extension and name are padded.
+#[derive(Clone, Copy, Debug)]
+struct Widths {
+    exten: usize,
+    name: usize,
+}
+
+/// One lamp's cell, `width` wide: `● 2003 InUse   Chloe Accounts  dnd In
+/// a meeting`, cut where the cell ends; `highlight` marks the selection.
+fn cell<'a>(
+    row: &Row<'a>,
+    width: usize,
+    widths: Widths,
+    env: &Env,
+    highlight: Option<Style>,
+) -> Vec<Span<'a>> {
+    let mut left = width;
+    let mut spans = Vec::new();
+    for (part, style) in parts(row, widths, env) {
+        let cut = text::truncate(&part, left).into_owned();
+        left -= text::width(&cut);
+        spans.push(Span::styled(cut, style));
+    }
+    spans.push(Span::raw(" ".repeat(left)));
+    match highlight {
+        Some(marked) => spans
+            .into_iter()
+            .map(|span| {
+                let style = span.style.patch(marked);
+                span.style(style)
+            })
+            .collect(),
+        None => spans,
+    }
+}
+
+/// A cell's text, whole, in its parts and their styles.
+fn parts<'a>(row: &Row<'a>, widths: Widths, env: &Env) -> [(Cow<'a, str>, Style); 5] {
+    let theme = env.theme;
+    let line_tone = theme.tone(lamp(row.hint.state));
+    [
+        (Cow::Owned(format!("● {:>1$} ", row.hint.exten, widths.exten)), line_tone),
+        (Cow::Owned(format!("{:<7} ", row.state())), line_tone),
+        (Cow::Owned(text::fit(row.name, widths.name)), Style::default()),
+        (
+            Cow::Owned(match row.presence_text() {
+                p if p.is_empty() => String::new(),
+                p => format!("  {p}"),
+            }),
+            theme.tone(presence_tone(row.presence)),
+        ),
+        (
+            Cow::Owned(match row.presence_message() {
+                "" => String::new(),
+                m => format!(" {m}"),
+            }),
+            theme.dim(),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_selected_lamp_is_the_one_marked() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::Modifier;
+
+        use crate::ami::Message;
+        use crate::ui::keymap::Command;
+        use crate::ui::panes::{ModelLens, Pane};
+
+        let mut state = State::new();
+        for exten in ["2001", "2002", "2003"] {
+            let hint = format!("SIP/{exten}");
+            let status = [
+                ("Event", "ExtensionStatus"),
+                ("Exten", exten),
+                ("Context", "default"),
+                ("Hint", hint.as_str()),
+                ("Status", "0"),
+            ];
+            state.apply(&Message::from_pairs(status), 0.0);
+        }
+        let mut view = View::new(Rect::new(0, 0, 100, 30));
+        view.pane = Pane::Hints;
+        view.update(Command::Down, &ModelLens { state: &state, now: 0.0 });
+        let env = Env {
+            state: &state,
+            now: 0.0,
+            theme: Theme::new(false),
+        };
+        let mut terminal = Terminal::new(TestBackend::new(100, 4)).unwrap();
+        terminal
+            .draw(|frame| {
+                Hints.draw(frame, frame.area(), &state, &view, &env, true);
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer();
+        let marked = |exten: &str| {
+            let found = (0..buffer.area.height).find_map(|y| {
+                let line: String = (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol().to_owned())
+                    .collect();
+                let x = line.find(&format!("● {exten}"))?;
+                Some(buffer[(line[..x].chars().count() as u16, y)].modifier)
+            });
+            found.expect("a lamp").contains(Modifier::REVERSED)
+        };
+        assert!(marked("2002"));
+        assert!(!marked("2001") && !marked("2003"));
+    }
+
+    #[test]
+    fn lamps_fill_even_columns_and_scroll_by_screenfuls() {
+        // 98 columns, lamps up to 40 wide: two cells across; 7 lamps make
+        // columns of 4 and 3.
+        let grid = Grid::new(98, 8, 7, 40);
+        assert_eq!((grid.columns, grid.lines, grid.cell), (2, 4, 48));
+        assert_eq!(grid.first_shown(6), 0);
+        // Short lamps: as narrow as NARROWEST allows, so three across.
+        assert_eq!(Grid::new(118, 8, 7, 10).columns, 3);
+        // Long ones are cut at WIDEST: still two across 122 columns.
+        assert_eq!(Grid::new(122, 8, 7, 90).columns, 2);
+        // 30 lamps in 2 columns of at most 8 lines: screens of 16.
+        let grid = Grid::new(98, 8, 30, 40);
+        assert_eq!(grid.lines, 8);
+        assert_eq!(grid.first_shown(15), 0);
+        assert_eq!(grid.first_shown(16), 16);
+        assert_eq!(grid.first_shown(29), 16);
+        // Too narrow for two: one cell across, the whole width.
+        let narrow = Grid::new(40, 5, 3, 50);
+        assert_eq!((narrow.columns, narrow.cell), (1, 40));
+    }
 
     #[test]
     fn hint_strings_split_into_devices_and_presence() {
