@@ -15,7 +15,7 @@ use crate::ami::session::{Reply, SendError};
 use crate::model::{Channel, ConferenceApp, State};
 use crate::ops::parking::{self, ParkingApi};
 use crate::ops::supervise::SupervisorSettings;
-use crate::ops::{self, Op, OriginateWatch, Outcome, Request, Selection, Start};
+use crate::ops::{self, Op, OriginateWatch, Outcome, RecordedLeg, Request, Selection, Start};
 use crate::ui::form::{Actions, ChoiceView, FormView, Output, Overlay, Reaction, Status};
 use crate::ui::panes::ModelLens;
 use crate::ui::view::{Lens, Target, View};
@@ -428,12 +428,14 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
     selection
 }
 
-/// The channel `uniqueid`'s recording, if one runs: its name and whether
-/// it is muted.
-fn recorded(state: &State, uniqueid: &str) -> Option<(String, bool)> {
+/// The channel `uniqueid`'s recording, if one runs.
+fn recorded(state: &State, uniqueid: &str) -> Option<RecordedLeg> {
     let recording = state.supervision.recording(uniqueid)?;
-    let name = state.channels.get(uniqueid)?.name.clone();
-    Some((name, !recording.muted.is_empty()))
+    Some(RecordedLeg {
+        channel: state.channels.get(uniqueid)?.name.clone(),
+        muted: !recording.muted.is_empty(),
+        id: recording.id.clone(),
+    })
 }
 
 /// The member `interface` of `queue`, with its pause state and penalty,

@@ -185,9 +185,10 @@ impl App {
         // 1.x sends no MixMonitor events: the replies tell the model.
         let channel = action.get("Channel").unwrap_or_default();
         match action.name().to_ascii_lowercase().as_str() {
-            "mixmonitor" => self
-                .state
-                .recording_answered(channel, answer.is_success(), now),
+            "mixmonitor" => {
+                let id = answer.response.get("MixMonitorID");
+                (self.state).recording_answered(channel, answer.is_success(), id.as_deref(), now)
+            }
             "stopmixmonitor" if answer.is_success() => self.state.recording_stopped(channel),
             _ => {}
         }

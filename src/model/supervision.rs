@@ -103,6 +103,8 @@ pub struct Recording {
     /// The audio the recording leaves out (`read`, `write`, `both`).
     pub muted: Vec<String>,
     pub since: f64,
+    /// The `MixMonitorID` of amitop's own recording (12+ answer with it).
+    pub id: Option<String>,
 }
 
 /// The spies and recordings of the live channels.
@@ -204,6 +206,7 @@ impl Supervision {
             file,
             muted: Vec::new(),
             since: now,
+            id: None,
         };
         self.recordings.insert(uniqueid, recording);
     }
@@ -248,16 +251,22 @@ impl State {
 
     /// The server answered amitop's `MixMonitor` of `channel`: on success
     /// the channel is being recorded (1.x sends no `MixMonitorStart`; on
-    /// 12+ this and the event agree), else the asked-for file is dropped.
-    pub fn recording_answered(&mut self, channel: &str, success: bool, now: f64) {
+    /// 12+ this and the event agree) by the recording `id` names, else the
+    /// asked-for file is dropped.
+    pub fn recording_answered(&mut self, channel: &str, success: bool, id: Option<&str>, now: f64) {
         let Some(uniqueid) = self.channels.id_by_name(channel).map(str::to_owned) else {
             return;
         };
         let supervision = &mut self.supervision;
         if !success {
             supervision.asked_files.retain(|(c, _)| c != channel);
-        } else if !supervision.recordings.contains_key(&uniqueid) {
-            supervision.record_start(uniqueid, channel, now);
+            return;
+        }
+        if !supervision.recordings.contains_key(&uniqueid) {
+            supervision.record_start(uniqueid.clone(), channel, now);
+        }
+        if let Some(recording) = supervision.recordings.get_mut(&uniqueid) {
+            recording.id = id.map(str::to_owned);
         }
     }
 

@@ -33,7 +33,7 @@ mod supervisor;
 pub use any_action::{any_action, header_line};
 pub use detail_query::{detail_query, queried_mailbox};
 pub use form::{FieldError, FieldSpec, Form};
-pub use op::{Choice, Op, Refusal, Request, RowKind, Selection};
+pub use op::{Choice, Op, RecordedLeg, Refusal, Request, RowKind, Selection};
 pub use originate::OriginateWatch;
 pub use outcome::{Outcome, describe};
 pub use read_only::{read_only_allows, read_only_refusal};

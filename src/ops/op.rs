@@ -283,9 +283,19 @@ pub struct Selection {
     /// MixMonitor options), and the epoch time for the file name.
     pub recording: RecordingSetup,
     pub now: f64,
-    /// The channels of the row being recorded now, and whether their
-    /// recording is muted.
-    pub recorded: Vec<(String, bool)>,
+    /// The channels of the row being recorded now.
+    pub recorded: Vec<RecordedLeg>,
+}
+
+/// A channel being recorded, as an op on its recording needs it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecordedLeg {
+    pub channel: String,
+    pub muted: bool,
+    /// The `MixMonitorID` the server answered amitop's `MixMonitor` with:
+    /// a stop without it ends the channel's first recording, which may be
+    /// the dialplan's own.
+    pub id: Option<String>,
 }
 
 impl Selection {

@@ -95,11 +95,11 @@ pub(super) fn record(selection: &Selection) -> Options {
 /// it is muted.
 pub(super) fn mute(selection: &Selection) -> Options {
     (selection.recorded.iter())
-        .map(|(channel, muted)| {
-            let action = supervise::mute_recording(channel, "both", !muted);
-            let word = if *muted { "unmute" } else { "mute" };
+        .map(|leg| {
+            let action = supervise::mute_recording(&leg.channel, "both", !leg.muted);
+            let word = if leg.muted { "unmute" } else { "mute" };
             let request = Request::new(Op::MuteRecording, action);
-            (format!("{word} {channel}"), request)
+            (format!("{word} {}", leg.channel), request)
         })
         .collect()
 }
@@ -107,9 +107,9 @@ pub(super) fn mute(selection: &Selection) -> Options {
 /// Stops the selected recording, or one or every one of the call's.
 pub(super) fn stop(selection: &Selection) -> Options {
     let requests = (selection.recorded.iter())
-        .map(|(channel, _)| {
-            let action = supervise::stop_recording(channel, None);
-            (channel.clone(), Request::new(Op::StopRecording, action))
+        .map(|leg| {
+            let action = supervise::stop_recording(&leg.channel, leg.id.as_deref());
+            (leg.channel.clone(), Request::new(Op::StopRecording, action))
         })
         .collect();
     each_or_all(requests, "every recording")
@@ -118,7 +118,7 @@ pub(super) fn stop(selection: &Selection) -> Options {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ops::op::{Refusal, RowKind};
+    use crate::ops::op::{RecordedLeg, Refusal, RowKind};
     use crate::ops::start::{Start, start};
     use crate::ops::supervise::RecordingSetup;
 
@@ -206,7 +206,11 @@ mod tests {
     #[test]
     fn mute_toggles_and_stop_needs_a_recording() {
         let recorded = Selection {
-            recorded: vec![("PJSIP/100-00000001".into(), true)],
+            recorded: vec![RecordedLeg {
+                channel: "PJSIP/100-00000001".into(),
+                muted: true,
+                id: Some("0x7f9ce40038f0".into()),
+            }],
             ..Selection::default()
         };
         let Ok(Start::Ready(unmute)) = start(Op::MuteRecording, &recorded, false) else {
@@ -218,6 +222,7 @@ mod tests {
             panic!("one recording needs no choice");
         };
         assert_eq!(stop.action.name(), "StopMixMonitor");
+        assert_eq!(stop.action.get("MixMonitorID"), Some("0x7f9ce40038f0"));
         assert_eq!(
             start(Op::StopRecording, &call(), false),
             Err(Refusal::NeedsSelection(RowKind::Recorded))

@@ -937,6 +937,7 @@ mod supervisor {
         ];
         let reply = send_next(&mut app, &mut sent, to, headers(&record)).await;
         assert!(reply.is_success(), "{reply:?}");
+        let recording_id = reply.response.get("MixMonitorID").expect("an id on 12+");
         follow(&mut app, &mut events, |app| {
             app.state.supervision.recording(&uniqueid).is_some()
         })
@@ -972,7 +973,12 @@ mod supervisor {
         ];
         send_next(&mut app, &mut sent, to, headers(&mute)).await;
         press(&mut app, KeyCode::Char('X'));
-        let stop = [("Action", "StopMixMonitor"), ("Channel", target.as_str())];
+        // The stop names amitop's own recording, not the channel's first.
+        let stop = [
+            ("Action", "StopMixMonitor"),
+            ("Channel", target.as_str()),
+            ("MixMonitorID", &recording_id),
+        ];
         let reply = send_next(&mut app, &mut sent, to, headers(&stop)).await;
         assert!(reply.is_success(), "{reply:?}");
         assert!(app.state.supervision.recording(&uniqueid).is_none());

@@ -578,10 +578,12 @@ async fn spy_and_record(ami_version: &str) {
     assert!(reply.is("Response", "Success"), "{reply:?}");
     let id = reply.get("MixMonitorID").map(|id| id.into_owned());
     assert_eq!(id.is_some(), modern);
-    c.state.recording_answered(&callee, true, 0.0);
+    c.state
+        .recording_answered(&callee, true, id.as_deref(), 0.0);
     assert_eq!(recorded(&c), std::slice::from_ref(&callee_id));
     let recording = c.state.supervision.recording(&callee_id).unwrap();
     assert_eq!(recording.file.as_deref(), Some("call.wav"));
+    assert_eq!(recording.id, id, "the recording's id, for the stop");
 
     let reply = c
         .send(supervise::mute_recording(&callee, "read", true))
@@ -611,7 +613,7 @@ async fn spy_and_record(ami_version: &str) {
         RecordScope::Bridged,
     ))
     .await;
-    c.state.recording_answered(&callee, true, 0.0);
+    c.state.recording_answered(&callee, true, None, 0.0);
     c.send(supervise::spy("SIP/2005", &callee, SpyMode::Listen))
         .await;
     c.send(Action::new("Hangup").header("Channel", &callee))
