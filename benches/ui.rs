@@ -198,10 +198,10 @@ fn frame(c: &mut Criterion) {
 fn parts(c: &mut Criterion) {
     use amitop::model::CallGroups;
     use amitop::ui::panes::{calls, channels};
-    use amitop::ui::table::Env;
+    use amitop::ui::table::CellContext;
     use amitop::ui::tables::Table;
     let state = busy_pbx();
-    let env = Env {
+    let env = CellContext {
         state: &state,
         now: NOW,
         theme: Theme::new(true),

@@ -7,8 +7,8 @@ mod common;
 
 use amitop::model::{Channel, State};
 use amitop::ui::keymap::Command;
-use amitop::ui::panes::{ModelLens, calls, channels};
-use amitop::ui::table::Env;
+use amitop::ui::panes::{ModelTables, calls, channels};
+use amitop::ui::table::CellContext;
 use amitop::ui::tables::Table;
 use amitop::ui::theme::Theme;
 use amitop::ui::view::{Pane, View};
@@ -20,7 +20,7 @@ const NOW: f64 = 1_700_000_000.0;
 /// Every row the pane's table shows, in order: a call's key and members,
 /// or a channel's Uniqueid.
 fn table(state: &State, view: &View) -> Vec<(String, Vec<String>)> {
-    let env = Env {
+    let env = CellContext {
         state,
         now: NOW,
         theme: Theme::new(false),
@@ -61,7 +61,7 @@ fn by_column_cmp(state: &State, sort: usize, reverse: bool) -> Vec<(String, Vec<
 /// A view on `pane`, sorted by column `sort`.
 fn sorted_view(pane: Pane, sort: usize, reverse: bool) -> View {
     let state = State::new();
-    let lens = ModelLens {
+    let lens = ModelTables {
         state: &state,
         now: NOW,
     };

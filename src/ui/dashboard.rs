@@ -15,7 +15,7 @@ use crate::ui::header::{self, Header};
 use crate::ui::keymap::Context;
 use crate::ui::secret::SecretPrompt;
 use crate::ui::status::{Link, Meters};
-use crate::ui::table::Env;
+use crate::ui::table::CellContext;
 use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{PromptKind, View};
 use crate::ui::{detail, help, keymap, panes, tabs};
@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     if let Some(area) = screen.tabs {
         tabs::draw(frame, area, view.pane, d.theme);
     }
-    let env = Env {
+    let env = CellContext {
         state: d.state,
         now: picture_now,
         theme: d.theme,

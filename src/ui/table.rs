@@ -25,7 +25,7 @@ const GAP_TEXT: &str = " ";
 
 /// What a cell needs besides its row.
 #[derive(Clone, Copy, Debug)]
-pub struct Env<'a> {
+pub struct CellContext<'a> {
     /// The model, to name related rows (a channel's peers).
     pub state: &'a State,
     /// Epoch seconds now, for durations.
@@ -41,8 +41,8 @@ pub struct Column<R> {
     pub width: u16,
     /// Narrow terminals drop the columns of highest `drop` first (0 = never).
     pub drop: u8,
-    pub text: for<'r> fn(&'r R, &Env) -> Cow<'r, str>,
-    pub style: fn(&R, &Env) -> Style,
+    pub text: for<'r> fn(&'r R, &CellContext) -> Cow<'r, str>,
+    pub style: fn(&R, &CellContext) -> Style,
     /// Orders rows by the column's value, ascending (the smallest, the
     /// earliest in the alphabet, the shortest duration first): the title's
     /// `▲` says so.
@@ -50,12 +50,12 @@ pub struct Column<R> {
 }
 
 /// The style of a cell that has no colour of its own.
-pub fn plain<R>(_: &R, _: &Env) -> Style {
+pub fn plain<R>(_: &R, _: &CellContext) -> Style {
     Style::default()
 }
 
 /// True when any column's text of `row` contains `needle_lower`.
-pub fn matches<R>(columns: &[Column<R>], row: &R, env: &Env, needle_lower: &str) -> bool {
+pub fn matches<R>(columns: &[Column<R>], row: &R, env: &CellContext, needle_lower: &str) -> bool {
     needle_lower.is_empty()
         || columns
             .iter()
@@ -87,7 +87,7 @@ pub fn filter_sort<R>(
     rows: &mut Vec<R>,
     columns: &[Column<R>],
     state: &TableState,
-    env: &Env,
+    env: &CellContext,
     tiebreak: fn(&R, &R) -> Ordering,
     page: usize,
 ) {
@@ -107,7 +107,7 @@ pub fn filter_sort<R>(
 }
 
 /// Keeps the rows matching the table's filter.
-fn filter<R>(rows: &mut Vec<R>, columns: &[Column<R>], state: &TableState, env: &Env) {
+fn filter<R>(rows: &mut Vec<R>, columns: &[Column<R>], state: &TableState, env: &CellContext) {
     let needle = state.filter.to_lowercase();
     if !needle.is_empty() {
         rows.retain(|row| matches(columns, row, env, &needle));
@@ -121,7 +121,7 @@ pub fn rank<R>(
     mut rows: Vec<R>,
     columns: &[Column<R>],
     state: &TableState,
-    env: &Env,
+    env: &CellContext,
     tiebreak: fn(&R, &R) -> Ordering,
     is_it: impl Fn(&R) -> bool,
 ) -> Option<usize> {
@@ -138,31 +138,37 @@ pub fn rank<R>(
     )
 }
 
-/// How a table is drawn.
-pub struct Look<'a> {
+/// How a table is drawn besides its rows.
+pub struct DrawOptions<'a> {
+    /// The table has the keys: its selection is highlighted as such.
     pub focused: bool,
-    pub theme: Theme,
     /// Shown when there are no rows.
     pub empty: &'a str,
 }
 
-impl<'a> Look<'a> {
-    /// A pane's look in the current theme; `empty` is shown without rows.
-    pub fn new(env: &Env, focused: bool, empty: &'a str) -> Look<'a> {
-        Look {
-            focused,
-            theme: env.theme,
-            empty,
-        }
-    }
-}
-
-/// Rows of a table of which only the visible window is at hand: `total`
-/// rows in all, `rows` holding those from index `first` on.
-pub struct Window<'w, R> {
+/// The rows of a table's visible window: how many rows pass its filter,
+/// and those from `first` on.
+#[derive(Debug)]
+pub struct VisibleRows<R> {
     pub total: usize,
     pub first: usize,
-    pub rows: &'w [R],
+    pub window: Vec<R>,
+}
+
+impl<R> VisibleRows<R> {
+    /// How many rows pass the filter.
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The row at `index` in table order, if it is in the visible window.
+    pub fn get(&self, index: usize) -> Option<&R> {
+        self.window.get(index.checked_sub(self.first)?)
+    }
 }
 
 /// Draws the column titles and the visible rows of `rows` into `area`,
@@ -171,16 +177,16 @@ pub struct Window<'w, R> {
 pub fn draw_window<R>(
     frame: &mut Frame<'_>,
     area: Rect,
-    rows: Window<'_, R>,
+    rows: &VisibleRows<R>,
     columns: &[Column<R>],
     state: &TableState,
-    env: &Env,
-    look: &Look<'_>,
+    env: &CellContext,
+    options: &DrawOptions<'_>,
 ) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let theme = look.theme;
+    let theme = env.theme;
     let body = Rect {
         y: area.y + 1,
         height: area.height - 1,
@@ -190,7 +196,7 @@ pub fn draw_window<R>(
     let (selected, offset) = state.window(rows.total, page);
     let end = (offset + page).min(rows.total);
     let visible: Vec<(usize, &R)> = (offset..end)
-        .filter_map(|index| Some((index, rows.rows.get(index.checked_sub(rows.first)?)?)))
+        .filter_map(|index| Some((index, rows.get(index)?)))
         .collect();
     // Every visible cell's text, column by column.
     let cells: Vec<Vec<Cow<'_, str>>> = columns
@@ -234,7 +240,7 @@ pub fn draw_window<R>(
 
     if rows.total == 0 {
         let line = Line::styled(
-            text::truncate(look.empty, usize::from(body.width)),
+            text::truncate(options.empty, usize::from(body.width)),
             theme.dim(),
         );
         frame.render_widget(
@@ -255,7 +261,7 @@ pub fn draw_window<R>(
                 Span::styled(cell, (columns[i].style)(row, env))
             });
             let line = join(spans.collect());
-            match (*index == selected, look.focused) {
+            match (*index == selected, options.focused) {
                 (true, true) => line.patch_style(theme.selected()),
                 (true, false) => line.patch_style(theme.selected_unfocused()),
                 _ => line,
@@ -305,10 +311,10 @@ mod tests {
 
     type Row = (&'static str, u32);
 
-    fn name(row: &Row, _: &Env) -> Cow<'static, str> {
+    fn name(row: &Row, _: &CellContext) -> Cow<'static, str> {
         Cow::Borrowed(row.0)
     }
-    fn number(row: &Row, _: &Env) -> Cow<'static, str> {
+    fn number(row: &Row, _: &CellContext) -> Cow<'static, str> {
         Cow::Owned(row.1.to_string())
     }
 
@@ -341,8 +347,8 @@ mod tests {
         ]
     }
 
-    fn env(state: &State) -> Env<'_> {
-        Env {
+    fn env(state: &State) -> CellContext<'_> {
+        CellContext {
             state,
             now: 0.0,
             theme: Theme::new(false),

@@ -13,7 +13,7 @@ use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::{TableId, RowId, View};
 
 /// What a member is doing, in words: `in call with K. Novak 1:05`,
 /// `ringing for K. Novak`, `paused 5:00: lunch`, `wrap-up 0:10 left`,
@@ -219,8 +219,8 @@ impl Sorted for Agents {
         a.agent.interface.cmp(b.agent.interface)
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Agent(row.agent.interface.to_owned())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Agent(row.agent.interface.to_owned())
     }
 }
 

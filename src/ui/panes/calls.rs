@@ -10,14 +10,14 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{Bridge, CallGroups, CallKey, Channel, State};
-use crate::ui::kept_order::{Followed, KeptOrder, Moment, Rows};
+use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
 use crate::ui::panes::channels::caller_id;
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, Column, Env, plain};
+use crate::ui::table::{self, CellContext, Column, VisibleRows, plain};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::{Tone, channel_tone};
-use crate::ui::view::{TableId, TableState, Target, View};
+use crate::ui::view::{TableId, TableState, RowId, View};
 
 /// One call: its channels, the caller first.
 #[derive(Debug)]
@@ -152,14 +152,14 @@ impl Memo {
     }
 }
 
-fn moment(state: &State, env: &Env) -> Moment {
-    Moment {
+fn moment(state: &State, env: &CellContext) -> FilterStamp {
+    FilterStamp {
         now: env.now,
         revision: state.revision(),
     }
 }
 
-fn matches(state: &State, groups: &CallGroups, env: &Env, key: &CallKey, needle: &str) -> bool {
+fn matches(state: &State, groups: &CallGroups, env: &CellContext, key: &CallKey, needle: &str) -> bool {
     call(state, groups, key).is_some_and(|call| table::matches(&columns(), &call, env, needle))
 }
 
@@ -176,7 +176,7 @@ impl Table for Calls {
     }
 
     /// Only the window is built.
-    fn rows<'a>(&self, state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
+    fn rows<'a>(&self, state: &'a State, view: &View, env: &CellContext, page: usize) -> VisibleRows<Row<'a>> {
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
@@ -191,19 +191,19 @@ impl Table for Calls {
             .iter()
             .filter_map(|key| call(state, &groups, key))
             .collect();
-        Rows {
+        VisibleRows {
             total: keys.total,
             first: keys.first,
             window,
         }
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Call(row.key.clone())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Call(row.key.clone())
     }
 
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
-        let Target::Call(key) = target else {
+    fn position(&self, state: &State, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        let RowId::Call(key) = target else {
             return None;
         };
         let table = view.table(Self::ID);

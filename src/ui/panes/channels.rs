@@ -4,13 +4,13 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{Channel, State};
-use crate::ui::kept_order::{Followed, KeptOrder, Moment, Rows};
+use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, Column, Env, plain};
+use crate::ui::table::{self, CellContext, Column, VisibleRows, plain};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::channel_tone;
-use crate::ui::view::{TableId, TableState, Target, View};
+use crate::ui::view::{TableId, TableState, RowId, View};
 
 type Row<'a> = &'a Channel;
 
@@ -177,14 +177,14 @@ impl Memo {
 }
 
 /// What a channel's filter is matched at, and how.
-fn moment(state: &State, env: &Env) -> Moment {
-    Moment {
+fn moment(state: &State, env: &CellContext) -> FilterStamp {
+    FilterStamp {
         now: env.now,
         revision: state.revision(),
     }
 }
 
-fn matches(state: &State, env: &Env, id: &str, needle: &str) -> bool {
+fn matches(state: &State, env: &CellContext, id: &str, needle: &str) -> bool {
     state
         .channels
         .get(id)
@@ -203,7 +203,7 @@ impl Table for Channels {
         columns().into()
     }
 
-    fn rows<'a>(&self, state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
+    fn rows<'a>(&self, state: &'a State, view: &View, env: &CellContext, page: usize) -> VisibleRows<Row<'a>> {
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
         let ids = memo
@@ -211,7 +211,7 @@ impl Table for Channels {
             .window(table, moment(state, env), page, |id, needle| {
                 matches(state, env, id, needle)
             });
-        Rows {
+        VisibleRows {
             total: ids.total,
             first: ids.first,
             window: ids
@@ -222,12 +222,12 @@ impl Table for Channels {
         }
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Channel(row.uniqueid.clone())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Channel(row.uniqueid.clone())
     }
 
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
-        let Target::Channel(id) = target else {
+    fn position(&self, state: &State, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        let RowId::Channel(id) = target else {
             return None;
         };
         let table = view.table(Self::ID);

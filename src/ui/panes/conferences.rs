@@ -12,11 +12,11 @@ use std::cmp::Ordering;
 
 use crate::model::{Conference, ConferenceApp, ConferenceMember, State};
 use crate::ui::panes::channels::caller_id;
-use crate::ui::table::{Column, Env, plain};
+use crate::ui::table::{Column, CellContext, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::{TableId, RowId, View};
 
 /// One row: a room, or one of its members.
 #[derive(Clone, Copy, Debug)]
@@ -142,7 +142,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 5] {
             width: 14,
             drop: 0,
             text: |r, _| r.room_text(),
-            style: |r, env: &Env| match r {
+            style: |r, env: &CellContext| match r {
                 Row::Room(_) => env.theme.heading(),
                 Row::Member(..) => env.theme.dim(),
             },
@@ -212,10 +212,10 @@ impl Sorted for Conferences {
         Row::grouped(a, b, |a, b| a.channel().cmp(b.channel()))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
         match row {
-            Row::Room(room) => Target::Conference(room.name.clone()),
-            Row::Member(room, member) => Target::ConferenceMember {
+            Row::Room(room) => RowId::Conference(room.name.clone()),
+            Row::Member(room, member) => RowId::ConferenceMember {
                 room: room.name.clone(),
                 uniqueid: member.uniqueid.clone(),
             },

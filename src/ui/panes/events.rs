@@ -15,7 +15,7 @@ use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Theme;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::{TableId, RowId, View};
 
 /// One logged event and its sequence number.
 pub type Row<'a> = (u64, &'a LogEntry);
@@ -111,7 +111,7 @@ impl Sorted for Events {
         b.0.cmp(&a.0)
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Event(row.0)
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Event(row.0)
     }
 }

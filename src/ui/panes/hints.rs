@@ -16,10 +16,10 @@ use std::cmp::Ordering;
 use crate::model::State;
 use crate::model::registry::{ExtensionHint, ExtensionState, Presence};
 use crate::model::voicemail::mailbox_key;
-use crate::ui::table::{Column, Env, plain};
+use crate::ui::table::{Column, CellContext, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::{TableId, RowId, View};
 
 /// One hint with what the panel shows beside it.
 #[derive(Clone, Copy, Debug)]
@@ -197,7 +197,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
             width: 10,
             drop: 5,
             text: |r, _| Cow::Borrowed(&r.hint.context),
-            style: |_, env: &Env| env.theme.dim(),
+            style: |_, env: &CellContext| env.theme.dim(),
             cmp: |a, b| a.hint.context.cmp(&b.hint.context),
         },
         Column {
@@ -205,7 +205,7 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
             width: 20,
             drop: 4,
             text: |r, _| Cow::Borrowed(&r.hint.hint),
-            style: |_, env: &Env| env.theme.dim(),
+            style: |_, env: &CellContext| env.theme.dim(),
             cmp: |a, b| a.hint.hint.cmp(&b.hint.hint),
         },
     ]
@@ -232,8 +232,8 @@ impl Sorted for Hints {
         (&a.hint.context, &a.hint.exten).cmp(&(&b.hint.context, &b.hint.exten))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Hint(row.hint.context.clone(), row.hint.exten.clone())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Hint(row.hint.context.clone(), row.hint.exten.clone())
     }
 }
 

@@ -1,6 +1,6 @@
 //! One module per pane, each holding its tables (see [`crate::ui::tables`]).
 //! [`panes!`] below lists every pane once, with its module and its tables,
-//! so a new pane is one new file plus one entry there. [`ModelLens`]
+//! so a new pane is one new file plus one entry there. [`ModelTables`]
 //! answers the view's questions about rows from the same tables, so what a
 //! key acts on is what is drawn.
 //!
@@ -18,10 +18,10 @@ use ratatui::widgets::{Block, Borders};
 use crate::model::State;
 use crate::ui::detail;
 use crate::ui::keymap::{Binding, Command, Context, bind, ch};
-use crate::ui::table::Env;
+use crate::ui::table::CellContext;
 use crate::ui::tables::Shown;
 use crate::ui::theme::Theme;
-use crate::ui::view::{Lens, Target, View};
+use crate::ui::view::{RowId, TableData, View};
 
 /// Declares every pane: its module (the file holding its tables), its name
 /// in the config's `layout`, its border title, its tab bar label, its one
@@ -201,7 +201,7 @@ pub fn draw(
     pane: Pane,
     state: &State,
     view: &View,
-    env: &Env,
+    env: &CellContext,
     focused: bool,
 ) {
     let drilled = pane == Pane::Queues && view.drill.is_some();
@@ -250,14 +250,14 @@ fn border(pane: Pane, shown: usize, view: &View, theme: Theme, focused: bool) ->
 }
 
 /// The view's questions about rows, answered from the model.
-pub struct ModelLens<'a> {
+pub struct ModelTables<'a> {
     pub state: &'a State,
     pub now: f64,
 }
 
-impl ModelLens<'_> {
-    fn env(&self) -> Env<'_> {
-        Env {
+impl ModelTables<'_> {
+    fn env(&self) -> CellContext<'_> {
+        CellContext {
             state: self.state,
             now: self.now,
             theme: Theme::new(false),
@@ -265,20 +265,20 @@ impl ModelLens<'_> {
     }
 }
 
-impl Lens for ModelLens<'_> {
+impl TableData for ModelTables<'_> {
     fn rows(&self, view: &View, id: TableId) -> usize {
         table(id).count(self.state, view, &self.env())
     }
 
-    fn target(&self, view: &View, id: TableId, index: usize) -> Option<Target> {
+    fn target(&self, view: &View, id: TableId, index: usize) -> Option<RowId> {
         table(id).target(self.state, view, &self.env(), index)
     }
 
-    fn position(&self, view: &View, id: TableId, target: &Target) -> Option<usize> {
+    fn position(&self, view: &View, id: TableId, target: &RowId) -> Option<usize> {
         table(id).position(self.state, view, &self.env(), target)
     }
 
-    fn detail_lines(&self, target: &Target) -> usize {
+    fn detail_lines(&self, target: &RowId) -> usize {
         detail::line_count(self.state, target, self.now)
     }
 

@@ -11,7 +11,7 @@ use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::{TableId, RowId, View};
 
 type Row<'a> = &'a ParkedCall;
 
@@ -137,8 +137,8 @@ impl Sorted for Parked {
             .then_with(|| space_order(&a.space, &b.space))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Parked {
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Parked {
             lot: row.lot.clone(),
             space: row.space.clone(),
         }

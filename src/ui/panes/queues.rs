@@ -15,11 +15,11 @@ use crate::model::queues::{Breaches, Queue, QueueCaller, QueueMember};
 use crate::ui::layout;
 use crate::ui::panes::agents;
 use crate::ui::panes::channels::caller_id;
-use crate::ui::table::{Column, Env, plain};
+use crate::ui::table::{Column, CellContext, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::view::{Drill, TableId, Target, View};
+use crate::ui::view::{Drill, TableId, RowId, View};
 
 fn count(value: Option<u64>) -> Cow<'static, str> {
     value.map_or(Cow::Borrowed("-"), |v| Cow::Owned(v.to_string()))
@@ -73,12 +73,12 @@ fn earliest_join(queue: &Queue) -> f64 {
 }
 
 /// Which of the config's `[thresholds]` the queue is over now.
-fn breaches(queue: &Queue, env: &Env) -> Breaches {
+fn breaches(queue: &Queue, env: &CellContext) -> Breaches {
     env.state.queues.thresholds.breaches(queue, env.now)
 }
 
 /// The alarm colour for a figure over its threshold.
-fn over_when(over: bool, env: &Env) -> Style {
+fn over_when(over: bool, env: &CellContext) -> Style {
     if over {
         env.theme.tone(Tone::Bad)
     } else {
@@ -278,7 +278,7 @@ pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
 type CallerRow<'a> = &'a QueueCaller;
 
 /// `waiting`, or `ringing Alice, Bob`: who is rung for the caller.
-fn caller_state(caller: &QueueCaller, env: &Env) -> String {
+fn caller_state(caller: &QueueCaller, env: &CellContext) -> String {
     env.state.queues.waiting(&caller.uniqueid).map_or_else(
         || "waiting".to_owned(),
         |(queue, c)| queue.caller_state(c).to_string(),
@@ -361,8 +361,8 @@ impl Sorted for Queues {
         a.name.cmp(&b.name)
     }
 
-    fn identity(&self, row: &QueueRow<'_>, _: &View) -> Target {
-        Target::Queue(row.name.clone())
+    fn identity(&self, row: &QueueRow<'_>, _: &View) -> RowId {
+        RowId::Queue(row.name.clone())
     }
 }
 
@@ -399,8 +399,8 @@ impl Sorted for Members {
         a.interface.cmp(&b.interface)
     }
 
-    fn identity(&self, row: &MemberRow<'_>, view: &View) -> Target {
-        Target::Member {
+    fn identity(&self, row: &MemberRow<'_>, view: &View) -> RowId {
+        RowId::Member {
             queue: drilled_name(view),
             interface: row.interface.clone(),
         }
@@ -427,8 +427,8 @@ impl Sorted for Callers {
         a.uniqueid.cmp(&b.uniqueid)
     }
 
-    fn identity(&self, row: &CallerRow<'_>, view: &View) -> Target {
-        Target::Caller {
+    fn identity(&self, row: &CallerRow<'_>, view: &View) -> RowId {
+        RowId::Caller {
             queue: drilled_name(view),
             uniqueid: row.uniqueid.clone(),
         }
@@ -441,7 +441,7 @@ pub fn draw_drill_summary(
     pane_area: Rect,
     state: &State,
     view: &View,
-    env: &Env,
+    env: &CellContext,
 ) {
     if let Some(drill) = &view.drill {
         let area = layout::drill_summary(pane_area);
@@ -463,7 +463,7 @@ fn draw_summary(
     queue: Option<&Queue>,
     drill: &Drill,
     hidden: usize,
-    env: &Env,
+    env: &CellContext,
 ) {
     let line = match queue {
         None => Line::styled(format!("▸ {}: gone", drill.queue), env.theme.dim()),
@@ -532,7 +532,7 @@ mod tests {
             ];
             apply(&mut state, &entry);
         }
-        let env = Env {
+        let env = CellContext {
             state: &state,
             now: 1_000.0,
             theme: Theme::new(true),

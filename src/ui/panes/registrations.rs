@@ -11,7 +11,7 @@ use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::{TableId, RowId, View};
 
 /// One row: a registration or a peer, with its registry key, or a DAHDI
 /// channel.
@@ -23,11 +23,11 @@ pub enum Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub fn target(&self) -> Target {
+    pub fn target(&self) -> RowId {
         match self {
-            Row::Registration(key, _) => Target::Registration(key.0.clone(), key.1.clone()),
-            Row::Peer(key, _) => Target::Peer(key.0.clone(), key.1.clone()),
-            Row::Dahdi(port) => Target::Dahdi(port.number),
+            Row::Registration(key, _) => RowId::Registration(key.0.clone(), key.1.clone()),
+            Row::Peer(key, _) => RowId::Peer(key.0.clone(), key.1.clone()),
+            Row::Dahdi(port) => RowId::Dahdi(port.number),
         }
     }
 
@@ -312,7 +312,7 @@ impl Sorted for Registrations {
         (a.kind(), a.name()).cmp(&(b.kind(), b.name()))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
         row.target()
     }
 }

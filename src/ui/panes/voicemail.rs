@@ -11,7 +11,7 @@ use crate::model::voicemail::Mailbox;
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::{TableId, RowId, View};
 
 fn count(value: Option<u32>) -> Cow<'static, str> {
     value.map_or(Cow::Borrowed("-"), |n| Cow::Owned(n.to_string()))
@@ -114,7 +114,7 @@ impl Sorted for Voicemail {
         a.mailbox.cmp(&b.mailbox)
     }
 
-    fn identity(&self, row: &&Mailbox, _: &View) -> Target {
-        Target::Mailbox(row.mailbox.clone())
+    fn identity(&self, row: &&Mailbox, _: &View) -> RowId {
+        RowId::Mailbox(row.mailbox.clone())
     }
 }
