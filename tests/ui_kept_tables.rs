@@ -98,7 +98,7 @@ fn kept_tables_match_tables_built_afresh() {
             let mut state = State::new();
             for (n, msg) in messages(&frames).into_iter().enumerate() {
                 state.apply(msg, NOW);
-                let afresh = kept.clone();
+                let afresh = kept.afresh();
                 assert_eq!(
                     table(&state, &kept),
                     table(&state, &afresh),

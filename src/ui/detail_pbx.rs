@@ -10,7 +10,7 @@ use crate::model::State;
 use crate::model::registry::{ExtensionHint, Peer};
 use crate::model::voicemail::Mailbox;
 use crate::model::{DahdiChannel, PeerDetail};
-use crate::ui::detail::{Item, fields_of, flatten, to_value};
+use crate::ui::detail_lines::{Item, fields_of, flatten, to_value};
 use crate::ui::panes::hints;
 
 /// A peer's row, then every field its driver reported when asked.

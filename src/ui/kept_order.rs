@@ -12,9 +12,9 @@ use std::hash::Hash;
 
 use crate::fasthash::{FastMap, FastSet};
 use crate::model::Mark;
+use crate::ui::selection::TableState;
 use crate::ui::sort_key::{KeyWriter, SortKey};
 use crate::ui::table::VisibleRows;
-use crate::ui::view::TableState;
 
 /// Every row of a table, by id, in the table's order.
 #[derive(Debug)]

@@ -16,9 +16,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::model::State;
 use crate::ui::column_fit::{self, Need};
+use crate::ui::selection::TableState;
 use crate::ui::text;
 use crate::ui::theme::Theme;
-use crate::ui::view::TableState;
 
 /// Columns are separated by one space (see [`column_fit::GAP`]).
 const GAP_TEXT: &str = " ";

@@ -15,13 +15,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::model::State;
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
 use crate::ui::table::{self, CellContext, Column, DrawOptions, VisibleRows};
-use crate::ui::view::{RowId, TableId, View};
+use crate::ui::view::View;
 
 /// One table of the screen.
 pub trait Table: Sync {
     type Row<'a>;
-    /// Which table this is: its [`TableState`](crate::ui::view::TableState)
+    /// Which table this is: its [`TableState`](crate::ui::selection::TableState)
     /// in the view.
     const ID: TableId;
     /// Shown when there are no rows.

@@ -9,8 +9,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::ui::panes::Pane;
 use crate::ui::theme::Theme;
-use crate::ui::view::Pane;
 
 /// Each pane's label text and its column span on the line. When the full
 /// labels do not fit (many panes, a narrow terminal), every label is cut

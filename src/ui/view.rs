@@ -13,55 +13,13 @@ use tui_input::backend::crossterm::EventHandler;
 
 use std::collections::BTreeMap;
 
-use crate::model::CallKey;
-use crate::ui::cache::{Cache, Kept};
+use crate::ui::cache::{Cache, DerivedCache};
+use crate::ui::detail_lines::LastSeen;
 use crate::ui::keymap::{Command, Context};
 use crate::ui::layout;
 
 pub use crate::ui::panes::{Pane, TableId};
-
-/// Selection, scroll, filter and sort of one table.
-///
-/// The selection is the row `anchor` names, wherever the current sort puts
-/// it: [`View::follow`] moves `selected` to it as rows come and go, and
-/// when it is gone keeps `selected` where it was (else on the last row)
-/// and anchors there.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TableState {
-    pub selected: usize,
-    /// What the selected row is; `None` until the view followed the data,
-    /// or after a move by position.
-    pub anchor: Option<RowId>,
-    /// Index of the first visible row.
-    pub offset: usize,
-    pub filter: String,
-    /// Index of the sort column.
-    pub sort: usize,
-    pub reverse: bool,
-}
-
-impl TableState {
-    /// The selection and offset to draw with when the table has `rows` rows
-    /// and `page` of them fit: the selection stays on a row and in sight,
-    /// even if the data shrank since the last key press.
-    pub fn window(&self, rows: usize, page: usize) -> (usize, usize) {
-        let selected = self.selected.min(rows.saturating_sub(1));
-        let page = page.max(1);
-        let mut offset = self.offset.min(rows.saturating_sub(page));
-        if selected < offset {
-            offset = selected;
-        } else if selected >= offset + page {
-            offset = selected + 1 - page;
-        }
-        (selected, offset)
-    }
-
-    fn move_to(&mut self, selected: usize, rows: usize, page: usize) {
-        self.selected = selected.min(rows.saturating_sub(1));
-        (self.selected, self.offset) = self.window(rows, page);
-        self.anchor = None;
-    }
-}
+pub use crate::ui::selection::{RowId, TableState};
 
 /// Which table of a drilled-down queue has the focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,55 +39,23 @@ pub struct Drill {
     pub rows: layout::DrillRows,
 }
 
-/// What a detail view (or the raw message view) shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RowId {
-    Channel(String),
-    /// A call, by what holds it together.
-    Call(CallKey),
-    Queue(String),
-    Member {
-        queue: String,
-        interface: String,
-    },
-    Caller {
-        queue: String,
-        uniqueid: String,
-    },
-    /// A queue member across its queues, by interface.
-    Agent(String),
-    /// An outbound registration, by its registry key.
-    Registration(String, String),
-    /// A peer or contact, by its registry key.
-    Peer(String, String),
-    /// A DAHDI channel, by its number.
-    Dahdi(u32),
-    /// A dialplan hint, by context and extension.
-    Hint(String, String),
-    /// A voicemail box, `1001@default`.
-    Mailbox(String),
-    /// An event log entry, by its sequence number.
-    Event(u64),
-    /// A parked call, by its lot and space.
-    Parked {
-        lot: String,
-        space: String,
-    },
-    /// A conference room, by name.
-    Conference(String),
-    /// A member of a room, by the room and its channel's Uniqueid.
-    ConferenceMember {
-        room: String,
-        uniqueid: String,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Detail {
     pub target: RowId,
     pub scroll: usize,
     /// What the view last showed, for when the row goes.
-    pub kept: Kept<crate::ui::detail::LastSeen>,
+    pub kept: DerivedCache<LastSeen>,
+}
+
+impl Detail {
+    /// A detail view of `target`, at its top, having seen nothing yet.
+    pub fn new(target: RowId) -> Detail {
+        Detail {
+            target,
+            scroll: 0,
+            kept: DerivedCache::default(),
+        }
+    }
 }
 
 /// What a prompt being typed filters.
@@ -192,7 +118,7 @@ pub enum Flow {
 }
 
 /// The whole view state.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct View {
     pub pane: Pane,
     tables: BTreeMap<TableId, TableState>,
@@ -235,6 +161,28 @@ impl View {
             event_type: String::new(),
             paused_at: None,
             area,
+            cache: Cache::default(),
+        }
+    }
+
+    /// The same view, with nothing derived from the model kept yet (see
+    /// [`Cache`]): it draws what this one draws, working it out anew.
+    pub fn afresh(&self) -> View {
+        View {
+            pane: self.pane,
+            tables: self.tables.clone(),
+            drill: self.drill.clone(),
+            detail: self.detail.as_ref().map(|detail| Detail {
+                scroll: detail.scroll,
+                ..Detail::new(detail.target.clone())
+            }),
+            help: self.help,
+            going_to: self.going_to,
+            layout: self.layout.clone(),
+            prompt: self.prompt.clone(),
+            event_type: self.event_type.clone(),
+            paused_at: self.paused_at,
+            area: self.area,
             cache: Cache::default(),
         }
     }
@@ -594,11 +542,7 @@ impl View {
         let rows = lens.rows(self, id);
         let (selected, _) = self.table(id).window(rows, self.page(id));
         if let Some(target) = lens.target(self, id, selected) {
-            self.detail = Some(Detail {
-                target,
-                scroll: 0,
-                kept: Kept::default(),
-            });
+            self.detail = Some(Detail::new(target));
         }
     }
 

@@ -13,7 +13,9 @@ use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::view::{TableId, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::view::View;
 
 /// What a member is doing, in words: `in call with K. Novak 1:05`,
 /// `ringing for K. Novak`, `paused 5:00: lunch`, `wrap-up 0:10 left`,

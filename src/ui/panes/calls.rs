@@ -17,7 +17,9 @@ use crate::ui::table::{self, CellContext, Column, VisibleRows, plain};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::{Tone, channel_tone};
-use crate::ui::view::{TableId, TableState, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::{TableState, RowId};
+use crate::ui::view::View;
 
 /// One call: its channels, the caller first.
 #[derive(Debug)]
@@ -123,36 +125,28 @@ pub fn find<'a>(state: &'a State, key: &CallKey) -> Option<Call<'a>> {
     call(state, &state.calls(), key)
 }
 
-/// What the calls table keeps between frames: the order of its rows for
-/// the table's current sort.
-#[derive(Debug, Default)]
-pub struct Memo(Followed<CallKey>);
-
-impl Memo {
-    /// The order for `table`, up to date with the model's calls.
-    fn order(
-        &mut self,
-        state: &State,
-        groups: &CallGroups,
-        table: &TableState,
-    ) -> &mut KeptOrder<CallKey> {
-        self.0.follow(
-            table,
-            groups.mark(),
-            |read| groups.changed_since(read),
-            || groups.keys().cloned(),
-            |column, key, keys| {
-                let call = call(state, groups, key);
-                if let Some(call) = &call {
-                    sort_key(column, call, keys);
-                }
-                call.is_some()
-            },
-        )
-    }
+/// The order for `table`, up to date with the model's calls.
+fn order<'k>(
+    kept: &'k mut Followed<CallKey>,
+    state: &State,
+    groups: &CallGroups,
+    table: &TableState,
+) -> &'k mut KeptOrder<CallKey> {
+    kept.follow(
+        table,
+        groups.mark(),
+        |read| groups.changed_since(read),
+        || groups.keys().cloned(),
+        |column, key, keys| {
+            let call = call(state, groups, key);
+            if let Some(call) = &call {
+                sort_key(column, call, keys);
+            }
+            call.is_some()
+        },
+    )
 }
-
-fn moment(state: &State, env: &CellContext) -> FilterStamp {
+fn stamp(state: &State, env: &CellContext) -> FilterStamp {
     FilterStamp {
         now: env.now,
         revision: state.revision(),
@@ -180,9 +174,9 @@ impl Table for Calls {
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
-        let keys = memo.order(state, &groups, table).window(
+        let keys = order(&mut memo, state, &groups, table).window(
             table,
-            moment(state, env),
+            stamp(state, env),
             page,
             |key, needle| matches(state, &groups, env, key, needle),
         );
@@ -209,8 +203,8 @@ impl Table for Calls {
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
-        memo.order(state, &groups, table)
-            .position(table, moment(state, env), key, |key, needle| {
+        order(&mut memo, state, &groups, table)
+            .position(table, stamp(state, env), key, |key, needle| {
                 matches(state, &groups, env, key, needle)
             })
     }

@@ -10,7 +10,9 @@ use crate::ui::table::{self, CellContext, Column, VisibleRows, plain};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::channel_tone;
-use crate::ui::view::{TableId, TableState, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::{TableState, RowId};
+use crate::ui::view::View;
 
 type Row<'a> = &'a Channel;
 
@@ -150,34 +152,25 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
     ]
 }
 
-/// What the channels table keeps between frames: every channel in the
-/// table's order, re-keyed only where the model's journal says a channel
-/// changed.
-#[derive(Debug, Default)]
-pub struct Memo(Followed<String>);
-
-impl Memo {
-    /// The order for `table`, up to date with `state`.
-    fn order(&mut self, state: &State, table: &TableState) -> &mut KeptOrder<String> {
-        let changes = state.channels.changes();
-        self.0.follow(
-            table,
-            changes.mark(),
-            |read| Some(changes.since(read)?.map(str::to_owned)),
-            || state.channels.iter().map(|c| c.uniqueid.clone()),
-            |column, id, keys| {
-                let channel = state.channels.get(id);
-                if let Some(channel) = channel {
-                    sort_key(column, channel, keys);
-                }
-                channel.is_some()
-            },
-        )
-    }
+/// The order for `table`, up to date with `state`.
+fn order<'k>(kept: &'k mut Followed<String>, state: &State, table: &TableState) -> &'k mut KeptOrder<String> {
+    let changes = state.channels.changes();
+    kept.follow(
+        table,
+        changes.mark(),
+        |read| Some(changes.since(read)?.map(str::to_owned)),
+        || state.channels.iter().map(|c| c.uniqueid.clone()),
+        |column, id, keys| {
+            let channel = state.channels.get(id);
+            if let Some(channel) = channel {
+                sort_key(column, channel, keys);
+            }
+            channel.is_some()
+        },
+    )
 }
-
 /// What a channel's filter is matched at, and how.
-fn moment(state: &State, env: &CellContext) -> FilterStamp {
+fn stamp(state: &State, env: &CellContext) -> FilterStamp {
     FilterStamp {
         now: env.now,
         revision: state.revision(),
@@ -206,9 +199,7 @@ impl Table for Channels {
     fn rows<'a>(&self, state: &'a State, view: &View, env: &CellContext, page: usize) -> VisibleRows<Row<'a>> {
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
-        let ids = memo
-            .order(state, table)
-            .window(table, moment(state, env), page, |id, needle| {
+        let ids = order(&mut memo, state, table).window(table, stamp(state, env), page, |id, needle| {
                 matches(state, env, id, needle)
             });
         VisibleRows {
@@ -232,8 +223,8 @@ impl Table for Channels {
         };
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
-        memo.order(state, table)
-            .position(table, moment(state, env), id, |id, needle| {
+        order(&mut memo, state, table)
+            .position(table, stamp(state, env), id, |id, needle| {
                 matches(state, env, id, needle)
             })
     }

@@ -16,7 +16,9 @@ use crate::ui::table::{Column, CellContext, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::view::View;
 
 /// One row: a room, or one of its members.
 #[derive(Clone, Copy, Debug)]

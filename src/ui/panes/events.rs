@@ -15,7 +15,9 @@ use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Theme;
-use crate::ui::view::{TableId, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::view::View;
 
 /// One logged event and its sequence number.
 pub type Row<'a> = (u64, &'a LogEntry);

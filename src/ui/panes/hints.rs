@@ -19,7 +19,9 @@ use crate::model::voicemail::mailbox_key;
 use crate::ui::table::{Column, CellContext, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::view::View;
 
 /// One hint with what the panel shows beside it.
 #[derive(Clone, Copy, Debug)]

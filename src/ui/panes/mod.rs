@@ -1,6 +1,6 @@
 //! One module per pane, each holding its tables (see [`crate::ui::tables`]).
-//! [`panes!`] below lists every pane once, with its module and its tables,
-//! so a new pane is one new file plus one entry there. [`ModelTables`]
+//! [`list`] lists every pane once, with its module and its tables, so a
+//! new pane is one new file plus one entry there. [`ModelTables`]
 //! answers the view's questions about rows from the same tables, so what a
 //! key acts on is what is drawn.
 //!
@@ -17,41 +17,23 @@ use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
 use crate::ui::detail;
-use crate::ui::keymap::{Binding, Command, Context, bind, ch};
+use crate::ui::selection::RowId;
 use crate::ui::table::CellContext;
 use crate::ui::tables::Shown;
 use crate::ui::theme::Theme;
-use crate::ui::view::{RowId, TableData, View};
+use crate::ui::view::{TableData, View};
 
-/// Declares every pane: its module (the file holding its tables), its name
-/// in the config's `layout`, its border title, its tab bar label, its one
-/// key (the first ten only), its letter after `v`, its tables (the main one
-/// first; each is the type of that name in the module), and optionally
-/// what its own border title adds.
-macro_rules! panes {
-    ($($id:ident {
-        module: $module:ident,
-        name: $name:literal,
-        title: $title:literal,
-        tab: $tab:literal,
-        $(key: $key:literal,)?
-        goto: $goto:literal,
-        tables: [$main:ident $(, $more:ident)* $(,)?],
-        $(title_extras: $extras:path,)?
-    })*) => {
+pub(crate) mod list;
+
+pub use list::{DEFAULT_LAYOUT, Pane, TableId};
+
+/// Declares each pane's module (see [`list::pane_list!`]), finds each table
+/// by its id, and what each pane's own state adds to its border title.
+macro_rules! pane_modules {
+    ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal, tab: $tab:literal,
+        $(key: $key:literal,)? goto: $goto:literal, tables: [$main:ident $(, $more:ident)* $(,)?],
+        $(title_extras: $extras:path,)? })*) => {
         $(pub mod $module;)*
-
-        /// Every pane, in tab order.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Pane {
-            $($id,)*
-        }
-
-        /// Every table the screen can show.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum TableId {
-            $($main, $($more,)*)*
-        }
 
         /// The table `id`.
         pub fn table(id: TableId) -> &'static dyn Shown {
@@ -63,135 +45,18 @@ macro_rules! panes {
             }
         }
 
-        impl Pane {
-            pub const ALL: &[Pane] = &[$(Pane::$id,)*];
-
-            /// The pane's name in the config's `layout`.
-            pub fn name(self) -> &'static str {
-                match self {
-                    $(Pane::$id => $name,)*
-                }
-            }
-
-            pub fn title(self) -> &'static str {
-                match self {
-                    $(Pane::$id => $title,)*
-                }
-            }
-
-            /// The pane's label on the tab bar.
-            pub fn tab(self) -> &'static str {
-                match self {
-                    $(Pane::$id => $tab,)*
-                }
-            }
-
-            /// The pane's main table.
-            pub fn table(self) -> TableId {
-                match self {
-                    $(Pane::$id => TableId::$main,)*
-                }
-            }
-
-            /// The shortest keys that show the pane, as the border and the
-            /// tab bar write them: `1`, or `v x` past the first ten.
-            pub fn shortcut(self) -> String {
-                match self {
-                    $(Pane::$id => panes!(@shortcut $goto $(, $key)?),)*
-                }
-            }
-
-            /// What the pane's own state adds to its border title.
-            fn title_extras(self, view: &View, theme: Theme) -> Vec<Span<'static>> {
-                match self {
-                    $(Pane::$id => panes!(@extras view, theme $(, $extras)?),)*
-                }
+        /// What the pane's own state adds to its border title.
+        fn title_extras(pane: Pane, view: &View, theme: Theme) -> Vec<Span<'static>> {
+            match pane {
+                $(Pane::$id => pane_modules!(@extras view, theme $(, $extras)?),)*
             }
         }
-
-        /// The keys that show each pane (joined to the keymap).
-        pub const PANE_BINDINGS: &[Binding] = &[
-            $($(bind(Context::Global, &[ch($key)], Command::ShowPane(Pane::$id), $title, None),)?)*
-            $(bind(Context::GoTo, &[ch($goto)], Command::ShowPane(Pane::$id), $title, Some($tab)),)*
-        ];
     };
-    (@shortcut $goto:literal, $key:literal) => { String::from($key) };
-    (@shortcut $goto:literal) => { format!("v {}", $goto) };
     (@extras $view:ident, $theme:ident, $extras:path) => { $extras($view, $theme) };
     (@extras $view:ident, $theme:ident) => { Vec::new() };
 }
 
-// The pane list. A new pane: its file beside this one, one entry here, and
-// its name in DEFAULT_LAYOUT if it belongs on the wide screen by default.
-// A drilled-down queue shows the Queues pane's `Members` and `Callers`.
-panes! {
-    Channels {
-        module: channels, name: "channels", title: "Channels", tab: "Channels",
-        key: '1', goto: 'c', tables: [Channels],
-    }
-    Calls {
-        module: calls, name: "calls", title: "Calls", tab: "Calls",
-        key: '2', goto: 'a', tables: [Calls],
-    }
-    Queues {
-        module: queues, name: "queues", title: "Queues", tab: "Queues",
-        key: '3', goto: 'q', tables: [Queues, Members, Callers],
-    }
-    Registrations {
-        module: registrations, name: "registrations", title: "Registrations & peers",
-        tab: "Registrations", key: '4', goto: 'r', tables: [Registrations],
-    }
-    Events {
-        module: events, name: "events", title: "Event log", tab: "Events",
-        key: '5', goto: 'e', tables: [Events], title_extras: events::title_extras,
-    }
-    Agents {
-        module: agents, name: "agents", title: "Agents", tab: "Agents",
-        key: '6', goto: 'g', tables: [Agents],
-    }
-    Parked {
-        module: parked, name: "parked", title: "Parked calls", tab: "Parked",
-        key: '7', goto: 'p', tables: [Parked],
-    }
-    Conferences {
-        module: conferences, name: "conferences", title: "Conferences", tab: "Conferences",
-        key: '8', goto: 'f', tables: [Conferences],
-    }
-    Hints {
-        module: hints, name: "hints", title: "Hints (BLF)", tab: "Hints",
-        key: '9', goto: 'h', tables: [Hints],
-    }
-    Voicemail {
-        module: voicemail, name: "voicemail", title: "Voicemail", tab: "Voicemail",
-        key: '0', goto: 'm', tables: [Voicemail],
-    }
-}
-
-/// The panes of the wide layout when the config names none.
-pub const DEFAULT_LAYOUT: &[Pane] = &[
-    Pane::Channels,
-    Pane::Calls,
-    Pane::Queues,
-    Pane::Registrations,
-    Pane::Events,
-];
-
-impl Pane {
-    pub fn index(self) -> usize {
-        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-
-    /// The pane called `name` in the config's `layout`.
-    pub fn named(name: &str) -> Option<Pane> {
-        Pane::ALL.iter().copied().find(|pane| pane.name() == name)
-    }
-
-    /// The pane `delta` steps away in tab order, wrapping around.
-    pub fn step(self, delta: isize) -> Pane {
-        let n = Pane::ALL.len() as isize;
-        Pane::ALL[(self.index() as isize + delta).rem_euclid(n) as usize]
-    }
-}
+list::pane_list!(pane_modules);
 
 /// Draws `pane` into `area` (border included): each of its tables, and
 /// the drilled-down queue's summary.
@@ -237,7 +102,7 @@ fn border(pane: Pane, shown: usize, view: &View, theme: Theme, focused: bool) ->
     if !filter.is_empty() {
         title.push(Span::styled(format!(" /{filter}"), theme.prompt()));
     }
-    title.extend(pane.title_extras(view, theme));
+    title.extend(title_extras(pane, view, theme));
     title.push(Span::raw(" "));
     Block::default()
         .borders(Borders::ALL)

@@ -19,7 +19,9 @@ use crate::ui::table::{Column, CellContext, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::view::{Drill, TableId, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::view::{Drill, View};
 
 fn count(value: Option<u64>) -> Cow<'static, str> {
     value.map_or(Cow::Borrowed("-"), |v| Cow::Owned(v.to_string()))
@@ -446,7 +448,7 @@ pub fn draw_drill_summary(
     if let Some(drill) = &view.drill {
         let area = layout::drill_summary(pane_area);
         let callers_page = view
-            .pane_tables(crate::ui::view::Pane::Queues, pane_area)
+            .pane_tables(crate::ui::panes::Pane::Queues, pane_area)
             .into_iter()
             .find(|(id, _)| *id == TableId::Callers)
             .map_or(0, |(_, area)| layout::body_rows(area));

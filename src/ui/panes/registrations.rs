@@ -11,7 +11,9 @@ use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
-use crate::ui::view::{TableId, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::view::View;
 
 /// One row: a registration or a peer, with its registry key, or a DAHDI
 /// channel.

@@ -11,7 +11,9 @@ use crate::model::voicemail::Mailbox;
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, RowId, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::view::View;
 
 fn count(value: Option<u32>) -> Cow<'static, str> {
     value.map_or(Cow::Borrowed("-"), |n| Cow::Owned(n.to_string()))
