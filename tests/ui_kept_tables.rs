@@ -47,9 +47,14 @@ fn table(state: &State, view: &View) -> Vec<(String, Vec<String>)> {
 /// The channels in the order of the column's own `cmp`, then Uniqueid.
 fn by_column_cmp(state: &State, sort: usize, reverse: bool) -> Vec<(String, Vec<String>)> {
     let columns = channels::columns();
+    let cx = CellContext {
+        state,
+        now: NOW,
+        theme: Theme::new(false),
+    };
     let mut rows: Vec<&Channel> = state.channels.iter().collect();
     rows.sort_by(|a, b| {
-        let order = (columns[sort].cmp)(a, b);
+        let order = columns[sort].compare(a, b, &cx);
         let order = if reverse { order.reverse() } else { order };
         order.then_with(|| a.uniqueid.cmp(&b.uniqueid))
     });

@@ -33,7 +33,12 @@ pub struct CellContext<'a> {
     pub theme: Theme,
 }
 
-/// One column of a pane's table.
+/// How a column prints a row's cell.
+pub type CellText<R> = for<'r> fn(&'r R, &CellContext) -> Cow<'r, str>;
+
+/// One column of a pane's table: made by [`Column::new`], which sorts it by
+/// its text and gives it no colour, then [`styled`](Column::styled) and
+/// [`sorted_by`](Column::sorted_by) where it has its own.
 pub struct Column<R> {
     pub title: &'static str,
     /// Width in cells a text column is cut down to before columns are
@@ -41,12 +46,49 @@ pub struct Column<R> {
     pub width: u16,
     /// Narrow terminals drop the columns of highest `drop` first (0 = never).
     pub drop: u8,
-    pub text: for<'r> fn(&'r R, &CellContext) -> Cow<'r, str>,
+    pub text: CellText<R>,
     pub style: fn(&R, &CellContext) -> Style,
     /// Orders rows by the column's value, ascending (the smallest, the
     /// earliest in the alphabet, the shortest duration first): the title's
-    /// `▲` says so.
-    pub cmp: fn(&R, &R) -> Ordering,
+    /// `▲` says so. `None`: by the cell's text.
+    cmp: Option<fn(&R, &R) -> Ordering>,
+}
+
+impl<R> Column<R> {
+    /// A column titled `title` showing `text`, sorted by that text, in no
+    /// colour of its own; `width` and `drop` as in [`Column`].
+    pub fn new(title: &'static str, width: u16, drop: u8, text: CellText<R>) -> Column<R> {
+        Column {
+            title,
+            width,
+            drop,
+            text,
+            style: plain,
+            cmp: None,
+        }
+    }
+
+    /// The same column, coloured by `style`.
+    pub fn styled(self, style: fn(&R, &CellContext) -> Style) -> Column<R> {
+        Column { style, ..self }
+    }
+
+    /// The same column, sorted by `cmp` (ascending) rather than its text:
+    /// for numbers, durations, states in order of urgency.
+    pub fn sorted_by(self, cmp: fn(&R, &R) -> Ordering) -> Column<R> {
+        Column {
+            cmp: Some(cmp),
+            ..self
+        }
+    }
+
+    /// How `a` and `b` compare in this column, ascending.
+    pub fn compare(&self, a: &R, b: &R, cx: &CellContext) -> Ordering {
+        match self.cmp {
+            Some(cmp) => cmp(a, b),
+            None => (self.text)(a, cx).cmp(&(self.text)(b, cx)),
+        }
+    }
 }
 
 /// The style of a cell that has no colour of its own.
@@ -68,12 +110,13 @@ pub fn matches<R>(columns: &[Column<R>], row: &R, env: &CellContext, needle_lowe
 fn order<'c, R>(
     columns: &'c [Column<R>],
     state: &TableState,
+    cx: &'c CellContext<'c>,
     tiebreak: fn(&R, &R) -> Ordering,
 ) -> Option<impl Fn(&R, &R) -> Ordering + 'c> {
     let column = columns.get(state.sort)?;
     let reverse = state.reverse;
     Some(move |a: &R, b: &R| {
-        let order = (column.cmp)(a, b);
+        let order = column.compare(a, b, cx);
         let order = if reverse { order.reverse() } else { order };
         order.then_with(|| tiebreak(a, b))
     })
@@ -92,7 +135,7 @@ pub fn filter_sort<R>(
     page: usize,
 ) {
     filter(rows, columns, state, env);
-    let Some(order) = order(columns, state, tiebreak) else {
+    let Some(order) = order(columns, state, env, tiebreak) else {
         return;
     };
     let (_, offset) = state.window(rows.len(), page);
@@ -127,7 +170,7 @@ pub fn rank<R>(
 ) -> Option<usize> {
     filter(&mut rows, columns, state, env);
     let at = rows.iter().position(is_it)?;
-    let Some(order) = order(columns, state, tiebreak) else {
+    let Some(order) = order(columns, state, env, tiebreak) else {
         return Some(at);
     };
     let it = &rows[at];
@@ -320,30 +363,9 @@ mod tests {
 
     fn columns() -> Vec<Column<Row>> {
         vec![
-            Column {
-                title: "Name",
-                width: 10,
-                drop: 0,
-                text: name,
-                style: plain,
-                cmp: |a, b| a.0.cmp(b.0),
-            },
-            Column {
-                title: "N",
-                width: 5,
-                drop: 2,
-                text: number,
-                style: plain,
-                cmp: |a, b| a.1.cmp(&b.1),
-            },
-            Column {
-                title: "M",
-                width: 5,
-                drop: 1,
-                text: number,
-                style: plain,
-                cmp: |a, b| a.1.cmp(&b.1),
-            },
+            Column::new("Name", 10, 0, name),
+            Column::new("N", 5, 2, number).sorted_by(|a, b| a.1.cmp(&b.1)),
+            Column::new("M", 5, 1, number).sorted_by(|a, b| a.1.cmp(&b.1)),
         ]
     }
 

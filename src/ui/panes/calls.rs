@@ -13,7 +13,7 @@ use crate::model::{Bridge, CallGroups, CallKey, Channel, State};
 use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
 use crate::ui::panes::channels::caller_id;
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, CellContext, Column, VisibleRows, plain};
+use crate::ui::table::{self, CellContext, Column, VisibleRows};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::{Tone, channel_tone};
@@ -281,58 +281,23 @@ fn others(call: &Call<'_>, state: &State) -> String {
 /// The table's columns; their order is the one [`sort_key`] numbers.
 pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     [
-        Column {
-            title: "Caller",
-            width: 18,
-            drop: 0,
-            text: |c, _| party(c.caller()),
-            style: plain,
-            cmp: |a, b| compare(CALLER, a, b),
-        },
-        Column {
-            title: "Talking to / ringing",
-            width: 20,
-            drop: 0,
-            text: |c, env| Cow::Owned(others(c, env.state)),
-            style: plain,
-            cmp: |a, b| compare(TALKING_TO, a, b),
-        },
-        Column {
-            title: "State",
-            width: 8,
-            drop: 0,
-            text: |c, env| {
+        Column::<Row>::new("Caller", 18, 0, |c, _| party(c.caller()))
+            .sorted_by(|a, b| compare(CALLER, a, b)),
+        Column::<Row>::new("Talking to / ringing", 20, 0, |c, env| Cow::Owned(others(c, env.state)))
+            .sorted_by(|a, b| compare(TALKING_TO, a, b)),
+        Column::<Row>::new("State", 8, 0, |c, env| {
                 env.state
                     .queue_call_state(&c.members)
                     .map_or_else(|| c.state(), Cow::Owned)
-            },
-            style: |c, env| env.theme.tone(c.tone()),
-            cmp: |a, b| compare(STATE, a, b),
-        },
-        Column {
-            title: "Time",
-            width: 7,
-            drop: 0,
-            text: |c, env| Cow::Owned(text::duration(duration(c, env.now))),
-            style: plain,
-            cmp: |a, b| compare(TIME, a, b),
-        },
-        Column {
-            title: "Bridge",
-            width: 18,
-            drop: 2,
-            text: |c, _| c.bridge_kind(),
-            style: plain,
-            cmp: |a, b| compare(BRIDGE, a, b),
-        },
-        Column {
-            title: "Chans",
-            width: 5,
-            drop: 1,
-            text: |c, _| Cow::Owned(c.members.len().to_string()),
-            style: plain,
-            cmp: |a, b| compare(CHANS, a, b),
-        },
+            })
+            .styled(|c, env| env.theme.tone(c.tone()))
+            .sorted_by(|a, b| compare(STATE, a, b)),
+        Column::<Row>::new("Time", 7, 0, |c, env| Cow::Owned(text::duration(duration(c, env.now))))
+            .sorted_by(|a, b| compare(TIME, a, b)),
+        Column::<Row>::new("Bridge", 18, 2, |c, _| c.bridge_kind())
+            .sorted_by(|a, b| compare(BRIDGE, a, b)),
+        Column::<Row>::new("Chans", 5, 1, |c, _| Cow::Owned(c.members.len().to_string()))
+            .sorted_by(|a, b| compare(CHANS, a, b)),
     ]
 }
 

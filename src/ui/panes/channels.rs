@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use crate::model::{Channel, State};
 use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, CellContext, Column, VisibleRows, plain};
+use crate::ui::table::{self, CellContext, Column, VisibleRows};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::channel_tone;
@@ -75,80 +75,25 @@ pub fn bridged_to(channel: &Channel, state: &State) -> String {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
     [
-        Column {
-            title: "Channel",
-            width: 18,
-            drop: 0,
-            text: |c, _| Cow::Borrowed(&c.name),
-            style: plain,
-            cmp: |a, b| a.name.cmp(&b.name),
-        },
-        Column {
-            title: "State",
-            width: 7,
-            drop: 0,
-            text: |c, _| Cow::Borrowed(&c.state),
-            style: |c, env| env.theme.tone(channel_tone(&c.state)),
-            cmp: |a, b| a.state.cmp(&b.state),
-        },
-        Column {
-            title: "Caller ID",
-            width: 16,
-            drop: 1,
-            text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num),
-            style: plain,
-            cmp: |a, b| {
+        Column::new("Channel", 18, 0, |c, _| Cow::Borrowed(&c.name)),
+        Column::<Row>::new("State", 7, 0, |c, _| Cow::Borrowed(&c.state))
+            .styled(|c, env| env.theme.tone(channel_tone(&c.state))),
+        Column::<Row>::new("Caller ID", 16, 1, |c, _| caller_id(&c.caller_id_name, &c.caller_id_num))
+            .sorted_by(|a, b| {
                 (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name))
-            },
-        },
-        Column {
-            title: "Connected",
-            width: 14,
-            drop: 5,
-            text: |c, _| caller_id(&c.connected_name, &c.connected_num),
-            style: plain,
-            cmp: |a, b| a.connected_num.cmp(&b.connected_num),
-        },
-        Column {
-            title: "App / exten",
-            width: 16,
-            drop: 4,
-            text: |c, _| activity(c),
-            style: plain,
-            cmp: |a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten)),
-        },
-        Column {
-            title: "Time",
-            width: 7,
-            drop: 0,
-            text: |c, env| Cow::Owned(text::duration(age(c, env.now))),
-            style: plain,
-            cmp: |a, b| by_created(a, b),
-        },
-        Column {
-            title: "Talking to",
-            width: 16,
-            drop: 2,
-            text: |c, env| Cow::Owned(bridged_to(c, env.state)),
-            style: plain,
-            cmp: |a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing)),
-        },
-        Column {
-            title: "Hold",
-            width: 4,
-            drop: 3,
-            text: |c, _| Cow::Borrowed(hold_flags(c)),
-            style: |_, env| env.theme.tone(crate::ui::theme::Tone::Busy),
-            cmp: |a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold)),
-        },
-        Column {
-            title: "Account",
-            width: 8,
-            drop: 6,
-            text: |c, _| Cow::Borrowed(&c.account_code),
-            style: plain,
-            cmp: |a, b| a.account_code.cmp(&b.account_code),
-        },
+            }),
+        Column::<Row>::new("Connected", 14, 5, |c, _| caller_id(&c.connected_name, &c.connected_num))
+            .sorted_by(|a, b| a.connected_num.cmp(&b.connected_num)),
+        Column::<Row>::new("App / exten", 16, 4, |c, _| activity(c))
+            .sorted_by(|a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten))),
+        Column::<Row>::new("Time", 7, 0, |c, env| Cow::Owned(text::duration(age(c, env.now))))
+            .sorted_by(|a, b| by_created(a, b)),
+        Column::<Row>::new("Talking to", 16, 2, |c, env| Cow::Owned(bridged_to(c, env.state)))
+            .sorted_by(|a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing))),
+        Column::<Row>::new("Hold", 4, 3, |c, _| Cow::Borrowed(hold_flags(c)))
+            .styled(|_, env| env.theme.tone(crate::ui::theme::Tone::Busy))
+            .sorted_by(|a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold))),
+        Column::new("Account", 8, 6, |c, _| Cow::Borrowed(&c.account_code)),
     ]
 }
 

@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 use crate::model::State;
 use crate::model::registry::{ExtensionHint, ExtensionState, Presence};
 use crate::model::voicemail::mailbox_key;
-use crate::ui::table::{Column, CellContext, plain};
+use crate::ui::table::{Column, CellContext};
 use crate::ui::tables::Sorted;
 use crate::ui::theme::Tone;
 use crate::ui::panes::TableId;
@@ -154,62 +154,21 @@ fn state_rank(state: ExtensionState) -> u8 {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
     [
-        Column {
-            title: "Exten",
-            width: 6,
-            drop: 0,
-            text: |r, _| Cow::Borrowed(&r.hint.exten),
-            style: |r, env| env.theme.tone(lamp(r.hint.state)),
-            cmp: |a, b| exten_order(&a.hint.exten, &b.hint.exten),
-        },
-        Column {
-            title: "Line",
-            width: 10,
-            drop: 0,
-            text: |r, _| Cow::Owned(format!("● {}", r.state())),
-            style: |r, env| env.theme.tone(lamp(r.hint.state)),
-            cmp: |a, b| state_rank(a.hint.state).cmp(&state_rank(b.hint.state)),
-        },
-        Column {
-            title: "Name",
-            width: 16,
-            drop: 1,
-            text: |r, _| Cow::Borrowed(r.name),
-            style: plain,
-            cmp: |a, b| a.name.cmp(b.name),
-        },
-        Column {
-            title: "Presence",
-            width: 14,
-            drop: 2,
-            text: |r, _| r.presence_text(),
-            style: |r, env| env.theme.tone(presence_tone(r.presence)),
-            cmp: |a, b| a.presence_text().cmp(&b.presence_text()),
-        },
-        Column {
-            title: "Message",
-            width: 18,
-            drop: 3,
-            text: |r, _| Cow::Borrowed(r.presence_message()),
-            style: plain,
-            cmp: |a, b| a.presence_message().cmp(b.presence_message()),
-        },
-        Column {
-            title: "Context",
-            width: 10,
-            drop: 5,
-            text: |r, _| Cow::Borrowed(&r.hint.context),
-            style: |_, env: &CellContext| env.theme.dim(),
-            cmp: |a, b| a.hint.context.cmp(&b.hint.context),
-        },
-        Column {
-            title: "Hint",
-            width: 20,
-            drop: 4,
-            text: |r, _| Cow::Borrowed(&r.hint.hint),
-            style: |_, env: &CellContext| env.theme.dim(),
-            cmp: |a, b| a.hint.hint.cmp(&b.hint.hint),
-        },
+        Column::<Row>::new("Exten", 6, 0, |r, _| Cow::Borrowed(&r.hint.exten))
+            .styled(|r, env| env.theme.tone(lamp(r.hint.state)))
+            .sorted_by(|a, b| exten_order(&a.hint.exten, &b.hint.exten)),
+        Column::<Row>::new("Line", 10, 0, |r, _| Cow::Owned(format!("● {}", r.state())))
+            .styled(|r, env| env.theme.tone(lamp(r.hint.state)))
+            .sorted_by(|a, b| state_rank(a.hint.state).cmp(&state_rank(b.hint.state))),
+        Column::new("Name", 16, 1, |r, _| Cow::Borrowed(r.name)),
+        Column::<Row>::new("Presence", 14, 2, |r, _| r.presence_text())
+            .styled(|r, env| env.theme.tone(presence_tone(r.presence)))
+            .sorted_by(|a, b| a.presence_text().cmp(&b.presence_text())),
+        Column::new("Message", 18, 3, |r, _| Cow::Borrowed(r.presence_message())),
+        Column::<Row>::new("Context", 10, 5, |r, _| Cow::Borrowed(&r.hint.context))
+            .styled(|_, env: &CellContext| env.theme.dim()),
+        Column::<Row>::new("Hint", 20, 4, |r, _| Cow::Borrowed(&r.hint.hint))
+            .styled(|_, env: &CellContext| env.theme.dim()),
     ]
 }
 
