@@ -8,9 +8,9 @@ use crate::model::CallKey;
 /// Selection, scroll, filter and sort of one table.
 ///
 /// The selection is the row `anchor` names, wherever the current sort puts
-/// it: [`View::follow`](crate::ui::view::View::follow) moves `selected` to it as rows come and go, and
-/// when it is gone keeps `selected` where it was (else on the last row)
-/// and anchors there.
+/// it: [`View::follow`](crate::ui::view::View::follow) moves `selected`
+/// to it as rows come and go, and when it is gone keeps `selected` where it
+/// was (else on the last row) and anchors there.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TableState {
     pub selected: usize,

@@ -9,12 +9,12 @@ use std::cmp::Ordering;
 
 use crate::model::State;
 use crate::model::queues::{Agent, MemberState};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
 use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::panes::TableId;
-use crate::ui::selection::RowId;
 use crate::ui::view::View;
 
 /// What a member is doing, in words: `in call with K. Novak 1:05`,
@@ -118,25 +118,35 @@ type Row<'a> = AgentRow<'a>;
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 8] {
     [
-        Column::<Row>::new("State", 22, 0, |r, env| Cow::Owned(state_text(&r.state, env.now)))
-            .styled(|r, env| env.theme.tone(state_tone(&r.state)))
-            .sorted_by(|a, b| state_order(&a.state, &b.state)),
+        Column::<Row>::new("State", 22, 0, |r, env| {
+            Cow::Owned(state_text(&r.state, env.now))
+        })
+        .styled(|r, env| env.theme.tone(state_tone(&r.state)))
+        .sorted_by(|a, b| state_order(&a.state, &b.state)),
         Column::new("Agent", 14, 0, |r, _| Cow::Borrowed(r.agent.name())),
-        Column::<Row>::new("Queues, penalty", 18, 0, |r, _| Cow::Owned(queues_text(&r.agent)))
-            .sorted_by(|a, b| queues_text(&a.agent).cmp(&queues_text(&b.agent))),
-        Column::<Row>::new("Calls", 5, 1, |r, _| Cow::Owned(r.agent.calls_taken().to_string()))
-            .sorted_by(|a, b| a.agent.calls_taken().cmp(&b.agent.calls_taken())),
-        Column::<Row>::new("Last call", 9, 2, |r, env| ago(r.agent.last_call(), env.now))
-            .sorted_by(|a, b| recent_first(a.agent.last_call(), b.agent.last_call())),
-        Column::<Row>::new("RNA", 3, 1, |r, _| Cow::Owned(r.agent.ring_no_answer().to_string()))
-            .styled(|r, env| {
-                if r.agent.ring_no_answer() > 0 {
-                    env.theme.tone(Tone::Alert)
-                } else {
-                    Default::default()
-                }
-            })
-            .sorted_by(|a, b| a.agent.ring_no_answer().cmp(&b.agent.ring_no_answer())),
+        Column::<Row>::new("Queues, penalty", 18, 0, |r, _| {
+            Cow::Owned(queues_text(&r.agent))
+        })
+        .sorted_by(|a, b| queues_text(&a.agent).cmp(&queues_text(&b.agent))),
+        Column::<Row>::new("Calls", 5, 1, |r, _| {
+            Cow::Owned(r.agent.calls_taken().to_string())
+        })
+        .sorted_by(|a, b| a.agent.calls_taken().cmp(&b.agent.calls_taken())),
+        Column::<Row>::new("Last call", 9, 2, |r, env| {
+            ago(r.agent.last_call(), env.now)
+        })
+        .sorted_by(|a, b| recent_first(a.agent.last_call(), b.agent.last_call())),
+        Column::<Row>::new("RNA", 3, 1, |r, _| {
+            Cow::Owned(r.agent.ring_no_answer().to_string())
+        })
+        .styled(|r, env| {
+            if r.agent.ring_no_answer() > 0 {
+                env.theme.tone(Tone::Alert)
+            } else {
+                Default::default()
+            }
+        })
+        .sorted_by(|a, b| a.agent.ring_no_answer().cmp(&b.agent.ring_no_answer())),
         Column::new("Interface", 14, 3, |r, _| Cow::Borrowed(r.agent.interface)),
         Column::<Row>::new("Login", 9, 4, |r, env| ago(r.agent.login_time(), env.now))
             .sorted_by(|a, b| recent_first(a.agent.login_time(), b.agent.login_time())),

@@ -11,14 +11,14 @@ use std::cmp::Ordering;
 
 use crate::model::{Bridge, CallGroups, CallKey, Channel, State};
 use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
+use crate::ui::panes::TableId;
 use crate::ui::panes::channels::caller_id;
+use crate::ui::selection::{RowId, TableState};
 use crate::ui::sort_key::KeyWriter;
 use crate::ui::table::{self, CellContext, Column, VisibleRows};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::{Tone, channel_tone};
-use crate::ui::panes::TableId;
-use crate::ui::selection::{TableState, RowId};
 use crate::ui::view::View;
 
 /// One call: its channels, the caller first.
@@ -153,7 +153,13 @@ fn stamp(state: &State, env: &CellContext) -> FilterStamp {
     }
 }
 
-fn matches(state: &State, groups: &CallGroups, env: &CellContext, key: &CallKey, needle: &str) -> bool {
+fn matches(
+    state: &State,
+    groups: &CallGroups,
+    env: &CellContext,
+    key: &CallKey,
+    needle: &str,
+) -> bool {
     call(state, groups, key).is_some_and(|call| table::matches(&columns(), &call, env, needle))
 }
 
@@ -170,7 +176,13 @@ impl Table for Calls {
     }
 
     /// Only the window is built.
-    fn rows<'a>(&self, state: &'a State, view: &View, env: &CellContext, page: usize) -> VisibleRows<Row<'a>> {
+    fn rows<'a>(
+        &self,
+        state: &'a State,
+        view: &View,
+        env: &CellContext,
+        page: usize,
+    ) -> VisibleRows<Row<'a>> {
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
@@ -196,17 +208,25 @@ impl Table for Calls {
         RowId::Call(row.key.clone())
     }
 
-    fn position(&self, state: &State, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+    fn position(
+        &self,
+        state: &State,
+        view: &View,
+        env: &CellContext,
+        target: &RowId,
+    ) -> Option<usize> {
         let RowId::Call(key) = target else {
             return None;
         };
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
-        order(&mut memo, state, &groups, table)
-            .position(table, stamp(state, env), key, |key, needle| {
-                matches(state, &groups, env, key, needle)
-            })
+        order(&mut memo, state, &groups, table).position(
+            table,
+            stamp(state, env),
+            key,
+            |key, needle| matches(state, &groups, env, key, needle),
+        )
     }
 }
 
@@ -283,21 +303,27 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     [
         Column::<Row>::new("Caller", 18, 0, |c, _| party(c.caller()))
             .sorted_by(|a, b| compare(CALLER, a, b)),
-        Column::<Row>::new("Talking to / ringing", 20, 0, |c, env| Cow::Owned(others(c, env.state)))
-            .sorted_by(|a, b| compare(TALKING_TO, a, b)),
+        Column::<Row>::new("Talking to / ringing", 20, 0, |c, env| {
+            Cow::Owned(others(c, env.state))
+        })
+        .sorted_by(|a, b| compare(TALKING_TO, a, b)),
         Column::<Row>::new("State", 8, 0, |c, env| {
-                env.state
-                    .queue_call_state(&c.members)
-                    .map_or_else(|| c.state(), Cow::Owned)
-            })
-            .styled(|c, env| env.theme.tone(c.tone()))
-            .sorted_by(|a, b| compare(STATE, a, b)),
-        Column::<Row>::new("Time", 7, 0, |c, env| Cow::Owned(text::duration(duration(c, env.now))))
-            .sorted_by(|a, b| compare(TIME, a, b)),
+            env.state
+                .queue_call_state(&c.members)
+                .map_or_else(|| c.state(), Cow::Owned)
+        })
+        .styled(|c, env| env.theme.tone(c.tone()))
+        .sorted_by(|a, b| compare(STATE, a, b)),
+        Column::<Row>::new("Time", 7, 0, |c, env| {
+            Cow::Owned(text::duration(duration(c, env.now)))
+        })
+        .sorted_by(|a, b| compare(TIME, a, b)),
         Column::<Row>::new("Bridge", 18, 2, |c, _| c.bridge_kind())
             .sorted_by(|a, b| compare(BRIDGE, a, b)),
-        Column::<Row>::new("Chans", 5, 1, |c, _| Cow::Owned(c.members.len().to_string()))
-            .sorted_by(|a, b| compare(CHANS, a, b)),
+        Column::<Row>::new("Chans", 5, 1, |c, _| {
+            Cow::Owned(c.members.len().to_string())
+        })
+        .sorted_by(|a, b| compare(CHANS, a, b)),
     ]
 }
 

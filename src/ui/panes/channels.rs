@@ -5,13 +5,13 @@ use std::cmp::Ordering;
 
 use crate::model::{Channel, State};
 use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
+use crate::ui::panes::TableId;
+use crate::ui::selection::{RowId, TableState};
 use crate::ui::sort_key::KeyWriter;
 use crate::ui::table::{self, CellContext, Column, VisibleRows};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::channel_tone;
-use crate::ui::panes::TableId;
-use crate::ui::selection::{TableState, RowId};
 use crate::ui::view::View;
 
 type Row<'a> = &'a Channel;
@@ -78,18 +78,26 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
         Column::new("Channel", 18, 0, |c, _| Cow::Borrowed(&c.name)),
         Column::<Row>::new("State", 7, 0, |c, _| Cow::Borrowed(&c.state))
             .styled(|c, env| env.theme.tone(channel_tone(&c.state))),
-        Column::<Row>::new("Caller ID", 16, 1, |c, _| caller_id(&c.caller_id_name, &c.caller_id_num))
-            .sorted_by(|a, b| {
-                (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name))
-            }),
-        Column::<Row>::new("Connected", 14, 5, |c, _| caller_id(&c.connected_name, &c.connected_num))
-            .sorted_by(|a, b| a.connected_num.cmp(&b.connected_num)),
+        Column::<Row>::new("Caller ID", 16, 1, |c, _| {
+            caller_id(&c.caller_id_name, &c.caller_id_num)
+        })
+        .sorted_by(|a, b| {
+            (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name))
+        }),
+        Column::<Row>::new("Connected", 14, 5, |c, _| {
+            caller_id(&c.connected_name, &c.connected_num)
+        })
+        .sorted_by(|a, b| a.connected_num.cmp(&b.connected_num)),
         Column::<Row>::new("App / exten", 16, 4, |c, _| activity(c))
             .sorted_by(|a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten))),
-        Column::<Row>::new("Time", 7, 0, |c, env| Cow::Owned(text::duration(age(c, env.now))))
-            .sorted_by(|a, b| by_created(a, b)),
-        Column::<Row>::new("Talking to", 16, 2, |c, env| Cow::Owned(bridged_to(c, env.state)))
-            .sorted_by(|a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing))),
+        Column::<Row>::new("Time", 7, 0, |c, env| {
+            Cow::Owned(text::duration(age(c, env.now)))
+        })
+        .sorted_by(|a, b| by_created(a, b)),
+        Column::<Row>::new("Talking to", 16, 2, |c, env| {
+            Cow::Owned(bridged_to(c, env.state))
+        })
+        .sorted_by(|a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing))),
         Column::<Row>::new("Hold", 4, 3, |c, _| Cow::Borrowed(hold_flags(c)))
             .styled(|_, env| env.theme.tone(crate::ui::theme::Tone::Busy))
             .sorted_by(|a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold))),
@@ -98,7 +106,11 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
 }
 
 /// The order for `table`, up to date with `state`.
-fn order<'k>(kept: &'k mut Followed<String>, state: &State, table: &TableState) -> &'k mut KeptOrder<String> {
+fn order<'k>(
+    kept: &'k mut Followed<String>,
+    state: &State,
+    table: &TableState,
+) -> &'k mut KeptOrder<String> {
     let changes = state.channels.changes();
     kept.follow(
         table,
@@ -141,10 +153,17 @@ impl Table for Channels {
         columns().into()
     }
 
-    fn rows<'a>(&self, state: &'a State, view: &View, env: &CellContext, page: usize) -> VisibleRows<Row<'a>> {
+    fn rows<'a>(
+        &self,
+        state: &'a State,
+        view: &View,
+        env: &CellContext,
+        page: usize,
+    ) -> VisibleRows<Row<'a>> {
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
-        let ids = order(&mut memo, state, table).window(table, stamp(state, env), page, |id, needle| {
+        let ids =
+            order(&mut memo, state, table).window(table, stamp(state, env), page, |id, needle| {
                 matches(state, env, id, needle)
             });
         VisibleRows {
@@ -162,16 +181,21 @@ impl Table for Channels {
         RowId::Channel(row.uniqueid.clone())
     }
 
-    fn position(&self, state: &State, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+    fn position(
+        &self,
+        state: &State,
+        view: &View,
+        env: &CellContext,
+        target: &RowId,
+    ) -> Option<usize> {
         let RowId::Channel(id) = target else {
             return None;
         };
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
-        order(&mut memo, state, table)
-            .position(table, stamp(state, env), id, |id, needle| {
-                matches(state, env, id, needle)
-            })
+        order(&mut memo, state, table).position(table, stamp(state, env), id, |id, needle| {
+            matches(state, env, id, needle)
+        })
     }
 }
 

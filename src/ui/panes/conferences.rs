@@ -11,13 +11,13 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{Conference, ConferenceApp, ConferenceMember, State};
+use crate::ui::panes::TableId;
 use crate::ui::panes::channels::caller_id;
-use crate::ui::table::{Column, CellContext};
+use crate::ui::selection::RowId;
+use crate::ui::table::{CellContext, Column};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Tone;
-use crate::ui::panes::TableId;
-use crate::ui::selection::RowId;
 use crate::ui::view::View;
 
 /// One row: a room, or one of its members.

@@ -11,12 +11,12 @@ use ratatui::text::Span;
 
 use crate::event_filter::EventFilter;
 use crate::model::{LogEntry, State};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
 use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Theme;
-use crate::ui::panes::TableId;
-use crate::ui::selection::RowId;
 use crate::ui::view::View;
 
 /// One logged event and its sequence number.
@@ -58,11 +58,12 @@ pub fn title_extras(view: &View, theme: Theme) -> Vec<Span<'static>> {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
     [
-        Column::<Row>::new("Age", 7, 0, |r, env| Cow::Owned(text::duration(env.now - r.1.time)))
-            .styled(|_, env| env.theme.dim())
-            .sorted_by(|a, b| b.0.cmp(&a.0)),
-        Column::<Row>::new("Event", 22, 0, |r, _| name(r))
-            .styled(|_, env| env.theme.key()),
+        Column::<Row>::new("Age", 7, 0, |r, env| {
+            Cow::Owned(text::duration(env.now - r.1.time))
+        })
+        .styled(|_, env| env.theme.dim())
+        .sorted_by(|a, b| b.0.cmp(&a.0)),
+        Column::<Row>::new("Event", 22, 0, |r, _| name(r)).styled(|_, env| env.theme.key()),
         Column::<Row>::new("Summary", 20, 0, |r, _| Cow::Owned(r.1.summary()))
             .sorted_by(|a, b| a.1.summary().cmp(&b.1.summary())),
     ]

@@ -16,11 +16,11 @@ use std::cmp::Ordering;
 use crate::model::State;
 use crate::model::registry::{ExtensionHint, ExtensionState, Presence};
 use crate::model::voicemail::mailbox_key;
-use crate::ui::table::{Column, CellContext};
-use crate::ui::tables::Sorted;
-use crate::ui::theme::Tone;
 use crate::ui::panes::TableId;
 use crate::ui::selection::RowId;
+use crate::ui::table::{CellContext, Column};
+use crate::ui::tables::Sorted;
+use crate::ui::theme::Tone;
 use crate::ui::view::View;
 
 /// One hint with what the panel shows beside it.

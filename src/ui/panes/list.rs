@@ -64,9 +64,9 @@ pub(crate) use pane_list;
 
 /// Makes [`Pane`] and [`TableId`] from the pane list.
 macro_rules! pane_names {
-    ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal, tab: $tab:literal,
-        $(key: $key:literal,)? goto: $goto:literal, tables: [$main:ident $(, $more:ident)* $(,)?],
-        $(title_extras: $extras:path,)? })*) => {
+    ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal,
+        tab: $tab:literal, $(key: $key:literal,)? goto: $goto:literal,
+        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)? })*) => {
         /// Every pane, in tab order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Pane {

@@ -1,6 +1,8 @@
 //! One module per pane, each holding its tables (see [`crate::ui::tables`]).
 //! [`list`] lists every pane once, with its module and its tables, so a
-//! new pane is one new file plus one entry there. [`ModelTables`]
+//! new pane is one new file plus one entry there. (`cargo fmt` does not
+//! see modules a macro declares: `rustfmt --edition 2024
+//! src/ui/panes/*.rs` formats them.) [`ModelTables`]
 //! answers the view's questions about rows from the same tables, so what a
 //! key acts on is what is drawn.
 //!
@@ -30,9 +32,9 @@ pub use list::{DEFAULT_LAYOUT, Pane, TableId};
 /// Declares each pane's module (see [`list::pane_list!`]), finds each table
 /// by its id, and what each pane's own state adds to its border title.
 macro_rules! pane_modules {
-    ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal, tab: $tab:literal,
-        $(key: $key:literal,)? goto: $goto:literal, tables: [$main:ident $(, $more:ident)* $(,)?],
-        $(title_extras: $extras:path,)? })*) => {
+    ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal,
+        tab: $tab:literal, $(key: $key:literal,)? goto: $goto:literal,
+        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)? })*) => {
         $(pub mod $module;)*
 
         /// The table `id`.

@@ -6,13 +6,13 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{ParkedCall, State};
+use crate::ui::panes::TableId;
 use crate::ui::panes::channels::caller_id;
+use crate::ui::selection::RowId;
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Tone;
-use crate::ui::panes::TableId;
-use crate::ui::selection::RowId;
 use crate::ui::view::View;
 
 type Row<'a> = &'a ParkedCall;
@@ -62,15 +62,17 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
                 let at = |c: &ParkedCall| c.parked_at.unwrap_or(f64::INFINITY);
                 at(a).total_cmp(&at(b))
             }),
-        Column::<Row>::new("Timeout in", 10, 0, |c, env| seconds(c.timeout_left(env.now)))
-            .styled(|c, env| match c.timeout_left(env.now) {
-                Some(left) if left <= SOON => env.theme.tone(Tone::Alert),
-                _ => plain(&c, env),
-            })
-            .sorted_by(|a, b| {
-                let at = |c: &ParkedCall| c.timeout_at.unwrap_or(f64::INFINITY);
-                at(a).total_cmp(&at(b))
-            }),
+        Column::<Row>::new("Timeout in", 10, 0, |c, env| {
+            seconds(c.timeout_left(env.now))
+        })
+        .styled(|c, env| match c.timeout_left(env.now) {
+            Some(left) if left <= SOON => env.theme.tone(Tone::Alert),
+            _ => plain(&c, env),
+        })
+        .sorted_by(|a, b| {
+            let at = |c: &ParkedCall| c.timeout_at.unwrap_or(f64::INFINITY);
+            at(a).total_cmp(&at(b))
+        }),
     ]
 }
 

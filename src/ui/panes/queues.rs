@@ -13,14 +13,14 @@ use ratatui::widgets::Paragraph;
 use crate::model::State;
 use crate::model::queues::{Breaches, Queue, QueueCaller, QueueMember};
 use crate::ui::layout;
+use crate::ui::panes::TableId;
 use crate::ui::panes::agents;
 use crate::ui::panes::channels::caller_id;
-use crate::ui::table::{Column, CellContext};
+use crate::ui::selection::RowId;
+use crate::ui::table::{CellContext, Column};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::panes::TableId;
-use crate::ui::selection::RowId;
 use crate::ui::view::{Drill, View};
 
 fn count(value: Option<u64>) -> Cow<'static, str> {
@@ -150,18 +150,22 @@ pub fn member_name(member: &QueueMember) -> &str {
 pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
     [
         Column::new("Member", 16, 0, |m, _| Cow::Borrowed(member_name(m))),
-        Column::<MemberRow>::new("State", 20, 0, |m, env| Cow::Owned(agents::state_text(&m.state(env.now), env.now)))
-            .styled(|m, env| env.theme.tone(agents::state_tone(&m.state(env.now))))
-            .sorted_by(|a, b| {
-                let now = f64::MAX / 2.0; // no wrap-up outlasts it: only urgency counts
-                agents::state_order(&a.state(now), &b.state(now))
-            }),
+        Column::<MemberRow>::new("State", 20, 0, |m, env| {
+            Cow::Owned(agents::state_text(&m.state(env.now), env.now))
+        })
+        .styled(|m, env| env.theme.tone(agents::state_tone(&m.state(env.now))))
+        .sorted_by(|a, b| {
+            let now = f64::MAX / 2.0; // no wrap-up outlasts it: only urgency counts
+            agents::state_order(&a.state(now), &b.state(now))
+        }),
         Column::<MemberRow>::new("Pen", 3, 2, |m, _| count(m.penalty.map(u64::from)))
             .sorted_by(|a, b| a.penalty.cmp(&b.penalty)),
         Column::<MemberRow>::new("Calls", 5, 0, |m, _| count(m.calls_taken))
             .sorted_by(|a, b| a.calls_taken.cmp(&b.calls_taken)),
-        Column::<MemberRow>::new("Last call", 9, 1, |m, env| agents::ago(m.last_call, env.now))
-            .sorted_by(|a, b| agents::recent_first(a.last_call, b.last_call)),
+        Column::<MemberRow>::new("Last call", 9, 1, |m, env| {
+            agents::ago(m.last_call, env.now)
+        })
+        .sorted_by(|a, b| agents::recent_first(a.last_call, b.last_call)),
         Column::<MemberRow>::new("RNA", 3, 1, |m, _| Cow::Owned(m.ring_no_answer.to_string()))
             .sorted_by(|a, b| a.ring_no_answer.cmp(&b.ring_no_answer)),
         Column::<MemberRow>::new("Device", 11, 3, |m, _| Cow::Borrowed(m.status.label()))
@@ -184,8 +188,10 @@ pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 5] {
     [
         Column::<CallerRow>::new("Pos", 4, 0, |c, _| count(c.position.map(u64::from)))
             .sorted_by(|a, b| a.position.cmp(&b.position)),
-        Column::<CallerRow>::new("Caller ID", 16, 0, |c, _| caller_id(&c.caller_id_name, &c.caller_id_num))
-            .sorted_by(|a, b| a.caller_id_num.cmp(&b.caller_id_num)),
+        Column::<CallerRow>::new("Caller ID", 16, 0, |c, _| {
+            caller_id(&c.caller_id_name, &c.caller_id_num)
+        })
+        .sorted_by(|a, b| a.caller_id_num.cmp(&b.caller_id_num)),
         Column::<CallerRow>::new("Wait", 7, 0, |c, env| seconds(wait(c, env.now)))
             .styled(|_, env| env.theme.tone(Tone::Alert))
             .sorted_by(|a, b| {

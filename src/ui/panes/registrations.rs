@@ -7,12 +7,12 @@ use std::cmp::Ordering;
 
 use crate::model::registry::{Peer, PeerState, Registration, RegistrationState};
 use crate::model::{DahdiChannel, State};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
 use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
-use crate::ui::panes::TableId;
-use crate::ui::selection::RowId;
 use crate::ui::view::View;
 
 /// One row: a registration or a peer, with its registry key, or a DAHDI
@@ -164,11 +164,10 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 8] {
             .styled(|r, env| env.theme.tone(peer_tone(r.tone_text())))
             // Trouble first: the default sort shows what is down on top.
             .sorted_by(|a, b| (a.trouble(), a.tone_text()).cmp(&(b.trouble(), b.tone_text()))),
-        Column::<Row>::new("Latency", 7, 2, |r, _| r.latency())
-            .sorted_by(|a, b| {
-                let ms = |r: &Row| r.latency_ms().unwrap_or(f64::INFINITY);
-                ms(a).total_cmp(&ms(b))
-            }),
+        Column::<Row>::new("Latency", 7, 2, |r, _| r.latency()).sorted_by(|a, b| {
+            let ms = |r: &Row| r.latency_ms().unwrap_or(f64::INFINITY);
+            ms(a).total_cmp(&ms(b))
+        }),
         Column::<Row>::new("Name", 16, 0, |r, _| r.name())
             .sorted_by(|a, b| a.name().cmp(&b.name())),
         Column::<Row>::new("Kind", 4, 5, |r, _| Cow::Borrowed(r.kind()))

@@ -8,11 +8,11 @@ use std::cmp::Ordering;
 
 use crate::model::State;
 use crate::model::voicemail::Mailbox;
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
 use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::theme::Tone;
-use crate::ui::panes::TableId;
-use crate::ui::selection::RowId;
 use crate::ui::view::View;
 
 fn count(value: Option<u32>) -> Cow<'static, str> {
@@ -47,9 +47,11 @@ pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
             .sorted_by(|a, b| a.old_messages.cmp(&b.old_messages)),
         Column::<Row>::new("Urgent", 6, 3, |m, _| count(m.urgent_messages))
             .sorted_by(|a, b| a.urgent_messages.cmp(&b.urgent_messages)),
-        Column::<Row>::new("Waiting", 7, 4, |m, _| Cow::Borrowed(if waiting(m) { "yes" } else { "" }))
-            .styled(|_, env| env.theme.tone(Tone::Alert))
-            .sorted_by(|a, b| waiting(a).cmp(&waiting(b))),
+        Column::<Row>::new("Waiting", 7, 4, |m, _| {
+            Cow::Borrowed(if waiting(m) { "yes" } else { "" })
+        })
+        .styled(|_, env| env.theme.tone(Tone::Alert))
+        .sorted_by(|a, b| waiting(a).cmp(&waiting(b))),
         Column::<Row>::new("Email", 20, 5, |m, _| Cow::Borrowed(email(m)))
             .styled(|_, env| env.theme.dim()),
     ]
