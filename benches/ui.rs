@@ -212,13 +212,13 @@ fn parts(c: &mut Criterion) {
     c.bench_function("ui_call_rows_10k_channels_page_20", |b| {
         b.iter(|| {
             let view = View::new(Rect::new(0, 0, 200, 60));
-            calls::Calls.rows(&state, &view, &env, 20).len()
+            calls::Calls.rows(&view, &env, 20).len()
         })
     });
     c.bench_function("ui_channel_rows_10k_page_20", |b| {
         b.iter(|| {
             let view = View::new(Rect::new(0, 0, 200, 60));
-            channels::Channels.rows(&state, &view, &env, 20).len()
+            channels::Channels.rows(&view, &env, 20).len()
         })
     });
 }

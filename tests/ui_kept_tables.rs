@@ -27,14 +27,14 @@ fn table(state: &State, view: &View) -> Vec<(String, Vec<String>)> {
     };
     let page = usize::MAX / 2;
     if view.pane == Pane::Channels {
-        let rows = channels::Channels.rows(state, view, &env, page);
+        let rows = channels::Channels.rows(view, &env, page);
         return rows
             .window
             .iter()
             .map(|c| (c.uniqueid.clone(), Vec::new()))
             .collect();
     }
-    let rows = calls::Calls.rows(state, view, &env, page);
+    let rows = calls::Calls.rows(view, &env, page);
     rows.window
         .iter()
         .map(|call| {

@@ -69,7 +69,7 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     };
     for (pane, area) in &screen.panes {
         let focused = *pane == view.pane;
-        panes::draw(frame, *area, *pane, d.state, view, &env, focused);
+        panes::draw(frame, *area, *pane, view, &env, focused);
         if d.stale_since.is_some() {
             frame
                 .buffer_mut()

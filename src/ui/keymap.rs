@@ -641,7 +641,8 @@ pub const EDIT_HELP: &[(&str, &str)] = &[
 macro_rules! pane_bindings {
     ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal,
         tab: $tab:literal, $(key: $key:literal,)? goto: $goto:literal,
-        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)? })*) => {
+        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)?
+        $(above_tables: $above:path,)? })*) => {
         /// The keys that show each pane: its one key, and its letter after `v`.
         const PANE_BINDINGS: &[Binding] = &[
             $($(bind(X::Global, &[ch($key)], C::ShowPane(Pane::$id), $title, None),)?)*

@@ -33,9 +33,8 @@ pub trait Table: Sync {
     /// (`page` rows tall) in table order.
     fn rows<'a>(
         &self,
-        state: &'a State,
         view: &View,
-        env: &CellContext,
+        env: &CellContext<'a>,
         page: usize,
     ) -> VisibleRows<Self::Row<'a>>;
     /// What the row is, wherever it moves: what selection remembers and
@@ -43,13 +42,7 @@ pub trait Table: Sync {
     fn identity(&self, row: &Self::Row<'_>, view: &View) -> RowId;
     /// Where the row `target` now is in table order, if it passes the
     /// filter.
-    fn position(
-        &self,
-        state: &State,
-        view: &View,
-        env: &CellContext,
-        target: &RowId,
-    ) -> Option<usize>;
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize>;
 }
 
 /// A table whose rows are gathered and sorted afresh for each frame.
@@ -76,12 +69,11 @@ impl<T: Sorted> Table for T {
 
     fn rows<'a>(
         &self,
-        state: &'a State,
         view: &View,
-        env: &CellContext,
+        env: &CellContext<'a>,
         page: usize,
     ) -> VisibleRows<Self::Row<'a>> {
-        let mut rows = self.all(state, view);
+        let mut rows = self.all(env.state, view);
         let table = view.table(T::ID);
         table::filter_sort(
             &mut rows,
@@ -106,15 +98,9 @@ impl<T: Sorted> Table for T {
         Sorted::identity(self, row, view)
     }
 
-    fn position(
-        &self,
-        state: &State,
-        view: &View,
-        env: &CellContext,
-        target: &RowId,
-    ) -> Option<usize> {
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
         table::rank(
-            self.all(state, view),
+            self.all(env.state, view),
             &Sorted::columns(self),
             view.table(T::ID),
             env,
@@ -127,17 +113,11 @@ impl<T: Sorted> Table for T {
 /// A table as the screen and the view use it, whatever its rows.
 pub trait Shown: Sync {
     /// Rows passing the filter.
-    fn count(&self, state: &State, view: &View, env: &CellContext) -> usize;
+    fn count(&self, view: &View, env: &CellContext) -> usize;
     /// The row at `index` in table order (after filter and sort).
-    fn target(&self, state: &State, view: &View, env: &CellContext, index: usize) -> Option<RowId>;
+    fn target(&self, view: &View, env: &CellContext, index: usize) -> Option<RowId>;
     /// Where the row `target` now is, if it passes the filter.
-    fn position(
-        &self,
-        state: &State,
-        view: &View,
-        env: &CellContext,
-        target: &RowId,
-    ) -> Option<usize>;
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize>;
     fn sort_columns(&self) -> usize;
     /// Draws the titles and the visible rows; returns the rows passing the
     /// filter.
@@ -145,7 +125,6 @@ pub trait Shown: Sync {
         &self,
         frame: &mut Frame<'_>,
         area: Rect,
-        state: &State,
         view: &View,
         env: &CellContext,
         focused: bool,
@@ -153,24 +132,18 @@ pub trait Shown: Sync {
 }
 
 impl<T: Table> Shown for T {
-    fn count(&self, state: &State, view: &View, env: &CellContext) -> usize {
-        self.rows(state, view, env, 0).total
+    fn count(&self, view: &View, env: &CellContext) -> usize {
+        self.rows(view, env, 0).total
     }
 
-    fn target(&self, state: &State, view: &View, env: &CellContext, index: usize) -> Option<RowId> {
+    fn target(&self, view: &View, env: &CellContext, index: usize) -> Option<RowId> {
         // Rows are put in order up to the end of the visible window.
-        let rows = self.rows(state, view, env, view.page(T::ID));
+        let rows = self.rows(view, env, view.page(T::ID));
         rows.get(index).map(|row| self.identity(row, view))
     }
 
-    fn position(
-        &self,
-        state: &State,
-        view: &View,
-        env: &CellContext,
-        target: &RowId,
-    ) -> Option<usize> {
-        Table::position(self, state, view, env, target)
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        Table::position(self, view, env, target)
     }
 
     fn sort_columns(&self) -> usize {
@@ -181,12 +154,11 @@ impl<T: Table> Shown for T {
         &self,
         frame: &mut Frame<'_>,
         area: Rect,
-        state: &State,
         view: &View,
         env: &CellContext,
         focused: bool,
     ) -> usize {
-        let rows = self.rows(state, view, env, crate::ui::layout::body_rows(area));
+        let rows = self.rows(view, env, crate::ui::layout::body_rows(area));
         let options = DrawOptions {
             focused,
             empty: T::EMPTY,

@@ -176,13 +176,8 @@ impl Table for Calls {
     }
 
     /// Only the window is built.
-    fn rows<'a>(
-        &self,
-        state: &'a State,
-        view: &View,
-        env: &CellContext,
-        page: usize,
-    ) -> VisibleRows<Row<'a>> {
+    fn rows<'a>(&self, view: &View, env: &CellContext<'a>, page: usize) -> VisibleRows<Row<'a>> {
+        let state = env.state;
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
@@ -208,13 +203,8 @@ impl Table for Calls {
         RowId::Call(row.key.clone())
     }
 
-    fn position(
-        &self,
-        state: &State,
-        view: &View,
-        env: &CellContext,
-        target: &RowId,
-    ) -> Option<usize> {
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        let state = env.state;
         let RowId::Call(key) = target else {
             return None;
         };

@@ -153,13 +153,8 @@ impl Table for Channels {
         columns().into()
     }
 
-    fn rows<'a>(
-        &self,
-        state: &'a State,
-        view: &View,
-        env: &CellContext,
-        page: usize,
-    ) -> VisibleRows<Row<'a>> {
+    fn rows<'a>(&self, view: &View, env: &CellContext<'a>, page: usize) -> VisibleRows<Row<'a>> {
+        let state = env.state;
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
         let ids =
@@ -181,13 +176,8 @@ impl Table for Channels {
         RowId::Channel(row.uniqueid.clone())
     }
 
-    fn position(
-        &self,
-        state: &State,
-        view: &View,
-        env: &CellContext,
-        target: &RowId,
-    ) -> Option<usize> {
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        let state = env.state;
         let RowId::Channel(id) = target else {
             return None;
         };

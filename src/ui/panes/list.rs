@@ -9,7 +9,8 @@
 /// file holding its tables), its name in the config's `layout`, its border
 /// title, its tab bar label, its one key (the first ten only), its letter
 /// after `v`, its tables (the main one first; each is the type of that
-/// name in the module), and optionally what its own border title adds.
+/// name in the module), and optionally what its own border title adds
+/// and what it draws above its tables.
 ///
 /// A new pane: its file beside this one, one entry here, and its name in
 /// [`DEFAULT_LAYOUT`] if it belongs on the wide screen by default. A
@@ -28,6 +29,7 @@ macro_rules! pane_list {
             Queues {
                 module: queues, name: "queues", title: "Queues", tab: "Queues",
                 key: '3', goto: 'q', tables: [Queues, Members, Callers],
+                above_tables: queues::draw_drill_summary,
             }
             Registrations {
                 module: registrations, name: "registrations", title: "Registrations & peers",
@@ -66,7 +68,8 @@ pub(crate) use pane_list;
 macro_rules! pane_names {
     ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal,
         tab: $tab:literal, $(key: $key:literal,)? goto: $goto:literal,
-        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)? })*) => {
+        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)?
+        $(above_tables: $above:path,)? })*) => {
         /// Every pane, in tab order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Pane {

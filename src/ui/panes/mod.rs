@@ -34,7 +34,8 @@ pub use list::{DEFAULT_LAYOUT, Pane, TableId};
 macro_rules! pane_modules {
     ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal,
         tab: $tab:literal, $(key: $key:literal,)? goto: $goto:literal,
-        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)? })*) => {
+        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)?
+        $(above_tables: $above:path,)? })*) => {
         $(pub mod $module;)*
 
         /// The table `id`.
@@ -53,6 +54,14 @@ macro_rules! pane_modules {
                 $(Pane::$id => pane_modules!(@extras view, theme $(, $extras)?),)*
             }
         }
+
+        /// Draws what the pane shows above its tables, if anything.
+        fn above_tables(pane: Pane, frame: &mut Frame<'_>, area: Rect, view: &View, env: &CellContext) {
+            match pane {
+                $($(Pane::$id => $above(frame, area, view, env),)?)*
+                _ => {}
+            }
+        }
     };
     (@extras $view:ident, $theme:ident, $extras:path) => { $extras($view, $theme) };
     (@extras $view:ident, $theme:ident) => { Vec::new() };
@@ -60,33 +69,28 @@ macro_rules! pane_modules {
 
 list::pane_list!(pane_modules);
 
-/// Draws `pane` into `area` (border included): each of its tables, and
-/// the drilled-down queue's summary.
+/// Draws `pane` into `area` (border included): what the pane shows above
+/// its tables, each of its tables, and the border, which counts the rows
+/// of the pane's main table.
 pub fn draw(
     frame: &mut Frame<'_>,
     area: Rect,
     pane: Pane,
-    state: &State,
     view: &View,
     env: &CellContext,
     focused: bool,
 ) {
-    let drilled = pane == Pane::Queues && view.drill.is_some();
-    if drilled {
-        queues::draw_drill_summary(frame, area, state, view, env);
-    }
-    let main = view.pane_table(pane);
-    let mut shown = 0;
+    above_tables(pane, frame, area, view, env);
+    let focused_table = view.pane_table(pane);
+    let mut shown = None;
     for (id, table_area) in view.pane_tables(pane, area) {
-        let rows = table(id).draw(frame, table_area, state, view, env, focused && id == main);
-        if id == main {
-            shown = rows;
+        let rows = table(id).draw(frame, table_area, view, env, focused && id == focused_table);
+        if id == pane.table() {
+            shown = Some(rows);
         }
     }
-    // The title counts what the pane lists: queues, also when one is open.
-    if drilled {
-        shown = table(pane.table()).count(state, view, env);
-    }
+    // Also when the pane shows other tables (a drilled-down queue's).
+    let shown = shown.unwrap_or_else(|| table(pane.table()).count(view, env));
     frame.render_widget(border(pane, shown, view, env.theme, focused), area);
 }
 
@@ -134,15 +138,15 @@ impl ModelTables<'_> {
 
 impl TableData for ModelTables<'_> {
     fn rows(&self, view: &View, id: TableId) -> usize {
-        table(id).count(self.state, view, &self.env())
+        table(id).count(view, &self.env())
     }
 
     fn target(&self, view: &View, id: TableId, index: usize) -> Option<RowId> {
-        table(id).target(self.state, view, &self.env(), index)
+        table(id).target(view, &self.env(), index)
     }
 
     fn position(&self, view: &View, id: TableId, target: &RowId) -> Option<usize> {
-        table(id).position(self.state, view, &self.env(), target)
+        table(id).position(view, &self.env(), target)
     }
 
     fn detail_lines(&self, target: &RowId) -> usize {

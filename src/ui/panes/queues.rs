@@ -308,13 +308,7 @@ impl Sorted for Callers {
 }
 
 /// Above the drilled-down queue's tables: what the queue is doing.
-pub fn draw_drill_summary(
-    frame: &mut Frame<'_>,
-    pane_area: Rect,
-    state: &State,
-    view: &View,
-    env: &CellContext,
-) {
+pub fn draw_drill_summary(frame: &mut Frame<'_>, pane_area: Rect, view: &View, env: &CellContext) {
     if let Some(drill) = &view.drill {
         let area = layout::drill_summary(pane_area);
         let callers_page = view
@@ -323,7 +317,7 @@ pub fn draw_drill_summary(
             .find(|(id, _)| *id == TableId::Callers)
             .map_or(0, |(_, area)| layout::body_rows(area));
         let hidden = drill.rows.callers.saturating_sub(callers_page);
-        draw_summary(frame, area, drilled(state, view), drill, hidden, env);
+        draw_summary(frame, area, drilled(env.state, view), drill, hidden, env);
     }
 }
 
