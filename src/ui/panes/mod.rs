@@ -30,7 +30,8 @@ pub(crate) mod list;
 pub use list::{DEFAULT_LAYOUT, Pane, TableId};
 
 /// Declares each pane's module (see [`list::pane_list!`]), finds each table
-/// by its id, and what each pane's own state adds to its border title.
+/// by its id, what each pane's own state adds to its border title and
+/// what it draws above its tables.
 macro_rules! pane_modules {
     ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal,
         tab: $tab:literal, $(key: $key:literal,)? goto: $goto:literal,
@@ -56,7 +57,13 @@ macro_rules! pane_modules {
         }
 
         /// Draws what the pane shows above its tables, if anything.
-        fn above_tables(pane: Pane, frame: &mut Frame<'_>, area: Rect, view: &View, env: &CellContext) {
+        fn above_tables(
+            pane: Pane,
+            frame: &mut Frame<'_>,
+            area: Rect,
+            view: &View,
+            env: &CellContext,
+        ) {
             match pane {
                 $($(Pane::$id => $above(frame, area, view, env),)?)*
                 _ => {}
