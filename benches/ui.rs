@@ -199,10 +199,10 @@ fn frame(c: &mut Criterion) {
 fn parts(c: &mut Criterion) {
     use amitop::model::CallGroups;
     use amitop::ui::panes::{calls, channels};
-    use amitop::ui::table::Env;
+    use amitop::ui::table::CellContext;
     use amitop::ui::tables::Table;
     let state = busy_pbx();
-    let env = Env {
+    let env = CellContext {
         state: &state,
         now: NOW,
         theme: Theme::new(true),
@@ -213,13 +213,13 @@ fn parts(c: &mut Criterion) {
     c.bench_function("ui_call_rows_10k_channels_page_20", |b| {
         b.iter(|| {
             let view = View::new(Rect::new(0, 0, 200, 60));
-            calls::Calls.rows(&state, &view, &env, 20).len()
+            calls::Calls.rows(&view, &env, 20).len()
         })
     });
     c.bench_function("ui_channel_rows_10k_page_20", |b| {
         b.iter(|| {
             let view = View::new(Rect::new(0, 0, 200, 60));
-            channels::Channels.rows(&state, &view, &env, 20).len()
+            channels::Channels.rows(&view, &env, 20).len()
         })
     });
 }

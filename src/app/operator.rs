@@ -17,8 +17,8 @@ use crate::ops::parking::{self, ParkingApi};
 use crate::ops::supervise::SupervisorSettings;
 use crate::ops::{self, Op, OriginateWatch, Outcome, RecordedLeg, Request, Selection, Start};
 use crate::ui::form::{Actions, ChoiceView, FormView, Output, Overlay, Reaction, Status};
-use crate::ui::panes::ModelLens;
-use crate::ui::view::{Lens, Target, View};
+use crate::ui::panes::ModelTables;
+use crate::ui::view::{RowId, TableData, View};
 
 /// CLI commands the console remembers.
 const HISTORY: usize = 100;
@@ -327,7 +327,7 @@ impl Operator {
 /// call's legs, a waiting caller's channel, a queue, or a member with its
 /// queue, pause state and penalty.
 pub fn selection(view: &View, state: &State, now: f64) -> Selection {
-    let lens = ModelLens { state, now };
+    let lens = ModelTables { state, now };
     let table = view.focused_table();
     let rows = lens.rows(view, table);
     let (selected, _) = view.table(table).window(rows, view.page(table));
@@ -356,8 +356,8 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
         }
     };
     match target {
-        Some(Target::Channel(uniqueid)) => pick_channel(&mut selection, &uniqueid),
-        Some(Target::Call(key)) => {
+        Some(RowId::Channel(uniqueid)) => pick_channel(&mut selection, &uniqueid),
+        Some(RowId::Call(key)) => {
             let calls = state.calls();
             let legs: Vec<&Channel> = (calls.members(&key).unwrap_or_default().iter())
                 .filter_map(|uniqueid| state.channels.get(uniqueid))
@@ -374,7 +374,7 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
                 .filter_map(|leg| recorded(state, &leg.uniqueid))
                 .collect();
         }
-        Some(Target::Caller { queue, uniqueid }) => {
+        Some(RowId::Caller { queue, uniqueid }) => {
             pick_channel(&mut selection, &uniqueid);
             if selection.channel.is_none() {
                 // A caller the channel list has not seen yet: its own name.
@@ -385,14 +385,14 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
                     .map(|c| c.channel.clone());
             }
         }
-        Some(Target::Queue(name)) => selection.queue = Some(name),
-        Some(Target::Peer(id, _)) => selection.object = Some(id),
-        Some(Target::Dahdi(number)) => selection.object = Some(format!("DAHDI/{number}")),
-        Some(Target::Mailbox(mailbox)) => selection.object = Some(mailbox),
-        Some(Target::Member { queue, interface }) => {
+        Some(RowId::Queue(name)) => selection.queue = Some(name),
+        Some(RowId::Peer(id, _)) => selection.object = Some(id),
+        Some(RowId::Dahdi(number)) => selection.object = Some(format!("DAHDI/{number}")),
+        Some(RowId::Mailbox(mailbox)) => selection.object = Some(mailbox),
+        Some(RowId::Member { queue, interface }) => {
             pick_member(&mut selection, state, queue, interface)
         }
-        Some(Target::Agent(interface)) => {
+        Some(RowId::Agent(interface)) => {
             // The queue its shown state is in: where a pause or a ring is.
             let queue = (state.queues.agents().iter())
                 .find(|agent| agent.interface == interface)
@@ -401,7 +401,7 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
                 pick_member(&mut selection, state, queue, interface);
             }
         }
-        Some(Target::Parked { lot, space }) => {
+        Some(RowId::Parked { lot, space }) => {
             if let Some(call) = state.parking.calls.get(&(lot, space.clone())) {
                 pick_channel(&mut selection, &call.parkee);
                 let devices = state.registry.devices.keys().map(String::as_str);
@@ -409,8 +409,8 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
                 selection.parked_space = Some(space);
             }
         }
-        Some(Target::Conference(name)) => pick_room(&mut selection, state, &name),
-        Some(Target::ConferenceMember { room, uniqueid }) => {
+        Some(RowId::Conference(name)) => pick_room(&mut selection, state, &name),
+        Some(RowId::ConferenceMember { room, uniqueid }) => {
             pick_room(&mut selection, state, &room);
             let member = state
                 .conferences

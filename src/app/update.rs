@@ -18,10 +18,10 @@ use crate::ops::{self, Op};
 use crate::resync::{self, ResyncUpdate};
 use crate::ui::dashboard::Dashboard;
 use crate::ui::keymap;
-use crate::ui::panes::ModelLens;
+use crate::ui::panes::ModelTables;
 use crate::ui::status::Meters;
 use crate::ui::theme::Theme;
-use crate::ui::view::{Flow, Target, View};
+use crate::ui::view::{Flow, RowId, View};
 
 /// Rows the mouse wheel scrolls per notch.
 const WHEEL_STEP: isize = 3;
@@ -114,7 +114,7 @@ impl App {
             .stale
             .as_ref()
             .map_or(&self.state, |stale| &stale.state);
-        let lens = ModelLens { state, now };
+        let lens = ModelTables { state, now };
         self.view.follow(&lens);
     }
 
@@ -215,7 +215,7 @@ impl App {
         let opened = self.view.detail.as_ref().map(|d| &d.target);
         let readable = matches!(
             opened,
-            Some(Target::Peer(..) | Target::Dahdi(_) | Target::Mailbox(_))
+            Some(RowId::Peer(..) | RowId::Dahdi(_) | RowId::Mailbox(_))
         );
         if was_open || !readable {
             return;
@@ -269,7 +269,7 @@ impl App {
             let selection = operator::selection(&self.view, self.shown(), now);
             return self.operator.start(op, &selection, now);
         }
-        let lens = ModelLens {
+        let lens = ModelTables {
             state: self
                 .stale
                 .as_ref()
@@ -300,7 +300,7 @@ impl App {
     }
 
     fn mouse(&mut self, mouse: &MouseEvent, now: f64) {
-        let lens = ModelLens {
+        let lens = ModelTables {
             state: self
                 .stale
                 .as_ref()

@@ -3,30 +3,35 @@
 //! The dashboard redraws on every tick, and on a busy PBX regrouping ten
 //! thousand channels into calls each time would spend the frame budget on
 //! what barely changed. What a pane keeps lives in the view (the one thing
-//! every frame and every key sees), brings itself up to date from the
-//! model's journal of changes when asked, and takes no part in the view's
-//! equality: two views that differ only in what they keep are the same view.
+//! every frame and every key sees) and brings itself up to date from the
+//! model's journal of changes when asked. A view made afresh
+//! ([`View::afresh`](crate::ui::view::View::afresh)) starts with nothing
+//! kept, and draws the same.
 
 use std::cell::{RefCell, RefMut};
 
-use crate::ui::panes::{calls, channels};
+use crate::model::CallKey;
+use crate::ui::kept_order::Followed;
 
 /// Everything the view keeps.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Cache {
-    /// Channels grouped into calls, and their order in the calls table.
-    pub(crate) calls: Kept<calls::Memo>,
-    /// The channels table's order.
-    pub(crate) channels: Kept<channels::Memo>,
+    /// The calls table's order: every call (channels grouped by what
+    /// holds them together) under its sort key.
+    pub(crate) calls: DerivedCache<Followed<CallKey>>,
+    /// The channels table's order: every channel, re-keyed only where the
+    /// model's journal says a channel changed.
+    pub(crate) channels: DerivedCache<Followed<String>>,
 }
 
-/// One value derived from the model, which updates itself when borrowed.
+/// One value derived from the model, which its user brings up to date
+/// when it borrows it.
 #[derive(Default)]
-pub struct Kept<T> {
+pub struct DerivedCache<T> {
     slot: RefCell<T>,
 }
 
-impl<T> Kept<T> {
+impl<T> DerivedCache<T> {
     /// The value, borrowed until the guard is dropped; drawing never asks
     /// twice at once.
     pub fn borrow_mut(&self) -> RefMut<'_, T> {
@@ -34,24 +39,9 @@ impl<T> Kept<T> {
     }
 }
 
-/// A copy of a view starts with nothing kept: cheap, and always right.
-impl<T: Default> Clone for Kept<T> {
-    fn clone(&self) -> Self {
-        Kept::default()
-    }
-}
-
-/// What is kept is not part of the view's identity.
-impl<T> PartialEq for Kept<T> {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-impl<T> Eq for Kept<T> {}
-
-impl<T> std::fmt::Debug for Kept<T> {
+/// What is kept is large and says nothing of the view: it is left out.
+impl<T> std::fmt::Debug for DerivedCache<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Kept")
+        f.write_str("DerivedCache")
     }
 }

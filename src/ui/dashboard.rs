@@ -15,7 +15,7 @@ use crate::ui::header::{self, Header};
 use crate::ui::keymap::Context;
 use crate::ui::secret::SecretPrompt;
 use crate::ui::status::Meters;
-use crate::ui::table::Env;
+use crate::ui::table::CellContext;
 use crate::ui::theme::{Theme, Tone};
 use crate::ui::view::{PromptKind, View};
 use crate::ui::{detail, help, keymap, panes, tabs};
@@ -62,14 +62,14 @@ pub fn draw(frame: &mut Frame<'_>, d: &Dashboard<'_>) {
     if let Some(area) = screen.tabs {
         tabs::draw(frame, area, view.pane, d.theme);
     }
-    let env = Env {
+    let env = CellContext {
         state: d.state,
         now: picture_now,
         theme: d.theme,
     };
     for (pane, area) in &screen.panes {
         let focused = *pane == view.pane;
-        panes::draw(frame, *area, *pane, d.state, view, &env, focused);
+        panes::draw(frame, *area, *pane, view, &env, focused);
         if d.stale_since.is_some() {
             frame
                 .buffer_mut()

@@ -14,49 +14,19 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use serde::Serialize;
-use serde_json::Value;
 
 use crate::model::queues::QueueMember;
 use crate::model::{Channel, State};
+pub use crate::ui::detail_lines::Item;
+use crate::ui::detail_lines::{Seen, fields_of, flatten, to_value};
 use crate::ui::panes::{agents, calls, events};
+use crate::ui::selection::RowId;
 use crate::ui::theme::{Theme, Tone};
-use crate::ui::view::{Detail, Target};
+use crate::ui::view::Detail;
 use crate::ui::{detail_pbx, text};
 
 /// Width of the key column.
 const KEY_COLUMN: usize = 22;
-
-/// One line of the view: a key and its value, a section title, or raw text.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Item {
-    Field(String, String),
-    Section(String),
-    Raw(String),
-    /// That the row is gone, and why.
-    Gone(String),
-}
-
-/// What a detail view last showed of its row, and when it saw it go.
-#[derive(Debug, Default)]
-pub struct LastSeen(Option<Seen>);
-
-#[derive(Debug)]
-struct Seen {
-    target: Target,
-    title: String,
-    items: Vec<Item>,
-    /// Uniqueids of the row's channels, to find their hangups.
-    channels: Vec<String>,
-    gone_at: Option<f64>,
-}
-
-impl LastSeen {
-    /// Lines of the kept view (0 when nothing is kept).
-    pub fn lines(&self) -> usize {
-        self.0.as_ref().map_or(0, |seen| seen.items.len() + 1)
-    }
-}
 
 /// The title and lines of the detail view: the row as it is now, else as
 /// it was last seen, under when and why it went.
@@ -87,18 +57,18 @@ fn shown(state: &State, detail: &Detail, now: f64) -> (String, Vec<Item>) {
 }
 
 /// The channels behind `target`, whose hangups say why it went.
-fn channels_of(state: &State, target: &Target) -> Vec<String> {
+fn channels_of(state: &State, target: &RowId) -> Vec<String> {
     match target {
-        Target::Channel(id) => vec![id.clone()],
-        Target::Caller { uniqueid, .. } | Target::ConferenceMember { uniqueid, .. } => {
+        RowId::Channel(id) => vec![id.clone()],
+        RowId::Caller { uniqueid, .. } | RowId::ConferenceMember { uniqueid, .. } => {
             vec![uniqueid.clone()]
         }
-        Target::Parked { lot, space } => state
+        RowId::Parked { lot, space } => state
             .parking
             .calls
             .get(&(lot.clone(), space.clone()))
             .map_or_else(Vec::new, |call| vec![call.parkee.clone()]),
-        Target::Call(key) => calls::find(state, key).map_or_else(Vec::new, |call| {
+        RowId::Call(key) => calls::find(state, key).map_or_else(Vec::new, |call| {
             call.members.iter().map(|c| c.uniqueid.clone()).collect()
         }),
         _ => Vec::new(),
@@ -137,16 +107,16 @@ fn farewell(state: &State, channels: &[String], gone_at: f64, now: f64) -> Strin
 
 /// What the view shows for `target`: a title and its lines; `None` once the
 /// thing is gone (hung up, swept, scrolled out of the log).
-pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<Item>)> {
+pub fn items(state: &State, target: &RowId, now: f64) -> Option<(String, Vec<Item>)> {
     match target {
-        Target::Channel(id) => {
+        RowId::Channel(id) => {
             let channel = state.channels.get(id)?;
             Some((
                 format!("Channel {}", channel.name),
                 channel_items(state, channel, now),
             ))
         }
-        Target::Call(key) => {
+        RowId::Call(key) => {
             let call = calls::find(state, key)?;
             let mut items = vec![
                 Item::Field("state".into(), call.state().into_owned()),
@@ -165,14 +135,14 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
             }
             Some((format!("Call {}", calls::party(call.caller())), items))
         }
-        Target::Queue(name) => {
+        RowId::Queue(name) => {
             let queue = state.queues.get(name)?;
             let mut items = Vec::new();
             flatten("", &to_value(&queue.figures), &mut items);
             flatten("", &to_value(&queue.params), &mut items);
             Some((format!("Queue {name}"), items))
         }
-        Target::Member { queue, interface } => {
+        RowId::Member { queue, interface } => {
             let member = state
                 .queues
                 .get(queue)?
@@ -184,7 +154,7 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
                 member_items(member, now),
             ))
         }
-        Target::Caller { queue, uniqueid } => {
+        RowId::Caller { queue, uniqueid } => {
             let caller = state
                 .queues
                 .get(queue)?
@@ -196,20 +166,20 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
                 fields_of(caller),
             ))
         }
-        Target::Agent(interface) => agent_items(state, interface, now),
-        Target::Registration(a, b) => {
+        RowId::Agent(interface) => agent_items(state, interface, now),
+        RowId::Registration(a, b) => {
             let registration = state.registry.registrations.get(&(a.clone(), b.clone()))?;
             Some((format!("Registration {a}/{b}"), fields_of(registration)))
         }
-        Target::Peer(a, b) => {
+        RowId::Peer(a, b) => {
             let peer = state.registry.peers.get(&(a.clone(), b.clone()))?;
             Some((format!("Peer {}", peer.id), detail_pbx::peer(state, peer)))
         }
-        Target::Dahdi(number) => {
+        RowId::Dahdi(number) => {
             let port = state.dahdi.channels.get(number)?;
             Some((format!("DAHDI channel {number}"), detail_pbx::dahdi(port)))
         }
-        Target::Hint(context, exten) => {
+        RowId::Hint(context, exten) => {
             let key = (context.clone(), exten.clone());
             let hint = state.registry.extensions.get(&key)?;
             Some((
@@ -217,11 +187,11 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
                 detail_pbx::hint(state, hint),
             ))
         }
-        Target::Mailbox(key) => {
+        RowId::Mailbox(key) => {
             let mailbox = state.voicemail.boxes.get(key)?;
             Some((format!("Mailbox {key}"), detail_pbx::mailbox(mailbox)))
         }
-        Target::Parked { lot, space } => {
+        RowId::Parked { lot, space } => {
             let call = state.parking.calls.get(&(lot.clone(), space.clone()))?;
             let mut items = fields_of(call);
             if let Some(lot) = state.parking.lots.get(lot) {
@@ -234,7 +204,7 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
             }
             Some((format!("Parked call {space} in {lot}"), items))
         }
-        Target::Conference(name) => {
+        RowId::Conference(name) => {
             let room = state.conferences.rooms.get(name)?;
             let mut items = fields_of(room);
             items.push(Item::Field(
@@ -243,7 +213,7 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
             ));
             Some((format!("Conference {name}"), items))
         }
-        Target::ConferenceMember { room, uniqueid } => {
+        RowId::ConferenceMember { room, uniqueid } => {
             let member = state.conferences.rooms.get(room)?.members.get(uniqueid)?;
             let mut items = fields_of(member);
             if let Some(channel) = state.channels.get(uniqueid) {
@@ -252,7 +222,7 @@ pub fn items(state: &State, target: &Target, now: f64) -> Option<(String, Vec<It
             }
             Some((format!("Member {} of {room}", member.channel), items))
         }
-        Target::Event(seq) => {
+        RowId::Event(seq) => {
             let entry = events::entry(state, *seq)?;
             let raw = String::from_utf8_lossy(entry.message.raw()).into_owned();
             let lines = raw
@@ -312,48 +282,6 @@ fn member_items(member: &QueueMember, now: f64) -> Vec<Item> {
         }
     }
     items
-}
-
-pub(crate) fn to_value(value: &impl Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-pub(crate) fn fields_of(value: &impl Serialize) -> Vec<Item> {
-    let mut items = Vec::new();
-    flatten("", &to_value(value), &mut items);
-    items
-}
-
-/// `{"a": {"b": 1}, "c": [2, 3]}` becomes `a b: 1` and `c: 2, 3`.
-pub(crate) fn flatten(prefix: &str, value: &Value, out: &mut Vec<Item>) {
-    let key = prefix.replace('_', " ");
-    match value {
-        Value::Object(map) => {
-            for (name, inner) in map {
-                let path = if prefix.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{prefix} {name}")
-                };
-                flatten(&path, inner, out);
-            }
-        }
-        Value::Array(items) => {
-            let parts: Vec<String> = items.iter().map(scalar).collect();
-            out.push(Item::Field(key, parts.join(", ")));
-        }
-        other => out.push(Item::Field(key, scalar(other))),
-    }
-}
-
-fn scalar(value: &Value) -> String {
-    match value {
-        Value::Null => "-".into(),
-        Value::Bool(true) => "yes".into(),
-        Value::Bool(false) => "no".into(),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
@@ -455,7 +383,7 @@ fn queue_role(state: &State, channel: &Channel) -> Option<String> {
 }
 
 /// Lines in the view for `target` (the limit of its scroll).
-pub fn line_count(state: &State, target: &Target, now: f64) -> usize {
+pub fn line_count(state: &State, target: &RowId, now: f64) -> usize {
     items(state, target, now).map_or(1, |(_, items)| items.len())
 }
 

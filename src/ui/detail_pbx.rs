@@ -10,7 +10,7 @@ use crate::model::State;
 use crate::model::registry::{ExtensionHint, Peer};
 use crate::model::voicemail::Mailbox;
 use crate::model::{Channel, DahdiChannel, PeerDetail, Spy, SpyMode};
-use crate::ui::detail::{Item, fields_of, flatten, to_value};
+use crate::ui::detail_lines::{Item, fields_of, flatten, to_value};
 use crate::ui::panes::hints;
 
 /// Who listens to the channel (and in which mode), whom it listens to,

@@ -15,8 +15,9 @@ use std::hash::Hash;
 use foldhash::fast::FixedState;
 
 use crate::model::Mark;
+use crate::ui::selection::TableState;
 use crate::ui::sort_key::{KeyWriter, SortKey};
-use crate::ui::view::TableState;
+use crate::ui::table::VisibleRows;
 
 /// Every row of a table, by id, in the table's order.
 #[derive(Debug)]
@@ -41,34 +42,9 @@ struct Filtered<Id> {
 /// What a filter is matched at: rows are texts, some of which (durations,
 /// names of related rows) change with the time and the model.
 #[derive(Clone, Copy, Debug)]
-pub struct Moment {
+pub struct FilterStamp {
     pub now: f64,
     pub revision: u64,
-}
-
-/// The rows of a table's visible window: how many rows pass its filter,
-/// and those from `first` on.
-#[derive(Debug)]
-pub struct Rows<R> {
-    pub total: usize,
-    pub first: usize,
-    pub window: Vec<R>,
-}
-
-impl<R> Rows<R> {
-    /// How many rows pass the filter.
-    pub fn len(&self) -> usize {
-        self.total
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.total == 0
-    }
-
-    /// The row at `index` in table order, if it is in the visible window.
-    pub fn get(&self, index: usize) -> Option<&R> {
-        self.window.get(index.checked_sub(self.first)?)
-    }
 }
 
 impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
@@ -115,15 +91,15 @@ impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
     pub fn window(
         &mut self,
         table: &TableState,
-        moment: Moment,
+        moment: FilterStamp,
         page: usize,
         matches: impl Fn(&Id, &str) -> bool,
-    ) -> Rows<Id> {
+    ) -> VisibleRows<Id> {
         if table.filter.is_empty() {
             let total = self.rows.len();
             let (_, first) = table.window(total, page);
             let window = self.rows.values().skip(first).take(page).cloned();
-            return Rows {
+            return VisibleRows {
                 total,
                 first,
                 window: window.collect(),
@@ -133,7 +109,7 @@ impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
         let total = rows.len();
         let (_, first) = table.window(total, page);
         let end = first.saturating_add(page).min(total);
-        Rows {
+        VisibleRows {
             total,
             first,
             window: rows[first.min(end)..end].to_vec(),
@@ -145,7 +121,7 @@ impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
     pub fn position(
         &mut self,
         table: &TableState,
-        moment: Moment,
+        moment: FilterStamp,
         id: &Id,
         matches: impl Fn(&Id, &str) -> bool,
     ) -> Option<usize> {
@@ -163,7 +139,7 @@ impl<Id: Clone + Eq + Hash> KeptOrder<Id> {
     fn filtered(
         &mut self,
         table: &TableState,
-        moment: Moment,
+        moment: FilterStamp,
         matches: impl Fn(&Id, &str) -> bool,
     ) -> &[Id] {
         let (now, revision) = (moment.now.to_bits(), moment.revision);
@@ -270,11 +246,11 @@ mod tests {
             .finish(reverse)
     }
 
-    fn ids(rows: &Rows<String>) -> Vec<&str> {
+    fn ids(rows: &VisibleRows<String>) -> Vec<&str> {
         rows.window.iter().map(String::as_str).collect()
     }
 
-    const MOMENT: Moment = Moment {
+    const STAMP: FilterStamp = FilterStamp {
         now: 0.0,
         revision: 0,
     };
@@ -286,7 +262,7 @@ mod tests {
         for (value, id) in [(3, "c"), (1, "a"), (2, "b")] {
             order.place(id.to_owned(), Some(key(value, id, false)));
         }
-        let all = |order: &mut KeptOrder<String>| order.window(&table, MOMENT, 10, |_, _| true);
+        let all = |order: &mut KeptOrder<String>| order.window(&table, STAMP, 10, |_, _| true);
         assert_eq!(ids(&all(&mut order)), ["a", "b", "c"]);
         order.place("a".to_owned(), Some(key(9, "a", false)));
         order.place("b".to_owned(), None);
@@ -304,7 +280,7 @@ mod tests {
         for (value, id) in [(5, "x5"), (1, "x1"), (2, "y2"), (3, "x3"), (4, "x4")] {
             order.place(id.to_owned(), Some(key(value, id, false)));
         }
-        let rows = order.window(&table, MOMENT, 2, |id, needle| id.contains(needle));
+        let rows = order.window(&table, STAMP, 2, |id, needle| id.contains(needle));
         assert_eq!((rows.total, rows.first), (4, 2));
         assert_eq!(ids(&rows), ["x4", "x5"]);
         assert_eq!(rows.get(3).map(String::as_str), Some("x5"));

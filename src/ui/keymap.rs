@@ -9,8 +9,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::ops::Op;
-use crate::ui::panes::PANE_BINDINGS;
-use crate::ui::view::Pane;
+use crate::ui::panes::Pane;
+use crate::ui::panes::list::pane_list;
 
 /// What a key asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,7 +131,7 @@ const fn key(code: KeyCode) -> Key {
     }
 }
 
-pub(crate) const fn ch(c: char) -> Key {
+const fn ch(c: char) -> Key {
     key(KeyCode::Char(c))
 }
 
@@ -196,7 +196,7 @@ pub struct Binding {
     pub footer: Option<&'static str>,
 }
 
-pub(crate) const fn bind(
+const fn bind(
     context: Context,
     keys: &'static [Key],
     command: Command,
@@ -706,6 +706,22 @@ pub const EDIT_HELP: &[(&str, &str)] = &[
     ("Backspace Del", "delete a character (Ctrl-W a word)"),
     ("Ctrl-U Ctrl-K", "delete the line, or to its end"),
 ];
+
+/// Binds the keys that show each pane, from the pane list.
+macro_rules! pane_bindings {
+    ($($id:ident { module: $module:ident, name: $name:literal, title: $title:literal,
+        tab: $tab:literal, $(key: $key:literal,)? goto: $goto:literal,
+        tables: [$main:ident $(, $more:ident)* $(,)?], $(title_extras: $extras:path,)?
+        $(above_tables: $above:path,)? })*) => {
+        /// The keys that show each pane: its one key, and its letter after `v`.
+        const PANE_BINDINGS: &[Binding] = &[
+            $($(bind(X::Global, &[ch($key)], C::ShowPane(Pane::$id), $title, None),)?)*
+            $(bind(X::GoTo, &[ch($goto)], C::ShowPane(Pane::$id), $title, Some($tab)),)*
+        ];
+    };
+}
+
+pane_list!(pane_bindings);
 
 /// Every binding: [`BINDINGS`], then the pane keys of the pane list.
 pub fn bindings() -> impl Iterator<Item = &'static Binding> {

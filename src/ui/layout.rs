@@ -6,7 +6,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
-use crate::ui::view::{Pane, TableId};
+use crate::ui::panes::{Pane, TableId};
 
 /// Terminals at least this large show the layout's panes at once.
 const WIDE_MIN: (u16, u16) = (160, 40);

@@ -16,16 +16,16 @@ use ratatui::widgets::Paragraph;
 
 use crate::model::State;
 use crate::ui::column_fit::{self, Need};
+use crate::ui::selection::TableState;
 use crate::ui::text;
 use crate::ui::theme::Theme;
-use crate::ui::view::TableState;
 
 /// Columns are separated by one space (see [`column_fit::GAP`]).
 const GAP_TEXT: &str = " ";
 
 /// What a cell needs besides its row.
 #[derive(Clone, Copy, Debug)]
-pub struct Env<'a> {
+pub struct CellContext<'a> {
     /// The model, to name related rows (a channel's peers).
     pub state: &'a State,
     /// Epoch seconds now, for durations.
@@ -33,7 +33,12 @@ pub struct Env<'a> {
     pub theme: Theme,
 }
 
-/// One column of a pane's table.
+/// How a column prints a row's cell.
+pub type CellText<R> = for<'r> fn(&'r R, &CellContext) -> Cow<'r, str>;
+
+/// One column of a pane's table: made by [`Column::new`], which sorts it by
+/// its text and gives it no colour, then [`styled`](Column::styled) and
+/// [`sorted_by`](Column::sorted_by) where it has its own.
 pub struct Column<R> {
     pub title: &'static str,
     /// Width in cells a text column is cut down to before columns are
@@ -41,21 +46,58 @@ pub struct Column<R> {
     pub width: u16,
     /// Narrow terminals drop the columns of highest `drop` first (0 = never).
     pub drop: u8,
-    pub text: for<'r> fn(&'r R, &Env) -> Cow<'r, str>,
-    pub style: fn(&R, &Env) -> Style,
+    pub text: CellText<R>,
+    pub style: fn(&R, &CellContext) -> Style,
     /// Orders rows by the column's value, ascending (the smallest, the
     /// earliest in the alphabet, the shortest duration first): the title's
-    /// `▲` says so.
-    pub cmp: fn(&R, &R) -> Ordering,
+    /// `▲` says so. `None`: by the cell's text.
+    cmp: Option<fn(&R, &R) -> Ordering>,
+}
+
+impl<R> Column<R> {
+    /// A column titled `title` showing `text`, sorted by that text, in no
+    /// colour of its own; `width` and `drop` as in [`Column`].
+    pub fn new(title: &'static str, width: u16, drop: u8, text: CellText<R>) -> Column<R> {
+        Column {
+            title,
+            width,
+            drop,
+            text,
+            style: plain,
+            cmp: None,
+        }
+    }
+
+    /// The same column, coloured by `style`.
+    pub fn styled(self, style: fn(&R, &CellContext) -> Style) -> Column<R> {
+        Column { style, ..self }
+    }
+
+    /// The same column, sorted by `cmp` (ascending) rather than its text:
+    /// for numbers, durations, states in order of urgency.
+    pub fn sorted_by(self, cmp: fn(&R, &R) -> Ordering) -> Column<R> {
+        Column {
+            cmp: Some(cmp),
+            ..self
+        }
+    }
+
+    /// How `a` and `b` compare in this column, ascending.
+    pub fn compare(&self, a: &R, b: &R, cx: &CellContext) -> Ordering {
+        match self.cmp {
+            Some(cmp) => cmp(a, b),
+            None => (self.text)(a, cx).cmp(&(self.text)(b, cx)),
+        }
+    }
 }
 
 /// The style of a cell that has no colour of its own.
-pub fn plain<R>(_: &R, _: &Env) -> Style {
+pub fn plain<R>(_: &R, _: &CellContext) -> Style {
     Style::default()
 }
 
 /// True when any column's text of `row` contains `needle_lower`.
-pub fn matches<R>(columns: &[Column<R>], row: &R, env: &Env, needle_lower: &str) -> bool {
+pub fn matches<R>(columns: &[Column<R>], row: &R, env: &CellContext, needle_lower: &str) -> bool {
     needle_lower.is_empty()
         || columns
             .iter()
@@ -68,12 +110,13 @@ pub fn matches<R>(columns: &[Column<R>], row: &R, env: &Env, needle_lower: &str)
 fn order<'c, R>(
     columns: &'c [Column<R>],
     state: &TableState,
+    cx: &'c CellContext<'c>,
     tiebreak: fn(&R, &R) -> Ordering,
 ) -> Option<impl Fn(&R, &R) -> Ordering + 'c> {
     let column = columns.get(state.sort)?;
     let reverse = state.reverse;
     Some(move |a: &R, b: &R| {
-        let order = (column.cmp)(a, b);
+        let order = column.compare(a, b, cx);
         let order = if reverse { order.reverse() } else { order };
         order.then_with(|| tiebreak(a, b))
     })
@@ -87,12 +130,12 @@ pub fn filter_sort<R>(
     rows: &mut Vec<R>,
     columns: &[Column<R>],
     state: &TableState,
-    env: &Env,
+    env: &CellContext,
     tiebreak: fn(&R, &R) -> Ordering,
     page: usize,
 ) {
     filter(rows, columns, state, env);
-    let Some(order) = order(columns, state, tiebreak) else {
+    let Some(order) = order(columns, state, env, tiebreak) else {
         return;
     };
     let (_, offset) = state.window(rows.len(), page);
@@ -107,7 +150,7 @@ pub fn filter_sort<R>(
 }
 
 /// Keeps the rows matching the table's filter.
-fn filter<R>(rows: &mut Vec<R>, columns: &[Column<R>], state: &TableState, env: &Env) {
+fn filter<R>(rows: &mut Vec<R>, columns: &[Column<R>], state: &TableState, env: &CellContext) {
     let needle = state.filter.to_lowercase();
     if !needle.is_empty() {
         rows.retain(|row| matches(columns, row, env, &needle));
@@ -121,13 +164,13 @@ pub fn rank<R>(
     mut rows: Vec<R>,
     columns: &[Column<R>],
     state: &TableState,
-    env: &Env,
+    env: &CellContext,
     tiebreak: fn(&R, &R) -> Ordering,
     is_it: impl Fn(&R) -> bool,
 ) -> Option<usize> {
     filter(&mut rows, columns, state, env);
     let at = rows.iter().position(is_it)?;
-    let Some(order) = order(columns, state, tiebreak) else {
+    let Some(order) = order(columns, state, env, tiebreak) else {
         return Some(at);
     };
     let it = &rows[at];
@@ -138,31 +181,37 @@ pub fn rank<R>(
     )
 }
 
-/// How a table is drawn.
-pub struct Look<'a> {
+/// How a table is drawn besides its rows.
+pub struct DrawOptions<'a> {
+    /// The table has the keys: its selection is highlighted as such.
     pub focused: bool,
-    pub theme: Theme,
     /// Shown when there are no rows.
     pub empty: &'a str,
 }
 
-impl<'a> Look<'a> {
-    /// A pane's look in the current theme; `empty` is shown without rows.
-    pub fn new(env: &Env, focused: bool, empty: &'a str) -> Look<'a> {
-        Look {
-            focused,
-            theme: env.theme,
-            empty,
-        }
-    }
-}
-
-/// Rows of a table of which only the visible window is at hand: `total`
-/// rows in all, `rows` holding those from index `first` on.
-pub struct Window<'w, R> {
+/// The rows of a table's visible window: how many rows pass its filter,
+/// and those from `first` on.
+#[derive(Debug)]
+pub struct VisibleRows<R> {
     pub total: usize,
     pub first: usize,
-    pub rows: &'w [R],
+    pub window: Vec<R>,
+}
+
+impl<R> VisibleRows<R> {
+    /// How many rows pass the filter.
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// The row at `index` in table order, if it is in the visible window.
+    pub fn get(&self, index: usize) -> Option<&R> {
+        self.window.get(index.checked_sub(self.first)?)
+    }
 }
 
 /// Draws the column titles and the visible rows of `rows` into `area`,
@@ -171,16 +220,16 @@ pub struct Window<'w, R> {
 pub fn draw_window<R>(
     frame: &mut Frame<'_>,
     area: Rect,
-    rows: Window<'_, R>,
+    rows: &VisibleRows<R>,
     columns: &[Column<R>],
     state: &TableState,
-    env: &Env,
-    look: &Look<'_>,
+    env: &CellContext,
+    options: &DrawOptions<'_>,
 ) {
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let theme = look.theme;
+    let theme = env.theme;
     let body = Rect {
         y: area.y + 1,
         height: area.height - 1,
@@ -190,7 +239,7 @@ pub fn draw_window<R>(
     let (selected, offset) = state.window(rows.total, page);
     let end = (offset + page).min(rows.total);
     let visible: Vec<(usize, &R)> = (offset..end)
-        .filter_map(|index| Some((index, rows.rows.get(index.checked_sub(rows.first)?)?)))
+        .filter_map(|index| Some((index, rows.get(index)?)))
         .collect();
     // Every visible cell's text, column by column.
     let cells: Vec<Vec<Cow<'_, str>>> = columns
@@ -234,7 +283,7 @@ pub fn draw_window<R>(
 
     if rows.total == 0 {
         let line = Line::styled(
-            text::truncate(look.empty, usize::from(body.width)),
+            text::truncate(options.empty, usize::from(body.width)),
             theme.dim(),
         );
         frame.render_widget(
@@ -255,7 +304,7 @@ pub fn draw_window<R>(
                 Span::styled(cell, (columns[i].style)(row, env))
             });
             let line = join(spans.collect());
-            match (*index == selected, look.focused) {
+            match (*index == selected, options.focused) {
                 (true, true) => line.patch_style(theme.selected()),
                 (true, false) => line.patch_style(theme.selected_unfocused()),
                 _ => line,
@@ -305,44 +354,23 @@ mod tests {
 
     type Row = (&'static str, u32);
 
-    fn name(row: &Row, _: &Env) -> Cow<'static, str> {
+    fn name(row: &Row, _: &CellContext) -> Cow<'static, str> {
         Cow::Borrowed(row.0)
     }
-    fn number(row: &Row, _: &Env) -> Cow<'static, str> {
+    fn number(row: &Row, _: &CellContext) -> Cow<'static, str> {
         Cow::Owned(row.1.to_string())
     }
 
     fn columns() -> Vec<Column<Row>> {
         vec![
-            Column {
-                title: "Name",
-                width: 10,
-                drop: 0,
-                text: name,
-                style: plain,
-                cmp: |a, b| a.0.cmp(b.0),
-            },
-            Column {
-                title: "N",
-                width: 5,
-                drop: 2,
-                text: number,
-                style: plain,
-                cmp: |a, b| a.1.cmp(&b.1),
-            },
-            Column {
-                title: "M",
-                width: 5,
-                drop: 1,
-                text: number,
-                style: plain,
-                cmp: |a, b| a.1.cmp(&b.1),
-            },
+            Column::new("Name", 10, 0, name),
+            Column::new("N", 5, 2, number).sorted_by(|a, b| a.1.cmp(&b.1)),
+            Column::new("M", 5, 1, number).sorted_by(|a, b| a.1.cmp(&b.1)),
         ]
     }
 
-    fn env(state: &State) -> Env<'_> {
-        Env {
+    fn env(state: &State) -> CellContext<'_> {
+        CellContext {
             state,
             now: 0.0,
             theme: Theme::new(false),

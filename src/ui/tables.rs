@@ -15,14 +15,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::model::State;
-use crate::ui::kept_order::Rows;
-use crate::ui::table::{self, Column, Env, Look, Window};
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::table::{self, CellContext, Column, DrawOptions, VisibleRows};
+use crate::ui::view::View;
 
 /// One table of the screen.
 pub trait Table: Sync {
     type Row<'a>;
-    /// Which table this is: its [`TableState`](crate::ui::view::TableState)
+    /// Which table this is: its [`TableState`](crate::ui::selection::TableState)
     /// in the view.
     const ID: TableId;
     /// Shown when there are no rows.
@@ -32,17 +33,16 @@ pub trait Table: Sync {
     /// (`page` rows tall) in table order.
     fn rows<'a>(
         &self,
-        state: &'a State,
         view: &View,
-        env: &Env,
+        env: &CellContext<'a>,
         page: usize,
-    ) -> Rows<Self::Row<'a>>;
+    ) -> VisibleRows<Self::Row<'a>>;
     /// What the row is, wherever it moves: what selection remembers and
     /// actions and detail views act on.
-    fn identity(&self, row: &Self::Row<'_>, view: &View) -> Target;
+    fn identity(&self, row: &Self::Row<'_>, view: &View) -> RowId;
     /// Where the row `target` now is in table order, if it passes the
     /// filter.
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize>;
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize>;
 }
 
 /// A table whose rows are gathered and sorted afresh for each frame.
@@ -55,7 +55,7 @@ pub trait Sorted: Sync {
     fn all<'a>(&self, state: &'a State, view: &View) -> Vec<Self::Row<'a>>;
     /// Orders the rows the sort column finds equal.
     fn tiebreak(a: &Self::Row<'_>, b: &Self::Row<'_>) -> Ordering;
-    fn identity(&self, row: &Self::Row<'_>, view: &View) -> Target;
+    fn identity(&self, row: &Self::Row<'_>, view: &View) -> RowId;
 }
 
 impl<T: Sorted> Table for T {
@@ -69,12 +69,11 @@ impl<T: Sorted> Table for T {
 
     fn rows<'a>(
         &self,
-        state: &'a State,
         view: &View,
-        env: &Env,
+        env: &CellContext<'a>,
         page: usize,
-    ) -> Rows<Self::Row<'a>> {
-        let mut rows = self.all(state, view);
+    ) -> VisibleRows<Self::Row<'a>> {
+        let mut rows = self.all(env.state, view);
         let table = view.table(T::ID);
         table::filter_sort(
             &mut rows,
@@ -88,20 +87,20 @@ impl<T: Sorted> Table for T {
         let total = rows.len();
         let (_, offset) = table.window(total, page);
         rows.truncate(offset + page);
-        Rows {
+        VisibleRows {
             total,
             first: 0,
             window: rows,
         }
     }
 
-    fn identity(&self, row: &Self::Row<'_>, view: &View) -> Target {
+    fn identity(&self, row: &Self::Row<'_>, view: &View) -> RowId {
         Sorted::identity(self, row, view)
     }
 
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
         table::rank(
-            self.all(state, view),
+            self.all(env.state, view),
             &Sorted::columns(self),
             view.table(T::ID),
             env,
@@ -114,11 +113,11 @@ impl<T: Sorted> Table for T {
 /// A table as the screen and the view use it, whatever its rows.
 pub trait Shown: Sync {
     /// Rows passing the filter.
-    fn count(&self, state: &State, view: &View, env: &Env) -> usize;
+    fn count(&self, view: &View, env: &CellContext) -> usize;
     /// The row at `index` in table order (after filter and sort).
-    fn target(&self, state: &State, view: &View, env: &Env, index: usize) -> Option<Target>;
+    fn target(&self, view: &View, env: &CellContext, index: usize) -> Option<RowId>;
     /// Where the row `target` now is, if it passes the filter.
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize>;
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize>;
     fn sort_columns(&self) -> usize;
     /// Draws the titles and the visible rows; returns the rows passing the
     /// filter.
@@ -126,26 +125,25 @@ pub trait Shown: Sync {
         &self,
         frame: &mut Frame<'_>,
         area: Rect,
-        state: &State,
         view: &View,
-        env: &Env,
+        env: &CellContext,
         focused: bool,
     ) -> usize;
 }
 
 impl<T: Table> Shown for T {
-    fn count(&self, state: &State, view: &View, env: &Env) -> usize {
-        self.rows(state, view, env, 0).total
+    fn count(&self, view: &View, env: &CellContext) -> usize {
+        self.rows(view, env, 0).total
     }
 
-    fn target(&self, state: &State, view: &View, env: &Env, index: usize) -> Option<Target> {
+    fn target(&self, view: &View, env: &CellContext, index: usize) -> Option<RowId> {
         // Rows are put in order up to the end of the visible window.
-        let rows = self.rows(state, view, env, view.page(T::ID));
+        let rows = self.rows(view, env, view.page(T::ID));
         rows.get(index).map(|row| self.identity(row, view))
     }
 
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
-        Table::position(self, state, view, env, target)
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        Table::position(self, view, env, target)
     }
 
     fn sort_columns(&self) -> usize {
@@ -156,20 +154,25 @@ impl<T: Table> Shown for T {
         &self,
         frame: &mut Frame<'_>,
         area: Rect,
-        state: &State,
         view: &View,
-        env: &Env,
+        env: &CellContext,
         focused: bool,
     ) -> usize {
-        let rows = self.rows(state, view, env, crate::ui::layout::body_rows(area));
-        let window = Window {
-            total: rows.total,
-            first: rows.first,
-            rows: &rows.window,
+        let rows = self.rows(view, env, crate::ui::layout::body_rows(area));
+        let options = DrawOptions {
+            focused,
+            empty: T::EMPTY,
         };
-        let look = Look::new(env, focused, T::EMPTY);
         let columns = self.columns();
-        table::draw_window(frame, area, window, &columns, view.table(T::ID), env, &look);
+        table::draw_window(
+            frame,
+            area,
+            &rows,
+            &columns,
+            view.table(T::ID),
+            env,
+            &options,
+        );
         rows.total
     }
 }

@@ -9,13 +9,17 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::ui::panes::Pane;
 use crate::ui::theme::Theme;
-use crate::ui::view::Pane;
 
-/// Each pane's label text and its column span on the line. When the full
-/// labels do not fit (many panes, a narrow terminal), every label is cut
-/// to its first letters, and at worst to its number, so each pane keeps a
-/// place on the bar.
+/// Letters of a name cut short when the bar runs out of room.
+const SHORT: usize = 3;
+
+/// Each pane's label text and its column span on the line. Labels are
+/// written in full where the bar has room; when it has not (many panes, a
+/// narrow terminal), the longest names are cut to their first letters one
+/// by one until the bar fits, and at worst every label to its number, so
+/// each pane keeps a place on the bar.
 fn spans(area: Rect) -> impl Iterator<Item = (Pane, String, u16, u16)> {
     let text = |pane: Pane, letters: usize| {
         let name: String = pane.tab().chars().take(letters).collect();
@@ -25,18 +29,30 @@ fn spans(area: Rect) -> impl Iterator<Item = (Pane, String, u16, u16)> {
             format!(" {} {name} ", pane.shortcut())
         }
     };
-    let width = |letters: usize| -> usize {
+    let room = usize::from(area.width);
+    let width = |letters: &[usize]| -> usize {
         Pane::ALL
             .iter()
-            .map(|p| text(*p, letters).chars().count() + 1)
+            .zip(letters)
+            .map(|(pane, n)| text(*pane, *n).chars().count() + 1)
             .sum()
     };
-    let letters = [usize::MAX, 3, 0]
-        .into_iter()
-        .find(|letters| width(*letters) <= usize::from(area.width))
-        .unwrap_or(0);
+    let mut letters: Vec<usize> = Pane::ALL.iter().map(|p| p.tab().chars().count()).collect();
+    while width(&letters) > room {
+        // The longest name still longer than a short one; the last of equals.
+        let longest = (0..letters.len())
+            .filter(|&i| letters[i] > SHORT)
+            .max_by_key(|&i| (letters[i], i));
+        match longest {
+            Some(i) => letters[i] = SHORT,
+            None => {
+                letters.fill(0);
+                break;
+            }
+        }
+    }
     let mut x = area.x;
-    Pane::ALL.iter().map(move |&pane| {
+    Pane::ALL.iter().zip(letters).map(move |(&pane, letters)| {
         let text = text(pane, letters);
         let (start, width) = (x, text.chars().count() as u16);
         x += width + 1;
@@ -90,6 +106,19 @@ mod tests {
         assert_eq!(texts(160)[3], " 4 Registrations ");
         assert!(texts(60)[3].len() < " 4 Registrations ".len());
         assert_eq!(texts(20)[3], " 4 ");
+        // Where the bar is a little short, only the longest names are cut.
+        let at_120 = texts(120);
+        assert_eq!(at_120[3], " 4 Reg ");
+        assert_eq!(at_120[7], " 8 Conferences ");
+        assert_eq!(at_120[0], " 1 Channels ");
+        let at_100 = texts(100);
+        assert_eq!(at_100[1], " 2 Calls ");
+        assert_eq!(at_100[7], " 8 Con ");
+        for width in [40, 60, 80, 100, 120, 160] {
+            let area = Rect::new(0, 0, width, 1);
+            let end = spans(area).last().unwrap().3;
+            assert!(end <= width, "the bar fits in {width} columns");
+        }
         let area = Rect::new(0, 0, 40, 1);
         let last = spans(area).last().unwrap();
         assert!(last.3 <= 40);

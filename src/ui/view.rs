@@ -3,7 +3,7 @@
 //! overlays, and a filter being typed.
 //!
 //! `update` applies a [`Command`] and is pure: what it needs to know about
-//! the data (row counts, what a row is) it asks a [`Lens`], so key sequences
+//! the data (row counts, what a row is) it asks a [`TableData`], so key sequences
 //! can be tested with a fake one and no terminal.
 
 use crossterm::event::{Event, KeyEvent};
@@ -13,55 +13,13 @@ use tui_input::backend::crossterm::EventHandler;
 
 use std::collections::BTreeMap;
 
-use crate::model::CallKey;
-use crate::ui::cache::{Cache, Kept};
+use crate::ui::cache::{Cache, DerivedCache};
+use crate::ui::detail_lines::LastSeen;
 use crate::ui::keymap::{Command, Context};
 use crate::ui::layout;
 
 pub use crate::ui::panes::{Pane, TableId};
-
-/// Selection, scroll, filter and sort of one table.
-///
-/// The selection is the row `anchor` names, wherever the current sort puts
-/// it: [`View::follow`] moves `selected` to it as rows come and go, and
-/// when it is gone keeps `selected` where it was (else on the last row)
-/// and anchors there.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TableState {
-    pub selected: usize,
-    /// What the selected row is; `None` until the view followed the data,
-    /// or after a move by position.
-    pub anchor: Option<Target>,
-    /// Index of the first visible row.
-    pub offset: usize,
-    pub filter: String,
-    /// Index of the sort column.
-    pub sort: usize,
-    pub reverse: bool,
-}
-
-impl TableState {
-    /// The selection and offset to draw with when the table has `rows` rows
-    /// and `page` of them fit: the selection stays on a row and in sight,
-    /// even if the data shrank since the last key press.
-    pub fn window(&self, rows: usize, page: usize) -> (usize, usize) {
-        let selected = self.selected.min(rows.saturating_sub(1));
-        let page = page.max(1);
-        let mut offset = self.offset.min(rows.saturating_sub(page));
-        if selected < offset {
-            offset = selected;
-        } else if selected >= offset + page {
-            offset = selected + 1 - page;
-        }
-        (selected, offset)
-    }
-
-    fn move_to(&mut self, selected: usize, rows: usize, page: usize) {
-        self.selected = selected.min(rows.saturating_sub(1));
-        (self.selected, self.offset) = self.window(rows, page);
-        self.anchor = None;
-    }
-}
+pub use crate::ui::selection::{RowId, TableState};
 
 /// Which table of a drilled-down queue has the focus.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,55 +39,23 @@ pub struct Drill {
     pub rows: layout::DrillRows,
 }
 
-/// What a detail view (or the raw message view) shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    Channel(String),
-    /// A call, by what holds it together.
-    Call(CallKey),
-    Queue(String),
-    Member {
-        queue: String,
-        interface: String,
-    },
-    Caller {
-        queue: String,
-        uniqueid: String,
-    },
-    /// A queue member across its queues, by interface.
-    Agent(String),
-    /// An outbound registration, by its registry key.
-    Registration(String, String),
-    /// A peer or contact, by its registry key.
-    Peer(String, String),
-    /// A DAHDI channel, by its number.
-    Dahdi(u32),
-    /// A dialplan hint, by context and extension.
-    Hint(String, String),
-    /// A voicemail box, `1001@default`.
-    Mailbox(String),
-    /// An event log entry, by its sequence number.
-    Event(u64),
-    /// A parked call, by its lot and space.
-    Parked {
-        lot: String,
-        space: String,
-    },
-    /// A conference room, by name.
-    Conference(String),
-    /// A member of a room, by the room and its channel's Uniqueid.
-    ConferenceMember {
-        room: String,
-        uniqueid: String,
-    },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Detail {
-    pub target: Target,
+    pub target: RowId,
     pub scroll: usize,
     /// What the view last showed, for when the row goes.
-    pub kept: Kept<crate::ui::detail::LastSeen>,
+    pub kept: DerivedCache<LastSeen>,
+}
+
+impl Detail {
+    /// A detail view of `target`, at its top, having seen nothing yet.
+    pub fn new(target: RowId) -> Detail {
+        Detail {
+            target,
+            scroll: 0,
+            kept: DerivedCache::default(),
+        }
+    }
 }
 
 /// What a prompt being typed filters.
@@ -169,15 +95,15 @@ impl PartialEq for Prompt {
 impl Eq for Prompt {}
 
 /// What the view needs to know about the data.
-pub trait Lens {
+pub trait TableData {
     /// Rows of `table` after its filter.
     fn rows(&self, view: &View, table: TableId) -> usize;
     /// The thing shown at row `index` of `table` (after filter and sort).
-    fn target(&self, view: &View, table: TableId, index: usize) -> Option<Target>;
+    fn target(&self, view: &View, table: TableId, index: usize) -> Option<RowId>;
     /// Where the row `target` now is in `table` (after filter and sort).
-    fn position(&self, view: &View, table: TableId, target: &Target) -> Option<usize>;
+    fn position(&self, view: &View, table: TableId, target: &RowId) -> Option<usize>;
     /// Lines of the detail view for `target`.
-    fn detail_lines(&self, target: &Target) -> usize;
+    fn detail_lines(&self, target: &RowId) -> usize;
     /// Sequence number of the newest event-log entry.
     fn newest_event(&self) -> u64;
     /// Sortable columns of `table`.
@@ -192,7 +118,7 @@ pub enum Flow {
 }
 
 /// The whole view state.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct View {
     pub pane: Pane,
     tables: BTreeMap<TableId, TableState>,
@@ -235,6 +161,28 @@ impl View {
             event_type: String::new(),
             paused_at: None,
             area,
+            cache: Cache::default(),
+        }
+    }
+
+    /// The same view, with nothing derived from the model kept yet (see
+    /// [`Cache`]): it draws what this one draws, working it out anew.
+    pub fn afresh(&self) -> View {
+        View {
+            pane: self.pane,
+            tables: self.tables.clone(),
+            drill: self.drill.clone(),
+            detail: self.detail.as_ref().map(|detail| Detail {
+                scroll: detail.scroll,
+                ..Detail::new(detail.target.clone())
+            }),
+            help: self.help,
+            going_to: self.going_to,
+            layout: self.layout.clone(),
+            prompt: self.prompt.clone(),
+            event_type: self.event_type.clone(),
+            paused_at: self.paused_at,
+            area: self.area,
             cache: Cache::default(),
         }
     }
@@ -284,7 +232,7 @@ impl View {
     /// (see [`TableState`]), and anchors tables that have none yet. The
     /// loop calls this before each frame and each action; [`View::update`]
     /// around each command.
-    pub fn follow(&mut self, lens: &dyn Lens) {
+    pub fn follow(&mut self, lens: &dyn TableData) {
         if self.drill.is_some() {
             let rows = layout::DrillRows {
                 members: lens.rows(self, TableId::Members),
@@ -304,7 +252,7 @@ impl View {
         }
     }
 
-    fn follow_table(&mut self, lens: &dyn Lens, id: TableId) {
+    fn follow_table(&mut self, lens: &dyn TableData, id: TableId) {
         let rows = lens.rows(self, id);
         let page = self.page(id);
         let table = self.table(id);
@@ -401,14 +349,14 @@ impl View {
 
     /// Applies one command to the selection as the data now stands, and
     /// anchors where it leaves the selection.
-    pub fn update(&mut self, command: Command, lens: &dyn Lens) -> Flow {
+    pub fn update(&mut self, command: Command, lens: &dyn TableData) -> Flow {
         self.follow(lens);
         let flow = self.command(command, lens);
         self.follow(lens);
         flow
     }
 
-    fn command(&mut self, command: Command, lens: &dyn Lens) -> Flow {
+    fn command(&mut self, command: Command, lens: &dyn TableData) -> Flow {
         match command {
             Command::Quit => return Flow::Quit,
             Command::ToggleHelp => {
@@ -480,7 +428,7 @@ impl View {
     }
 
     /// Moves the selection, or scrolls an open overlay, by `delta` rows.
-    fn scroll(&mut self, lens: &dyn Lens, delta: isize) {
+    fn scroll(&mut self, lens: &dyn TableData, delta: isize) {
         if let Some(help) = &mut self.help {
             *help = help
                 .saturating_add_signed(delta)
@@ -586,7 +534,7 @@ impl View {
         table.anchor = None;
     }
 
-    fn open(&mut self, lens: &dyn Lens) {
+    fn open(&mut self, lens: &dyn TableData) {
         if self.pane == Pane::Queues && self.drill.is_none() {
             return self.drill(lens);
         }
@@ -594,15 +542,11 @@ impl View {
         let rows = lens.rows(self, id);
         let (selected, _) = self.table(id).window(rows, self.page(id));
         if let Some(target) = lens.target(self, id, selected) {
-            self.detail = Some(Detail {
-                target,
-                scroll: 0,
-                kept: Kept::default(),
-            });
+            self.detail = Some(Detail::new(target));
         }
     }
 
-    fn drill(&mut self, lens: &dyn Lens) {
+    fn drill(&mut self, lens: &dyn TableData) {
         if self.pane != Pane::Queues || self.drill.is_some() {
             return;
         }
@@ -610,7 +554,7 @@ impl View {
         let (selected, _) = self
             .table(TableId::Queues)
             .window(rows, self.page(TableId::Queues));
-        if let Some(Target::Queue(queue)) = lens.target(self, TableId::Queues, selected) {
+        if let Some(RowId::Queue(queue)) = lens.target(self, TableId::Queues, selected) {
             self.drill = Some(Drill {
                 queue,
                 section: Section::Members,
@@ -635,13 +579,13 @@ impl View {
     }
 
     /// A click: focuses the pane under the pointer and selects the row.
-    pub fn click(&mut self, column: u16, row: u16, lens: &dyn Lens) {
+    pub fn click(&mut self, column: u16, row: u16, lens: &dyn TableData) {
         self.follow(lens);
         self.click_at(column, row, lens);
         self.follow(lens);
     }
 
-    fn click_at(&mut self, column: u16, row: u16, lens: &dyn Lens) {
+    fn click_at(&mut self, column: u16, row: u16, lens: &dyn TableData) {
         if self.help.is_some() || self.detail.is_some() {
             return;
         }
@@ -687,7 +631,7 @@ impl View {
     }
 
     /// The mouse wheel over a table scrolls it (and focuses its pane).
-    pub fn wheel(&mut self, column: u16, row: u16, delta: isize, lens: &dyn Lens) {
+    pub fn wheel(&mut self, column: u16, row: u16, delta: isize, lens: &dyn TableData) {
         self.follow(lens);
         let point = Position::new(column, row);
         let overlay = self.help.is_some() || self.detail.is_some();
@@ -708,13 +652,13 @@ mod tests {
     use crossterm::event::KeyEvent;
 
     /// A fake data set: a fixed number of rows per table.
-    struct Rows {
+    struct FakeData {
         channels: usize,
         queues: usize,
         members: usize,
     }
 
-    impl Lens for Rows {
+    impl TableData for FakeData {
         fn rows(&self, view: &View, table: TableId) -> usize {
             let all = match table {
                 TableId::Channels => self.channels,
@@ -729,22 +673,22 @@ mod tests {
                 all
             }
         }
-        fn target(&self, _: &View, table: TableId, index: usize) -> Option<Target> {
+        fn target(&self, _: &View, table: TableId, index: usize) -> Option<RowId> {
             match table {
-                TableId::Channels => Some(Target::Channel(format!("chan{index}"))),
-                TableId::Queues => Some(Target::Queue(format!("q{index}"))),
-                TableId::Members => Some(Target::Member {
+                TableId::Channels => Some(RowId::Channel(format!("chan{index}"))),
+                TableId::Queues => Some(RowId::Queue(format!("q{index}"))),
+                TableId::Members => Some(RowId::Member {
                     queue: "q".into(),
                     interface: format!("m{index}"),
                 }),
                 _ => None,
             }
         }
-        fn position(&self, view: &View, table: TableId, target: &Target) -> Option<usize> {
+        fn position(&self, view: &View, table: TableId, target: &RowId) -> Option<usize> {
             (0..self.rows(view, table))
                 .find(|&i| self.target(view, table, i).as_ref() == Some(target))
         }
-        fn detail_lines(&self, _: &Target) -> usize {
+        fn detail_lines(&self, _: &RowId) -> usize {
             10
         }
         fn newest_event(&self) -> u64 {
@@ -755,7 +699,7 @@ mod tests {
         }
     }
 
-    const DATA: Rows = Rows {
+    const DATA: FakeData = FakeData {
         channels: 100,
         queues: 4,
         members: 6,
@@ -885,7 +829,7 @@ mod tests {
         run(&mut view, &[Command::Down, Command::Open]);
         assert_eq!(
             view.detail.as_ref().map(|d| &d.target),
-            Some(&Target::Member {
+            Some(&RowId::Member {
                 queue: "q".into(),
                 interface: "m1".into()
             })
@@ -903,7 +847,7 @@ mod tests {
         run(&mut view, &[Command::Down, Command::Down, Command::Open]);
         assert_eq!(
             view.detail.as_ref().unwrap().target,
-            Target::Channel("chan2".into())
+            RowId::Channel("chan2".into())
         );
         assert_eq!(view.contexts(), vec![Context::Detail, Context::Global]);
         run(&mut view, &[Command::End]);

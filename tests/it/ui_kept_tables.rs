@@ -6,8 +6,8 @@
 use crate::support::{ami_files, decode_whole, messages, read_capture};
 use amitop::model::{Channel, State};
 use amitop::ui::keymap::Command;
-use amitop::ui::panes::{ModelLens, calls, channels};
-use amitop::ui::table::Env;
+use amitop::ui::panes::{ModelTables, calls, channels};
+use amitop::ui::table::CellContext;
 use amitop::ui::tables::Table;
 use amitop::ui::theme::Theme;
 use amitop::ui::view::{Pane, View};
@@ -18,21 +18,21 @@ const NOW: f64 = 1_700_000_000.0;
 /// Every row the pane's table shows, in order: a call's key and members,
 /// or a channel's Uniqueid.
 fn table(state: &State, view: &View) -> Vec<(String, Vec<String>)> {
-    let env = Env {
+    let env = CellContext {
         state,
         now: NOW,
         theme: Theme::new(false),
     };
     let page = usize::MAX / 2;
     if view.pane == Pane::Channels {
-        let rows = channels::Channels.rows(state, view, &env, page);
+        let rows = channels::Channels.rows(view, &env, page);
         return rows
             .window
             .iter()
             .map(|c| (c.uniqueid.clone(), Vec::new()))
             .collect();
     }
-    let rows = calls::Calls.rows(state, view, &env, page);
+    let rows = calls::Calls.rows(view, &env, page);
     rows.window
         .iter()
         .map(|call| {
@@ -45,9 +45,14 @@ fn table(state: &State, view: &View) -> Vec<(String, Vec<String>)> {
 /// The channels in the order of the column's own `cmp`, then Uniqueid.
 fn by_column_cmp(state: &State, sort: usize, reverse: bool) -> Vec<(String, Vec<String>)> {
     let columns = channels::columns();
+    let cx = CellContext {
+        state,
+        now: NOW,
+        theme: Theme::new(false),
+    };
     let mut rows: Vec<&Channel> = state.channels.iter().collect();
     rows.sort_by(|a, b| {
-        let order = (columns[sort].cmp)(a, b);
+        let order = columns[sort].compare(a, b, &cx);
         let order = if reverse { order.reverse() } else { order };
         order.then_with(|| a.uniqueid.cmp(&b.uniqueid))
     });
@@ -59,7 +64,7 @@ fn by_column_cmp(state: &State, sort: usize, reverse: bool) -> Vec<(String, Vec<
 /// A view on `pane`, sorted by column `sort`.
 fn sorted_view(pane: Pane, sort: usize, reverse: bool) -> View {
     let state = State::new();
-    let lens = ModelLens {
+    let lens = ModelTables {
         state: &state,
         now: NOW,
     };
@@ -96,7 +101,7 @@ fn kept_tables_match_tables_built_afresh() {
             let mut state = State::new();
             for (n, msg) in messages(&frames).into_iter().enumerate() {
                 state.apply(msg, NOW);
-                let afresh = kept.clone();
+                let afresh = kept.afresh();
                 assert_eq!(
                     table(&state, &kept),
                     table(&state, &afresh),

@@ -2,7 +2,7 @@
 //! drilling into a queue, filtering, sorting, detail and help.
 
 use crate::support::ui::{fixture, press, press_with, render, type_text};
-use amitop::ui::view::{Pane, Section, TableId, Target};
+use amitop::ui::view::{Pane, RowId, Section, TableId};
 use crossterm::event::{KeyCode, KeyModifiers};
 
 #[test]
@@ -27,7 +27,7 @@ fn moving_selects_the_row_enter_opens() {
     press(&mut app, KeyCode::Enter);
     // Sorted by name: carol, yamada, alice, bob.
     let detail = app.view.detail.as_ref().expect("detail open");
-    assert_eq!(detail.target, Target::Channel("1700000011.4".into()));
+    assert_eq!(detail.target, RowId::Channel("1700000011.4".into()));
     assert!(render(&app).contains("Channel PJSIP/yamada-00000004"));
     press(&mut app, KeyCode::Esc);
     assert!(app.view.detail.is_none());
@@ -78,7 +78,7 @@ fn queue_drill_down_members_callers_and_back() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         app.view.detail.as_ref().map(|d| d.target.clone()),
-        Some(Target::Member {
+        Some(RowId::Member {
             queue: "support".into(),
             interface: "SIP/agent2".into()
         })
@@ -93,7 +93,7 @@ fn queue_drill_down_members_callers_and_back() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         app.view.detail.as_ref().map(|d| d.target.clone()),
-        Some(Target::Caller {
+        Some(RowId::Caller {
             queue: "support".into(),
             uniqueid: "1700000070.5".into()
         })

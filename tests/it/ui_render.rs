@@ -345,7 +345,7 @@ fn agents_pane() {
     let detail = render(&app);
     assert!(detail.contains("Agent Alice (SIP/3001)"), "{detail}");
     assert!(detail.contains("queue sales"), "{detail}");
-    let target = amitop::ui::view::Target::Agent("SIP/3001".into());
+    let target = amitop::ui::view::RowId::Agent("SIP/3001".into());
     let (_, items) =
         amitop::ui::detail::items(&app.state, &target, crate::support::ui::NOW).unwrap();
     let sections: Vec<&amitop::ui::detail::Item> = items

@@ -7,8 +7,8 @@ use crate::support::msg;
 use crate::support::ui::{NOW, fixture, press, render};
 use amitop::ami::session::SessionEvent;
 use amitop::app::{App, Msg};
-use amitop::ui::panes::ModelLens;
-use amitop::ui::view::{Lens, TableId, Target};
+use amitop::ui::panes::ModelTables;
+use amitop::ui::view::{RowId, TableData, TableId};
 use crossterm::event::KeyCode;
 use tokio::sync::mpsc::unbounded_channel;
 
@@ -38,12 +38,12 @@ fn hang_up(app: &mut App, uniqueid: &str) {
 /// the data (as it does before every frame), and its row.
 fn selected(app: &mut App) -> (String, usize) {
     app.follow(NOW);
-    let lens = ModelLens {
+    let lens = ModelTables {
         state: &app.state,
         now: NOW,
     };
     let index = app.view.table(TableId::Channels).selected;
-    let Some(Target::Channel(uniqueid)) = lens.target(&app.view, TableId::Channels, index) else {
+    let Some(RowId::Channel(uniqueid)) = lens.target(&app.view, TableId::Channels, index) else {
         panic!("no channel at row {index}");
     };
     let name = app

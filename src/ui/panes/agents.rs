@@ -9,11 +9,13 @@ use std::cmp::Ordering;
 
 use crate::model::State;
 use crate::model::queues::{Agent, MemberState};
-use crate::ui::table::{Column, plain};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::View;
 
 /// What a member is doing, in words: `in call with K. Novak 1:05`,
 /// `ringing for K. Novak`, `paused 5:00: lunch`, `wrap-up 0:10 left`,
@@ -116,76 +118,38 @@ type Row<'a> = AgentRow<'a>;
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 8] {
     [
-        Column {
-            title: "State",
-            width: 22,
-            drop: 0,
-            text: |r, env| Cow::Owned(state_text(&r.state, env.now)),
-            style: |r, env| env.theme.tone(state_tone(&r.state)),
-            cmp: |a, b| state_order(&a.state, &b.state),
-        },
-        Column {
-            title: "Agent",
-            width: 14,
-            drop: 0,
-            text: |r, _| Cow::Borrowed(r.agent.name()),
-            style: plain,
-            cmp: |a, b| a.agent.name().cmp(b.agent.name()),
-        },
-        Column {
-            title: "Queues, penalty",
-            width: 18,
-            drop: 0,
-            text: |r, _| Cow::Owned(queues_text(&r.agent)),
-            style: plain,
-            cmp: |a, b| queues_text(&a.agent).cmp(&queues_text(&b.agent)),
-        },
-        Column {
-            title: "Calls",
-            width: 5,
-            drop: 1,
-            text: |r, _| Cow::Owned(r.agent.calls_taken().to_string()),
-            style: plain,
-            cmp: |a, b| a.agent.calls_taken().cmp(&b.agent.calls_taken()),
-        },
-        Column {
-            title: "Last call",
-            width: 9,
-            drop: 2,
-            text: |r, env| ago(r.agent.last_call(), env.now),
-            style: plain,
-            cmp: |a, b| recent_first(a.agent.last_call(), b.agent.last_call()),
-        },
-        Column {
-            title: "RNA",
-            width: 3,
-            drop: 1,
-            text: |r, _| Cow::Owned(r.agent.ring_no_answer().to_string()),
-            style: |r, env| {
-                if r.agent.ring_no_answer() > 0 {
-                    env.theme.tone(Tone::Alert)
-                } else {
-                    Default::default()
-                }
-            },
-            cmp: |a, b| a.agent.ring_no_answer().cmp(&b.agent.ring_no_answer()),
-        },
-        Column {
-            title: "Interface",
-            width: 14,
-            drop: 3,
-            text: |r, _| Cow::Borrowed(r.agent.interface),
-            style: plain,
-            cmp: |a, b| a.agent.interface.cmp(b.agent.interface),
-        },
-        Column {
-            title: "Login",
-            width: 9,
-            drop: 4,
-            text: |r, env| ago(r.agent.login_time(), env.now),
-            style: plain,
-            cmp: |a, b| recent_first(a.agent.login_time(), b.agent.login_time()),
-        },
+        Column::<Row>::new("State", 22, 0, |r, env| {
+            Cow::Owned(state_text(&r.state, env.now))
+        })
+        .styled(|r, env| env.theme.tone(state_tone(&r.state)))
+        .sorted_by(|a, b| state_order(&a.state, &b.state)),
+        Column::new("Agent", 14, 0, |r, _| Cow::Borrowed(r.agent.name())),
+        Column::<Row>::new("Queues, penalty", 18, 0, |r, _| {
+            Cow::Owned(queues_text(&r.agent))
+        })
+        .sorted_by(|a, b| queues_text(&a.agent).cmp(&queues_text(&b.agent))),
+        Column::<Row>::new("Calls", 5, 1, |r, _| {
+            Cow::Owned(r.agent.calls_taken().to_string())
+        })
+        .sorted_by(|a, b| a.agent.calls_taken().cmp(&b.agent.calls_taken())),
+        Column::<Row>::new("Last call", 9, 2, |r, env| {
+            ago(r.agent.last_call(), env.now)
+        })
+        .sorted_by(|a, b| recent_first(a.agent.last_call(), b.agent.last_call())),
+        Column::<Row>::new("RNA", 3, 1, |r, _| {
+            Cow::Owned(r.agent.ring_no_answer().to_string())
+        })
+        .styled(|r, env| {
+            if r.agent.ring_no_answer() > 0 {
+                env.theme.tone(Tone::Alert)
+            } else {
+                Default::default()
+            }
+        })
+        .sorted_by(|a, b| a.agent.ring_no_answer().cmp(&b.agent.ring_no_answer())),
+        Column::new("Interface", 14, 3, |r, _| Cow::Borrowed(r.agent.interface)),
+        Column::<Row>::new("Login", 9, 4, |r, env| ago(r.agent.login_time(), env.now))
+            .sorted_by(|a, b| recent_first(a.agent.login_time(), b.agent.login_time())),
     ]
 }
 
@@ -219,8 +183,8 @@ impl Sorted for Agents {
         a.agent.interface.cmp(b.agent.interface)
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Agent(row.agent.interface.to_owned())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Agent(row.agent.interface.to_owned())
     }
 }
 

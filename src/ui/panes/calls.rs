@@ -10,14 +10,16 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{Bridge, CallGroups, CallKey, Channel, State};
-use crate::ui::kept_order::{Followed, KeptOrder, Moment, Rows};
+use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
+use crate::ui::panes::TableId;
 use crate::ui::panes::channels::{caller_id, marked};
+use crate::ui::selection::{RowId, TableState};
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, Column, Env, plain};
+use crate::ui::table::{self, CellContext, Column, VisibleRows};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::{Tone, channel_tone};
-use crate::ui::view::{TableId, TableState, Target, View};
+use crate::ui::view::View;
 
 /// One call: its channels, the caller first.
 #[derive(Debug)]
@@ -123,43 +125,41 @@ pub fn find<'a>(state: &'a State, key: &CallKey) -> Option<Call<'a>> {
     call(state, &state.calls(), key)
 }
 
-/// What the calls table keeps between frames: the order of its rows for
-/// the table's current sort.
-#[derive(Debug, Default)]
-pub struct Memo(Followed<CallKey>);
-
-impl Memo {
-    /// The order for `table`, up to date with the model's calls.
-    fn order(
-        &mut self,
-        state: &State,
-        groups: &CallGroups,
-        table: &TableState,
-    ) -> &mut KeptOrder<CallKey> {
-        self.0.follow(
-            table,
-            groups.mark(),
-            |read| groups.changed_since(read),
-            || groups.keys().cloned(),
-            |column, key, keys| {
-                let call = call(state, groups, key);
-                if let Some(call) = &call {
-                    sort_key(column, call, keys);
-                }
-                call.is_some()
-            },
-        )
-    }
+/// The order for `table`, up to date with the model's calls.
+fn order<'k>(
+    kept: &'k mut Followed<CallKey>,
+    state: &State,
+    groups: &CallGroups,
+    table: &TableState,
+) -> &'k mut KeptOrder<CallKey> {
+    kept.follow(
+        table,
+        groups.mark(),
+        |read| groups.changed_since(read),
+        || groups.keys().cloned(),
+        |column, key, keys| {
+            let call = call(state, groups, key);
+            if let Some(call) = &call {
+                sort_key(column, call, keys);
+            }
+            call.is_some()
+        },
+    )
 }
-
-fn moment(state: &State, env: &Env) -> Moment {
-    Moment {
+fn stamp(state: &State, env: &CellContext) -> FilterStamp {
+    FilterStamp {
         now: env.now,
         revision: state.revision(),
     }
 }
 
-fn matches(state: &State, groups: &CallGroups, env: &Env, key: &CallKey, needle: &str) -> bool {
+fn matches(
+    state: &State,
+    groups: &CallGroups,
+    env: &CellContext,
+    key: &CallKey,
+    needle: &str,
+) -> bool {
     call(state, groups, key).is_some_and(|call| table::matches(&columns(), &call, env, needle))
 }
 
@@ -176,13 +176,14 @@ impl Table for Calls {
     }
 
     /// Only the window is built.
-    fn rows<'a>(&self, state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
+    fn rows<'a>(&self, view: &View, env: &CellContext<'a>, page: usize) -> VisibleRows<Row<'a>> {
+        let state = env.state;
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
-        let keys = memo.order(state, &groups, table).window(
+        let keys = order(&mut memo, state, &groups, table).window(
             table,
-            moment(state, env),
+            stamp(state, env),
             page,
             |key, needle| matches(state, &groups, env, key, needle),
         );
@@ -191,28 +192,31 @@ impl Table for Calls {
             .iter()
             .filter_map(|key| call(state, &groups, key))
             .collect();
-        Rows {
+        VisibleRows {
             total: keys.total,
             first: keys.first,
             window,
         }
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Call(row.key.clone())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Call(row.key.clone())
     }
 
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
-        let Target::Call(key) = target else {
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        let state = env.state;
+        let RowId::Call(key) = target else {
             return None;
         };
         let table = view.table(Self::ID);
         let groups = state.calls();
         let mut memo = view.cache.calls.borrow_mut();
-        memo.order(state, &groups, table)
-            .position(table, moment(state, env), key, |key, needle| {
-                matches(state, &groups, env, key, needle)
-            })
+        order(&mut memo, state, &groups, table).position(
+            table,
+            stamp(state, env),
+            key,
+            |key, needle| matches(state, &groups, env, key, needle),
+        )
     }
 }
 
@@ -287,61 +291,32 @@ fn others(call: &Call<'_>, state: &State) -> String {
 /// The table's columns; their order is the one [`sort_key`] numbers.
 pub fn columns<'a>() -> [Column<Row<'a>>; 6] {
     [
-        Column {
-            title: "Caller",
-            width: 18,
-            drop: 0,
-            text: |c, env| {
-                let ids: Vec<&str> = c.members.iter().map(|m| m.uniqueid.as_str()).collect();
-                marked(env.state, &ids, party(c.caller()))
-            },
-            style: plain,
-            cmp: |a, b| compare(CALLER, a, b),
-        },
-        Column {
-            title: "Talking to / ringing",
-            width: 20,
-            drop: 0,
-            text: |c, env| Cow::Owned(others(c, env.state)),
-            style: plain,
-            cmp: |a, b| compare(TALKING_TO, a, b),
-        },
-        Column {
-            title: "State",
-            width: 8,
-            drop: 0,
-            text: |c, env| {
-                env.state
-                    .queue_call_state(&c.members)
-                    .map_or_else(|| c.state(), Cow::Owned)
-            },
-            style: |c, env| env.theme.tone(c.tone()),
-            cmp: |a, b| compare(STATE, a, b),
-        },
-        Column {
-            title: "Time",
-            width: 7,
-            drop: 0,
-            text: |c, env| Cow::Owned(text::duration(duration(c, env.now))),
-            style: plain,
-            cmp: |a, b| compare(TIME, a, b),
-        },
-        Column {
-            title: "Bridge",
-            width: 18,
-            drop: 2,
-            text: |c, _| c.bridge_kind(),
-            style: plain,
-            cmp: |a, b| compare(BRIDGE, a, b),
-        },
-        Column {
-            title: "Chans",
-            width: 5,
-            drop: 1,
-            text: |c, _| Cow::Owned(c.members.len().to_string()),
-            style: plain,
-            cmp: |a, b| compare(CHANS, a, b),
-        },
+        Column::<Row>::new("Caller", 18, 0, |c, env| {
+            let ids: Vec<&str> = c.members.iter().map(|m| m.uniqueid.as_str()).collect();
+            marked(env.state, &ids, party(c.caller()))
+        })
+        .sorted_by(|a, b| compare(CALLER, a, b)),
+        Column::<Row>::new("Talking to / ringing", 20, 0, |c, env| {
+            Cow::Owned(others(c, env.state))
+        })
+        .sorted_by(|a, b| compare(TALKING_TO, a, b)),
+        Column::<Row>::new("State", 8, 0, |c, env| {
+            env.state
+                .queue_call_state(&c.members)
+                .map_or_else(|| c.state(), Cow::Owned)
+        })
+        .styled(|c, env| env.theme.tone(c.tone()))
+        .sorted_by(|a, b| compare(STATE, a, b)),
+        Column::<Row>::new("Time", 7, 0, |c, env| {
+            Cow::Owned(text::duration(duration(c, env.now)))
+        })
+        .sorted_by(|a, b| compare(TIME, a, b)),
+        Column::<Row>::new("Bridge", 18, 2, |c, _| c.bridge_kind())
+            .sorted_by(|a, b| compare(BRIDGE, a, b)),
+        Column::<Row>::new("Chans", 5, 1, |c, _| {
+            Cow::Owned(c.members.len().to_string())
+        })
+        .sorted_by(|a, b| compare(CHANS, a, b)),
     ]
 }
 

@@ -4,13 +4,15 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{Channel, State};
-use crate::ui::kept_order::{Followed, KeptOrder, Moment, Rows};
+use crate::ui::kept_order::{FilterStamp, Followed, KeptOrder};
+use crate::ui::panes::TableId;
+use crate::ui::selection::{RowId, TableState};
 use crate::ui::sort_key::KeyWriter;
-use crate::ui::table::{self, Column, Env, plain};
+use crate::ui::table::{self, CellContext, Column, VisibleRows};
 use crate::ui::tables::Table;
 use crate::ui::text;
 use crate::ui::theme::channel_tone;
-use crate::ui::view::{TableId, TableState, Target, View};
+use crate::ui::view::View;
 
 type Row<'a> = &'a Channel;
 
@@ -98,118 +100,70 @@ pub fn bridged_to(channel: &Channel, state: &State) -> String {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 9] {
     [
-        Column {
-            title: "Channel",
-            width: 18,
-            drop: 0,
-            text: |c, env| marked(env.state, &[&c.uniqueid], Cow::Borrowed(&c.name)),
-            style: plain,
-            cmp: |a, b| a.name.cmp(&b.name),
-        },
-        Column {
-            title: "State",
-            width: 7,
-            drop: 0,
-            text: |c, _| Cow::Borrowed(&c.state),
-            style: |c, env| env.theme.tone(channel_tone(&c.state)),
-            cmp: |a, b| a.state.cmp(&b.state),
-        },
-        Column {
-            title: "Caller ID",
-            width: 16,
-            drop: 1,
-            text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num),
-            style: plain,
-            cmp: |a, b| {
-                (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name))
-            },
-        },
-        Column {
-            title: "Connected",
-            width: 14,
-            drop: 5,
-            text: |c, _| caller_id(&c.connected_name, &c.connected_num),
-            style: plain,
-            cmp: |a, b| a.connected_num.cmp(&b.connected_num),
-        },
-        Column {
-            title: "App / exten",
-            width: 16,
-            drop: 4,
-            text: |c, _| activity(c),
-            style: plain,
-            cmp: |a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten)),
-        },
-        Column {
-            title: "Time",
-            width: 7,
-            drop: 0,
-            text: |c, env| Cow::Owned(text::duration(age(c, env.now))),
-            style: plain,
-            cmp: |a, b| by_created(a, b),
-        },
-        Column {
-            title: "Talking to",
-            width: 16,
-            drop: 2,
-            text: |c, env| Cow::Owned(bridged_to(c, env.state)),
-            style: plain,
-            cmp: |a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing)),
-        },
-        Column {
-            title: "Hold",
-            width: 4,
-            drop: 3,
-            text: |c, _| Cow::Borrowed(hold_flags(c)),
-            style: |_, env| env.theme.tone(crate::ui::theme::Tone::Busy),
-            cmp: |a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold)),
-        },
-        Column {
-            title: "Account",
-            width: 8,
-            drop: 6,
-            text: |c, _| Cow::Borrowed(&c.account_code),
-            style: plain,
-            cmp: |a, b| a.account_code.cmp(&b.account_code),
-        },
+        // Sorted by the name alone, not by the marks before it.
+        Column::<Row>::new("Channel", 18, 0, |c, env| {
+            marked(env.state, &[&c.uniqueid], Cow::Borrowed(&c.name))
+        })
+        .sorted_by(|a, b| a.name.cmp(&b.name)),
+        Column::<Row>::new("State", 7, 0, |c, _| Cow::Borrowed(&c.state))
+            .styled(|c, env| env.theme.tone(channel_tone(&c.state))),
+        Column::<Row>::new("Caller ID", 16, 1, |c, _| {
+            caller_id(&c.caller_id_name, &c.caller_id_num)
+        })
+        .sorted_by(|a, b| {
+            (&a.caller_id_num, &a.caller_id_name).cmp(&(&b.caller_id_num, &b.caller_id_name))
+        }),
+        Column::<Row>::new("Connected", 14, 5, |c, _| {
+            caller_id(&c.connected_name, &c.connected_num)
+        })
+        .sorted_by(|a, b| a.connected_num.cmp(&b.connected_num)),
+        Column::<Row>::new("App / exten", 16, 4, |c, _| activity(c))
+            .sorted_by(|a, b| (&a.application, &a.exten).cmp(&(&b.application, &b.exten))),
+        Column::<Row>::new("Time", 7, 0, |c, env| {
+            Cow::Owned(text::duration(age(c, env.now)))
+        })
+        .sorted_by(|a, b| by_created(a, b)),
+        Column::<Row>::new("Talking to", 16, 2, |c, env| {
+            Cow::Owned(bridged_to(c, env.state))
+        })
+        .sorted_by(|a, b| (&a.peers, &a.dialing).cmp(&(&b.peers, &b.dialing))),
+        Column::<Row>::new("Hold", 4, 3, |c, _| Cow::Borrowed(hold_flags(c)))
+            .styled(|_, env| env.theme.tone(crate::ui::theme::Tone::Busy))
+            .sorted_by(|a, b| (a.hold, a.music_on_hold).cmp(&(b.hold, b.music_on_hold))),
+        Column::new("Account", 8, 6, |c, _| Cow::Borrowed(&c.account_code)),
     ]
 }
 
-/// What the channels table keeps between frames: every channel in the
-/// table's order, re-keyed only where the model's journal says a channel
-/// changed.
-#[derive(Debug, Default)]
-pub struct Memo(Followed<String>);
-
-impl Memo {
-    /// The order for `table`, up to date with `state`.
-    fn order(&mut self, state: &State, table: &TableState) -> &mut KeptOrder<String> {
-        let changes = state.channels.changes();
-        self.0.follow(
-            table,
-            changes.mark(),
-            |read| Some(changes.since(read)?.map(str::to_owned)),
-            || state.channels.iter().map(|c| c.uniqueid.clone()),
-            |column, id, keys| {
-                let channel = state.channels.get(id);
-                if let Some(channel) = channel {
-                    sort_key(column, channel, keys);
-                }
-                channel.is_some()
-            },
-        )
-    }
+/// The order for `table`, up to date with `state`.
+fn order<'k>(
+    kept: &'k mut Followed<String>,
+    state: &State,
+    table: &TableState,
+) -> &'k mut KeptOrder<String> {
+    let changes = state.channels.changes();
+    kept.follow(
+        table,
+        changes.mark(),
+        |read| Some(changes.since(read)?.map(str::to_owned)),
+        || state.channels.iter().map(|c| c.uniqueid.clone()),
+        |column, id, keys| {
+            let channel = state.channels.get(id);
+            if let Some(channel) = channel {
+                sort_key(column, channel, keys);
+            }
+            channel.is_some()
+        },
+    )
 }
-
 /// What a channel's filter is matched at, and how.
-fn moment(state: &State, env: &Env) -> Moment {
-    Moment {
+fn stamp(state: &State, env: &CellContext) -> FilterStamp {
+    FilterStamp {
         now: env.now,
         revision: state.revision(),
     }
 }
 
-fn matches(state: &State, env: &Env, id: &str, needle: &str) -> bool {
+fn matches(state: &State, env: &CellContext, id: &str, needle: &str) -> bool {
     state
         .channels
         .get(id)
@@ -228,15 +182,15 @@ impl Table for Channels {
         columns().into()
     }
 
-    fn rows<'a>(&self, state: &'a State, view: &View, env: &Env, page: usize) -> Rows<Row<'a>> {
+    fn rows<'a>(&self, view: &View, env: &CellContext<'a>, page: usize) -> VisibleRows<Row<'a>> {
+        let state = env.state;
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
-        let ids = memo
-            .order(state, table)
-            .window(table, moment(state, env), page, |id, needle| {
+        let ids =
+            order(&mut memo, state, table).window(table, stamp(state, env), page, |id, needle| {
                 matches(state, env, id, needle)
             });
-        Rows {
+        VisibleRows {
             total: ids.total,
             first: ids.first,
             window: ids
@@ -247,20 +201,20 @@ impl Table for Channels {
         }
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Channel(row.uniqueid.clone())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Channel(row.uniqueid.clone())
     }
 
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
-        let Target::Channel(id) = target else {
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        let state = env.state;
+        let RowId::Channel(id) = target else {
             return None;
         };
         let table = view.table(Self::ID);
         let mut memo = view.cache.channels.borrow_mut();
-        memo.order(state, table)
-            .position(table, moment(state, env), id, |id, needle| {
-                matches(state, env, id, needle)
-            })
+        order(&mut memo, state, table).position(table, stamp(state, env), id, |id, needle| {
+            matches(state, env, id, needle)
+        })
     }
 }
 

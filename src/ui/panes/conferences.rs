@@ -11,12 +11,14 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{Conference, ConferenceApp, ConferenceMember, State};
+use crate::ui::panes::TableId;
 use crate::ui::panes::channels::caller_id;
-use crate::ui::table::{Column, Env, plain};
+use crate::ui::selection::RowId;
+use crate::ui::table::{CellContext, Column};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::View;
 
 /// One row: a room, or one of its members.
 #[derive(Clone, Copy, Debug)]
@@ -137,50 +139,23 @@ fn joined_at(row: &Row) -> f64 {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 5] {
     [
-        Column {
-            title: "Room",
-            width: 14,
-            drop: 0,
-            text: |r, _| r.room_text(),
-            style: |r, env: &Env| match r {
+        Column::<Row>::new("Room", 14, 0, |r, _| r.room_text())
+            .styled(|r, env: &CellContext| match r {
                 Row::Room(_) => env.theme.heading(),
                 Row::Member(..) => env.theme.dim(),
-            },
-            cmp: |a, b| Row::grouped(a, b, |_, _| Ordering::Equal),
-        },
-        Column {
-            title: "Member",
-            width: 24,
-            drop: 0,
-            text: |r, _| r.who(),
-            style: plain,
-            cmp: |a, b| Row::grouped(a, b, |a, b| a.who().cmp(&b.who())),
-        },
-        Column {
-            title: "Channel",
-            width: 22,
-            drop: 2,
-            text: |r, _| Cow::Borrowed(r.channel()),
-            style: |_, env| env.theme.dim(),
-            cmp: |a, b| Row::grouped(a, b, |a, b| a.channel().cmp(b.channel())),
-        },
-        Column {
-            title: "State",
-            width: 20,
-            drop: 0,
-            text: |r, _| Cow::Owned(r.flags()),
-            style: |r, env| env.theme.tone(r.tone()),
-            cmp: |a, b| Row::grouped(a, b, |a, b| a.flags().cmp(&b.flags())),
-        },
-        Column {
-            title: "Joined",
-            width: 8,
-            drop: 1,
-            text: |r, env| r.joined(env.now),
-            style: plain,
+            })
+            .sorted_by(|a, b| Row::grouped(a, b, |_, _| Ordering::Equal)),
+        Column::<Row>::new("Member", 24, 0, |r, _| r.who())
+            .sorted_by(|a, b| Row::grouped(a, b, |a, b| a.who().cmp(&b.who()))),
+        Column::<Row>::new("Channel", 22, 2, |r, _| Cow::Borrowed(r.channel()))
+            .styled(|_, env| env.theme.dim())
+            .sorted_by(|a, b| Row::grouped(a, b, |a, b| a.channel().cmp(b.channel()))),
+        Column::<Row>::new("State", 20, 0, |r, _| Cow::Owned(r.flags()))
+            .styled(|r, env| env.theme.tone(r.tone()))
+            .sorted_by(|a, b| Row::grouped(a, b, |a, b| a.flags().cmp(&b.flags()))),
+        Column::<Row>::new("Joined", 8, 1, |r, env| r.joined(env.now))
             // The longest in the room first.
-            cmp: |a, b| Row::grouped(a, b, |a, b| joined_at(a).total_cmp(&joined_at(b))),
-        },
+            .sorted_by(|a, b| Row::grouped(a, b, |a, b| joined_at(a).total_cmp(&joined_at(b)))),
     ]
 }
 
@@ -212,10 +187,10 @@ impl Sorted for Conferences {
         Row::grouped(a, b, |a, b| a.channel().cmp(b.channel()))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
         match row {
-            Row::Room(room) => Target::Conference(room.name.clone()),
-            Row::Member(room, member) => Target::ConferenceMember {
+            Row::Room(room) => RowId::Conference(room.name.clone()),
+            Row::Member(room, member) => RowId::ConferenceMember {
                 room: room.name.clone(),
                 uniqueid: member.uniqueid.clone(),
             },

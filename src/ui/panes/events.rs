@@ -11,11 +11,13 @@ use ratatui::text::Span;
 
 use crate::event_filter::EventFilter;
 use crate::model::{LogEntry, State};
-use crate::ui::table::{Column, plain};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Theme;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::View;
 
 /// One logged event and its sequence number.
 pub type Row<'a> = (u64, &'a LogEntry);
@@ -56,30 +58,14 @@ pub fn title_extras(view: &View, theme: Theme) -> Vec<Span<'static>> {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 3] {
     [
-        Column {
-            title: "Age",
-            width: 7,
-            drop: 0,
-            text: |r, env| Cow::Owned(text::duration(env.now - r.1.time)),
-            style: |_, env| env.theme.dim(),
-            cmp: |a, b| b.0.cmp(&a.0),
-        },
-        Column {
-            title: "Event",
-            width: 22,
-            drop: 0,
-            text: |r, _| name(r),
-            style: |_, env| env.theme.key(),
-            cmp: |a, b| name(a).cmp(&name(b)),
-        },
-        Column {
-            title: "Summary",
-            width: 20,
-            drop: 0,
-            text: |r, _| Cow::Owned(r.1.summary()),
-            style: plain,
-            cmp: |a, b| a.1.summary().cmp(&b.1.summary()),
-        },
+        Column::<Row>::new("Age", 7, 0, |r, env| {
+            Cow::Owned(text::duration(env.now - r.1.time))
+        })
+        .styled(|_, env| env.theme.dim())
+        .sorted_by(|a, b| b.0.cmp(&a.0)),
+        Column::<Row>::new("Event", 22, 0, |r, _| name(r)).styled(|_, env| env.theme.key()),
+        Column::<Row>::new("Summary", 20, 0, |r, _| Cow::Owned(r.1.summary()))
+            .sorted_by(|a, b| a.1.summary().cmp(&b.1.summary())),
     ]
 }
 
@@ -111,7 +97,7 @@ impl Sorted for Events {
         b.0.cmp(&a.0)
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Event(row.0)
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Event(row.0)
     }
 }

@@ -31,11 +31,13 @@ use crate::model::State;
 use crate::model::registry::{ExtensionHint, ExtensionState, Presence};
 use crate::model::voicemail::mailbox_key;
 use crate::ui::layout;
-use crate::ui::table::{Column, Env, plain};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::table::{CellContext, Column};
 use crate::ui::tables::{Shown, Sorted, Table};
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::View;
 
 /// One hint with what the panel shows beside it.
 #[derive(Clone, Copy, Debug)]
@@ -168,62 +170,21 @@ fn state_rank(state: ExtensionState) -> u8 {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
     [
-        Column {
-            title: "Exten",
-            width: 6,
-            drop: 0,
-            text: |r, _| Cow::Borrowed(&r.hint.exten),
-            style: |r, env| env.theme.tone(lamp(r.hint.state)),
-            cmp: |a, b| exten_order(&a.hint.exten, &b.hint.exten),
-        },
-        Column {
-            title: "Line",
-            width: 10,
-            drop: 0,
-            text: |r, _| Cow::Owned(format!("● {}", r.state())),
-            style: |r, env| env.theme.tone(lamp(r.hint.state)),
-            cmp: |a, b| state_rank(a.hint.state).cmp(&state_rank(b.hint.state)),
-        },
-        Column {
-            title: "Name",
-            width: 16,
-            drop: 1,
-            text: |r, _| Cow::Borrowed(r.name),
-            style: plain,
-            cmp: |a, b| a.name.cmp(b.name),
-        },
-        Column {
-            title: "Presence",
-            width: 14,
-            drop: 2,
-            text: |r, _| r.presence_text(),
-            style: |r, env| env.theme.tone(presence_tone(r.presence)),
-            cmp: |a, b| a.presence_text().cmp(&b.presence_text()),
-        },
-        Column {
-            title: "Message",
-            width: 18,
-            drop: 3,
-            text: |r, _| Cow::Borrowed(r.presence_message()),
-            style: plain,
-            cmp: |a, b| a.presence_message().cmp(b.presence_message()),
-        },
-        Column {
-            title: "Context",
-            width: 10,
-            drop: 5,
-            text: |r, _| Cow::Borrowed(&r.hint.context),
-            style: |_, env: &Env| env.theme.dim(),
-            cmp: |a, b| a.hint.context.cmp(&b.hint.context),
-        },
-        Column {
-            title: "Hint",
-            width: 20,
-            drop: 4,
-            text: |r, _| Cow::Borrowed(&r.hint.hint),
-            style: |_, env: &Env| env.theme.dim(),
-            cmp: |a, b| a.hint.hint.cmp(&b.hint.hint),
-        },
+        Column::<Row>::new("Exten", 6, 0, |r, _| Cow::Borrowed(&r.hint.exten))
+            .styled(|r, env| env.theme.tone(lamp(r.hint.state)))
+            .sorted_by(|a, b| exten_order(&a.hint.exten, &b.hint.exten)),
+        Column::<Row>::new("Line", 10, 0, |r, _| Cow::Owned(format!("● {}", r.state())))
+            .styled(|r, env| env.theme.tone(lamp(r.hint.state)))
+            .sorted_by(|a, b| state_rank(a.hint.state).cmp(&state_rank(b.hint.state))),
+        Column::new("Name", 16, 1, |r, _| Cow::Borrowed(r.name)),
+        Column::<Row>::new("Presence", 14, 2, |r, _| r.presence_text())
+            .styled(|r, env| env.theme.tone(presence_tone(r.presence)))
+            .sorted_by(|a, b| a.presence_text().cmp(&b.presence_text())),
+        Column::new("Message", 18, 3, |r, _| Cow::Borrowed(r.presence_message())),
+        Column::<Row>::new("Context", 10, 5, |r, _| Cow::Borrowed(&r.hint.context))
+            .styled(|_, env: &CellContext| env.theme.dim()),
+        Column::<Row>::new("Hint", 20, 4, |r, _| Cow::Borrowed(&r.hint.hint))
+            .styled(|_, env: &CellContext| env.theme.dim()),
     ]
 }
 
@@ -249,8 +210,8 @@ impl Sorted for HintList {
         (&a.hint.context, &a.hint.exten).cmp(&(&b.hint.context, &b.hint.exten))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Hint(row.hint.context.clone(), row.hint.exten.clone())
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Hint(row.hint.context.clone(), row.hint.exten.clone())
     }
 }
 
@@ -258,16 +219,16 @@ impl Sorted for HintList {
 pub struct Hints;
 
 impl Shown for Hints {
-    fn count(&self, state: &State, view: &View, env: &Env) -> usize {
-        HintList.count(state, view, env)
+    fn count(&self, view: &View, env: &CellContext) -> usize {
+        HintList.count(view, env)
     }
 
-    fn target(&self, state: &State, view: &View, env: &Env, index: usize) -> Option<Target> {
-        HintList.target(state, view, env, index)
+    fn target(&self, view: &View, env: &CellContext, index: usize) -> Option<RowId> {
+        HintList.target(view, env, index)
     }
 
-    fn position(&self, state: &State, view: &View, env: &Env, target: &Target) -> Option<usize> {
-        Shown::position(&HintList, state, view, env, target)
+    fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize> {
+        Shown::position(&HintList, view, env, target)
     }
 
     fn sort_columns(&self) -> usize {
@@ -278,17 +239,20 @@ impl Shown for Hints {
         &self,
         frame: &mut Frame<'_>,
         area: Rect,
-        state: &State,
         view: &View,
-        env: &Env,
+        env: &CellContext,
         focused: bool,
     ) -> usize {
         // Every row in order: a panel has tens of lamps, not thousands.
-        let rows = Table::rows(&HintList, state, view, env, usize::MAX / 2);
+        let rows = Table::rows(&HintList, view, env, usize::MAX / 2);
         let table = view.table(TableId::Hints);
         let lines = layout::body_rows(area);
         let widths = |of: for<'r> fn(&'r Row<'_>) -> &'r str| {
-            rows.window.iter().map(|r| text::width(of(r))).max().unwrap_or(0)
+            rows.window
+                .iter()
+                .map(|r| text::width(of(r)))
+                .max()
+                .unwrap_or(0)
         };
         // Extensions, states and names line up down a column.
         let widths = Widths {
@@ -297,7 +261,10 @@ impl Shown for Hints {
         };
         let widest = rows.window.iter().map(|row| {
             let parts = parts(row, widths, env);
-            parts.iter().map(|(part, _)| text::width(part)).sum::<usize>()
+            parts
+                .iter()
+                .map(|(part, _)| text::width(part))
+                .sum::<usize>()
         });
         let grid = Grid::new(area.width, lines, rows.total, widest.max().unwrap_or(0));
         let (selected, _) = table.window(rows.total, lines);
@@ -419,7 +386,7 @@ fn cell<'a>(
     row: &Row<'a>,
     width: usize,
     widths: Widths,
-    env: &Env,
+    env: &CellContext,
     highlight: Option<Style>,
 ) -> Vec<Span<'a>> {
     let mut left = width;
@@ -443,13 +410,19 @@ fn cell<'a>(
 }
 
 /// A cell's text, whole, in its parts and their styles.
-fn parts<'a>(row: &Row<'a>, widths: Widths, env: &Env) -> [(Cow<'a, str>, Style); 5] {
+fn parts<'a>(row: &Row<'a>, widths: Widths, env: &CellContext) -> [(Cow<'a, str>, Style); 5] {
     let theme = env.theme;
     let line_tone = theme.tone(lamp(row.hint.state));
     [
-        (Cow::Owned(format!("● {:>1$} ", row.hint.exten, widths.exten)), line_tone),
+        (
+            Cow::Owned(format!("● {:>1$} ", row.hint.exten, widths.exten)),
+            line_tone,
+        ),
         (Cow::Owned(format!("{:<7} ", row.state())), line_tone),
-        (Cow::Owned(text::fit(row.name, widths.name)), Style::default()),
+        (
+            Cow::Owned(text::fit(row.name, widths.name)),
+            Style::default(),
+        ),
         (
             Cow::Owned(match row.presence_text() {
                 p if p.is_empty() => String::new(),
@@ -479,7 +452,7 @@ mod tests {
 
         use crate::ami::Message;
         use crate::ui::keymap::Command;
-        use crate::ui::panes::{ModelLens, Pane};
+        use crate::ui::panes::{ModelTables, Pane};
 
         let mut state = State::new();
         for exten in ["2001", "2002", "2003"] {
@@ -495,8 +468,14 @@ mod tests {
         }
         let mut view = View::new(Rect::new(0, 0, 100, 30));
         view.pane = Pane::Hints;
-        view.update(Command::Down, &ModelLens { state: &state, now: 0.0 });
-        let env = Env {
+        view.update(
+            Command::Down,
+            &ModelTables {
+                state: &state,
+                now: 0.0,
+            },
+        );
+        let env = CellContext {
             state: &state,
             now: 0.0,
             theme: Theme::new(false),
@@ -504,7 +483,7 @@ mod tests {
         let mut terminal = Terminal::new(TestBackend::new(100, 4)).unwrap();
         terminal
             .draw(|frame| {
-                Hints.draw(frame, frame.area(), &state, &view, &env, true);
+                Hints.draw(frame, frame.area(), &view, &env, true);
             })
             .unwrap();
         let buffer = terminal.backend().buffer();

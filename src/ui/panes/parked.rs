@@ -6,12 +6,14 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::model::{ParkedCall, State};
+use crate::ui::panes::TableId;
 use crate::ui::panes::channels::caller_id;
+use crate::ui::selection::RowId;
 use crate::ui::table::{Column, plain};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::View;
 
 type Row<'a> = &'a ParkedCall;
 
@@ -46,72 +48,31 @@ fn seconds(value: Option<f64>) -> Cow<'static, str> {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
     [
-        Column {
-            title: "Space",
-            width: 6,
-            drop: 0,
-            text: |c, _| Cow::Borrowed(&c.space),
-            style: |_, env| env.theme.tone(Tone::Busy),
-            cmp: |a, b| space_order(&a.space, &b.space),
-        },
-        Column {
-            title: "Lot",
-            width: 12,
-            drop: 3,
-            text: |c, _| Cow::Borrowed(&c.lot),
-            style: plain,
-            cmp: |a, b| a.lot.cmp(&b.lot),
-        },
-        Column {
-            title: "Parked call",
-            width: 22,
-            drop: 0,
-            text: |c, _| parkee(c),
-            style: plain,
-            cmp: |a, b| parkee(a).cmp(&parkee(b)),
-        },
-        Column {
-            title: "Channel",
-            width: 22,
-            drop: 2,
-            text: |c, _| Cow::Borrowed(&c.parkee_channel),
-            style: |_, env| env.theme.dim(),
-            cmp: |a, b| a.parkee_channel.cmp(&b.parkee_channel),
-        },
-        Column {
-            title: "Parked by",
-            width: 18,
-            drop: 1,
-            text: |c, _| Cow::Borrowed(&c.parker),
-            style: plain,
-            cmp: |a, b| a.parker.cmp(&b.parker),
-        },
-        Column {
-            title: "Parked",
-            width: 8,
-            drop: 0,
-            text: |c, env| seconds(c.parked_for(env.now)),
-            style: plain,
+        Column::<Row>::new("Space", 6, 0, |c, _| Cow::Borrowed(&c.space))
+            .styled(|_, env| env.theme.tone(Tone::Busy))
+            .sorted_by(|a, b| space_order(&a.space, &b.space)),
+        Column::new("Lot", 12, 3, |c, _| Cow::Borrowed(&c.lot)),
+        Column::new("Parked call", 22, 0, |c, _| parkee(c)),
+        Column::<Row>::new("Channel", 22, 2, |c, _| Cow::Borrowed(&c.parkee_channel))
+            .styled(|_, env| env.theme.dim()),
+        Column::new("Parked by", 18, 1, |c, _| Cow::Borrowed(&c.parker)),
+        Column::<Row>::new("Parked", 8, 0, |c, env| seconds(c.parked_for(env.now)))
             // The longest wait first, like an operator's panel.
-            cmp: |a, b| {
+            .sorted_by(|a, b| {
                 let at = |c: &ParkedCall| c.parked_at.unwrap_or(f64::INFINITY);
                 at(a).total_cmp(&at(b))
-            },
-        },
-        Column {
-            title: "Timeout in",
-            width: 10,
-            drop: 0,
-            text: |c, env| seconds(c.timeout_left(env.now)),
-            style: |c, env| match c.timeout_left(env.now) {
-                Some(left) if left <= SOON => env.theme.tone(Tone::Alert),
-                _ => plain(&c, env),
-            },
-            cmp: |a, b| {
-                let at = |c: &ParkedCall| c.timeout_at.unwrap_or(f64::INFINITY);
-                at(a).total_cmp(&at(b))
-            },
-        },
+            }),
+        Column::<Row>::new("Timeout in", 10, 0, |c, env| {
+            seconds(c.timeout_left(env.now))
+        })
+        .styled(|c, env| match c.timeout_left(env.now) {
+            Some(left) if left <= SOON => env.theme.tone(Tone::Alert),
+            _ => plain(&c, env),
+        })
+        .sorted_by(|a, b| {
+            let at = |c: &ParkedCall| c.timeout_at.unwrap_or(f64::INFINITY);
+            at(a).total_cmp(&at(b))
+        }),
     ]
 }
 
@@ -137,8 +98,8 @@ impl Sorted for Parked {
             .then_with(|| space_order(&a.space, &b.space))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
-        Target::Parked {
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
+        RowId::Parked {
             lot: row.lot.clone(),
             space: row.space.clone(),
         }

@@ -13,13 +13,15 @@ use ratatui::widgets::Paragraph;
 use crate::model::State;
 use crate::model::queues::{Breaches, Queue, QueueCaller, QueueMember};
 use crate::ui::layout;
+use crate::ui::panes::TableId;
 use crate::ui::panes::agents;
 use crate::ui::panes::channels::caller_id;
-use crate::ui::table::{Column, Env, plain};
+use crate::ui::selection::RowId;
+use crate::ui::table::{CellContext, Column};
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::{Tone, peer_tone};
-use crate::ui::view::{Drill, TableId, Target, View};
+use crate::ui::view::{Drill, View};
 
 fn count(value: Option<u64>) -> Cow<'static, str> {
     value.map_or(Cow::Borrowed("-"), |v| Cow::Owned(v.to_string()))
@@ -73,12 +75,12 @@ fn earliest_join(queue: &Queue) -> f64 {
 }
 
 /// Which of the config's `[thresholds]` the queue is over now.
-fn breaches(queue: &Queue, env: &Env) -> Breaches {
+fn breaches(queue: &Queue, env: &CellContext) -> Breaches {
     env.state.queues.thresholds.breaches(queue, env.now)
 }
 
 /// The alarm colour for a figure over its threshold.
-fn over_when(over: bool, env: &Env) -> Style {
+fn over_when(over: bool, env: &CellContext) -> Style {
     if over {
         env.theme.tone(Tone::Bad)
     } else {
@@ -99,96 +101,38 @@ type QueueRow<'a> = &'a Queue;
 
 pub fn queue_columns<'a>() -> [Column<QueueRow<'a>>; 10] {
     [
-        Column {
-            title: "Queue",
-            width: 14,
-            drop: 0,
-            text: |q, _| Cow::Borrowed(&q.name),
-            style: plain,
-            cmp: |a, b| a.name.cmp(&b.name),
-        },
-        Column {
-            title: "In",
-            width: 4,
-            drop: 0,
-            text: |q, _| Cow::Owned(logged_in(q).to_string()),
-            style: plain,
-            cmp: |a, b| logged_in(a).cmp(&logged_in(b)),
-        },
-        Column {
-            title: "Free",
-            width: 4,
-            drop: 0,
-            text: |q, _| Cow::Owned(available(q).to_string()),
-            style: plain,
-            cmp: |a, b| available(a).cmp(&available(b)),
-        },
-        Column {
-            title: "Wait",
-            width: 4,
-            drop: 0,
-            text: |q, _| Cow::Owned(q.callers.len().to_string()),
-            style: |q, env| {
+        Column::new("Queue", 14, 0, |q, _| Cow::Borrowed(&q.name)),
+        Column::<QueueRow>::new("In", 4, 0, |q, _| Cow::Owned(logged_in(q).to_string()))
+            .sorted_by(|a, b| logged_in(a).cmp(&logged_in(b))),
+        Column::<QueueRow>::new("Free", 4, 0, |q, _| Cow::Owned(available(q).to_string()))
+            .sorted_by(|a, b| available(a).cmp(&available(b))),
+        Column::<QueueRow>::new("Wait", 4, 0, |q, _| Cow::Owned(q.callers.len().to_string()))
+            .styled(|q, env| {
                 if q.callers.is_empty() {
                     Default::default()
                 } else {
                     env.theme.tone(Tone::Alert)
                 }
-            },
-            cmp: |a, b| a.callers.len().cmp(&b.callers.len()),
-        },
-        Column {
-            title: "Longest",
-            width: 7,
-            drop: 0,
-            text: |q, env| seconds(longest_wait(q, env.now)),
-            style: |q, env| over_when(breaches(q, env).longest_wait, env),
-            cmp: |a, b| earliest_join(b).total_cmp(&earliest_join(a)),
-        },
-        Column {
-            title: "SL",
-            width: 4,
-            drop: 1,
-            text: |q, _| service_level(q),
-            style: |q, env| over_when(breaches(q, env).service_level, env),
-            cmp: |a, b| {
+            })
+            .sorted_by(|a, b| a.callers.len().cmp(&b.callers.len())),
+        Column::<QueueRow>::new("Longest", 7, 0, |q, env| seconds(longest_wait(q, env.now)))
+            .styled(|q, env| over_when(breaches(q, env).longest_wait, env))
+            .sorted_by(|a, b| earliest_join(b).total_cmp(&earliest_join(a))),
+        Column::<QueueRow>::new("SL", 4, 1, |q, _| service_level(q))
+            .styled(|q, env| over_when(breaches(q, env).service_level, env))
+            .sorted_by(|a, b| {
                 let perf = |q: &Queue| (q.figures.completed > 0, q.figures.service_level_perf());
                 let (a, b) = (perf(a), perf(b));
                 a.0.cmp(&b.0).then(a.1.total_cmp(&b.1))
-            },
-        },
-        Column {
-            title: "Hold",
-            width: 6,
-            drop: 1,
-            text: |q, _| seconds(hold_time(q)),
-            style: plain,
-            cmp: |a, b| hold_time(a).cmp(&hold_time(b)),
-        },
-        Column {
-            title: "Talk",
-            width: 6,
-            drop: 2,
-            text: |q, _| seconds(talk_time(q)),
-            style: plain,
-            cmp: |a, b| talk_time(a).cmp(&talk_time(b)),
-        },
-        Column {
-            title: "Done",
-            width: 5,
-            drop: 3,
-            text: |q, _| count(Some(q.figures.completed)),
-            style: plain,
-            cmp: |a, b| a.figures.completed.cmp(&b.figures.completed),
-        },
-        Column {
-            title: "Abandoned",
-            width: 9,
-            drop: 4,
-            text: |q, _| count(Some(q.figures.abandoned)),
-            style: plain,
-            cmp: |a, b| a.figures.abandoned.cmp(&b.figures.abandoned),
-        },
+            }),
+        Column::<QueueRow>::new("Hold", 6, 1, |q, _| seconds(hold_time(q)))
+            .sorted_by(|a, b| hold_time(a).cmp(&hold_time(b))),
+        Column::<QueueRow>::new("Talk", 6, 2, |q, _| seconds(talk_time(q)))
+            .sorted_by(|a, b| talk_time(a).cmp(&talk_time(b))),
+        Column::<QueueRow>::new("Done", 5, 3, |q, _| count(Some(q.figures.completed)))
+            .sorted_by(|a, b| a.figures.completed.cmp(&b.figures.completed)),
+        Column::<QueueRow>::new("Abandoned", 9, 4, |q, _| count(Some(q.figures.abandoned)))
+            .sorted_by(|a, b| a.figures.abandoned.cmp(&b.figures.abandoned)),
     ]
 }
 
@@ -205,80 +149,35 @@ pub fn member_name(member: &QueueMember) -> &str {
 
 pub fn member_columns<'a>() -> [Column<MemberRow<'a>>; 8] {
     [
-        Column {
-            title: "Member",
-            width: 16,
-            drop: 0,
-            text: |m, _| Cow::Borrowed(member_name(m)),
-            style: plain,
-            cmp: |a, b| member_name(a).cmp(member_name(b)),
-        },
-        Column {
-            title: "State",
-            width: 20,
-            drop: 0,
-            text: |m, env| Cow::Owned(agents::state_text(&m.state(env.now), env.now)),
-            style: |m, env| env.theme.tone(agents::state_tone(&m.state(env.now))),
-            cmp: |a, b| {
-                let now = f64::MAX / 2.0; // no wrap-up outlasts it: only urgency counts
-                agents::state_order(&a.state(now), &b.state(now))
-            },
-        },
-        Column {
-            title: "Pen",
-            width: 3,
-            drop: 2,
-            text: |m, _| count(m.penalty.map(u64::from)),
-            style: plain,
-            cmp: |a, b| a.penalty.cmp(&b.penalty),
-        },
-        Column {
-            title: "Calls",
-            width: 5,
-            drop: 0,
-            text: |m, _| count(m.calls_taken),
-            style: plain,
-            cmp: |a, b| a.calls_taken.cmp(&b.calls_taken),
-        },
-        Column {
-            title: "Last call",
-            width: 9,
-            drop: 1,
-            text: |m, env| agents::ago(m.last_call, env.now),
-            style: plain,
-            cmp: |a, b| agents::recent_first(a.last_call, b.last_call),
-        },
-        Column {
-            title: "RNA",
-            width: 3,
-            drop: 1,
-            text: |m, _| Cow::Owned(m.ring_no_answer.to_string()),
-            style: plain,
-            cmp: |a, b| a.ring_no_answer.cmp(&b.ring_no_answer),
-        },
-        Column {
-            title: "Device",
-            width: 11,
-            drop: 3,
-            text: |m, _| Cow::Borrowed(m.status.label()),
-            style: |m, env| env.theme.tone(peer_tone(m.status.label())),
-            cmp: |a, b| a.status.label().cmp(b.status.label()),
-        },
-        Column {
-            title: "Interface",
-            width: 14,
-            drop: 4,
-            text: |m, _| Cow::Borrowed(&m.interface),
-            style: plain,
-            cmp: |a, b| a.interface.cmp(&b.interface),
-        },
+        Column::new("Member", 16, 0, |m, _| Cow::Borrowed(member_name(m))),
+        Column::<MemberRow>::new("State", 20, 0, |m, env| {
+            Cow::Owned(agents::state_text(&m.state(env.now), env.now))
+        })
+        .styled(|m, env| env.theme.tone(agents::state_tone(&m.state(env.now))))
+        .sorted_by(|a, b| {
+            let now = f64::MAX / 2.0; // no wrap-up outlasts it: only urgency counts
+            agents::state_order(&a.state(now), &b.state(now))
+        }),
+        Column::<MemberRow>::new("Pen", 3, 2, |m, _| count(m.penalty.map(u64::from)))
+            .sorted_by(|a, b| a.penalty.cmp(&b.penalty)),
+        Column::<MemberRow>::new("Calls", 5, 0, |m, _| count(m.calls_taken))
+            .sorted_by(|a, b| a.calls_taken.cmp(&b.calls_taken)),
+        Column::<MemberRow>::new("Last call", 9, 1, |m, env| {
+            agents::ago(m.last_call, env.now)
+        })
+        .sorted_by(|a, b| agents::recent_first(a.last_call, b.last_call)),
+        Column::<MemberRow>::new("RNA", 3, 1, |m, _| Cow::Owned(m.ring_no_answer.to_string()))
+            .sorted_by(|a, b| a.ring_no_answer.cmp(&b.ring_no_answer)),
+        Column::<MemberRow>::new("Device", 11, 3, |m, _| Cow::Borrowed(m.status.label()))
+            .styled(|m, env| env.theme.tone(peer_tone(m.status.label()))),
+        Column::new("Interface", 14, 4, |m, _| Cow::Borrowed(&m.interface)),
     ]
 }
 
 type CallerRow<'a> = &'a QueueCaller;
 
 /// `waiting`, or `ringing Alice, Bob`: who is rung for the caller.
-fn caller_state(caller: &QueueCaller, env: &Env) -> String {
+fn caller_state(caller: &QueueCaller, env: &CellContext) -> String {
     env.state.queues.waiting(&caller.uniqueid).map_or_else(
         || "waiting".to_owned(),
         |(queue, c)| queue.caller_state(c).to_string(),
@@ -287,57 +186,30 @@ fn caller_state(caller: &QueueCaller, env: &Env) -> String {
 
 pub fn caller_columns<'a>() -> [Column<CallerRow<'a>>; 5] {
     [
-        Column {
-            title: "Pos",
-            width: 4,
-            drop: 0,
-            text: |c, _| count(c.position.map(u64::from)),
-            style: plain,
-            cmp: |a, b| a.position.cmp(&b.position),
-        },
-        Column {
-            title: "Caller ID",
-            width: 16,
-            drop: 0,
-            text: |c, _| caller_id(&c.caller_id_name, &c.caller_id_num),
-            style: plain,
-            cmp: |a, b| a.caller_id_num.cmp(&b.caller_id_num),
-        },
-        Column {
-            title: "Wait",
-            width: 7,
-            drop: 0,
-            text: |c, env| seconds(wait(c, env.now)),
-            style: |_, env| env.theme.tone(Tone::Alert),
-            cmp: |a, b| {
+        Column::<CallerRow>::new("Pos", 4, 0, |c, _| count(c.position.map(u64::from)))
+            .sorted_by(|a, b| a.position.cmp(&b.position)),
+        Column::<CallerRow>::new("Caller ID", 16, 0, |c, _| {
+            caller_id(&c.caller_id_name, &c.caller_id_num)
+        })
+        .sorted_by(|a, b| a.caller_id_num.cmp(&b.caller_id_num)),
+        Column::<CallerRow>::new("Wait", 7, 0, |c, env| seconds(wait(c, env.now)))
+            .styled(|_, env| env.theme.tone(Tone::Alert))
+            .sorted_by(|a, b| {
                 b.joined_at
                     .unwrap_or(0.0)
                     .total_cmp(&a.joined_at.unwrap_or(0.0))
-            },
-        },
-        Column {
-            title: "State",
-            width: 14,
-            drop: 0,
-            text: |c, env| Cow::Owned(caller_state(c, env)),
-            style: |c, env| {
+            }),
+        Column::<CallerRow>::new("State", 14, 0, |c, env| Cow::Owned(caller_state(c, env)))
+            .styled(|c, env| {
                 if c.uniqueid.is_empty() || caller_state(c, env) == "waiting" {
                     Style::default()
                 } else {
                     env.theme.tone(Tone::Alert)
                 }
-            },
+            })
             // The order of callers ringing someone is by their position.
-            cmp: |a, b| a.position.cmp(&b.position),
-        },
-        Column {
-            title: "Channel",
-            width: 16,
-            drop: 1,
-            text: |c, _| Cow::Borrowed(&c.channel),
-            style: plain,
-            cmp: |a, b| a.channel.cmp(&b.channel),
-        },
+            .sorted_by(|a, b| a.position.cmp(&b.position)),
+        Column::new("Channel", 16, 1, |c, _| Cow::Borrowed(&c.channel)),
     ]
 }
 
@@ -361,8 +233,8 @@ impl Sorted for Queues {
         a.name.cmp(&b.name)
     }
 
-    fn identity(&self, row: &QueueRow<'_>, _: &View) -> Target {
-        Target::Queue(row.name.clone())
+    fn identity(&self, row: &QueueRow<'_>, _: &View) -> RowId {
+        RowId::Queue(row.name.clone())
     }
 }
 
@@ -399,8 +271,8 @@ impl Sorted for Members {
         a.interface.cmp(&b.interface)
     }
 
-    fn identity(&self, row: &MemberRow<'_>, view: &View) -> Target {
-        Target::Member {
+    fn identity(&self, row: &MemberRow<'_>, view: &View) -> RowId {
+        RowId::Member {
             queue: drilled_name(view),
             interface: row.interface.clone(),
         }
@@ -427,8 +299,8 @@ impl Sorted for Callers {
         a.uniqueid.cmp(&b.uniqueid)
     }
 
-    fn identity(&self, row: &CallerRow<'_>, view: &View) -> Target {
-        Target::Caller {
+    fn identity(&self, row: &CallerRow<'_>, view: &View) -> RowId {
+        RowId::Caller {
             queue: drilled_name(view),
             uniqueid: row.uniqueid.clone(),
         }
@@ -436,22 +308,16 @@ impl Sorted for Callers {
 }
 
 /// Above the drilled-down queue's tables: what the queue is doing.
-pub fn draw_drill_summary(
-    frame: &mut Frame<'_>,
-    pane_area: Rect,
-    state: &State,
-    view: &View,
-    env: &Env,
-) {
+pub fn draw_drill_summary(frame: &mut Frame<'_>, pane_area: Rect, view: &View, env: &CellContext) {
     if let Some(drill) = &view.drill {
         let area = layout::drill_summary(pane_area);
         let callers_page = view
-            .pane_tables(crate::ui::view::Pane::Queues, pane_area)
+            .pane_tables(crate::ui::panes::Pane::Queues, pane_area)
             .into_iter()
             .find(|(id, _)| *id == TableId::Callers)
             .map_or(0, |(_, area)| layout::body_rows(area));
         let hidden = drill.rows.callers.saturating_sub(callers_page);
-        draw_summary(frame, area, drilled(state, view), drill, hidden, env);
+        draw_summary(frame, area, drilled(env.state, view), drill, hidden, env);
     }
 }
 
@@ -463,7 +329,7 @@ fn draw_summary(
     queue: Option<&Queue>,
     drill: &Drill,
     hidden: usize,
-    env: &Env,
+    env: &CellContext,
 ) {
     let line = match queue {
         None => Line::styled(format!("▸ {}: gone", drill.queue), env.theme.dim()),
@@ -532,7 +398,7 @@ mod tests {
             ];
             apply(&mut state, &entry);
         }
-        let env = Env {
+        let env = CellContext {
             state: &state,
             now: 1_000.0,
             theme: Theme::new(true),

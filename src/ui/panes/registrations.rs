@@ -7,11 +7,13 @@ use std::cmp::Ordering;
 
 use crate::model::registry::{Peer, PeerState, Registration, RegistrationState};
 use crate::model::{DahdiChannel, State};
-use crate::ui::table::{Column, plain};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::text;
 use crate::ui::theme::peer_tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::View;
 
 /// One row: a registration or a peer, with its registry key, or a DAHDI
 /// channel.
@@ -23,11 +25,11 @@ pub enum Row<'a> {
 }
 
 impl<'a> Row<'a> {
-    pub fn target(&self) -> Target {
+    pub fn target(&self) -> RowId {
         match self {
-            Row::Registration(key, _) => Target::Registration(key.0.clone(), key.1.clone()),
-            Row::Peer(key, _) => Target::Peer(key.0.clone(), key.1.clone()),
-            Row::Dahdi(port) => Target::Dahdi(port.number),
+            Row::Registration(key, _) => RowId::Registration(key.0.clone(), key.1.clone()),
+            Row::Peer(key, _) => RowId::Peer(key.0.clone(), key.1.clone()),
+            Row::Dahdi(port) => RowId::Dahdi(port.number),
         }
     }
 
@@ -158,78 +160,30 @@ impl<'a> Row<'a> {
 
 pub fn columns<'a>() -> [Column<Row<'a>>; 8] {
     [
-        Column {
-            title: "State",
-            width: 11,
-            drop: 0,
-            text: |r, _| Cow::Borrowed(r.state()),
-            style: |r, env| env.theme.tone(peer_tone(r.tone_text())),
+        Column::<Row>::new("State", 11, 0, |r, _| Cow::Borrowed(r.state()))
+            .styled(|r, env| env.theme.tone(peer_tone(r.tone_text())))
             // Trouble first: the default sort shows what is down on top.
-            cmp: |a, b| (a.trouble(), a.tone_text()).cmp(&(b.trouble(), b.tone_text())),
-        },
-        Column {
-            title: "Latency",
-            width: 7,
-            drop: 2,
-            text: |r, _| r.latency(),
-            style: plain,
-            cmp: |a, b| {
-                let ms = |r: &Row| r.latency_ms().unwrap_or(f64::INFINITY);
-                ms(a).total_cmp(&ms(b))
-            },
-        },
-        Column {
-            title: "Name",
-            width: 16,
-            drop: 0,
-            text: |r, _| r.name(),
-            style: plain,
-            cmp: |a, b| a.name().cmp(&b.name()),
-        },
-        Column {
-            title: "Kind",
-            width: 4,
-            drop: 5,
-            text: |r, _| Cow::Borrowed(r.kind()),
-            style: |_, env| env.theme.dim(),
-            cmp: |a, b| a.kind().cmp(b.kind()),
-        },
-        Column {
-            title: "Description",
-            width: 14,
-            drop: 3,
-            text: |r, _| r.description(),
-            style: plain,
-            cmp: |a, b| a.description().cmp(&b.description()),
-        },
-        Column {
-            title: "Host",
-            width: 16,
-            drop: 1,
-            text: |r, _| r.host(),
-            style: plain,
-            cmp: |a, b| a.host().cmp(&b.host()),
-        },
-        Column {
-            title: "User / contact",
-            width: 14,
-            drop: 4,
-            text: |r, _| Cow::Borrowed(r.user()),
-            style: plain,
-            cmp: |a, b| a.user().cmp(b.user()),
-        },
-        Column {
-            title: "Last change",
-            width: 18,
-            drop: 0,
-            text: |r, env| r.info(env.now),
-            style: |_, env| env.theme.dim(),
-            cmp: |a, b| {
+            .sorted_by(|a, b| (a.trouble(), a.tone_text()).cmp(&(b.trouble(), b.tone_text()))),
+        Column::<Row>::new("Latency", 7, 2, |r, _| r.latency()).sorted_by(|a, b| {
+            let ms = |r: &Row| r.latency_ms().unwrap_or(f64::INFINITY);
+            ms(a).total_cmp(&ms(b))
+        }),
+        Column::<Row>::new("Name", 16, 0, |r, _| r.name())
+            .sorted_by(|a, b| a.name().cmp(&b.name())),
+        Column::<Row>::new("Kind", 4, 5, |r, _| Cow::Borrowed(r.kind()))
+            .styled(|_, env| env.theme.dim()),
+        Column::<Row>::new("Description", 14, 3, |r, _| r.description())
+            .sorted_by(|a, b| a.description().cmp(&b.description())),
+        Column::<Row>::new("Host", 16, 1, |r, _| r.host())
+            .sorted_by(|a, b| a.host().cmp(&b.host())),
+        Column::new("User / contact", 14, 4, |r, _| Cow::Borrowed(r.user())),
+        Column::<Row>::new("Last change", 18, 0, |r, env| r.info(env.now))
+            .styled(|_, env| env.theme.dim())
+            .sorted_by(|a, b| {
                 // The most recent change ("5s ago") first.
                 let at = |r: &Row| r.changed().unwrap_or(f64::NEG_INFINITY);
                 at(b).total_cmp(&at(a))
-            },
-        },
+            }),
     ]
 }
 
@@ -312,7 +266,7 @@ impl Sorted for Registrations {
         (a.kind(), a.name()).cmp(&(b.kind(), b.name()))
     }
 
-    fn identity(&self, row: &Row<'_>, _: &View) -> Target {
+    fn identity(&self, row: &Row<'_>, _: &View) -> RowId {
         row.target()
     }
 }

@@ -8,10 +8,12 @@ use std::cmp::Ordering;
 
 use crate::model::State;
 use crate::model::voicemail::Mailbox;
-use crate::ui::table::{Column, plain};
+use crate::ui::panes::TableId;
+use crate::ui::selection::RowId;
+use crate::ui::table::Column;
 use crate::ui::tables::Sorted;
 use crate::ui::theme::Tone;
-use crate::ui::view::{TableId, Target, View};
+use crate::ui::view::View;
 
 fn count(value: Option<u32>) -> Cow<'static, str> {
     value.map_or(Cow::Borrowed("-"), |n| Cow::Owned(n.to_string()))
@@ -28,68 +30,30 @@ fn email(mailbox: &Mailbox) -> &str {
     mailbox.settings.as_ref().map_or("", |s| s.email.as_str())
 }
 
-pub fn columns<'a>() -> [Column<&'a Mailbox>; 7] {
+type Row<'a> = &'a Mailbox;
+
+pub fn columns<'a>() -> [Column<Row<'a>>; 7] {
     [
-        Column {
-            title: "Mailbox",
-            width: 14,
-            drop: 0,
-            text: |m, _| Cow::Borrowed(&m.mailbox),
-            style: plain,
-            cmp: |a, b| a.mailbox.cmp(&b.mailbox),
-        },
-        Column {
-            title: "Name",
-            width: 16,
-            drop: 1,
-            text: |m, _| Cow::Borrowed(&m.full_name),
-            style: plain,
-            cmp: |a, b| a.full_name.cmp(&b.full_name),
-        },
-        Column {
-            title: "New",
-            width: 4,
-            drop: 0,
-            text: |m, _| count(m.new_messages),
-            style: |m, env| {
+        Column::new("Mailbox", 14, 0, |m, _| Cow::Borrowed(&m.mailbox)),
+        Column::new("Name", 16, 1, |m, _| Cow::Borrowed(&m.full_name)),
+        Column::<Row>::new("New", 4, 0, |m, _| count(m.new_messages))
+            .styled(|m, env| {
                 let tone = if waiting(m) { Tone::Alert } else { Tone::Idle };
                 env.theme.tone(tone)
-            },
+            })
             // The fullest box first when sorted descending.
-            cmp: |a, b| a.new_messages.cmp(&b.new_messages),
-        },
-        Column {
-            title: "Old",
-            width: 4,
-            drop: 2,
-            text: |m, _| count(m.old_messages),
-            style: plain,
-            cmp: |a, b| a.old_messages.cmp(&b.old_messages),
-        },
-        Column {
-            title: "Urgent",
-            width: 6,
-            drop: 3,
-            text: |m, _| count(m.urgent_messages),
-            style: plain,
-            cmp: |a, b| a.urgent_messages.cmp(&b.urgent_messages),
-        },
-        Column {
-            title: "Waiting",
-            width: 7,
-            drop: 4,
-            text: |m, _| Cow::Borrowed(if waiting(m) { "yes" } else { "" }),
-            style: |_, env| env.theme.tone(Tone::Alert),
-            cmp: |a, b| waiting(a).cmp(&waiting(b)),
-        },
-        Column {
-            title: "Email",
-            width: 20,
-            drop: 5,
-            text: |m, _| Cow::Borrowed(email(m)),
-            style: |_, env| env.theme.dim(),
-            cmp: |a, b| email(a).cmp(email(b)),
-        },
+            .sorted_by(|a, b| a.new_messages.cmp(&b.new_messages)),
+        Column::<Row>::new("Old", 4, 2, |m, _| count(m.old_messages))
+            .sorted_by(|a, b| a.old_messages.cmp(&b.old_messages)),
+        Column::<Row>::new("Urgent", 6, 3, |m, _| count(m.urgent_messages))
+            .sorted_by(|a, b| a.urgent_messages.cmp(&b.urgent_messages)),
+        Column::<Row>::new("Waiting", 7, 4, |m, _| {
+            Cow::Borrowed(if waiting(m) { "yes" } else { "" })
+        })
+        .styled(|_, env| env.theme.tone(Tone::Alert))
+        .sorted_by(|a, b| waiting(a).cmp(&waiting(b))),
+        Column::<Row>::new("Email", 20, 5, |m, _| Cow::Borrowed(email(m)))
+            .styled(|_, env| env.theme.dim()),
     ]
 }
 
@@ -102,7 +66,7 @@ impl Sorted for Voicemail {
     const EMPTY: &'static str =
         "no voicemail boxes (VoicemailUsersList lists none, or the server lacks it)";
 
-    fn columns<'a>(&self) -> Vec<Column<&'a Mailbox>> {
+    fn columns<'a>(&self) -> Vec<Column<Row<'a>>> {
         columns().into()
     }
 
@@ -114,7 +78,7 @@ impl Sorted for Voicemail {
         a.mailbox.cmp(&b.mailbox)
     }
 
-    fn identity(&self, row: &&Mailbox, _: &View) -> Target {
-        Target::Mailbox(row.mailbox.clone())
+    fn identity(&self, row: &&Mailbox, _: &View) -> RowId {
+        RowId::Mailbox(row.mailbox.clone())
     }
 }
