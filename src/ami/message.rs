@@ -161,14 +161,22 @@ impl Message {
         let keys = keys.map(str::as_bytes);
         // Most headers have no wanted key's length: one bit test skips them.
         let lengths = keys.iter().fold(0u64, |m, k| m | length_bit(k.len()));
+        let tags = keys.map(name_tag);
+        let mut missing = N;
         for span in &self.headers {
             if lengths & length_bit((span.key_end - span.key_start) as usize) == 0 {
                 continue;
             }
-            for (value, wanted) in values.iter_mut().zip(&keys) {
-                if value.is_none() && span.has_key(&self.buf, wanted) {
+            let name = &self.buf[span.key()];
+            let tag = name_tag(name);
+            for ((value, wanted), wanted_tag) in values.iter_mut().zip(&keys).zip(&tags) {
+                if tag == *wanted_tag && value.is_none() && same_name(name, wanted) {
                     *value = Some(&self.buf[span.value()]);
+                    missing -= 1;
                 }
+            }
+            if missing == 0 {
+                break;
             }
         }
         values
@@ -313,6 +321,14 @@ impl Message {
             .copied()
             .filter(move |s| s.has_key(&self.buf, key))
     }
+}
+
+/// A header name's length and first byte, lower-cased if a letter (`| 0x20`
+/// may also merge two other bytes, so equal tags only say "compare them"):
+/// names whose tags differ are different names.
+#[inline(always)]
+fn name_tag(name: &[u8]) -> usize {
+    (name.len() << 8) | name.first().map_or(0, |b| usize::from(b | 0x20))
 }
 
 /// A key length as one bit of a `u64` (lengths from 63 share the last bit).
