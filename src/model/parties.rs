@@ -157,13 +157,15 @@ pub fn device(channel: &str) -> &str {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_agents_own_leg_talks_to_the_caller() {
+    fn apply(state: &mut State, pairs: &[(&str, &str)]) {
+        let msg = crate::ami::Message::from_pairs(pairs.iter().copied());
+        state.apply(&msg, 100.0);
+    }
+
+    /// A trunk's call (`9.1`) and the agent's leg it dialled (`9.2`), both
+    /// up and carrying the caller's Caller ID.
+    fn trunk_and_agent_legs() -> State {
         let mut state = State::new();
-        let apply = |state: &mut State, pairs: &[(&str, &str)]| {
-            let msg = crate::ami::Message::from_pairs(pairs.iter().copied());
-            state.apply(&msg, 100.0);
-        };
         for (channel, id) in [("SIP/trunk-00000001", "9.1"), ("SIP/3001-0000000a", "9.2")] {
             apply(
                 &mut state,
@@ -179,6 +181,12 @@ mod tests {
                 ],
             );
         }
+        state
+    }
+
+    #[test]
+    fn the_agents_own_leg_talks_to_the_caller() {
+        let mut state = trunk_and_agent_legs();
         apply(
             &mut state,
             &[
@@ -202,20 +210,7 @@ mod tests {
     fn a_dialled_leg_names_its_caller_even_with_no_queue_event_seen() {
         // As after a resync: the agent's leg (dialled by the trunk's, so
         // carrying its Caller ID) in a bridge with it, no AgentConnect.
-        let mut state = State::new();
-        for (channel, id) in [("SIP/trunk-00000001", "9.1"), ("SIP/3001-0000000a", "9.2")] {
-            let msg = crate::ami::Message::from_pairs([
-                ("Event", "Newchannel"),
-                ("Channel", channel),
-                ("ChannelState", "6"),
-                ("ChannelStateDesc", "Up"),
-                ("CallerIDNum", "+3215550475"),
-                ("CallerIDName", "K. Novak"),
-                ("Uniqueid", id),
-                ("Linkedid", "9.1"),
-            ]);
-            state.apply(&msg, 100.0);
-        }
+        let state = trunk_and_agent_legs();
         let caller = state.channels.get("9.1").unwrap();
         let leg = state.channels.get("9.2").unwrap();
         assert_eq!(state.talking_to(leg, &[caller]), "K. Novak <+3215550475>");
