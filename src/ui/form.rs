@@ -423,14 +423,15 @@ pub struct Output {
 }
 
 impl Output {
+    /// Its keys come from the keymap ([`Context::Output`]).
     fn key(&mut self, key: &KeyEvent) -> Reaction {
         let last = self.lines.len().saturating_sub(1);
-        match key.code {
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => return Reaction::Close,
-            KeyCode::Down | KeyCode::Char('j') => self.scroll = (self.scroll + 1).min(last),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            KeyCode::PageDown => self.scroll = (self.scroll + 10).min(last),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+        match keymap::lookup(&[Context::Output], key) {
+            Some(Command::Cancel) => return Reaction::Close,
+            Some(Command::Down) => self.scroll = (self.scroll + 1).min(last),
+            Some(Command::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Some(Command::PageDown) => self.scroll = (self.scroll + 10).min(last),
+            Some(Command::PageUp) => self.scroll = self.scroll.saturating_sub(10),
             _ => {}
         }
         Reaction::Stay
@@ -481,25 +482,26 @@ impl ChoiceView {
         }
     }
 
-    /// ↑↓ (or k j) move, Enter picks, a digit picks its option, Esc cancels.
+    /// Its keys come from the keymap ([`Context::Choose`]: ↑↓ or k j
+    /// move, Enter picks, Esc cancels); a digit picks its option.
     fn key(&mut self, key: &KeyEvent) -> Reaction {
         let count = self.choice.options.len();
         let pick = |index: usize| match self.choice.options.get(index) {
             Some((_, request)) => Reaction::Send(request.clone()),
             None => Reaction::Stay,
         };
-        match key.code {
-            KeyCode::Esc => return Reaction::Close,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return Reaction::Close;
-            }
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => {
+        match keymap::lookup(&[Context::Choose], key) {
+            Some(Command::Cancel) => return Reaction::Close,
+            Some(Command::Up) => self.selected = self.selected.saturating_sub(1),
+            Some(Command::Down) => {
                 self.selected = (self.selected + 1).min(count.saturating_sub(1));
             }
-            KeyCode::Enter => return pick(self.selected),
-            KeyCode::Char(digit @ '1'..='9') => return pick(digit as usize - '1' as usize),
-            _ => {}
+            Some(Command::Submit) => return pick(self.selected),
+            _ => {
+                if let KeyCode::Char(digit @ '1'..='9') = key.code {
+                    return pick(digit as usize - '1' as usize);
+                }
+            }
         }
         Reaction::Stay
     }
@@ -544,15 +546,19 @@ pub enum Overlay {
 }
 
 impl Overlay {
+    /// Where this overlay's keys are in the keymap.
+    fn context(&self) -> Context {
+        match self {
+            Overlay::Form(_) => Context::Form,
+            Overlay::Choose(_) => Context::Choose,
+            Overlay::Confirm(_) => Context::Confirm,
+            Overlay::Output(_) => Context::Output,
+        }
+    }
+
     /// The keys that work in this overlay, for the footer.
     pub fn keys(&self) -> Vec<(String, &'static str)> {
-        let keys: &[(&str, &'static str)] = match self {
-            Overlay::Form(_) => return keymap::footer(&[Context::Form], false),
-            Overlay::Choose(_) => &[("↑↓", "choose"), ("Enter/1-9", "pick"), ("Esc", "cancel")],
-            Overlay::Confirm(_) => &[("y/Enter", "yes"), ("n/Esc", "no")],
-            Overlay::Output(_) => &[("Esc", "close"), ("↑↓", "scroll"), ("PgUp/PgDn", "page")],
-        };
-        keys.iter().map(|(k, l)| (k.to_string(), *l)).collect()
+        keymap::footer(&[self.context()], false)
     }
 
     /// A bracketed paste: text for a form's field; other overlays ignore it.
@@ -571,12 +577,9 @@ impl Overlay {
             Overlay::Form(form) => form.key(key),
             Overlay::Choose(choice) => choice.key(key),
             Overlay::Output(output) => output.key(key),
-            Overlay::Confirm(request) => match key.code {
-                KeyCode::Char('y' | 'Y') | KeyCode::Enter => Reaction::Send(request.clone()),
-                KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                    Reaction::Close
-                }
-                KeyCode::Char('n' | 'N') | KeyCode::Esc => Reaction::Close,
+            Overlay::Confirm(request) => match keymap::lookup(&[Context::Confirm], key) {
+                Some(Command::Submit) => Reaction::Send(request.clone()),
+                Some(Command::Cancel) => Reaction::Close,
                 _ => Reaction::Stay,
             },
         }
@@ -760,7 +763,43 @@ mod tests {
         let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
         assert_eq!(confirm.key(&key('z')), Reaction::Stay);
         assert_eq!(confirm.key(&key('n')), Reaction::Close);
+        assert_eq!(confirm.key(&key('N')), Reaction::Close);
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(confirm.key(&ctrl_c), Reaction::Close);
+        assert_eq!(confirm.key(&key('Y')), Reaction::Send(request.clone()));
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(confirm.key(&enter), Reaction::Send(request.clone()));
         assert_eq!(confirm.key(&key('y')), Reaction::Send(request));
+    }
+
+    #[test]
+    fn a_choice_picks_by_arrow_and_enter_or_by_number() {
+        let request = |channel: &str| {
+            let selection = Selection {
+                channel: Some(channel.into()),
+                ..Selection::default()
+            };
+            match start(Op::Hangup, &selection, false) {
+                Ok(Start::Ready(request)) => request,
+                other => panic!("{other:?}"),
+            }
+        };
+        let options = ["PJSIP/1-1", "PJSIP/2-2"].map(|c| (c.to_owned(), request(c)));
+        let mut choice = Overlay::Choose(ChoiceView::new(Choice {
+            op: Op::Hangup,
+            options: options.to_vec(),
+        }));
+        let press =
+            |choice: &mut Overlay, code| choice.key(&KeyEvent::new(code, KeyModifiers::NONE));
+        assert_eq!(press(&mut choice, KeyCode::Char('9')), Reaction::Stay);
+        let second = Reaction::Send(options[1].1.clone());
+        assert_eq!(press(&mut choice, KeyCode::Char('2')), second);
+        press(&mut choice, KeyCode::Char('j'));
+        assert_eq!(press(&mut choice, KeyCode::Enter), second);
+        press(&mut choice, KeyCode::Up);
+        let first = Reaction::Send(options[0].1.clone());
+        assert_eq!(press(&mut choice, KeyCode::Enter), first);
+        assert_eq!(press(&mut choice, KeyCode::Esc), Reaction::Close);
     }
 
     #[test]

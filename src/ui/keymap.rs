@@ -48,10 +48,11 @@ pub enum Command {
     TogglePause,
     /// An operator action on the PBX (run by the app, see `crate::ops`).
     Act(Op),
-    /// Enter in a filter prompt or a form: keep the filter, send the form.
+    /// Enter in a filter prompt or an operator overlay: keep the filter,
+    /// send the form, pick the option, say yes.
     Submit,
-    /// Esc in a filter prompt or a form: the filter as it was, the form
-    /// closed with nothing sent.
+    /// Esc in a filter prompt or an operator overlay: the filter as it
+    /// was, the overlay closed with nothing sent.
     Cancel,
     /// The next field of a form.
     NextField,
@@ -92,6 +93,12 @@ pub enum Context {
     Prompt,
     /// An operator form being filled in; other keys edit the field.
     Form,
+    /// A list of options to pick one of (which leg of a call, …).
+    Choose,
+    /// The yes/no question before a destructive action.
+    Confirm,
+    /// The output of a listing or CLI command.
+    Output,
 }
 
 impl Context {
@@ -113,6 +120,9 @@ impl Context {
             Context::GoTo => "Go to a pane: v, then",
             Context::Prompt => "Typing a filter (/ or e)",
             Context::Form => "In a form",
+            Context::Choose => "Picking one of several (which leg, …)",
+            Context::Confirm => "Asked first (a destructive action)",
+            Context::Output => "An action's output",
         }
     }
 }
@@ -687,7 +697,7 @@ pub const BINDINGS: &[Binding] = &[
         X::Form,
         &[key(KeyCode::Tab), key(KeyCode::Down)],
         C::NextField,
-        "next field (in the CLI console ↓: newer command)",
+        "next field (Tab completes an action name; CLI console ↓: newer)",
         Some("next field"),
     ),
     bind(
@@ -696,6 +706,77 @@ pub const BINDINGS: &[Binding] = &[
         C::PrevField,
         "previous field (in the CLI console ↑: older command)",
         Some("previous"),
+    ),
+    bind(X::Choose, &[key(KeyCode::Up), ch('k')], C::Up, "up", None),
+    bind(
+        X::Choose,
+        &[key(KeyCode::Down), ch('j')],
+        C::Down,
+        "down",
+        None,
+    ),
+    bind(
+        X::Choose,
+        &[key(KeyCode::Enter)],
+        C::Submit,
+        "pick the highlighted option (or type its number, 1 to 9)",
+        Some("pick"),
+    ),
+    bind(
+        X::Choose,
+        &[key(KeyCode::Esc), ctrl('c')],
+        C::Cancel,
+        "cancel: nothing sent",
+        Some("cancel"),
+    ),
+    bind(
+        X::Confirm,
+        &[ch('y'), ch('Y'), key(KeyCode::Enter)],
+        C::Submit,
+        "yes: send it",
+        Some("yes"),
+    ),
+    bind(
+        X::Confirm,
+        &[ch('n'), ch('N'), key(KeyCode::Esc), ctrl('c')],
+        C::Cancel,
+        "no: back to the form or choice that asked, nothing sent",
+        Some("no"),
+    ),
+    bind(
+        X::Output,
+        &[key(KeyCode::Esc), key(KeyCode::Enter), ch('q')],
+        C::Cancel,
+        "close",
+        Some("close"),
+    ),
+    bind(
+        X::Output,
+        &[key(KeyCode::Up), ch('k')],
+        C::Up,
+        "scroll up",
+        None,
+    ),
+    bind(
+        X::Output,
+        &[key(KeyCode::Down), ch('j')],
+        C::Down,
+        "scroll down",
+        Some("scroll"),
+    ),
+    bind(
+        X::Output,
+        &[key(KeyCode::PageUp)],
+        C::PageUp,
+        "page up",
+        None,
+    ),
+    bind(
+        X::Output,
+        &[key(KeyCode::PageDown)],
+        C::PageDown,
+        "page down",
+        Some("page"),
     ),
 ];
 
@@ -1003,7 +1084,7 @@ mod tests {
             None
         );
         let sections = help_sections();
-        for context in [X::Prompt, X::Form] {
+        for context in [X::Prompt, X::Form, X::Choose, X::Confirm, X::Output] {
             assert!(sections.iter().any(|(c, _)| *c == context), "{context:?}");
         }
     }

@@ -122,24 +122,28 @@ fn replay_of_a_missing_file_is_a_usage_error_naming_it() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("/nonexistent/x.ami"));
 }
 
-fn snapshot_with(port: u16, secret: &str) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_amitop"))
-        .args(["--log", "/dev/null", "--config", "/dev/null"])
-        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-        .args(["--user", "amitop", "snapshot", "--json"])
-        .env("AMITOP_SECRET", secret)
-        .output()
-        .expect("amitop runs")
+/// `amitop snapshot --json` against `pbx`, logging in with `secret`.
+async fn snapshot_with(pbx: &TestPbx, secret: &str) -> Output {
+    let port = pbx.addr().port().to_string();
+    let secret = secret.to_owned();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_amitop"))
+            .args(["--log", "/dev/null", "--config", "/dev/null"])
+            .args(["--host", "127.0.0.1", "--port", &port])
+            .args(["--user", "amitop", "snapshot", "--json"])
+            .env("AMITOP_SECRET", secret)
+            .output()
+            .expect("amitop runs")
+    })
+    .await
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_lists_the_live_call() {
     let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
     pbx.start_call("100", "200", "Alice Example");
-    let port = pbx.addr().port();
-    let output = tokio::task::spawn_blocking(move || snapshot_with(port, "secret"))
-        .await
-        .unwrap();
+    let output = snapshot_with(&pbx, "secret").await;
     let doc = json(&output);
     let names = channel_names(&doc);
     assert_eq!(names.len(), 2, "{names:?}");
@@ -153,10 +157,7 @@ async fn snapshot_lists_the_live_call() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_sees_what_the_dashboard_sees() {
     let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
-    let port = pbx.addr().port();
-    let output = tokio::task::spawn_blocking(move || snapshot_with(port, "secret"))
-        .await
-        .unwrap();
+    let output = snapshot_with(&pbx, "secret").await;
     let doc = json(&output);
     assert_eq!(doc["server"]["fully_booted"], true, "{}", doc["server"]);
     let peers = doc["peers"].as_array().expect("peers");
@@ -174,10 +175,7 @@ async fn snapshot_with_a_wrong_secret_exits_3() {
     })
     .await
     .unwrap();
-    let port = pbx.addr().port();
-    let output = tokio::task::spawn_blocking(move || snapshot_with(port, "wrong"))
-        .await
-        .unwrap();
+    let output = snapshot_with(&pbx, "wrong").await;
     assert_eq!(output.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&output.stderr).contains("Authentication failed"));
 }
@@ -311,10 +309,7 @@ fn replay_json_of_s4_has_the_peer_detail_with_its_parking_lot() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_has_hints_presence_voicemail_and_dahdi() {
     let pbx = TestPbx::start(PbxConfig::default()).await.unwrap();
-    let port = pbx.addr().port();
-    let output = tokio::task::spawn_blocking(move || snapshot_with(port, "secret"))
-        .await
-        .unwrap();
+    let output = snapshot_with(&pbx, "secret").await;
     let doc = json(&output);
     let sim = pbx.snapshot();
     assert_eq!(

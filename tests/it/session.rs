@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use amitop::ami::{
-    Action, AuthMode, ConnectionState, Message, SendError, SessionConfig, SessionEvent,
+    Action, AuthMode, ConnectionState, Message, Reply, SendError, SessionConfig, SessionEvent,
     SessionEvents, SessionHandle, spawn,
 };
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::time::timeout;
 
 use crate::support::session::{
@@ -27,6 +27,17 @@ async fn scripted(
     peer.accept_login().await;
     logged_in(&mut events).await;
     (peer, handle, events)
+}
+
+/// A Ping sent through `handle` and answered by `peer`: its reply.
+async fn ping_answered(peer: &mut Peer<TcpStream>, handle: &SessionHandle) -> Reply {
+    let ping = tokio::spawn({
+        let handle = handle.clone();
+        async move { handle.send(Action::new("Ping")).await }
+    });
+    let action = peer.expect_action("Ping").await;
+    peer.respond(&action, "Success", "Ping: Pong\r\n").await;
+    timeout(PATIENCE, ping).await.unwrap().unwrap().unwrap()
 }
 
 #[tokio::test]
@@ -100,13 +111,7 @@ async fn an_unanswered_action_times_out_and_the_session_carries_on() {
     .await;
     assert_eq!(next_event(&mut events).await, "Newchannel");
 
-    let ping = tokio::spawn({
-        let handle = handle.clone();
-        async move { handle.send(Action::new("Ping")).await }
-    });
-    let action = peer.expect_action("Ping").await;
-    peer.respond(&action, "Success", "Ping: Pong\r\n").await;
-    let reply = timeout(PATIENCE, ping).await.unwrap().unwrap().unwrap();
+    let reply = ping_answered(&mut peer, &handle).await;
     assert_eq!(reply.response.get("Ping").as_deref(), Some("Pong"));
 }
 
@@ -132,13 +137,7 @@ async fn garbage_from_the_server_is_reported_and_the_session_carries_on() {
     }
     assert_eq!(malformed, 2);
 
-    let ping = tokio::spawn({
-        let handle = handle.clone();
-        async move { handle.send(Action::new("Ping")).await }
-    });
-    let action = peer.expect_action("Ping").await;
-    peer.respond(&action, "Success", "Ping: Pong\r\n").await;
-    let reply = timeout(PATIENCE, ping).await.unwrap().unwrap().unwrap();
+    let reply = ping_answered(&mut peer, &handle).await;
     assert!(reply.is_success());
 }
 
@@ -263,8 +262,9 @@ async fn actions_while_not_connected_fail_fast_and_shutdown_stops_the_attempt() 
     assert!(timeout(PATIENCE, events.recv()).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn a_refused_login_waits_long_before_retrying() {
+/// A reconnecting session whose plain Login the peer refused: the
+/// listener (for the next attempt), the session, and the Login it sent.
+async fn a_refused_plain_login() -> (TcpListener, SessionHandle, SessionEvents, Message) {
     let (listener, port) = listener().await;
     let (handle, mut events) = spawn(SessionConfig {
         reconnect: true,
@@ -273,7 +273,6 @@ async fn a_refused_login_waits_long_before_retrying() {
     });
     let mut peer = accept(&listener).await;
     let login = peer.expect_action("Login").await;
-    assert_eq!(login.get("Secret").as_deref(), Some("secret"));
     peer.respond(&login, "Error", "Message: Authentication failed\r\n")
         .await;
     drop(peer);
@@ -281,6 +280,13 @@ async fn a_refused_login_waits_long_before_retrying() {
         next_state(&mut events).await,
         ConnectionState::Connecting { .. }
     ));
+    (listener, handle, events, login)
+}
+
+#[tokio::test]
+async fn a_refused_login_waits_long_before_retrying() {
+    let (_listener, handle, mut events, login) = a_refused_plain_login().await;
+    assert_eq!(login.get("Secret").as_deref(), Some("secret"));
     assert_eq!(
         next_state(&mut events).await,
         ConnectionState::LoginRefused {
@@ -297,21 +303,7 @@ async fn a_refused_login_waits_long_before_retrying() {
 /// the long wait, and is the one sent from then on.
 #[tokio::test]
 async fn a_typed_secret_after_a_refusal_logs_in_at_once() {
-    let (listener, port) = listener().await;
-    let (handle, mut events) = spawn(SessionConfig {
-        reconnect: true,
-        auth: AuthMode::Plain,
-        ..config(port)
-    });
-    let mut peer = accept(&listener).await;
-    let login = peer.expect_action("Login").await;
-    peer.respond(&login, "Error", "Message: Authentication failed\r\n")
-        .await;
-    drop(peer);
-    assert!(matches!(
-        next_state(&mut events).await,
-        ConnectionState::Connecting { .. }
-    ));
+    let (listener, handle, mut events, _) = a_refused_plain_login().await;
     assert!(matches!(
         next_state(&mut events).await,
         ConnectionState::LoginRefused {

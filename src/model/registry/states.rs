@@ -270,53 +270,34 @@ mod tests {
 
     #[test]
     fn peer_states_from_every_spelling() {
-        assert_eq!(PeerState::parse("OK (1 ms)"), Some(PeerState::Reachable));
-        assert_eq!(
-            PeerState::parse("LAGGED (2500 ms)"),
-            Some(PeerState::Lagged)
-        );
-        assert_eq!(PeerState::parse("UNKNOWN"), Some(PeerState::Unknown));
-        assert_eq!(
-            PeerState::parse("UNREACHABLE"),
-            Some(PeerState::Unreachable)
-        );
-        assert_eq!(
-            PeerState::parse("Unmonitored"),
-            Some(PeerState::Unmonitored)
-        );
-        assert_eq!(
-            PeerState::parse("NonQualified"),
-            Some(PeerState::Unmonitored)
-        );
-        assert_eq!(PeerState::parse("Registered"), Some(PeerState::Registered));
-        assert_eq!(PeerState::parse("Updated"), None);
+        for (text, state) in [
+            ("OK (1 ms)", Some(PeerState::Reachable)),
+            ("LAGGED (2500 ms)", Some(PeerState::Lagged)),
+            ("UNKNOWN", Some(PeerState::Unknown)),
+            ("UNREACHABLE", Some(PeerState::Unreachable)),
+            ("Unmonitored", Some(PeerState::Unmonitored)),
+            ("NonQualified", Some(PeerState::Unmonitored)),
+            ("Registered", Some(PeerState::Registered)),
+            ("Updated", None),
+        ] {
+            assert_eq!(PeerState::parse(text), state, "{text}");
+        }
         assert_eq!(latency_in_status("OK (3 ms)"), Some(3.0));
         assert_eq!(latency_in_status("UNKNOWN"), None);
     }
 
     #[test]
     fn registration_states_from_every_driver() {
-        assert_eq!(
-            RegistrationState::parse("Registered"),
-            RegistrationState::Registered
-        );
-        assert_eq!(
-            RegistrationState::parse("Request Sent"),
-            RegistrationState::Pending
-        );
-        assert_eq!(
-            RegistrationState::parse("Failed"),
-            RegistrationState::Failed
-        );
-        assert_eq!(
-            RegistrationState::parse("Rejected"),
-            RegistrationState::Failed
-        );
-        assert_eq!(
-            RegistrationState::parse("Unregistered"),
-            RegistrationState::Unregistered
-        );
-        assert_eq!(RegistrationState::parse("???"), RegistrationState::Unknown);
+        for (text, state) in [
+            ("Registered", RegistrationState::Registered),
+            ("Request Sent", RegistrationState::Pending),
+            ("Failed", RegistrationState::Failed),
+            ("Rejected", RegistrationState::Failed),
+            ("Unregistered", RegistrationState::Unregistered),
+            ("???", RegistrationState::Unknown),
+        ] {
+            assert_eq!(RegistrationState::parse(text), state, "{text}");
+        }
     }
 
     #[test]
