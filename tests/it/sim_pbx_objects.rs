@@ -640,3 +640,44 @@ async fn spy_and_record_over_tcp() {
 async fn legacy_spy_and_record_over_tcp() {
     spy_and_record("1.1").await;
 }
+
+/// The headers of a MeetMe join and leave: 1.4's app_meetme names the
+/// caller only on leaving and knows no connected line; from 1.1 (the
+/// seed) the join names the caller too, and 1.8 adds the connected line.
+#[tokio::test]
+async fn meetme_joins_name_the_caller_from_ami_1_1_on() {
+    let basics = [
+        "Event",
+        "Privilege",
+        "Channel",
+        "Uniqueid",
+        "Meetme",
+        "Usernum",
+    ];
+    let caller = ["CallerIDnum", "CallerIDname"];
+    let connected = ["ConnectedLineNum", "ConnectedLineName"];
+    let full: Vec<&str> = [&basics[..], &caller, &connected].concat();
+    let leave_1_4: Vec<&str> = [&basics[..], &caller].concat();
+    for (config, join, leave) in [
+        (
+            PbxConfig::default().asterisk_1_4(),
+            basics.to_vec(),
+            leave_1_4,
+        ),
+        (PbxConfig::default().ami_1_1(), full.clone(), full),
+    ] {
+        let mut c = Client::on(config).await;
+        c.send(originate("SIP/2001", "default", CONFERENCE_EXTEN))
+            .await;
+        let event = |c: &Client, name| c.log.iter().rfind(|e| e.is("Event", name)).cloned();
+        let joined = event(&c, "MeetmeJoin").expect("a MeetmeJoin");
+        assert_eq!(keys(&joined), join);
+        let (sim, model) = c.members();
+        assert_eq!((sim.len(), &sim), (1, &model));
+        let name = c.channel_of("SIP/2001");
+        c.send(Action::new("Hangup").header("Channel", name)).await;
+        let left = event(&c, "MeetmeLeave").expect("a MeetmeLeave");
+        assert_eq!(keys(&left), leave);
+        assert!(c.state.conferences.rooms.is_empty());
+    }
+}
