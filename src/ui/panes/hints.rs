@@ -417,18 +417,10 @@ fn parts<'a>(row: &Row<'a>, widths: Widths, env: &CellContext) -> [(Cow<'a, str>
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_selected_lamp_is_the_one_marked() {
-        use ratatui::Terminal;
-        use ratatui::backend::TestBackend;
-        use ratatui::style::Modifier;
-
-        use crate::ami::Message;
-        use crate::ui::keymap::Command;
-        use crate::ui::panes::{ModelTables, Pane};
-
+    /// A model with an idle hint for each of `extens`.
+    fn idle_phones(extens: &[&str]) -> State {
         let mut state = State::new();
-        for exten in ["2001", "2002", "2003"] {
+        for exten in extens {
             let hint = format!("SIP/{exten}");
             let status = [
                 ("Event", "ExtensionStatus"),
@@ -437,8 +429,36 @@ mod tests {
                 ("Hint", hint.as_str()),
                 ("Status", "0"),
             ];
-            state.apply(&Message::from_pairs(status), 0.0);
+            state.apply(&crate::ami::Message::from_pairs(status), 0.0);
         }
+        state
+    }
+
+    #[test]
+    fn short_lamps_still_get_the_narrowest_cell() {
+        let state = idle_phones(&["2001", "2002", "2003", "2004", "2005", "2006", "2007"]);
+        let env = CellContext {
+            state: &state,
+            now: 0.0,
+            theme: Theme::new(false),
+        };
+        let rows = every_row(&View::default(), &env).window;
+        // `● 2001 Idle    ` is 15 wide, but a cell is at least 34: three
+        // across 118 columns (in columns of 3, 3 and 1), not seven.
+        let (grid, _) = fit(&rows, Rect::new(0, 0, 118, 9), &env);
+        assert_eq!((grid.columns, grid.lines, grid.cell), (3, 3, 38));
+    }
+
+    #[test]
+    fn the_selected_lamp_is_the_one_marked() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::Modifier;
+
+        use crate::ui::keymap::Command;
+        use crate::ui::panes::{ModelTables, Pane};
+
+        let state = idle_phones(&["2001", "2002", "2003"]);
         let mut view = View::new(Rect::new(0, 0, 100, 30));
         view.pane = Pane::Hints;
         view.update(
