@@ -165,6 +165,7 @@ impl Pbx {
         room.members.push(member.clone());
         let event = member_event(
             self.dialect,
+            self.profile,
             "ConfbridgeJoin",
             room,
             &member,
@@ -208,8 +209,14 @@ impl Pbx {
                 } else {
                     "ConfbridgeUnmute"
                 };
-                let fields =
-                    member_event(self.dialect, event, &room, &member, &self.channels[index]);
+                let fields = member_event(
+                    self.dialect,
+                    self.profile,
+                    event,
+                    &room,
+                    &member,
+                    &self.channels[index],
+                );
                 self.emit(fields);
             }
         }
@@ -230,6 +237,7 @@ impl Pbx {
         let room = room.clone();
         let event = member_event(
             self.dialect,
+            self.profile,
             "ConfbridgeLeave",
             &room,
             &member,

@@ -6,8 +6,8 @@
 //! `Parkee*` snapshot, ConfBridge's `Confbridge*` with the bridge headers.
 //! AMI 1.1 (Asterisk 1.6-11, features.c and app_meetme): `ParkedCall` with
 //! `Exten`/`Channel`/`From`/`Timeout`, `UnParkedCall`, `ParkedCallGiveUp`,
-//! and `MeetmeJoin` (with the caller ID the seed adds) / `MeetmeLeave` /
-//! `MeetmeEnd`. Calling extension [`CONFERENCE_EXTEN`] joins the room; a
+//! and `MeetmeJoin` (with the caller ID the seed adds; 1.4's without) /
+//! `MeetmeLeave` / `MeetmeEnd`. Calling extension [`CONFERENCE_EXTEN`] joins the room; a
 //! call to [`VOICEMAIL_EXTEN`] leaves a message for the first box; the
 //! `Park` action parks a call; an Originate to a space of
 //! [`PARKING_CONTEXT`] picks it up.
@@ -16,6 +16,7 @@
 //! them are in `feature_changes`.
 
 use super::channel::Channel;
+use super::profile::ServerProfile;
 use super::vocab::{Dialect, channel_fields};
 use super::wire::Fields;
 
@@ -269,6 +270,7 @@ fn yes_no(on: bool) -> &'static str {
 /// A per-member conference event.
 pub(super) fn member_event(
     dialect: Dialect,
+    profile: ServerProfile,
     event: &str,
     room: &Room,
     member: &Member,
@@ -298,11 +300,20 @@ pub(super) fn member_event(
                 .with("Usernum", member.usernum.to_string());
             match meetme {
                 "MeetmeMute" => fields.with("Status", if member.muted { "on" } else { "off" }),
-                _ => fields
-                    .with("CallerIDnum", chan.caller.num.clone())
-                    .with("CallerIDname", chan.caller.name.clone())
-                    .with("ConnectedLineNum", chan.connected.num.clone())
-                    .with("ConnectedLineName", chan.connected.name.clone()),
+                // 1.4's app_meetme names the caller only on leaving and
+                // knows no connected line (the seed: 1.1 added the first).
+                "MeetmeJoin" if profile.is_1_4() => fields,
+                _ => {
+                    let fields = fields
+                        .with("CallerIDnum", chan.caller.num.clone())
+                        .with("CallerIDname", chan.caller.name.clone());
+                    if profile.is_1_4() {
+                        return fields;
+                    }
+                    fields
+                        .with("ConnectedLineNum", chan.connected.num.clone())
+                        .with("ConnectedLineName", chan.connected.name.clone())
+                }
             }
         }
     }

@@ -282,6 +282,7 @@ impl TestPbx {
             calls_per_minute: config.calls_per_minute,
             start_epoch: clock::since_epoch().saturating_sub(config.warm_up),
         });
+        sim.pbx.profile = config.profile;
         // Nobody is connected yet to hear the warm-up's events.
         drop(sim.step(config.warm_up));
         let shared = Arc::new(Shared {

@@ -14,6 +14,7 @@ use crate::ami::Message;
 use super::channel::{Channel, ChannelState, Party, channel_name};
 use super::features::Features;
 use super::modules::Modules;
+use super::profile::ServerProfile;
 use super::queues::{self, AgentEvent, MemberChange, QueueCaller, Queues};
 use super::random::SeededRng;
 use super::registry::Registry;
@@ -65,6 +66,8 @@ pub struct AgentLeg {
 #[derive(Debug)]
 pub struct Pbx {
     pub(super) dialect: Dialect,
+    /// The server imitated, where its events differ within a dialect.
+    pub(super) profile: ServerProfile,
     /// Simulated time since the PBX started.
     pub(super) now: Duration,
     /// Wall-clock time (since the Unix epoch) at which the PBX started.
@@ -89,6 +92,7 @@ impl Pbx {
         let start = epoch.as_secs();
         Pbx {
             dialect,
+            profile: ServerProfile::default(),
             now: Duration::ZERO,
             epoch,
             channels: Vec::new(),

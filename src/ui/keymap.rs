@@ -24,6 +24,9 @@ pub enum Command {
     GoTo,
     Up,
     Down,
+    /// The neighbouring column of a grid (the Hints pane), on the same line.
+    Left,
+    Right,
     PageUp,
     PageDown,
     Home,
@@ -71,6 +74,8 @@ pub enum Context {
     /// Inside one queue: members and waiting callers.
     QueueDrill,
     EventLog,
+    /// A table drawn as a grid of cells (the Hints pane's BLF panel).
+    Grid,
     /// The channel list: actions on the selected channel.
     Channels,
     /// Inside a queue: actions on the selected member.
@@ -109,6 +114,7 @@ impl Context {
             Context::Queues => "Queues",
             Context::QueueDrill => "Inside a queue",
             Context::EventLog => "Event log",
+            Context::Grid => "The Hints grid (BLF)",
             Context::Channels => "On the selected channel",
             Context::Members => "On the selected queue member (Agents, a queue's members)",
             Context::Parked => "On the selected parked call (and the channel keys)",
@@ -565,6 +571,34 @@ pub const BINDINGS: &[Binding] = &[
         None,
     ),
     bind(
+        X::Grid,
+        &[key(KeyCode::Left)],
+        C::Left,
+        "the lamp in the column to the left",
+        None,
+    ),
+    bind(
+        X::Grid,
+        &[key(KeyCode::Right)],
+        C::Right,
+        "the lamp in the column to the right (a short column: its last)",
+        None,
+    ),
+    bind(
+        X::Grid,
+        &[key(KeyCode::PageUp)],
+        C::PageUp,
+        "a screenful of columns back",
+        None,
+    ),
+    bind(
+        X::Grid,
+        &[key(KeyCode::PageDown)],
+        C::PageDown,
+        "a screenful of columns on (↑ ↓ step through the lamps in order)",
+        None,
+    ),
+    bind(
         X::EventLog,
         &[ch('e')],
         C::FilterEventType,
@@ -811,7 +845,10 @@ pub fn bindings() -> impl Iterator<Item = &'static Binding> {
 
 /// Mouse use, listed in the help overlay (the mouse needs no lookup).
 pub const MOUSE_HELP: &[(&str, &str)] = &[
-    ("click", "focus the pane and select the row"),
+    (
+        "click",
+        "focus the pane and select the row (in the Hints grid, the lamp)",
+    ),
     ("wheel", "scroll the table under the pointer"),
 ];
 

@@ -12,6 +12,7 @@ pub mod detail;
 mod detail_lines;
 mod detail_pbx;
 pub mod form;
+pub mod grid;
 pub mod header;
 pub mod help;
 pub mod kept_order;

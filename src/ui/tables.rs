@@ -15,6 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::model::State;
+use crate::ui::grid::Grid;
 use crate::ui::panes::TableId;
 use crate::ui::selection::RowId;
 use crate::ui::table::{self, CellContext, Column, DrawOptions, VisibleRows};
@@ -119,6 +120,12 @@ pub trait Shown: Sync {
     /// Where the row `target` now is, if it passes the filter.
     fn position(&self, view: &View, env: &CellContext, target: &RowId) -> Option<usize>;
     fn sort_columns(&self) -> usize;
+    /// The grid the rows are laid out in within `area`, for a table that
+    /// draws them as cells side by side: the view then moves sideways,
+    /// pages and takes clicks by it. `None`, one row a line, for a table.
+    fn grid(&self, _view: &View, _env: &CellContext, _area: Rect) -> Option<Grid> {
+        None
+    }
     /// Draws the titles and the visible rows; returns the rows passing the
     /// filter.
     fn draw(

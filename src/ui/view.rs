@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::ui::cache::{Cache, DerivedCache};
 use crate::ui::detail_lines::LastSeen;
+use crate::ui::grid::Grid;
 use crate::ui::keymap::{Command, Context};
 use crate::ui::layout;
 
@@ -108,6 +109,9 @@ pub trait TableData {
     fn newest_event(&self) -> u64;
     /// Sortable columns of `table`.
     fn sort_columns(&self, table: TableId) -> usize;
+    /// The grid `table` lays its rows out in within `area`, if it draws
+    /// them as cells side by side (see [`Shown::grid`](crate::ui::tables::Shown::grid)).
+    fn grid(&self, view: &View, table: TableId, area: Rect) -> Option<Grid>;
 }
 
 /// Whether the loop should go on.
@@ -307,7 +311,7 @@ impl View {
             (Pane::Parked, _) => (Some(Context::Parked), Some(Context::Channels)),
             (Pane::Conferences, _) => (Some(Context::Conferences), None),
             (Pane::Registrations | Pane::Voicemail, _) => (None, Some(Context::Objects)),
-            (Pane::Hints, _) => (None, None),
+            (Pane::Hints, _) => (Some(Context::Grid), None),
         };
         // Operator actions after the basics, so the footer keeps quit and
         // help and lists actions as room allows.
@@ -368,8 +372,10 @@ impl View {
             Command::GoTo => self.going_to = true,
             Command::Up => self.scroll(lens, -1),
             Command::Down => self.scroll(lens, 1),
-            Command::PageUp => self.scroll(lens, -(self.page_for_scroll() as isize)),
-            Command::PageDown => self.scroll(lens, self.page_for_scroll() as isize),
+            Command::Left => self.sideways(lens, -1),
+            Command::Right => self.sideways(lens, 1),
+            Command::PageUp => self.scroll(lens, -(self.page_for_scroll(lens) as isize)),
+            Command::PageDown => self.scroll(lens, self.page_for_scroll(lens) as isize),
             Command::Home => self.scroll(lens, isize::MIN / 2),
             Command::End => self.scroll(lens, isize::MAX / 2),
             Command::Filter => self.start_prompt(PromptKind::Text),
@@ -419,9 +425,15 @@ impl View {
         self.help = None;
     }
 
-    fn page_for_scroll(&self) -> usize {
+    /// How far PgUp and PgDn move: a table's page of rows, a grid's
+    /// screenful of columns.
+    fn page_for_scroll(&self, lens: &dyn TableData) -> usize {
         match (&self.help, &self.detail) {
-            (None, None) => self.page(self.focused_table()),
+            (None, None) => {
+                let id = self.focused_table();
+                self.grid(lens, id)
+                    .map_or_else(|| self.page(id), |grid| grid.screenful())
+            }
             // Overlays take most of the screen.
             _ => usize::from(self.area.height.saturating_sub(6)).max(1),
         }
@@ -452,6 +464,27 @@ impl View {
         let table = self.table_mut(id);
         let selected = table.selected.min(rows.saturating_sub(1));
         table.move_to(selected.saturating_add_signed(delta), rows, page);
+    }
+
+    /// The grid the table `id` is laid out in on screen, if it is one.
+    fn grid(&self, lens: &dyn TableData, id: TableId) -> Option<Grid> {
+        let areas = self.table_areas();
+        let (_, area) = areas.into_iter().find(|(table, _)| *table == id)?;
+        lens.grid(self, id, area)
+    }
+
+    /// Moves the selection `step` columns across a grid; a table of one
+    /// row a line has no columns to move between.
+    fn sideways(&mut self, lens: &dyn TableData, step: isize) {
+        let id = self.focused_table();
+        let Some(grid) = self.grid(lens, id) else {
+            return;
+        };
+        let rows = lens.rows(self, id);
+        let page = self.page(id);
+        let table = self.table_mut(id);
+        let to = grid.sideways(table.selected, step, rows);
+        table.move_to(to, rows, page);
     }
 
     fn start_prompt(&mut self, kind: PromptKind) {
@@ -578,7 +611,8 @@ impl View {
         }
     }
 
-    /// A click: focuses the pane under the pointer and selects the row.
+    /// A click: focuses the pane under the pointer and selects the row (a
+    /// grid's cell) under it.
     pub fn click(&mut self, column: u16, row: u16, lens: &dyn TableData) {
         self.follow(lens);
         self.click_at(column, row, lens);
@@ -622,11 +656,14 @@ impl View {
         }
         let rows = lens.rows(self, id);
         let page = layout::body_rows(area);
-        let table = self.table_mut(id);
-        let (_, offset) = table.window(rows, page);
-        let index = offset + usize::from(row - layout::body_top(area));
-        if index < rows {
-            table.move_to(index, rows, page);
+        let (selected, offset) = self.table(id).window(rows, page);
+        let (x, y) = (column - area.x, row - layout::body_top(area));
+        let index = match lens.grid(self, id, area) {
+            Some(grid) => grid.at(x, y, selected, rows),
+            None => Some(offset + usize::from(y)),
+        };
+        if let Some(index) = index.filter(|&index| index < rows) {
+            self.table_mut(id).move_to(index, rows, page);
         }
     }
 
@@ -656,6 +693,8 @@ mod tests {
         channels: usize,
         queues: usize,
         members: usize,
+        /// Laid out as a grid of cells 40 wide.
+        hints: usize,
     }
 
     impl TableData for FakeData {
@@ -664,6 +703,7 @@ mod tests {
                 TableId::Channels => self.channels,
                 TableId::Queues => self.queues,
                 TableId::Members => self.members,
+                TableId::Hints => self.hints,
                 _ => 0,
             };
             // The filter "x" hides everything: enough to see it applies.
@@ -681,6 +721,7 @@ mod tests {
                     queue: "q".into(),
                     interface: format!("m{index}"),
                 }),
+                TableId::Hints => Some(RowId::Hint("default".into(), index.to_string())),
                 _ => None,
             }
         }
@@ -697,12 +738,18 @@ mod tests {
         fn sort_columns(&self, _: TableId) -> usize {
             3
         }
+        fn grid(&self, view: &View, table: TableId, area: Rect) -> Option<Grid> {
+            let rows = self.rows(view, table);
+            (table == TableId::Hints)
+                .then(|| Grid::fit(area.width, layout::body_rows(area), rows, 40))
+        }
     }
 
     const DATA: FakeData = FakeData {
         channels: 100,
         queues: 4,
         members: 6,
+        hints: 20,
     };
 
     fn run(view: &mut View, commands: &[Command]) {
@@ -887,6 +934,54 @@ mod tests {
         assert_eq!(view.table(TableId::Channels).selected, 3);
         view.wheel(10, 9, 3, &DATA);
         assert_eq!(view.table(TableId::Channels).selected, 6);
+    }
+
+    #[test]
+    fn a_grid_moves_sideways_pages_by_screenfuls_and_takes_clicks_by_cell() {
+        let data = FakeData { hints: 60, ..DATA };
+        let mut view = View::new(Rect::new(0, 0, 130, 24));
+        let update = |view: &mut View, commands: &[Command]| {
+            for command in commands {
+                view.update(*command, &data);
+            }
+            view.table(TableId::Hints).selected
+        };
+        update(&mut view, &[Command::ShowPane(Pane::Hints)]);
+        assert_eq!(view.contexts()[0], Context::Grid);
+        let grid = view.grid(&data, TableId::Hints).expect("a grid");
+        // Three columns of 16 a screen: 0-15, 16-31, 32-47, then 48-59.
+        assert_eq!((grid.columns, grid.lines), (3, 16));
+        assert_eq!(update(&mut view, &[Command::Down, Command::Right]), 17);
+        assert_eq!(update(&mut view, &[Command::Right, Command::Right]), 49);
+        assert_eq!(update(&mut view, &[Command::Left, Command::Left]), 17);
+        assert_eq!(update(&mut view, &[Command::Left, Command::Left]), 1);
+        assert_eq!(update(&mut view, &[Command::PageDown]), 49);
+        assert_eq!(update(&mut view, &[Command::PageDown]), 59);
+        assert_eq!(update(&mut view, &[Command::PageUp]), 11);
+        assert_eq!(update(&mut view, &[Command::Home]), 0);
+        assert_eq!(update(&mut view, &[Command::End]), 59);
+
+        // A click selects the cell under it, on the screen shown: the
+        // second screen's first column, where it has no second.
+        let (_, area) = view.table_areas()[0];
+        let pitch = grid.cell as u16 + crate::ui::grid::GAP;
+        let (x, y) = (area.x + pitch + 3, layout::body_top(area) + 3);
+        view.click(area.x + 3, y, &data);
+        assert_eq!(view.table(TableId::Hints).selected, 48 + 3);
+        view.click(x, y, &data);
+        assert_eq!(view.table(TableId::Hints).selected, 48 + 3);
+        update(&mut view, &[Command::Home]);
+        view.click(x, y, &data);
+        assert_eq!(view.table(TableId::Hints).selected, 16 + 3);
+        // The gap between cells selects nothing.
+        view.click(area.x + grid.cell as u16, y, &data);
+        assert_eq!(view.table(TableId::Hints).selected, 16 + 3);
+
+        // A table of one row a line has no columns to move between.
+        let moves = [Command::ShowPane(Pane::Channels), Command::Down];
+        update(&mut view, &moves);
+        update(&mut view, &[Command::Right, Command::Left]);
+        assert_eq!(view.table(TableId::Channels).selected, 1);
     }
 
     #[test]

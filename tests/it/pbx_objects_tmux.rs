@@ -24,6 +24,15 @@ fn lamp(screen: &str, exten: &str) -> Option<String> {
     Some(cell[..end].trim().to_owned())
 }
 
+/// The extension of the lamp right of `exten`'s on its line.
+fn neighbour(screen: &str, exten: &str) -> Option<String> {
+    let start = format!("● {exten} ");
+    let line = screen.lines().find(|l| l.contains(&start))?;
+    let rest = &line[line.find(&start)? + start.len()..];
+    let next = &rest[rest.find('●')? + '●'.len_utf8()..];
+    next.split_whitespace().next().map(str::to_owned)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_blf_panel_follows_a_call_and_shows_presence() {
     let (pbx, dashboard) = Dashboard::on_test_pbx(120, 30).await;
@@ -74,6 +83,23 @@ async fn the_blf_panel_follows_a_call_and_shows_presence() {
         s.contains("Hint 2002@default")
     })
     .await;
+    keys(tmux, &["Escape"]);
+    let screen = tmux
+        .wait_for("the detail to close", |s| !s.contains("Hint 2002@default"))
+        .await;
+    // Right: the lamp beside 2002 on its line, in the next column; Left
+    // back to 2002.
+    let beside = neighbour(&screen, "2002").expect("a lamp right of 2002");
+    keys(tmux, &["Right", "Enter"]);
+    let detail = format!("Hint {beside}@default");
+    tmux.wait_for("the neighbour's detail", |s| s.contains(&detail))
+        .await;
+    keys(tmux, &["Escape"]);
+    tmux.wait_for("the detail to close", |s| !s.contains(&detail))
+        .await;
+    keys(tmux, &["Left", "Enter"]);
+    tmux.wait_for("2002's detail again", |s| s.contains("Hint 2002@default"))
+        .await;
     keys(tmux, &["Escape"]);
     tmux.wait_for("the detail to close", |s| !s.contains("Hint 2002@default"))
         .await;

@@ -212,6 +212,16 @@ async fn meetme_room_over_tcp() {
     conference_members_join_mute_lock_and_leave("1.1").await;
 }
 
+/// The headers every app_meetme member event starts with.
+const MEETME_MEMBER: [&str; 6] = [
+    "Event",
+    "Privilege",
+    "Channel",
+    "Uniqueid",
+    "Meetme",
+    "Usernum",
+];
+
 /// MeetMe's mute by user number (1.4 and 1.8's app_meetme): the answer,
 /// then the member's `MeetmeMute` event with Status on/off, only when its
 /// state changes; the model's member follows the event.
@@ -250,18 +260,7 @@ async fn meetme_mute_and_unmute(config: PbxConfig) {
         let before = mute_events(&c).len();
         assert!(c.send(request.clone()).await.is("Message", message));
         let event = c.log.iter().rfind(|e| e.is("Event", "MeetmeMute")).unwrap();
-        assert_eq!(
-            keys(event),
-            [
-                "Event",
-                "Privilege",
-                "Channel",
-                "Uniqueid",
-                "Meetme",
-                "Usernum",
-                "Status"
-            ]
-        );
+        assert_eq!(keys(event), [&MEETME_MEMBER[..], &["Status"]].concat());
         assert_eq!(event.get("Channel").as_deref(), Some(member.as_str()));
         assert_eq!(event.get("Usernum"), Some(usernum.to_string().into()));
         assert_eq!(mute_events(&c)[before..], [status]);
@@ -639,4 +638,38 @@ async fn spy_and_record_over_tcp() {
 #[tokio::test]
 async fn legacy_spy_and_record_over_tcp() {
     spy_and_record("1.1").await;
+}
+
+/// The headers of a MeetMe join and leave: 1.4's app_meetme names the
+/// caller only on leaving and knows no connected line; from 1.1 (the
+/// seed) the join names the caller too, and 1.8 adds the connected line.
+#[tokio::test]
+async fn meetme_joins_name_the_caller_from_ami_1_1_on() {
+    let basics = MEETME_MEMBER;
+    let caller = ["CallerIDnum", "CallerIDname"];
+    let connected = ["ConnectedLineNum", "ConnectedLineName"];
+    let full: Vec<&str> = [&basics[..], &caller, &connected].concat();
+    let leave_1_4: Vec<&str> = [&basics[..], &caller].concat();
+    for (config, join, leave) in [
+        (
+            PbxConfig::default().asterisk_1_4(),
+            basics.to_vec(),
+            leave_1_4,
+        ),
+        (PbxConfig::default().ami_1_1(), full.clone(), full),
+    ] {
+        let mut c = Client::on(config).await;
+        c.send(originate("SIP/2001", "default", CONFERENCE_EXTEN))
+            .await;
+        let event = |c: &Client, name| c.log.iter().rfind(|e| e.is("Event", name)).cloned();
+        let joined = event(&c, "MeetmeJoin").expect("a MeetmeJoin");
+        assert_eq!(keys(&joined), join);
+        let (sim, model) = c.members();
+        assert_eq!((sim.len(), &sim), (1, &model));
+        let name = c.channel_of("SIP/2001");
+        c.send(Action::new("Hangup").header("Channel", name)).await;
+        let left = event(&c, "MeetmeLeave").expect("a MeetmeLeave");
+        assert_eq!(keys(&left), leave);
+        assert!(c.state.conferences.rooms.is_empty());
+    }
 }

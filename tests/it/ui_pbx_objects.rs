@@ -12,7 +12,8 @@ use amitop::ami::{AmiVersion, Banner, Message};
 use amitop::app::operator::ActionReply;
 use amitop::app::{App, Msg};
 use amitop::ops::{Op, Request};
-use crossterm::event::KeyCode;
+use amitop::ui::view::{RowId, TableId};
+use crossterm::event::{Event, KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 /// A fresh app fed the capture's messages up to and including the end of
@@ -107,6 +108,84 @@ fn a_resynced_hint_takes_its_presence_from_the_presence_list() {
         "{bob}"
     );
     assert!(line(&screen, " 810 ").contains("available"));
+}
+
+/// The extension of the lamp the hints grid has selected.
+fn selected_lamp(app: &App) -> String {
+    match &app.view.table(TableId::Hints).anchor {
+        Some(RowId::Hint(_, exten)) => exten.clone(),
+        other => panic!("no lamp selected: {other:?}"),
+    }
+}
+
+/// Where `exten`'s lamp is on the screen: its column and line.
+fn lamp_at(screen: &str, exten: &str) -> (u16, u16) {
+    let lamp = format!("● {exten} ");
+    let (y, line) = screen
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(&lamp))
+        .unwrap_or_else(|| panic!("no lamp {exten}:\n{screen}"));
+    let x = line[..line.find(&lamp).unwrap()].chars().count();
+    (x as u16, y as u16)
+}
+
+fn click(app: &mut App, (column, row): (u16, u16)) {
+    let down = MouseEvent {
+        kind: MouseEventKind::Down(MouseButton::Left),
+        column,
+        row,
+        modifiers: KeyModifiers::NONE,
+    };
+    app.handle(Msg::Input(Event::Mouse(down)), NOW);
+}
+
+#[test]
+fn arrows_move_across_the_hints_grid_and_a_click_takes_the_lamp_under_it() {
+    // e3's seven hints in columns of four and three: 100 101 102 800,
+    // then 810 811 812.
+    let mut app = replayed(100, 16, "e3_hints_presence.ami", "e3-020");
+    go_to(&mut app, 'h');
+    let screen = render(&app);
+    let (first, second) = (lamp_at(&screen, "100"), lamp_at(&screen, "810"));
+    assert_eq!(first.1, second.1, "side by side:\n{screen}");
+    let mut after = |code| {
+        press(&mut app, code);
+        selected_lamp(&app)
+    };
+    assert_eq!(after(KeyCode::Down), "101");
+    assert_eq!(after(KeyCode::Right), "811");
+    assert_eq!(after(KeyCode::Right), "811", "the right edge");
+    assert_eq!(after(KeyCode::Left), "101");
+    assert_eq!(after(KeyCode::Left), "101", "the left edge");
+    // Up and Down go on through the order, column to column.
+    assert_eq!(after(KeyCode::Down), "102");
+    assert_eq!(after(KeyCode::Down), "800");
+    assert_eq!(after(KeyCode::Down), "810");
+    assert_eq!(after(KeyCode::Up), "800");
+    // 800's line is past the short column's foot: Right goes to that.
+    assert_eq!(after(KeyCode::Right), "812");
+    assert_eq!(after(KeyCode::Left), "102");
+    // One screenful holds every lamp: PgDn and PgUp go to either end.
+    assert_eq!(after(KeyCode::PageDown), "812");
+    assert_eq!(after(KeyCode::PageUp), "100");
+    assert_eq!(after(KeyCode::End), "812");
+
+    // A click on a lamp selects it, anywhere in its cell; below the short
+    // column there is none, and the selection stays.
+    let screen = render(&app);
+    click(&mut app, lamp_at(&screen, "811"));
+    assert_eq!(selected_lamp(&app), "811");
+    let (x, y) = lamp_at(&screen, "102");
+    click(&mut app, (x + 20, y));
+    assert_eq!(selected_lamp(&app), "102");
+    let (x, y) = lamp_at(&screen, "812");
+    click(&mut app, (x, y + 1));
+    assert_eq!(selected_lamp(&app), "102");
+    // Enter opens the clicked lamp.
+    click(&mut app, lamp_at(&screen, "810"));
+    press(&mut app, KeyCode::Enter);
+    assert!(render(&app).contains("Hint 810@"), "{}", render(&app));
 }
 
 #[test]

@@ -4,11 +4,12 @@
 //! message.
 //!
 //! The cells run down the first column, then the next, in columns of even
-//! length (as `ls` lists), so Up and Down step through the order a table
-//! would have, from the foot of a column to the head of the next; when more
-//! lamps are lit than fit, the grid shows the screenful of columns holding
-//! the selection. Filter, sort and Enter work as on a table, on the columns
-//! a table would have.
+//! length (as `ls` lists, see [`crate::ui::grid`]), so Up and Down step
+//! through the order a table would have, from the foot of a column to the
+//! head of the next, and Left and Right move along a line; when more lamps
+//! are lit than fit, the grid shows the screenful of columns holding the
+//! selection. Filter, sort and Enter work as on a table, on the columns a
+//! table would have.
 //!
 //! Hints carry no name, so the name is borrowed where the PBX has one:
 //! the description of the peer behind the hint's first device, else the
@@ -30,10 +31,11 @@ use ratatui::widgets::Paragraph;
 use crate::model::State;
 use crate::model::registry::{ExtensionHint, ExtensionState, Presence};
 use crate::model::voicemail::mailbox_key;
+use crate::ui::grid::{GAP, Grid};
 use crate::ui::layout;
 use crate::ui::panes::TableId;
 use crate::ui::selection::RowId;
-use crate::ui::table::{CellContext, Column};
+use crate::ui::table::{CellContext, Column, VisibleRows};
 use crate::ui::tables::{Shown, Sorted, Table};
 use crate::ui::text;
 use crate::ui::theme::{Theme, Tone};
@@ -218,6 +220,11 @@ impl Sorted for HintList {
 /// The BLF panel: [`HintList`]'s rows drawn as a grid.
 pub struct Hints;
 
+/// Every row in order: a panel has tens of lamps, not thousands.
+fn every_row<'a>(view: &View, env: &CellContext<'a>) -> VisibleRows<Row<'a>> {
+    Table::rows(&HintList, view, env, usize::MAX / 2)
+}
+
 impl Shown for Hints {
     fn count(&self, view: &View, env: &CellContext) -> usize {
         HintList.count(view, env)
@@ -235,6 +242,10 @@ impl Shown for Hints {
         HintList.sort_columns()
     }
 
+    fn grid(&self, view: &View, env: &CellContext, area: Rect) -> Option<Grid> {
+        Some(fit(&every_row(view, env).window, area, env).0)
+    }
+
     fn draw(
         &self,
         frame: &mut Frame<'_>,
@@ -243,31 +254,10 @@ impl Shown for Hints {
         env: &CellContext,
         focused: bool,
     ) -> usize {
-        // Every row in order: a panel has tens of lamps, not thousands.
-        let rows = Table::rows(&HintList, view, env, usize::MAX / 2);
+        let rows = every_row(view, env);
         let table = view.table(TableId::Hints);
-        let lines = layout::body_rows(area);
-        let widths = |of: for<'r> fn(&'r Row<'_>) -> &'r str| {
-            rows.window
-                .iter()
-                .map(|r| text::width(of(r)))
-                .max()
-                .unwrap_or(0)
-        };
-        // Extensions, states and names line up down a column.
-        let widths = Widths {
-            exten: widths(|r| &r.hint.exten).clamp(3, 8),
-            name: widths(|r| r.name).min(20),
-        };
-        let widest = rows.window.iter().map(|row| {
-            let parts = parts(row, widths, env);
-            parts
-                .iter()
-                .map(|(part, _)| text::width(part))
-                .sum::<usize>()
-        });
-        let grid = Grid::new(area.width, lines, rows.total, widest.max().unwrap_or(0));
-        let (selected, _) = table.window(rows.total, lines);
+        let (grid, widths) = fit(&rows.window, area, env);
+        let (selected, _) = table.window(rows.total, layout::body_rows(area));
         frame.render_widget(
             Paragraph::new(heading(table.sort, table.reverse, env.theme)),
             Rect { height: 1, ..area },
@@ -310,49 +300,32 @@ impl Shown for Hints {
     }
 }
 
-/// Columns between two cells.
-const GAP: u16 = 2;
 /// The narrowest cell: lamp, extension, state and the start of a name.
 const NARROWEST: usize = 34;
 /// The widest cell: longer names and messages are cut.
 const WIDEST: usize = 60;
 
-/// How the cells fit the pane.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Grid {
-    /// Cells across.
-    columns: usize,
-    /// Cells down a column.
-    lines: usize,
-    /// Width of one cell.
-    cell: usize,
-}
-
-impl Grid {
-    /// The grid of `cells` lamps, the widest `widest` long, in `width`
-    /// columns of the screen and `lines` lines: as many cells across as
-    /// fit whole (within [`NARROWEST`] and [`WIDEST`]), and columns no
-    /// longer than they need be to hold every lamp (`lines` when they
-    /// cannot).
-    fn new(width: u16, lines: usize, cells: usize, widest: usize) -> Grid {
-        let (width, gap) = (usize::from(width), usize::from(GAP));
-        let wanted = widest.clamp(NARROWEST, WIDEST);
-        let columns = ((width + gap) / (wanted + gap)).max(1);
-        let cell = width.saturating_sub((columns - 1) * gap) / columns;
-        let lines = lines.max(1).min(cells.div_ceil(columns).max(1));
-        Grid {
-            columns,
-            lines,
-            cell,
-        }
-    }
-
-    /// The first cell shown: of the screenful of columns holding
-    /// `selected`.
-    fn first_shown(&self, selected: usize) -> usize {
-        let column = selected / self.lines;
-        column / self.columns * self.columns * self.lines
-    }
+/// How the lamps of `rows` fit `area`: the grid, and how wide each
+/// cell's extension and name are padded so they line up down a column.
+fn fit(rows: &[Row<'_>], area: Rect, env: &CellContext) -> (Grid, Widths) {
+    let widest = |of: for<'r> fn(&'r Row<'_>) -> &'r str| {
+        rows.iter().map(|r| text::width(of(r))).max().unwrap_or(0)
+    };
+    let widths = Widths {
+        exten: widest(|r| &r.hint.exten).clamp(3, 8),
+        name: widest(|r| r.name).min(20),
+    };
+    let cell = rows.iter().map(|row| {
+        let parts = parts(row, widths, env);
+        parts
+            .iter()
+            .map(|(part, _)| text::width(part))
+            .sum::<usize>()
+    });
+    let wanted = cell.max().unwrap_or(0).clamp(NARROWEST, WIDEST);
+    let lines = layout::body_rows(area);
+    let grid = Grid::fit(area.width, lines, rows.len(), wanted);
+    (grid, widths)
 }
 
 /// The grid's title line: the sort, and what each lamp colour means.
@@ -444,18 +417,10 @@ fn parts<'a>(row: &Row<'a>, widths: Widths, env: &CellContext) -> [(Cow<'a, str>
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_selected_lamp_is_the_one_marked() {
-        use ratatui::Terminal;
-        use ratatui::backend::TestBackend;
-        use ratatui::style::Modifier;
-
-        use crate::ami::Message;
-        use crate::ui::keymap::Command;
-        use crate::ui::panes::{ModelTables, Pane};
-
+    /// A model with an idle hint for each of `extens`.
+    fn idle_phones(extens: &[&str]) -> State {
         let mut state = State::new();
-        for exten in ["2001", "2002", "2003"] {
+        for exten in extens {
             let hint = format!("SIP/{exten}");
             let status = [
                 ("Event", "ExtensionStatus"),
@@ -464,8 +429,36 @@ mod tests {
                 ("Hint", hint.as_str()),
                 ("Status", "0"),
             ];
-            state.apply(&Message::from_pairs(status), 0.0);
+            state.apply(&crate::ami::Message::from_pairs(status), 0.0);
         }
+        state
+    }
+
+    #[test]
+    fn short_lamps_still_get_the_narrowest_cell() {
+        let state = idle_phones(&["2001", "2002", "2003", "2004", "2005", "2006", "2007"]);
+        let env = CellContext {
+            state: &state,
+            now: 0.0,
+            theme: Theme::new(false),
+        };
+        let rows = every_row(&View::default(), &env).window;
+        // `● 2001 Idle    ` is 15 wide, but a cell is at least 34: three
+        // across 118 columns (in columns of 3, 3 and 1), not seven.
+        let (grid, _) = fit(&rows, Rect::new(0, 0, 118, 9), &env);
+        assert_eq!((grid.columns, grid.lines, grid.cell), (3, 3, 38));
+    }
+
+    #[test]
+    fn the_selected_lamp_is_the_one_marked() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        use ratatui::style::Modifier;
+
+        use crate::ui::keymap::Command;
+        use crate::ui::panes::{ModelTables, Pane};
+
+        let state = idle_phones(&["2001", "2002", "2003"]);
         let mut view = View::new(Rect::new(0, 0, 100, 30));
         view.pane = Pane::Hints;
         view.update(
@@ -499,28 +492,6 @@ mod tests {
         };
         assert!(marked("2002"));
         assert!(!marked("2001") && !marked("2003"));
-    }
-
-    #[test]
-    fn lamps_fill_even_columns_and_scroll_by_screenfuls() {
-        // 98 columns, lamps up to 40 wide: two cells across; 7 lamps make
-        // columns of 4 and 3.
-        let grid = Grid::new(98, 8, 7, 40);
-        assert_eq!((grid.columns, grid.lines, grid.cell), (2, 4, 48));
-        assert_eq!(grid.first_shown(6), 0);
-        // Short lamps: as narrow as NARROWEST allows, so three across.
-        assert_eq!(Grid::new(118, 8, 7, 10).columns, 3);
-        // Long ones are cut at WIDEST: still two across 122 columns.
-        assert_eq!(Grid::new(122, 8, 7, 90).columns, 2);
-        // 30 lamps in 2 columns of at most 8 lines: screens of 16.
-        let grid = Grid::new(98, 8, 30, 40);
-        assert_eq!(grid.lines, 8);
-        assert_eq!(grid.first_shown(15), 0);
-        assert_eq!(grid.first_shown(16), 16);
-        assert_eq!(grid.first_shown(29), 16);
-        // Too narrow for two: one cell across, the whole width.
-        let narrow = Grid::new(40, 5, 3, 50);
-        assert_eq!((narrow.columns, narrow.cell), (1, 40));
     }
 
     #[test]

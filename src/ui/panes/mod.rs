@@ -19,6 +19,7 @@ use ratatui::widgets::{Block, Borders};
 
 use crate::model::State;
 use crate::ui::detail;
+use crate::ui::grid::Grid;
 use crate::ui::selection::RowId;
 use crate::ui::table::CellContext;
 use crate::ui::tables::Shown;
@@ -166,5 +167,9 @@ impl TableData for ModelTables<'_> {
 
     fn sort_columns(&self, id: TableId) -> usize {
         table(id).sort_columns()
+    }
+
+    fn grid(&self, view: &View, id: TableId, area: Rect) -> Option<Grid> {
+        table(id).grid(view, &self.env(), area)
     }
 }
