@@ -22,7 +22,7 @@ use crate::app::msg::Msg;
 use crate::app::operator::ActionReply;
 use crate::app::queue_refresh::refresh_queues;
 use crate::app::terminal::TerminalGuard;
-use crate::app::update::App;
+use crate::app::update::{App, ResyncOrder};
 use crate::config::QueueOptions;
 use crate::ops::Request;
 use crate::ops::supervise::SupervisorSettings;
@@ -66,8 +66,8 @@ pub fn now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
-/// Resync updates buffered between the resync task and the loop.
-const RESYNC_BUFFER: usize = 64;
+/// Queue refresh updates buffered between their task and the loop.
+const REFRESH_BUFFER: usize = 64;
 
 /// Runs the dashboard on this terminal until the user quits. The session
 /// is asked to log off on the way out. With `read_only`, action keys only
@@ -87,13 +87,9 @@ pub async fn run_dashboard(
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let (requests_tx, requests) = unbounded_channel();
-    let (updates_tx, mut updates) = mpsc::channel(RESYNC_BUFFER);
-    let refresher = tokio::spawn(refresh_queues(
-        handle.clone(),
-        queues.refresh,
-        updates_tx.clone(),
-    ));
-    let resyncer = tokio::spawn(serve_resyncs(handle.clone(), requests, updates_tx));
+    let (updates_tx, mut updates) = mpsc::channel(REFRESH_BUFFER);
+    let refresher = tokio::spawn(refresh_queues(handle.clone(), queues.refresh, updates_tx));
+    let resyncer = tokio::spawn(serve_resyncs(handle.clone(), requests));
     let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
     let mut app = App::new(title, area, Theme::from_env(), requests_tx);
     app.state.queues.thresholds = queues.thresholds;
@@ -131,19 +127,16 @@ pub async fn run_dashboard(
     result.map_err(DashboardError::from)
 }
 
-/// Starts a resync for each request of the app; a new request replaces a
-/// resync still running (the model has already moved to a new generation).
-async fn serve_resyncs(
-    handle: SessionHandle,
-    mut requests: UnboundedReceiver<()>,
-    updates: mpsc::Sender<ResyncUpdate>,
-) {
+/// Starts a resync for each order of the app; a new order replaces a
+/// resync still running (the model has already moved to a new generation,
+/// and the app no longer reads the old one's updates).
+pub async fn serve_resyncs(handle: SessionHandle, mut orders: UnboundedReceiver<ResyncOrder>) {
     let mut running: Option<JoinHandle<()>> = None;
-    while requests.recv().await.is_some() {
+    while let Some(updates) = orders.recv().await {
         if let Some(previous) = running.take() {
             previous.abort();
         }
-        running = Some(tokio::spawn(resync::run(handle.clone(), updates.clone())));
+        running = Some(tokio::spawn(resync::run(handle.clone(), updates)));
     }
     if let Some(last) = running {
         last.abort();
@@ -175,7 +168,8 @@ async fn serve_actions(
 }
 
 /// The loop proper, over any input stream, session source and drawing
-/// function, so tests can run it without a terminal.
+/// function, so tests can run it without a terminal. `resync_updates`
+/// carries updates from outside the app's own resyncs (the queue refresh).
 pub async fn drive<I, S, D>(
     app: &mut App,
     mut input: I,
@@ -208,6 +202,15 @@ where
                 Some(event) => app.handle(Msg::Input(event?), now()),
                 None => input_open = false,
             },
+            // Before the events queued behind it: a list applied only once
+            // the queue ran dry would undo the changes that came after it
+            // (a flood of them, under load), and no sweep would make good
+            // a channel it brought back.
+            update = next_resync_update(app.resync_updates()) => match update {
+                Some(update) => app.handle(Msg::Resync(update), now()),
+                None => *app.resync_updates() = None,
+            },
+            Some(update) = resync_updates.recv() => app.handle(Msg::Resync(update), now()),
             event = session.recv(), if session_open => match event {
                 Some(first) => handle_batch(app, session, first),
                 None => {
@@ -215,7 +218,6 @@ where
                     app.handle(Msg::Session(SessionEvent::State(ConnectionState::Stopped)), now());
                 }
             },
-            Some(update) = resync_updates.recv() => app.handle(Msg::Resync(update), now()),
             Some(reply) = next_reply(&mut replies) => {
                 app.handle(Msg::Acted(reply), now());
             }
@@ -224,6 +226,15 @@ where
         }
     }
     Ok(())
+}
+
+/// The running resync's next update, `None` once it has stopped; never,
+/// when no resync runs.
+async fn next_resync_update(updates: &mut Option<Receiver<ResyncUpdate>>) -> Option<ResyncUpdate> {
+    match updates {
+        Some(updates) => updates.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The next action reply; never, when the app sends no actions.

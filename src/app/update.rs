@@ -6,7 +6,7 @@
 
 use crossterm::event::{Event, KeyEvent, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{self, Receiver, UnboundedSender};
 
 use crate::ami::session::{ConnectionState, SessionEvent};
 use crate::app::link::Link;
@@ -48,8 +48,21 @@ pub struct App {
     /// The picture as it was when the connection went, shown (marked
     /// stale, its clocks stopped) until a resync has rebuilt `state`.
     stale: Option<Stale>,
-    resync: UnboundedSender<()>,
+    resync: UnboundedSender<ResyncOrder>,
+    /// The updates of the resync running now; a new resync replaces it, so
+    /// what an older one had queued is never applied to the new generation.
+    resync_updates: Option<Receiver<ResyncUpdate>>,
+    /// Events were dropped since the last resync finished.
+    overflowed: bool,
 }
+
+/// Where the resync asked for sends its updates: the loop runs
+/// [`crate::resync::run`] with it. A receiver gone means the resync was
+/// replaced (its next update fails, and it stops).
+pub type ResyncOrder = mpsc::Sender<ResyncUpdate>;
+
+/// Resync updates buffered between the resync task and the app.
+const RESYNC_BUFFER: usize = 64;
 
 /// A picture no longer live: the model as last seen, and since when.
 struct Stale {
@@ -58,11 +71,16 @@ struct Stale {
 }
 
 impl App {
-    /// `resync` receives a message whenever the model must be rebuilt
-    /// from the server's lists (after login, after an overflow); the model
-    /// has already begun the resync (its generation is marked), so the
-    /// loop only has to start [`crate::resync::run`].
-    pub fn new(title: String, area: Rect, theme: Theme, resync: UnboundedSender<()>) -> App {
+    /// `resync` receives an order whenever the model must be rebuilt from
+    /// the server's lists (after login, after an overflow); the model has
+    /// already begun the resync (its generation is marked), so the loop
+    /// only has to start [`crate::resync::run`] with the order's sender.
+    pub fn new(
+        title: String,
+        area: Rect,
+        theme: Theme,
+        resync: UnboundedSender<ResyncOrder>,
+    ) -> App {
         App {
             title,
             state: State::new(),
@@ -77,6 +95,8 @@ impl App {
             login: LoginRetry::default(),
             stale: None,
             resync,
+            resync_updates: None,
+            overflowed: false,
         }
     }
 
@@ -86,6 +106,17 @@ impl App {
         self.stale
             .as_ref()
             .map_or(&self.state, |stale| &stale.state)
+    }
+
+    /// A resync asked for has not finished yet.
+    pub fn resyncing(&self) -> bool {
+        self.resync_updates.is_some()
+    }
+
+    /// The running resync's updates, for the loop to hand to
+    /// [`App::handle`]; `None` when no resync runs.
+    pub fn resync_updates(&mut self) -> &mut Option<Receiver<ResyncUpdate>> {
+        &mut self.resync_updates
     }
 
     /// Since when the picture is stale, if it is.
@@ -344,7 +375,15 @@ impl App {
             }
             SessionEvent::Overflow { dropped } => {
                 tracing::warn!(dropped, "the dashboard fell behind; resynchronising");
+                // One marker for a run of overflows: under a flood each
+                // one restarts the resync, and the log would show only them.
+                if !self.overflowed {
+                    let detail =
+                        format!("{dropped} events dropped (amitop fell behind); resyncing");
+                    self.mark("Overflow", &detail, now);
+                }
                 self.request_resync();
+                self.overflowed = true;
             }
             SessionEvent::Malformed(malformed) => {
                 tracing::warn!(?malformed, "malformed frame skipped");
@@ -381,8 +420,10 @@ impl App {
     fn request_resync(&mut self) {
         self.state.begin_resync();
         self.note = None;
+        let (order, updates) = mpsc::channel(RESYNC_BUFFER);
+        self.resync_updates = Some(updates);
         // The loop may have stopped listening while shutting down.
-        let _ = self.resync.send(());
+        let _ = self.resync.send(order);
     }
 
     fn resync_step(&mut self, update: ResyncUpdate, now: f64) {
@@ -397,6 +438,8 @@ impl App {
         // The new picture is whole: show it instead of the old one.
         if matches!(update, ResyncUpdate::Finished) {
             self.stale = None;
+            self.resync_updates = None;
+            self.overflowed = false;
         }
     }
 }

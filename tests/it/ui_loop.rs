@@ -100,3 +100,48 @@ async fn the_loop_ends_when_the_user_quits_even_if_the_session_ended() {
         .expect("loop");
     assert!(app.quit);
 }
+
+/// After an overflow the app starts a new resync; what the one it replaced
+/// still sends (lists read before the events it missed) never reaches the
+/// model, and the event log says events were dropped.
+#[test]
+fn an_overflow_replaces_the_resync_and_says_so() {
+    use amitop::ami::codec::{AmiVersion, Banner};
+    use amitop::ami::session::ConnectionState;
+    use amitop::app::Msg;
+    use amitop::resync::ResyncUpdate;
+
+    let (mut app, mut orders) = crate::support::ui::new_app(80, 24);
+    let banner = Banner {
+        text: "Asterisk Call Manager/11.0.0".into(),
+        version: AmiVersion::parse("11.0.0"),
+    };
+    let logged_in = SessionEvent::State(ConnectionState::LoggedIn { banner });
+    app.handle(Msg::Session(logged_in), crate::support::ui::NOW);
+    let at_login = orders.try_recv().expect("a resync at login");
+    for dropped in [3, 5] {
+        app.handle(
+            Msg::Session(SessionEvent::Overflow { dropped }),
+            crate::support::ui::NOW,
+        );
+    }
+    let _first_after = orders.try_recv().expect("a resync after the overflow");
+    let last = orders
+        .try_recv()
+        .expect("a resync after the second overflow");
+    assert!(
+        at_login.try_send(ResyncUpdate::Finished).is_err(),
+        "a replaced resync still reaches the app"
+    );
+    last.try_send(ResyncUpdate::Finished).unwrap();
+    let updates = app.resync_updates().as_mut().expect("a resync running");
+    assert!(matches!(updates.try_recv(), Ok(ResyncUpdate::Finished)));
+
+    let overflows: Vec<String> = (app.state.log.iter())
+        .filter(|e| e.name() == "Overflow")
+        .map(|e| e.summary())
+        .collect();
+    assert_eq!(overflows.len(), 1, "one marker for a run of overflows");
+    assert!(overflows[0].contains("3 events dropped"), "{overflows:?}");
+    assert!(overflows[0].contains("resyncing"), "{overflows:?}");
+}

@@ -5,6 +5,7 @@
 use amitop::ami::Message;
 use amitop::ami::codec::{AmiVersion, Banner};
 use amitop::ami::session::{ConnectionState, SessionEvent};
+use amitop::app::update::ResyncOrder;
 use amitop::app::{App, Msg};
 use amitop::ui::theme::Theme;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
@@ -231,7 +232,7 @@ pub fn pbx_events() -> Vec<Message> {
 }
 
 /// A fresh app of the given size, with a receiver for its resync requests.
-pub fn new_app(width: u16, height: u16) -> (App, UnboundedReceiver<()>) {
+pub fn new_app(width: u16, height: u16) -> (App, UnboundedReceiver<ResyncOrder>) {
     let (tx, rx) = unbounded_channel();
     let app = App::new(
         "amitop".into(),
