@@ -147,7 +147,14 @@ impl Channel {
 
 /// Overwrites `field` with `value`, reusing its allocation.
 pub(crate) fn set(field: &mut String, value: &str) {
-    if field != value {
+    if field == value {
+        return;
+    }
+    if field.capacity() == 0 {
+        // A new channel's fields: one allocation of the exact size costs
+        // less than growing an empty string.
+        *field = value.to_owned();
+    } else {
         field.clear();
         field.push_str(value);
     }
