@@ -155,7 +155,10 @@ impl Message {
     }
 
     /// The first value of each of `keys` as raw bytes, found in one pass
-    /// over the headers (for events read several headers of).
+    /// over the headers (for events read several headers of). Inlined:
+    /// its loop specialises to the keys at each call, which pays for the
+    /// copies (`VarSet` costs a third more when it is called instead).
+    #[inline(always)]
     pub(crate) fn get_each<const N: usize>(&self, keys: [&str; N]) -> [Option<&[u8]>; N] {
         let mut values = [None; N];
         let keys = keys.map(str::as_bytes);

@@ -96,20 +96,32 @@ impl Bridges {
     /// The bridge `id`, created empty if unknown; its description is
     /// refreshed from the event's `Bridge*` headers.
     fn touch(&mut self, id: &str, msg: &Message, generation: u64) -> &mut Bridge {
-        let bridge = self.by_id.entry(id.to_owned()).or_insert_with(|| Bridge {
-            id: id.to_owned(),
-            ..Bridge::default()
-        });
+        // Looked up before any copy of `id` is made: nearly every event is
+        // about a bridge already known.
+        if !self.by_id.contains_key(id) {
+            let bridge = Bridge {
+                id: id.to_owned(),
+                ..Bridge::default()
+            };
+            self.by_id.insert(id.to_owned(), bridge);
+        }
+        let bridge = self.by_id.get_mut(id).expect("inserted above");
         bridge.seen = generation;
         self.changes.record(id);
+        let values = msg.get_each([
+            "BridgeType",
+            "BridgeTechnology",
+            "BridgeName",
+            "BridgeCreator",
+        ]);
         let fields = [
-            ("BridgeType", &mut bridge.bridge_type),
-            ("BridgeTechnology", &mut bridge.technology),
-            ("BridgeName", &mut bridge.name),
-            ("BridgeCreator", &mut bridge.creator),
+            &mut bridge.bridge_type,
+            &mut bridge.technology,
+            &mut bridge.name,
+            &mut bridge.creator,
         ];
-        for (key, field) in fields {
-            if let Some(value) = msg.get(key) {
+        for (field, value) in fields.into_iter().zip(values) {
+            if let Some(value) = value.map(|raw| msg.text(raw)) {
                 set(field, if value == "<unknown>" { "" } else { &value });
             }
         }

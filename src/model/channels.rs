@@ -115,7 +115,7 @@ impl Channel {
         for (field, raw) in text_fields {
             // Compared raw first: decoding is for values that changed.
             if let Some(raw) = raw
-                && field.as_bytes() != raw
+                && !same_bytes(field.as_bytes(), raw)
             {
                 set(field, &snap.text(raw));
             }
@@ -147,9 +147,39 @@ impl Channel {
 
 /// Overwrites `field` with `value`, reusing its allocation.
 pub(crate) fn set(field: &mut String, value: &str) {
-    if field != value {
+    if field == value {
+        return;
+    }
+    if field.capacity() == 0 {
+        // A new channel's fields: one allocation of the exact size costs
+        // less than growing an empty string.
+        *field = value.to_owned();
+    } else {
         field.clear();
         field.push_str(value);
+    }
+}
+
+/// `a == b`, inline for values up to 16 bytes (nearly every snapshot
+/// value): an event repeats most of its channel's snapshot, so these
+/// compares run a dozen times an event, and a call to `memcmp` costs more
+/// than the bytes compared. Overlapping words cover the lengths between.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    let word =
+        |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or_default());
+    let half =
+        |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or_default());
+    match len {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, len - 4) == half(b, len - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, len - 8) == word(b, len - 8),
+        _ => a == b,
     }
 }
 
@@ -285,7 +315,7 @@ impl Channels {
         channel.update(snap);
         channel.seen = generation;
         if let Some(name) = snap.name.as_deref()
-            && channel.name != name
+            && !same_bytes(channel.name.as_bytes(), name.as_bytes())
         {
             let old = std::mem::replace(&mut channel.name, name.to_owned());
             reindex(&mut self.by_name, id, &old, name);
@@ -399,6 +429,21 @@ mod tests {
                 .values()
                 .all(|v| v.len() == MAX_VARIABLE_LEN)
         );
+    }
+
+    #[test]
+    fn same_bytes_agrees_with_eq_at_every_length() {
+        let base: Vec<u8> = (0..40u8).collect();
+        for len in 0..base.len() {
+            let a = &base[..len];
+            assert!(same_bytes(a, a));
+            for at in 0..len {
+                let mut b = a.to_vec();
+                b[at] ^= 1;
+                assert!(!same_bytes(a, &b), "len {len}, byte {at}");
+            }
+            assert!(!same_bytes(a, &base[..len + 1]));
+        }
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod figures;
 mod members;
 mod thresholds;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Serialize, Serializer};
@@ -334,11 +335,17 @@ impl Queues {
     /// `NewCallerid`: a waiting caller's number and name follow its
     /// channel's.
     pub fn caller_id_changed(&mut self, msg: &Message) {
-        let Some(uniqueid) = msg.get_any(&["Uniqueid", "UniqueID"]) else {
+        // One pass over the headers, values borrowed: this runs on every
+        // `NewCallerid`, whether or not a queue holds the channel.
+        let [uniqueid, num, old_num, name] =
+            msg.get_each(["Uniqueid", "CallerIDNum", "CallerID", "CallerIDName"]);
+        let Some(uniqueid) = uniqueid.map(|raw| msg.text(raw)) else {
             return;
         };
-        let num = fields::caller_id(msg, &["CallerIDNum", "CallerID"]);
-        let name = fields::caller_id(msg, &["CallerIDName"]);
+        let (num, name) = (
+            shown_caller_id(msg, num.or(old_num)),
+            shown_caller_id(msg, name),
+        );
         for queue in self.by_name.values_mut() {
             queue.callers.caller_id_changed(&uniqueid, &num, &name);
         }
@@ -375,4 +382,12 @@ impl Serialize for Queues {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.by_name.values())
     }
+}
+
+/// A caller ID header's value (borrowed), with Asterisk's `<unknown>`
+/// made empty, as [`fields::caller_id`] does.
+fn shown_caller_id<'a>(msg: &'a Message, raw: Option<&'a [u8]>) -> Cow<'a, str> {
+    raw.map(|raw| msg.text(raw))
+        .filter(|v| v != "<unknown>")
+        .unwrap_or_default()
 }

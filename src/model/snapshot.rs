@@ -242,13 +242,24 @@ pub fn state_name(code: u8) -> &'static str {
 /// Epoch seconds from a Uniqueid: `<epoch>.<seq>`, possibly after a
 /// `<systemname>-` prefix (the system name may itself contain dashes).
 pub fn uniqueid_epoch(uniqueid: &str) -> Option<f64> {
-    let tail = uniqueid.rsplit('-').next()?;
-    let (epoch, seq) = tail.split_once('.')?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // Bytes rather than `str` patterns and `parse`: every new channel's
+    // Uniqueid goes through here, and the byte loops cost a fraction.
+    let id = uniqueid.as_bytes();
+    let tail = id
+        .iter()
+        .rposition(|&b| b == b'-')
+        .map_or(id, |dash| &id[dash + 1..]);
+    let dot = tail.iter().position(|&b| b == b'.')?;
+    let (epoch, seq) = (&tail[..dot], &tail[dot + 1..]);
+    let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
     if !digits(epoch) || !digits(seq) {
         return None;
     }
-    epoch.parse::<u64>().ok().map(|e| e as f64)
+    // `None` past `u64::MAX`, as `parse` would be.
+    let epoch = epoch.iter().try_fold(0u64, |n, digit| {
+        n.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+    })?;
+    Some(epoch as f64)
 }
 
 #[cfg(test)]
