@@ -83,32 +83,36 @@ impl Registry {
     /// `State::apply_event`) is one of those.
     pub fn apply(&mut self, msg: &Message, event: &str, now: f64) -> bool {
         // A list item (it carries the ActionID of the list) reports a state,
-        // not the moment it changed.
-        let changed_at = msg.action_id().is_none().then_some(now);
+        // not the moment it changed. Read only by the arms that use it: most
+        // events reaching here are none of these, and the lookup scans the
+        // whole message when it has no ActionID.
+        let changed_at = || msg.action_id().is_none().then_some(now);
         match event {
             "registryentry" => {
-                self.registration(RegistrationReport::from_entry(msg), changed_at, |r| {
+                self.registration(RegistrationReport::from_entry(msg), changed_at(), |r| {
                     r.apply_entry(msg)
                 })
             }
-            "registry" => self.registration(RegistrationReport::from_event(msg), changed_at, |r| {
-                r.apply_event(msg, now)
-            }),
+            "registry" => {
+                self.registration(RegistrationReport::from_event(msg), changed_at(), |r| {
+                    r.apply_event(msg, now)
+                })
+            }
             "outboundregistrationdetail" => self.registration(
                 RegistrationReport::from_pjsip_detail(msg),
-                changed_at,
+                changed_at(),
                 |r| r.apply_pjsip_detail(msg),
             ),
-            "peerstatus" => self.peer(PeerReport::from_peer_status(msg), changed_at, |p| {
+            "peerstatus" => self.peer(PeerReport::from_peer_status(msg), changed_at(), |p| {
                 peers::apply_peer_status(p, msg);
                 true
             }),
-            "peerentry" => self.peer(PeerReport::from_peer_entry(msg), changed_at, |p| {
+            "peerentry" => self.peer(PeerReport::from_peer_entry(msg), changed_at(), |p| {
                 peers::apply_peer_entry(p, msg);
                 true
             }),
             "contactstatus" | "contactlist" => {
-                self.peer(PeerReport::from_contact(msg), changed_at, |p| {
+                self.peer(PeerReport::from_contact(msg), changed_at(), |p| {
                     peers::apply_contact(p, msg)
                 })
             }
