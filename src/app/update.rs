@@ -169,7 +169,15 @@ impl App {
     /// Applies one message; `now` is epoch seconds.
     pub fn handle(&mut self, msg: Msg, now: f64) {
         match msg {
-            Msg::Input(event) => self.input(event, now),
+            Msg::Input(event) => {
+                self.input(event, now);
+                // Recordings are asked for only from the keyboard; before
+                // its `MixMonitorStart` comes, the model learns each one's
+                // file (the event does not name it).
+                for (channel, file) in self.operator.take_asked_recordings() {
+                    self.state.expect_recording(&channel, &file);
+                }
+            }
             Msg::Session(event) => self.session(event, now),
             Msg::Resync(step) => self.resync_step(step, now),
             Msg::Acted(reply) => self.acted(reply, now),
@@ -179,11 +187,6 @@ impl App {
                 let calls = self.shown().calls().len();
                 self.meters.sample(calls as u64);
             }
-        }
-        // Before its `MixMonitorStart` comes, the model learns the file
-        // of each recording just asked for (the event does not name it).
-        for (channel, file) in self.operator.take_asked_recordings() {
-            self.state.expect_recording(&channel, &file);
         }
         self.dirty = true;
     }
