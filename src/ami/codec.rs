@@ -29,6 +29,9 @@ use super::message::{HeaderSpan, Message};
 
 const BANNER_PREFIX: &[u8] = b"Asterisk Call Manager/";
 const END_COMMAND: &[u8] = b"--END COMMAND--";
+/// Header lists [`AmiCodec::recycle`] keeps: enough for a batch of messages
+/// handed back at once (a threaded replay), few enough to stay small.
+const MAX_SPARE_HEADER_LISTS: usize = 1024;
 /// Headers a `Follows` reply carries before its raw body starts.
 const FOLLOWS_HEADERS: [&[u8]; 4] = [b"Response", b"Privilege", b"ActionID", b"Message"];
 
@@ -182,9 +185,9 @@ pub struct AmiCodec {
     discarding: bool,
     /// While discarding: the next byte starts a line.
     at_line_start: bool,
-    /// The header list of a message its reader is done with, reused for
-    /// the next message (see [`AmiCodec::recycle`]).
-    spare_headers: Option<Vec<HeaderSpan>>,
+    /// Header lists of messages their reader is done with, reused for the
+    /// next messages (see [`AmiCodec::recycle`]).
+    spare_headers: Vec<Vec<HeaderSpan>>,
 }
 
 impl Default for AmiCodec {
@@ -217,16 +220,17 @@ impl AmiCodec {
             scan: Scan::new(),
             discarding: false,
             at_line_start: true,
-            spare_headers: None,
+            spare_headers: Vec::new(),
         }
     }
 
     /// Hands back a decoded message its reader is done with: its header
-    /// list is reused for the next message, which saves an allocation and
-    /// a free per message where messages are read and dropped one by one
-    /// (a replay).
+    /// list is reused for a later message, which saves an allocation and a
+    /// free per message where messages are read and dropped (a replay).
     pub fn recycle(&mut self, msg: Message) {
-        self.spare_headers = Some(msg.into_header_list());
+        if self.spare_headers.len() < MAX_SPARE_HEADER_LISTS {
+            self.spare_headers.push(msg.into_header_list());
+        }
     }
 
     /// Drops bytes up to and including the next blank line. True once found.
@@ -414,11 +418,8 @@ impl AmiCodec {
         let buf = src.split_to(self.scan.pos).freeze();
         // A header list handed back by `recycle`, else a new one: the next
         // message likely has about as many headers as this one.
-        let next_headers = match self.spare_headers.take() {
-            Some(mut spare) => {
-                spare.clear();
-                spare
-            }
+        let next_headers = match self.spare_headers.pop() {
+            Some(spare) => spare,
             None => Vec::with_capacity(self.scan.headers.len().max(16)),
         };
         let headers = std::mem::replace(&mut self.scan.headers, next_headers);

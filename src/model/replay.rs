@@ -12,6 +12,8 @@
 
 use std::collections::HashSet;
 use std::io::{self, Read};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::thread;
 
 use bytes::{Bytes, BytesMut};
 use tokio_util::codec::Decoder;
@@ -57,44 +59,132 @@ pub struct ReplayOutcome {
 /// Bytes read from a file at a time: enough that reading costs little,
 /// few enough that a replay's memory does not grow with the file.
 const READ_CHUNK: usize = 1 << 20;
+/// Frames handed from the decoding thread to the model's at a time: enough
+/// that the hand-over costs little per frame.
+const BATCH: usize = 512;
+/// Batches on their way to the model at once. With the read chunks their
+/// messages point into, this bounds a replay's memory.
+const BATCHES_AHEAD: usize = 4;
 
-/// Replays `bytes` into a fresh [`State`].
+/// Replays `bytes` into a fresh [`State`], on the calling thread (the model
+/// bench measures this).
 pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
-    replay_from(bytes, options).expect("reading from memory cannot fail")
+    let mut replay = Replay::new(options);
+    let mut codec = AmiCodec::default();
+    let mut buffer = BytesMut::from(bytes);
+    while let Ok(Some(frame)) = codec.decode_eof(&mut buffer) {
+        let more = replay.apply(&frame);
+        if let Frame::Message(msg) = frame {
+            codec.recycle(msg);
+        }
+        if !more {
+            break;
+        }
+    }
+    replay.outcome
 }
 
-/// Replays a stream read from `reader` a chunk at a time, so memory stays
-/// flat however long the recording: each message is applied and dropped
-/// before the next chunk is read (the model copies what it keeps), and the
-/// read buffer is reused.
-pub fn replay_from(mut reader: impl Read, options: ReplayOptions) -> io::Result<ReplayOutcome> {
-    let mut replay = Replay::new(options);
+/// Replays a stream read from `reader`. One thread reads and decodes while
+/// the calling thread applies, as the dashboard's session task and reducer
+/// do, so a replay takes about as long as the model alone. Memory stays flat
+/// however long the recording: the file is read a chunk at a time, and at
+/// most [`BATCHES_AHEAD`] batches of frames wait for the model.
+pub fn replay_from(reader: impl Read + Send, options: ReplayOptions) -> io::Result<ReplayOutcome> {
+    let (batches, decoded) = mpsc::sync_channel(BATCHES_AHEAD);
+    let (give_back, returned) = mpsc::channel();
+    thread::scope(|scope| {
+        let decoder = scope.spawn(move || decode_stream(reader, &batches, &returned));
+        let mut replay = Replay::new(options);
+        for batch in &decoded {
+            let more = batch.iter().all(|frame| replay.apply(frame));
+            // The decoder drops the frames: their memory is freed where it
+            // was allocated, and their header lists are reused.
+            let _ = give_back.send(batch);
+            if !more {
+                break;
+            }
+        }
+        // Past `--until`: a closed channel tells the decoder to stop.
+        drop(decoded);
+        match decoder.join() {
+            Ok(read) => read.map(|()| replay.outcome),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The decoding half of [`replay_from`]: reads `reader` to its end (or until
+/// the model stops listening) and sends its frames in batches. Batches the
+/// model is done with come back on `returned` and are reused.
+fn decode_stream(
+    mut reader: impl Read,
+    batches: &SyncSender<Vec<Frame>>,
+    returned: &Receiver<Vec<Frame>>,
+) -> io::Result<()> {
+    let mut codec = AmiCodec::default();
     let mut buffer = BytesMut::new();
+    let mut batch = Vec::with_capacity(BATCH);
     loop {
-        // The messages of the last chunk are dropped by now, so this takes
-        // the allocation back (moving the unfinished message the chunk ended
-        // in to its front) rather than making a new one per chunk, unless
-        // the model kept a message, which then keeps the old one alive.
-        // `read_to_end` fills it without zeroing it first.
+        // Once the frames of the last chunk have come back and been dropped,
+        // this takes the allocation back (moving the unfinished message the
+        // chunk ended in to its front) rather than making a new one per
+        // chunk; while some are still with the model, it copies that message
+        // into a new one. `read_to_end` fills it without zeroing it first.
         let mut chunk = Vec::from(std::mem::take(&mut buffer));
+        // Room for the whole chunk at once, rather than grown (and copied)
+        // by doubling while it is read.
+        chunk.reserve(READ_CHUNK);
         let read = (&mut reader)
             .take(READ_CHUNK as u64)
             .read_to_end(&mut chunk)?;
         // Unique, so this takes the vector over without copying it.
         buffer = BytesMut::from(Bytes::from(chunk));
         let at_end = read == 0;
-        if !replay.feed(&mut buffer, at_end) || at_end {
-            break;
+        loop {
+            let frame = if at_end {
+                codec.decode_eof(&mut buffer)
+            } else {
+                codec.decode(&mut buffer)
+            };
+            // The codec reports bad bytes as `Frame::Malformed`; it has no
+            // error of its own, and this buffer no I/O to fail.
+            let Ok(Some(frame)) = frame else {
+                break;
+            };
+            batch.push(frame);
+            if batch.len() == BATCH {
+                let next = next_batch(&mut codec, returned);
+                if batches.send(std::mem::replace(&mut batch, next)).is_err() {
+                    return Ok(());
+                }
+            }
+        }
+        if at_end {
+            // A closed channel here only means the model stopped early.
+            let _ = batches.send(batch);
+            return Ok(());
         }
     }
-    Ok(replay.outcome)
 }
 
-/// A replay in progress.
+/// An empty batch: one the model gave back, its messages' header lists
+/// handed to the codec, or a new one.
+fn next_batch(codec: &mut AmiCodec, returned: &Receiver<Vec<Frame>>) -> Vec<Frame> {
+    let Ok(mut batch) = returned.try_recv() else {
+        return Vec::with_capacity(BATCH);
+    };
+    for frame in batch.drain(..) {
+        if let Frame::Message(msg) = frame {
+            codec.recycle(msg);
+        }
+    }
+    batch
+}
+
+/// The model's half of a replay: frames in, state out.
 struct Replay {
     outcome: ReplayOutcome,
     options: ReplayOptions,
-    codec: AmiCodec,
     resyncing: HashSet<ListKind>,
 }
 
@@ -110,47 +200,24 @@ impl Replay {
                 malformed: Vec::new(),
             },
             options,
-            codec: AmiCodec::default(),
             resyncing: HashSet::new(),
         }
     }
 
-    /// Applies every whole frame in `buffer` (at the end of the stream, the
-    /// rest too). False once `--until` is reached.
-    fn feed(&mut self, buffer: &mut BytesMut, at_end: bool) -> bool {
-        loop {
-            let frame = if at_end {
-                self.codec.decode_eof(buffer)
-            } else {
-                self.codec.decode(buffer)
-            };
-            // A decoder over an in-memory buffer cannot fail with I/O errors;
-            // treat any error like the end of the stream.
-            let frame = match frame {
-                Ok(Some(frame)) => frame,
-                Ok(None) => return true,
-                Err(_) => return false,
-            };
-            if !self.apply(frame) {
-                return false;
-            }
-        }
-    }
-
     /// One frame; false once past `--until`.
-    fn apply(&mut self, frame: Frame) -> bool {
+    fn apply(&mut self, frame: &Frame) -> bool {
         let (outcome, options) = (&mut self.outcome, &self.options);
         match frame {
             Frame::Banner(banner) => {
                 outcome.banners += 1;
-                outcome.state.apply_banner(&banner);
+                outcome.state.apply_banner(banner);
                 if outcome.messages >= options.from {
                     outcome.state.begin_resync();
                     self.resyncing = ListKind::SWEPT_ON_COMPLETION.into_iter().collect();
                 }
             }
             Frame::Malformed(bad) => {
-                outcome.state.note_malformed(&bad, options.now);
+                outcome.state.note_malformed(bad, options.now);
                 outcome
                     .malformed
                     .push(format!("{}: {}", bad.reason, bad.preview));
@@ -164,18 +231,16 @@ impl Replay {
                 if outcome.messages < options.from {
                     return true;
                 }
-                outcome.state.apply(&msg, options.now);
+                outcome.state.apply(msg, options.now);
                 outcome.applied += 1;
                 // Outside a resync (most of a replay) no list can complete.
                 if self.resyncing.is_empty() {
-                    self.codec.recycle(msg);
                     return true;
                 }
                 let completed = msg.get_bytes("Event").and_then(ListKind::completed_by_name);
                 if let Some(kind) = completed.filter(|k| self.resyncing.remove(k)) {
                     outcome.state.sweep(kind);
                 }
-                self.codec.recycle(msg);
             }
         }
         true
@@ -228,5 +293,85 @@ mod tests {
         let outcome = replay(&stream, ReplayOptions::default());
         assert_eq!(outcome.banners, 2);
         assert!(outcome.state.channels.is_empty(), "{:?}", outcome.state);
+    }
+
+    /// `calls` calls after one banner; every third stays up.
+    fn many_calls(calls: usize) -> Vec<u8> {
+        let mut stream = BANNER.to_vec();
+        for i in 0..calls {
+            let id = format!("100.{i}");
+            let mut call = [UP, HANGUP].concat();
+            if i % 3 == 0 {
+                call = UP.to_vec();
+            }
+            let text = String::from_utf8(call).unwrap().replace("100.1", &id);
+            stream.extend_from_slice(text.as_bytes());
+        }
+        stream
+    }
+
+    /// A reader that hands out at most `step` bytes per read, then fails
+    /// if `fail_at_end`.
+    struct Trickle {
+        bytes: Vec<u8>,
+        at: usize,
+        step: usize,
+        fail_at_end: bool,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.at == self.bytes.len() && self.fail_at_end {
+                return Err(io::Error::other("disk gone"));
+            }
+            let n = self.step.min(buf.len()).min(self.bytes.len() - self.at);
+            buf[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    fn trickle(bytes: Vec<u8>, fail_at_end: bool) -> Trickle {
+        Trickle {
+            bytes,
+            at: 0,
+            step: 4093,
+            fail_at_end,
+        }
+    }
+
+    fn channel_ids(state: &State) -> Vec<String> {
+        let mut ids: Vec<String> = state.channels.iter().map(|c| c.uniqueid.clone()).collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn a_threaded_replay_leaves_the_same_state_as_one_in_memory() {
+        // Thousands of frames: many batches, and a stream longer than a
+        // read chunk, so messages straddle chunk ends.
+        let stream = many_calls(6_000);
+        assert!(stream.len() > READ_CHUNK && 6_000 * 3 > BATCH * BATCHES_AHEAD * 4);
+        for until in [None, Some(BATCH as u64 * 7 + 5)] {
+            let options = ReplayOptions {
+                until,
+                ..ReplayOptions::default()
+            };
+            let in_memory = replay(&stream, options);
+            let threaded = replay_from(trickle(stream.clone(), false), options).unwrap();
+            assert_eq!(threaded.messages, in_memory.messages);
+            assert_eq!(threaded.applied, in_memory.applied);
+            assert_eq!(channel_ids(&threaded.state), channel_ids(&in_memory.state));
+        }
+        let whole = replay(&stream, ReplayOptions::default());
+        assert_eq!(whole.messages, 6_000 * 3 - 2_000);
+        assert_eq!(whole.state.channels.len(), 2_000);
+    }
+
+    #[test]
+    fn a_read_error_ends_the_replay_with_that_error() {
+        let err = replay_from(trickle(many_calls(50), true), ReplayOptions::default())
+            .expect_err("the reader failed");
+        assert_eq!(err.to_string(), "disk gone");
     }
 }
