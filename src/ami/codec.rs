@@ -254,12 +254,7 @@ impl AmiCodec {
     /// its `\n` offset from `start`, if it has arrived. A frame over both
     /// bounds is reported for the one its bytes cross first, as if they came
     /// one at a time, so the verdict does not depend on how reads split them.
-    fn check_limits(
-        &self,
-        src: &BytesMut,
-        start: usize,
-        newline: Option<usize>,
-    ) -> Option<Overflow> {
+    fn check_limits(&self, src: &[u8], start: usize, newline: Option<usize>) -> Option<Overflow> {
         let (line_len, consumed) = match newline {
             Some(nl) => (nl, start + nl + 1),
             None => (src.len() - start, src.len()),
@@ -315,12 +310,15 @@ impl AmiCodec {
     }
 
     fn scan_message(&mut self, src: &mut BytesMut) -> Step {
+        // Read through a plain slice: indexing the `BytesMut` itself loads
+        // its pointer and length again at every use.
+        let bytes: &[u8] = src;
         let mut lines = LineFinder::default();
         loop {
             let start = self.scan.pos;
-            let line = lines.line_at(src, start);
+            let line = lines.line_at(bytes, start);
             let newline = line.map(|l| l.newline - start);
-            if let Some(overflow) = self.check_limits(src, start, newline) {
+            if let Some(overflow) = self.check_limits(bytes, start, newline) {
                 return self.malformed(src, overflow);
             }
             let Some(Line {
@@ -333,7 +331,7 @@ impl AmiCodec {
             };
             self.scan.pos = newline + 1;
             self.scan.ascii &= ascii;
-            let line_end = if newline > start && src[newline - 1] == b'\r' {
+            let line_end = if newline > start && bytes[newline - 1] == b'\r' {
                 newline - 1
             } else {
                 newline
@@ -341,12 +339,12 @@ impl AmiCodec {
 
             match self.scan.follows {
                 Follows::Body { start: body_start } => {
-                    if src[start..line_end].ends_with(END_COMMAND) {
+                    if bytes[start..line_end].ends_with(END_COMMAND) {
                         let body_end = line_end - END_COMMAND.len();
                         return self.finish(src, Some(body_start..body_end));
                     }
                     if line_end == start {
-                        match starts_a_message(&src[self.scan.pos..]) {
+                        match starts_a_message(&bytes[self.scan.pos..]) {
                             // The marker never came: the body ends at this
                             // blank line, and what follows is kept.
                             Some(true) => return self.finish(src, Some(body_start..start)),
@@ -363,7 +361,7 @@ impl AmiCodec {
                     let is_follows_header = colon.is_some_and(|c| {
                         FOLLOWS_HEADERS
                             .iter()
-                            .any(|h| h.eq_ignore_ascii_case(&src[start..c]))
+                            .any(|h| h.eq_ignore_ascii_case(&bytes[start..c]))
                     });
                     if !is_follows_header {
                         // The raw output starts here. It may start with an
@@ -383,7 +381,7 @@ impl AmiCodec {
             // A line without a colon inside a message is tolerated and skipped.
             let Some(colon) = colon else { continue };
             let mut value_start = colon + 1;
-            if src.get(value_start) == Some(&b' ') && value_start < line_end {
+            if bytes.get(value_start) == Some(&b' ') && value_start < line_end {
                 value_start += 1;
             }
             let span = HeaderSpan {
@@ -393,8 +391,8 @@ impl AmiCodec {
                 value_end: line_end as u32,
             };
             if self.scan.headers.is_empty()
-                && src[start..colon].eq_ignore_ascii_case(b"Response")
-                && src[value_start..line_end].eq_ignore_ascii_case(b"Follows")
+                && bytes[start..colon].eq_ignore_ascii_case(b"Response")
+                && bytes[value_start..line_end].eq_ignore_ascii_case(b"Follows")
             {
                 self.scan.follows = Follows::Headers;
             }
