@@ -200,11 +200,6 @@ struct Overflow {
     at: usize,
 }
 
-enum Step {
-    NeedMore,
-    Done(Frame),
-}
-
 impl AmiCodec {
     pub fn new(limits: Limits) -> Self {
         // Header offsets are stored as u32.
@@ -277,39 +272,33 @@ impl AmiCodec {
     /// Ends the frame at the front of `src` as malformed and starts
     /// resynchronising: whole lines already scanned are dropped, the rest is
     /// discarded up to the next blank line.
-    fn malformed(&mut self, src: &mut BytesMut, overflow: Overflow) -> Step {
+    fn malformed(&mut self, src: &mut BytesMut, overflow: Overflow) -> Option<Frame> {
         let preview = preview(&src[..overflow.at]);
         src.advance(self.scan.pos);
         self.scan = Scan::new();
         self.discarding = true;
         self.at_line_start = true;
-        Step::Done(Frame::Malformed(Malformed {
+        Some(Frame::Malformed(Malformed {
             reason: overflow.reason,
             preview,
         }))
     }
 
-    fn try_banner(&mut self, src: &mut BytesMut) -> Option<Step> {
-        let n = src.len().min(BANNER_PREFIX.len());
-        // The first byte alone rules out nearly every message, without a
-        // call to compare the rest.
-        if src.first() != BANNER_PREFIX.first() || src[..n] != BANNER_PREFIX[..n] {
-            return None;
-        }
+    /// Reads the banner at the front of `src` (see [`is_banner_start`]).
+    fn banner(&mut self, src: &mut BytesMut) -> Option<Frame> {
         let newline = memchr(b'\n', src);
         if let Some(overflow) = self.check_limits(src, 0, newline) {
-            return Some(self.malformed(src, overflow));
+            return self.malformed(src, overflow);
         }
-        let Some(nl) = newline else {
-            return Some(Step::NeedMore);
-        };
-        let line = src.split_to(nl + 1);
+        let line = src.split_to(newline? + 1);
         let text = String::from_utf8_lossy(trim_eol(&line)).into_owned();
         let version = AmiVersion::parse(&text[BANNER_PREFIX.len()..]);
-        Some(Step::Done(Frame::Banner(Banner { text, version })))
+        Some(Frame::Banner(Banner { text, version }))
     }
 
-    fn scan_message(&mut self, src: &mut BytesMut) -> Step {
+    /// The message at the front of `src`, or `None` while its end has not
+    /// arrived.
+    fn scan_message(&mut self, src: &mut BytesMut) -> Option<Frame> {
         // Read through a plain slice: indexing the `BytesMut` itself loads
         // its pointer and length again at every use.
         let bytes: &[u8] = src;
@@ -327,7 +316,7 @@ impl AmiCodec {
                 ascii,
             }) = line
             else {
-                return Step::NeedMore;
+                return None;
             };
             self.scan.pos = newline + 1;
             self.scan.ascii &= ascii;
@@ -351,7 +340,7 @@ impl AmiCodec {
                             Some(false) => {}
                             None => {
                                 self.scan.pos = start;
-                                return Step::NeedMore;
+                                return None;
                             }
                         }
                     }
@@ -400,13 +389,17 @@ impl AmiCodec {
         }
     }
 
-    fn finish(&mut self, src: &mut BytesMut, body: Option<std::ops::Range<usize>>) -> Step {
+    fn finish(
+        &mut self,
+        src: &mut BytesMut,
+        body: Option<std::ops::Range<usize>>,
+    ) -> Option<Frame> {
         if self.scan.headers.is_empty() {
             let end = self.scan.pos;
             let preview = preview(&src[..end]);
             src.advance(end);
             self.scan = Scan::new();
-            return Step::Done(Frame::Malformed(Malformed {
+            return Some(Frame::Malformed(Malformed {
                 reason: MalformedReason::NoHeaders,
                 preview,
             }));
@@ -426,7 +419,7 @@ impl AmiCodec {
         self.scan.pos = 0;
         self.scan.follows = Follows::No;
         let body = body.map(|r| r.start as u32..r.end as u32);
-        Step::Done(Frame::Message(Message::from_parts(
+        Some(Frame::Message(Message::from_parts(
             buf, headers, body, ascii,
         )))
     }
@@ -462,6 +455,15 @@ fn preview(frame: &[u8]) -> String {
     String::from_utf8_lossy(&frame[..frame.len().min(PREVIEW_LEN)]).into_owned()
 }
 
+/// Whether `src`, at the start of a frame, is (or, while too few bytes have
+/// arrived to tell, may be) a banner.
+fn is_banner_start(src: &[u8]) -> bool {
+    let n = src.len().min(BANNER_PREFIX.len());
+    // The first byte alone rules out nearly every message, without a call
+    // to compare the rest.
+    src.first() == BANNER_PREFIX.first() && src[..n] == BANNER_PREFIX[..n]
+}
+
 /// Removes leading empty lines; keeps a lone trailing `\r` (its `\n` may follow).
 fn skip_blank_lines(src: &mut BytesMut) {
     let mut i = 0;
@@ -491,22 +493,16 @@ impl Decoder for AmiCodec {
         if self.discarding && !self.discard(src) {
             return Ok(None);
         }
-        let step = if self.scan.pos == 0 {
+        if self.scan.pos == 0 {
             skip_blank_lines(src);
             if src.is_empty() || &src[..] == b"\r" {
                 return Ok(None);
             }
-            match self.try_banner(src) {
-                Some(step) => step,
-                None => self.scan_message(src),
+            if is_banner_start(src) {
+                return Ok(self.banner(src));
             }
-        } else {
-            self.scan_message(src)
-        };
-        Ok(match step {
-            Step::NeedMore => None,
-            Step::Done(frame) => Some(frame),
-        })
+        }
+        Ok(self.scan_message(src))
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> io::Result<Option<Frame>> {
