@@ -310,14 +310,12 @@ impl AmiCodec {
             if let Some(overflow) = self.check_limits(bytes, start, newline) {
                 return self.malformed(src, overflow);
             }
-            let Some(Line {
+            // No line yet: the rest of the message has not arrived.
+            let Line {
                 newline,
                 colon,
                 ascii,
-            }) = line
-            else {
-                return None;
-            };
+            } = line?;
             self.scan.pos = newline + 1;
             self.scan.ascii &= ascii;
             let line_end = if newline > start && bytes[newline - 1] == b'\r' {
