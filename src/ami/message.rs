@@ -160,21 +160,29 @@ impl Message {
     /// copies (`VarSet` costs a third more when it is called instead).
     #[inline(always)]
     pub(crate) fn get_each<const N: usize>(&self, keys: [&str; N]) -> [Option<&[u8]>; N] {
+        const { assert!(N <= 32, "one bit a key in a u32") };
         let mut values = [None; N];
         let keys = keys.map(str::as_bytes);
-        // Most headers have no wanted key's length: one bit test skips them.
+        // Most headers have no wanted key's length: one bit test skips
+        // them. Of the rest, most start with no wanted key's letter: one
+        // table lookup skips them, and leaves the key or two a header may be.
         let lengths = keys.iter().fold(0u64, |m, k| m | length_bit(k.len()));
-        let tags = keys.map(name_tag);
+        let mut by_letter = [0u32; 32];
+        for (at, key) in keys.iter().enumerate() {
+            by_letter[letter_bucket(key)] |= 1 << at;
+        }
         let mut missing = N;
         for span in &self.headers {
             if lengths & length_bit((span.key_end - span.key_start) as usize) == 0 {
                 continue;
             }
             let name = &self.buf[span.key()];
-            let tag = name_tag(name);
-            for ((value, wanted), wanted_tag) in values.iter_mut().zip(&keys).zip(&tags) {
-                if tag == *wanted_tag && value.is_none() && same_name(name, wanted) {
-                    *value = Some(&self.buf[span.value()]);
+            let mut candidates = by_letter[letter_bucket(name)];
+            while candidates != 0 {
+                let at = candidates.trailing_zeros() as usize;
+                candidates &= candidates - 1;
+                if values[at].is_none() && same_name(name, keys[at]) {
+                    values[at] = Some(&self.buf[span.value()]);
                     missing -= 1;
                 }
             }
@@ -326,12 +334,12 @@ impl Message {
     }
 }
 
-/// A header name's length and first byte, lower-cased if a letter (`| 0x20`
-/// may also merge two other bytes, so equal tags only say "compare them"):
-/// names whose tags differ are different names.
+/// Which of 32 buckets a header name falls in, by its first byte: the low
+/// five bits, which an ASCII letter shares with its other case, so names
+/// equal but for case always share a bucket (other names may too).
 #[inline(always)]
-fn name_tag(name: &[u8]) -> usize {
-    (name.len() << 8) | name.first().map_or(0, |b| usize::from(b | 0x20))
+fn letter_bucket(name: &[u8]) -> usize {
+    name.first().map_or(0, |b| usize::from(b & 0x1f))
 }
 
 /// A key length as one bit of a `u64` (lengths from 63 share the last bit).
@@ -486,11 +494,20 @@ mod tests {
     }
 
     #[test]
-    fn get_each_tells_apart_keys_longer_than_the_length_bits() {
+    fn get_each_tells_apart_keys_of_one_bucket() {
         let (long, longer) = ("L".repeat(63), "L".repeat(70));
-        let m = Message::from_pairs([(longer.as_str(), "70"), (long.as_str(), "63")]);
-        let [a, b] = m.get_each([long.as_str(), longer.as_str()]);
+        let m = Message::from_pairs([
+            (longer.as_str(), "70"),
+            (long.as_str(), "63"),
+            ("`x", "backtick"),
+            ("@X", "at"),
+            ("lOng", "long"),
+        ]);
+        let [a, b, at, backtick, short, none] =
+            m.get_each([long.as_str(), longer.as_str(), "@x", "`X", "Long", "Lo"]);
         assert_eq!((a, b), (Some(&b"63"[..]), Some(&b"70"[..])));
+        assert_eq!((at, backtick), (Some(&b"at"[..]), Some(&b"backtick"[..])));
+        assert_eq!((short, none), (Some(&b"long"[..]), None));
     }
 
     #[test]

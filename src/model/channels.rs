@@ -8,7 +8,7 @@
 //! tombstone) so a late event or list item cannot bring the channel back.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use foldhash::fast::RandomState;
 use foldhash::{HashMap, HashSet};
@@ -17,6 +17,7 @@ use hashbrown::hash_map::EntryRef;
 use serde::Serialize;
 
 use super::changes::Changes;
+use super::small_map::SmallMap;
 use super::snapshot::{Snapshot, state_name, uniqueid_epoch};
 
 /// How many hung-up Uniqueids are remembered.
@@ -73,10 +74,10 @@ pub struct Channel {
     pub local_peer: Option<String>,
     /// Variables seen in `VarSet` (bounded).
     #[serde(skip)]
-    pub variables: BTreeMap<String, String>,
+    pub variables: SmallMap,
     /// Channel driver details from `ChannelUpdate` (bounded).
     #[serde(skip)]
-    pub driver: BTreeMap<String, String>,
+    pub driver: SmallMap,
     /// Resync generation that last reported this channel.
     #[serde(skip)]
     pub seen: u64,
@@ -128,20 +129,12 @@ impl Channel {
     /// Records a `VarSet`, within the per-channel bounds.
     pub fn set_variable(&mut self, name: &str, value: &str) {
         let value = truncate(value, MAX_VARIABLE_LEN);
-        if let Some(old) = self.variables.get_mut(name) {
-            set(old, value);
-        } else if self.variables.len() < MAX_VARIABLES {
-            self.variables.insert(name.to_owned(), value.to_owned());
-        }
+        self.variables.set(name, value, MAX_VARIABLES);
     }
 
     /// Records one channel driver detail (`ChannelUpdate`), within bounds.
     pub fn set_driver_detail(&mut self, key: &str, value: &str) {
-        if let Some(old) = self.driver.get_mut(key) {
-            set(old, value);
-        } else if self.driver.len() < MAX_DRIVER_DETAILS {
-            self.driver.insert(key.to_owned(), value.to_owned());
-        }
+        self.driver.set(key, value, MAX_DRIVER_DETAILS);
     }
 }
 
@@ -165,7 +158,7 @@ pub(crate) fn set(field: &mut String, value: &str) {
 /// compares run a dozen times an event, and a call to `memcmp` costs more
 /// than the bytes compared. Overlapping words cover the lengths between.
 #[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let len = a.len();
     if len != b.len() {
         return false;
@@ -426,8 +419,8 @@ mod tests {
         assert!(
             channel
                 .variables
-                .values()
-                .all(|v| v.len() == MAX_VARIABLE_LEN)
+                .iter()
+                .all(|(_, v)| v.len() == MAX_VARIABLE_LEN)
         );
     }
 

@@ -29,6 +29,7 @@ pub mod queues;
 pub mod registry;
 mod replay;
 mod server;
+mod small_map;
 mod snapshot;
 pub mod spy_target;
 pub mod supervision;
@@ -53,6 +54,7 @@ pub use queues::Queues;
 pub use registry::Registry;
 pub use replay::{ReplayOptions, ReplayOutcome, replay, replay_from};
 pub use server::{ModuleActivity, ModuleLoadReport, Server};
+pub use small_map::SmallMap;
 pub use supervision::{Recording, Spy, SpyMode, Supervision};
 pub use voicemail::{Mailbox, MailboxSettings, Voicemail, VoicemailMessage};
 

@@ -70,35 +70,39 @@ impl Field {
     /// The field a header name (prefix removed) is, if any. Length and the
     /// first two letters pick the one candidate, which is then compared in
     /// full: a few instructions for the many headers a snapshot carries.
+    /// Each arm compares its own name, so the compare is compiled for that
+    /// name's length.
+    #[inline(always)]
     fn of(key: &[u8]) -> Option<Field> {
         let &[a, b, ..] = key else { return None };
+        let named = |name: &[u8]| same_letters(key, name);
         // `| 0x20` lower-cases ASCII letters: enough to pick a candidate.
-        let (name, field) = match (key.len(), a | 0x20, b | 0x20) {
-            (8, b'u', b'n') => ("uniqueid", Field::Uniqueid),
-            (7, b'c', b'h') => ("channel", Field::Channel),
-            (12, b'c', b'h') => ("channelstate", Field::ChannelState),
-            (16, b'c', b'h') => ("channelstatedesc", Field::ChannelStateDesc),
-            (5, b's', b't') => ("state", Field::State),
-            (11, b'c', b'a') => ("calleridnum", Field::CallerIdNum),
-            (8, b'c', b'a') => ("callerid", Field::CallerId),
-            (12, b'c', b'a') => ("calleridname", Field::CallerIdName),
-            (16, b'c', b'o') => ("connectedlinenum", Field::ConnectedNum),
-            (17, b'c', b'o') => ("connectedlinename", Field::ConnectedName),
-            (11, b'a', b'c') => ("accountcode", Field::AccountCode),
-            (7, b'a', b'c') => ("account", Field::Account),
-            (7, b'c', b'o') => ("context", Field::Context),
-            (5, b'e', b'x') => ("exten", Field::Exten),
-            (9, b'e', b'x') => ("extension", Field::Extension),
-            (8, b'p', b'r') => ("priority", Field::Priority),
-            (8, b'l', b'i') => ("linkedid", Field::Linkedid),
-            (11, b'a', b'p') => ("application", Field::Application),
-            (7, b'a', b'p') => ("appdata", Field::AppData),
-            (15, b'a', b'p') => ("applicationdata", Field::AppData),
-            (4, b'd', b'a') => ("data", Field::AppData),
-            (9, b't', b'i') => ("timestamp", Field::Timestamp),
+        let (field, same) = match (key.len(), a | 0x20, b | 0x20) {
+            (8, b'u', b'n') => (Field::Uniqueid, named(b"uniqueid")),
+            (7, b'c', b'h') => (Field::Channel, named(b"channel")),
+            (12, b'c', b'h') => (Field::ChannelState, named(b"channelstate")),
+            (16, b'c', b'h') => (Field::ChannelStateDesc, named(b"channelstatedesc")),
+            (5, b's', b't') => (Field::State, named(b"state")),
+            (11, b'c', b'a') => (Field::CallerIdNum, named(b"calleridnum")),
+            (8, b'c', b'a') => (Field::CallerId, named(b"callerid")),
+            (12, b'c', b'a') => (Field::CallerIdName, named(b"calleridname")),
+            (16, b'c', b'o') => (Field::ConnectedNum, named(b"connectedlinenum")),
+            (17, b'c', b'o') => (Field::ConnectedName, named(b"connectedlinename")),
+            (11, b'a', b'c') => (Field::AccountCode, named(b"accountcode")),
+            (7, b'a', b'c') => (Field::Account, named(b"account")),
+            (7, b'c', b'o') => (Field::Context, named(b"context")),
+            (5, b'e', b'x') => (Field::Exten, named(b"exten")),
+            (9, b'e', b'x') => (Field::Extension, named(b"extension")),
+            (8, b'p', b'r') => (Field::Priority, named(b"priority")),
+            (8, b'l', b'i') => (Field::Linkedid, named(b"linkedid")),
+            (11, b'a', b'p') => (Field::Application, named(b"application")),
+            (7, b'a', b'p') => (Field::AppData, named(b"appdata")),
+            (15, b'a', b'p') => (Field::AppData, named(b"applicationdata")),
+            (4, b'd', b'a') => (Field::AppData, named(b"data")),
+            (9, b't', b'i') => (Field::Timestamp, named(b"timestamp")),
             _ => return None,
         };
-        same_letters(key, name.as_bytes()).then_some(field)
+        same.then_some(field)
     }
 }
 
@@ -106,6 +110,7 @@ impl Field {
 /// 4 to 24 bytes. Like [`same_name`], a word at a time (the words may
 /// overlap), but cheaper: with only letters on one side, lower-casing the
 /// other with `| 0x20` is an exact test, as only letters become letters.
+#[inline(always)]
 fn same_letters(key: &[u8], name: &[u8]) -> bool {
     const LOWER: u64 = 0x2020_2020_2020_2020;
     let len = key.len();
@@ -148,12 +153,11 @@ impl<'a> Snapshot<'a> {
         for (key, value) in msg.raw_headers() {
             for (snap, prefix) in snaps.iter_mut().zip(prefixes) {
                 let prefix = prefix.as_bytes();
-                let field = key
+                let under_prefix = key
                     .get(..prefix.len())
-                    .filter(|head| prefix.is_empty() || same_name(head, prefix))
-                    .and_then(|_| Field::of(&key[prefix.len()..]));
-                if let Some(field) = field {
-                    snap.take(field, value, prefix.is_empty());
+                    .is_some_and(|head| prefix.is_empty() || same_name(head, prefix));
+                if under_prefix {
+                    snap.read(&key[prefix.len()..], value, prefix.is_empty());
                 }
             }
         }
@@ -168,6 +172,17 @@ impl<'a> Snapshot<'a> {
         }
     }
 
+    /// Keeps `value` if `name` is a snapshot header: one call a header for
+    /// both matches, the name's and the field's. Not inlined: the header
+    /// loops run slower with the matches in them.
+    #[inline(never)]
+    fn read(&mut self, name: &[u8], value: &'a [u8], own: bool) {
+        if let Some(field) = Field::of(name) {
+            self.take(field, value, own);
+        }
+    }
+
+    #[inline(always)]
     fn take(&mut self, field: Field, value: &'a [u8], own: bool) {
         match field {
             Field::Uniqueid => self.uniqueid = Some(self.text(value)),

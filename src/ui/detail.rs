@@ -346,7 +346,7 @@ fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
             channel
                 .variables
                 .iter()
-                .map(|(k, v)| Item::Field(k.clone(), v.clone())),
+                .map(|(k, v)| Item::Field(k.to_owned(), v.to_owned())),
         );
     }
     if !channel.driver.is_empty() {
@@ -355,7 +355,7 @@ fn channel_items(state: &State, channel: &Channel, now: f64) -> Vec<Item> {
             channel
                 .driver
                 .iter()
-                .map(|(k, v)| Item::Field(k.clone(), v.clone())),
+                .map(|(k, v)| Item::Field(k.to_owned(), v.to_owned())),
         );
     }
     items

@@ -604,8 +604,8 @@ fn channel_details() {
         ("default", "100", Some(2))
     );
     assert_eq!((&*c.application, &*c.app_data), ("Dial", "SIP/b,20"));
-    assert_eq!(c.variables["DIALSTATUS"], "ANSWER");
-    assert_eq!(c.driver["SIPcallid"], "abc@host");
+    assert_eq!(c.variables.get("DIALSTATUS"), Some("ANSWER"));
+    assert_eq!(c.driver.get("SIPcallid"), Some("abc@host"));
     assert_eq!(c.account_code, "sales");
     let json = serde_json::to_value(&state).unwrap();
     let channel = &json["channels"][0];
