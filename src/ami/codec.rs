@@ -219,11 +219,14 @@ impl AmiCodec {
         }
     }
 
-    /// Hands back a decoded message its reader is done with: its header
-    /// list is reused for a later message, which saves an allocation and a
-    /// free per message where messages are read and dropped (a replay).
-    pub fn recycle(&mut self, msg: Message) {
-        if self.spare_headers.len() < MAX_SPARE_HEADER_LISTS {
+    /// Hands back a decoded frame its reader is done with: a message's
+    /// header list is reused for a later message, which saves an allocation
+    /// and a free per message where messages are read and dropped (a
+    /// replay). Other frames are just dropped.
+    pub fn recycle(&mut self, frame: Frame) {
+        if let Frame::Message(msg) = frame
+            && self.spare_headers.len() < MAX_SPARE_HEADER_LISTS
+        {
             self.spare_headers.push(msg.into_header_list());
         }
     }

@@ -76,9 +76,7 @@ pub fn replay(bytes: &[u8], options: ReplayOptions) -> ReplayOutcome {
     let mut buffer = BytesMut::from(bytes);
     while let Ok(Some(frame)) = codec.decode_eof(&mut buffer) {
         let more = replay.apply(&frame);
-        if let Frame::Message(msg) = frame {
-            codec.recycle(msg);
-        }
+        codec.recycle(frame);
         if !more {
             break;
         }
@@ -176,9 +174,7 @@ fn next_batch(codec: &mut AmiCodec, returned: &Receiver<Vec<Frame>>) -> Vec<Fram
         return Vec::with_capacity(BATCH);
     };
     for frame in batch.drain(..) {
-        if let Frame::Message(msg) = frame {
-            codec.recycle(msg);
-        }
+        codec.recycle(frame);
     }
     batch
 }
