@@ -44,7 +44,7 @@ use crate::ami::{Banner, Malformed, Message};
 pub use bridges::{Bridge, Bridges, legacy_id};
 pub use calls::{CallGroups, CallKey};
 pub use changes::{Changes, Mark};
-pub use channels::{Channel, Channels};
+pub use channels::{Channel, Channels, RemovedChannel};
 pub use conferences::{Conference, ConferenceApp, ConferenceMember, Conferences};
 pub use dahdi::{Dahdi, DahdiChannel};
 pub use event_log::{EventLog, LogEntry};

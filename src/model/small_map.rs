@@ -14,9 +14,20 @@ const FIRST_CAPACITY: usize = 8;
 
 /// Name → value pairs in name order (as `BTreeMap<String, String>` would
 /// keep them), at most `max` of them.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct SmallMap {
     pairs: Vec<Pair>,
+    /// The texts of cleared pairs, taken by the next new ones: a channel
+    /// reused for another sets much the same names. Never more than the
+    /// most pairs the map held.
+    spare: Vec<String>,
+}
+
+/// Equal when the pairs are (spare room is no part of the value).
+impl PartialEq for SmallMap {
+    fn eq(&self, other: &SmallMap) -> bool {
+        self.pairs == other.pairs
+    }
 }
 
 /// One pair: the name, then the value, in one string.
@@ -82,7 +93,9 @@ impl SmallMap {
             self.pairs.reserve_exact(FIRST_CAPACITY.min(max));
         }
         let at = self.pairs.partition_point(|pair| pair.name() < name);
-        let mut text = String::with_capacity(name.len() + value.len());
+        let mut text = self.spare.pop().unwrap_or_default();
+        text.clear();
+        text.reserve_exact(name.len() + value.len());
         text.push_str(name);
         text.push_str(value);
         let pair = Pair {
@@ -90,6 +103,12 @@ impl SmallMap {
             name_len: name.len(),
         };
         self.pairs.insert(at, pair);
+    }
+
+    /// Removes every pair, keeping their texts for the next ones.
+    pub(super) fn clear(&mut self) {
+        self.spare
+            .extend(self.pairs.drain(..).map(|pair| pair.text));
     }
 
     /// Where `name` is. A scan: the names are few, most differ from `name`
@@ -139,5 +158,18 @@ mod tests {
         assert_eq!(map.len(), 2);
         assert_eq!(map.get("z"), None);
         assert_eq!(map.get("x"), Some("4"));
+    }
+
+    #[test]
+    fn a_cleared_map_equals_a_new_one_and_reuses_its_texts() {
+        let mut map = SmallMap::default();
+        map.set("long name", "long value", 8);
+        map.set("b", "2", 8);
+        map.clear();
+        assert!(map == SmallMap::default());
+        assert_eq!(map.iter().count(), 0);
+        map.set("a", "1", 8);
+        assert_eq!(map.iter().collect::<Vec<_>>(), [("a", "1")]);
+        assert_eq!(map.spare.len(), 1);
     }
 }
