@@ -93,21 +93,22 @@ impl Bridges {
             .collect()
     }
 
+    /// The bridge `id`, made by `new` from a copy of `id` when unknown.
+    /// Looked up before any copy is made: nearly every event is about a
+    /// bridge already known.
+    fn known_or(&mut self, id: &str, new: impl FnOnce(String) -> Bridge) -> &mut Bridge {
+        if !self.by_id.contains_key(id) {
+            self.by_id.insert(id.to_owned(), new(id.to_owned()));
+        }
+        self.by_id.get_mut(id).expect("inserted above")
+    }
+
     /// The bridge `id`, created empty if unknown; its description is
     /// refreshed from the event's `Bridge*` headers.
     fn touch(&mut self, id: &str, msg: &Message, generation: u64) -> &mut Bridge {
-        // Looked up before any copy of `id` is made: nearly every event is
-        // about a bridge already known.
-        if !self.by_id.contains_key(id) {
-            let bridge = Bridge {
-                id: id.to_owned(),
-                ..Bridge::default()
-            };
-            self.by_id.insert(id.to_owned(), bridge);
-        }
-        let bridge = self.by_id.get_mut(id).expect("inserted above");
-        bridge.seen = generation;
         self.changes.record(id);
+        let bridge = self.known_or(id, Bridge::new);
+        bridge.seen = generation;
         let values = msg.get_each([
             "BridgeType",
             "BridgeTechnology",
@@ -126,6 +127,16 @@ impl Bridges {
             }
         }
         bridge
+    }
+}
+
+impl Bridge {
+    /// An empty bridge, until events describe it.
+    fn new(id: String) -> Bridge {
+        Bridge {
+            id,
+            ..Bridge::default()
+        }
     }
 }
 
@@ -156,7 +167,10 @@ fn join(bridges: &mut Bridges, channels: &mut Channels, bridge_id: &str, uniquei
         bridge.members.push(uniqueid.to_owned());
     }
     if let Some(channel) = channels.get_mut(uniqueid) {
-        channel.bridge = Some(bridge_id.to_owned());
+        match &mut channel.bridge {
+            Some(bridge) => set(bridge, bridge_id),
+            None => channel.bridge = Some(bridge_id.to_owned()),
+        }
     }
     sync_peers(bridges, channels, bridge_id);
 }
@@ -204,11 +218,24 @@ fn sync_peers(bridges: &Bridges, channels: &mut Channels, bridge_id: &str) {
     let talking = !bridge.is_parking_lot();
     for member in &bridge.members {
         if let Some(channel) = channels.get_mut(member) {
-            channel.peers.clear();
             let others = bridge.members.iter().filter(|m| *m != member);
-            channel.peers.extend(others.filter(|_| talking).cloned());
+            overwrite(&mut channel.peers, others.filter(|_| talking));
         }
     }
+}
+
+/// Makes `list` hold `items`, in the strings it already has: a member's
+/// peers are rewritten whenever anyone enters or leaves.
+fn overwrite<'a>(list: &mut Vec<String>, items: impl Iterator<Item = &'a String>) {
+    let mut len = 0;
+    for item in items {
+        match list.get_mut(len) {
+            Some(kept) => set(kept, item),
+            None => list.push(item.clone()),
+        }
+        len += 1;
+    }
+    list.truncate(len);
 }
 
 impl State {
@@ -225,7 +252,7 @@ impl State {
             return;
         };
         let snap = Snapshot::parse(msg, "");
-        let Some(uniqueid) = self.channels.upsert(&snap, true, self.generation) else {
+        let Some(uniqueid) = self.channels.upsert_cow(&snap, true, self.generation) else {
             return;
         };
         self.bridges.touch(&bridge_id, msg, self.generation);
@@ -244,7 +271,7 @@ impl State {
 
     pub(super) fn bridge_leave(&mut self, msg: &Message) {
         let snap = Snapshot::parse(msg, "");
-        if let Some(uniqueid) = self.channels.upsert(&snap, false, self.generation) {
+        if let Some(uniqueid) = self.channels.upsert_cow(&snap, false, self.generation) {
             leave(&mut self.bridges, &mut self.channels, &uniqueid);
         }
         if let Some(bridge_id) = msg.get("BridgeUniqueid")
@@ -326,14 +353,7 @@ impl State {
             leave(&mut self.bridges, &mut self.channels, uniqueid);
             return;
         }
-        let bridge = self
-            .bridges
-            .by_id
-            .entry(bridge_id.to_owned())
-            .or_insert_with(|| Bridge {
-                id: bridge_id.to_owned(),
-                ..Bridge::default()
-            });
+        let bridge = self.bridges.known_or(bridge_id, Bridge::new);
         bridge.seen = self.generation;
         join(&mut self.bridges, &mut self.channels, bridge_id, uniqueid);
     }
@@ -345,15 +365,10 @@ impl State {
             return;
         }
         let id = legacy_id(a, b);
-        let bridge = self
-            .bridges
-            .by_id
-            .entry(id.clone())
-            .or_insert_with(|| Bridge {
-                id: id.clone(),
-                legacy: true,
-                ..Bridge::default()
-            });
+        let bridge = self.bridges.known_or(&id, |id| Bridge {
+            legacy: true,
+            ..Bridge::new(id)
+        });
         bridge.seen = self.generation;
         if !bridge_type.is_empty() {
             set(&mut bridge.bridge_type, bridge_type);

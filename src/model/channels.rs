@@ -386,9 +386,22 @@ impl Channels {
 
     /// The Uniqueid an event means: its own, else the one behind its name.
     pub fn resolve(&self, uniqueid: Option<&str>, name: Option<&str>) -> Option<String> {
+        self.resolve_cow(uniqueid.map(Cow::Borrowed), name)
+            .map(Cow::into_owned)
+    }
+
+    /// [`Channels::resolve`] that hands the event's own Uniqueid back
+    /// as it came, without a copy; only one found by name is copied.
+    pub(super) fn resolve_cow<'u>(
+        &self,
+        uniqueid: Option<Cow<'u, str>>,
+        name: Option<&str>,
+    ) -> Option<Cow<'u, str>> {
         match uniqueid.filter(|u| !u.is_empty()) {
-            Some(u) => Some(u.to_owned()),
-            None => name.and_then(|n| self.id_by_name(n)).map(str::to_owned),
+            Some(u) => Some(u),
+            None => name
+                .and_then(|n| self.id_by_name(n))
+                .map(|id| id.to_owned().into()),
         }
     }
 
@@ -412,8 +425,23 @@ impl Channels {
     /// and it is neither known nor dead. Returns the channel's Uniqueid when
     /// the channel exists afterwards.
     pub fn upsert(&mut self, snap: &Snapshot<'_>, create: bool, generation: u64) -> Option<String> {
-        self.apply_snapshot(snap, create, generation)
-            .map(|c| c.uniqueid.clone())
+        self.upsert_cow(snap, create, generation)
+            .map(Cow::into_owned)
+    }
+
+    /// [`Channels::upsert`] that lends the snapshot's own Uniqueid back;
+    /// only one found by name is copied.
+    pub(super) fn upsert_cow<'s>(
+        &mut self,
+        snap: &'s Snapshot<'_>,
+        create: bool,
+        generation: u64,
+    ) -> Option<Cow<'s, str>> {
+        let channel = self.apply_snapshot(snap, create, generation)?;
+        match snap.uniqueid.as_deref().filter(|u| !u.is_empty()) {
+            Some(id) => Some(Cow::Borrowed(id)),
+            None => Some(Cow::Owned(channel.uniqueid.clone())),
+        }
     }
 
     /// [`Channels::upsert`] for callers that need no Uniqueid back: nothing

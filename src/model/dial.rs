@@ -15,10 +15,7 @@ impl State {
     pub(super) fn dial_legacy(&mut self, msg: &Message) {
         let caller_id = msg.get_any(&["UniqueID", "SrcUniqueID"]);
         let caller_name = msg.get_any(&["Channel", "Source"]);
-        let Some(caller) = self
-            .channels
-            .resolve(caller_id.as_deref(), caller_name.as_deref())
-        else {
+        let Some(caller) = self.channels.resolve_cow(caller_id, caller_name.as_deref()) else {
             return;
         };
         if msg.is("SubEvent", "End") {
@@ -39,27 +36,33 @@ impl State {
             ..Snapshot::parse_caller_id(msg)
         };
         self.channels
-            .upsert(&caller_snapshot, true, self.generation);
-        let dest = self.channels.upsert(&dest, true, self.generation);
-        self.start_dial(&caller, dest);
+            .apply_snapshot(&caller_snapshot, true, self.generation);
+        let dest = self.channels.upsert_cow(&dest, true, self.generation);
+        self.start_dial(&caller, dest.as_deref());
     }
 
     /// 12+ `DialBegin`. An originated call's first one has only `Dest*`
     /// headers: there is no calling channel then.
     pub(super) fn dial_begin(&mut self, msg: &Message) {
-        let [caller, dest] = Snapshot::parse_each(msg, ["", "Dest"]);
-        let caller = self.channels.upsert(&caller, true, self.generation);
-        let dest = self.channels.upsert(&dest, true, self.generation);
+        let [caller_snapshot, dest_snapshot] = Snapshot::parse_each(msg, ["", "Dest"]);
+        let caller = self
+            .channels
+            .upsert_cow(&caller_snapshot, true, self.generation);
+        let dest = self
+            .channels
+            .upsert_cow(&dest_snapshot, true, self.generation);
         if let Some(caller) = caller {
-            self.start_dial(&caller, dest);
+            self.start_dial(&caller, dest.as_deref());
         }
     }
 
     /// 12+ `DialEnd`: one dial of the caller finished with `DialStatus`.
     pub(super) fn dial_end(&mut self, msg: &Message) {
-        let [caller, dest] = Snapshot::parse_each(msg, ["", "Dest"]);
-        let caller = self.channels.upsert(&caller, false, self.generation);
-        self.channels.upsert(&dest, false, self.generation);
+        let [caller_snapshot, dest] = Snapshot::parse_each(msg, ["", "Dest"]);
+        let caller = self
+            .channels
+            .upsert_cow(&caller_snapshot, false, self.generation);
+        self.channels.apply_snapshot(&dest, false, self.generation);
         let (Some(caller), Some(dest_id)) = (caller, dest.uniqueid) else {
             return;
         };
@@ -69,12 +72,12 @@ impl State {
         }
     }
 
-    fn start_dial(&mut self, caller: &str, dest: Option<String>) {
+    fn start_dial(&mut self, caller: &str, dest: Option<&str>) {
         let (Some(channel), Some(dest)) = (self.channels.get_mut(caller), dest) else {
             return;
         };
-        if !channel.dialing.contains(&dest) {
-            channel.dialing.push(dest);
+        if !channel.dialing.iter().any(|d| d == dest) {
+            channel.dialing.push(dest.to_owned());
         }
         channel.dial_status.clear();
     }

@@ -35,6 +35,7 @@ pub mod spy_target;
 pub mod supervision;
 pub mod voicemail;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -393,11 +394,13 @@ impl State {
 
     /// The two Uniqueids of a 1.x link event (`Uniqueid1/2`, else the
     /// channels named by `Channel1/2`).
-    fn legacy_link_ends(&self, msg: &Message) -> (Option<String>, Option<String>) {
+    fn legacy_link_ends<'m>(
+        &self,
+        msg: &'m Message,
+    ) -> (Option<Cow<'m, str>>, Option<Cow<'m, str>>) {
         let end = |id_key: &str, name_key: &str| {
-            let id = msg.get(id_key);
             let name = msg.get(name_key);
-            self.channels.resolve(id.as_deref(), name.as_deref())
+            self.channels.resolve_cow(msg.get(id_key), name.as_deref())
         };
         (end("Uniqueid1", "Channel1"), end("Uniqueid2", "Channel2"))
     }
