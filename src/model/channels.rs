@@ -290,12 +290,20 @@ pub struct Channels {
 /// What removed channels leave for the next new ones: a channel comes and
 /// goes with every call, and reusing its strings spares the allocator a
 /// few dozen calls each time.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 struct Spares {
     /// `by_id` keys with their channels.
     channels: Vec<(String, Channel)>,
     /// `by_name` entries (name, Uniqueid).
     names: Vec<(String, String)>,
+}
+
+/// A copy of the model (the picture kept when the connection goes) starts
+/// with no spares: they are room, not state.
+impl Clone for Spares {
+    fn clone(&self) -> Spares {
+        Spares::default()
+    }
 }
 
 impl Spares {
