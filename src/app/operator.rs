@@ -347,7 +347,7 @@ pub fn selection(view: &View, state: &State, now: f64) -> Selection {
             selection.to_record = vec![(channel.name.clone(), channel.uniqueid.clone())];
             selection.recorded = recorded(state, uniqueid).into_iter().collect();
             selection.channel = Some(channel.name.clone());
-            selection.context = Some(channel.context.clone()).filter(|c| !c.is_empty());
+            selection.context = Some(channel.context.to_string()).filter(|c| !c.is_empty());
             // The first party it talks to; a parking lot's callers talk to
             // no one.
             selection.peer = (channel.peers.iter())

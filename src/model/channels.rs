@@ -14,6 +14,7 @@ use foldhash::fast::RandomState;
 use foldhash::{HashMap, HashSet};
 use hashbrown::hash_map::EntryRef;
 
+use compact_str::CompactString;
 use serde::Serialize;
 
 use super::changes::Changes;
@@ -39,22 +40,22 @@ pub struct Channel {
     pub uniqueid: String,
     pub name: String,
     /// Text state (`Up`, `Ringing`, ...).
-    pub state: String,
-    pub caller_id_num: String,
-    pub caller_id_name: String,
-    pub connected_num: String,
-    pub connected_name: String,
-    pub account_code: String,
-    pub context: String,
-    pub exten: String,
+    pub state: CompactString,
+    pub caller_id_num: CompactString,
+    pub caller_id_name: CompactString,
+    pub connected_num: CompactString,
+    pub connected_name: CompactString,
+    pub account_code: CompactString,
+    pub context: CompactString,
+    pub exten: CompactString,
     pub priority: Option<u32>,
-    pub application: String,
-    pub app_data: String,
+    pub application: CompactString,
+    pub app_data: CompactString,
     /// Put on hold by its own side (`Hold`).
     pub hold: bool,
     /// Hearing music on hold (`MusicOnHoldStart`, 1.x `MusicOnHold`).
     pub music_on_hold: bool,
-    pub linkedid: String,
+    pub linkedid: CompactString,
     /// Id of the bridge the channel is in.
     pub bridge: Option<String>,
     /// Uniqueids of the other channels in that bridge.
@@ -131,8 +132,10 @@ impl Channel {
             seen,
         } = self;
         refill(uniqueid, new_uniqueid);
-        let texts = [
-            name,
+        [name, music_class, dial_status]
+            .into_iter()
+            .for_each(String::clear);
+        let snapshot_fields = [
             state,
             caller_id_num,
             caller_id_name,
@@ -144,10 +147,8 @@ impl Channel {
             application,
             app_data,
             linkedid,
-            music_class,
-            dial_status,
         ];
-        texts.into_iter().for_each(String::clear);
+        snapshot_fields.into_iter().for_each(CompactString::clear);
         peers.clear();
         dialing.clear();
         variables.clear();
@@ -167,7 +168,7 @@ impl Channel {
         if let Some(code) = snap.state_code {
             self.state_code = Some(code);
             if snap.state_desc.is_none() {
-                set(&mut self.state, state_name(code));
+                set_field(&mut self.state, state_name(code));
             }
         }
         let text_fields = [
@@ -188,7 +189,7 @@ impl Channel {
             if let Some(raw) = raw
                 && !same_bytes(field.as_bytes(), raw)
             {
-                set(field, &snap.text(raw));
+                set_field(field, &snap.text(raw));
             }
         }
         if snap.priority.is_some() {
@@ -206,6 +207,15 @@ impl Channel {
     pub fn set_driver_detail(&mut self, key: &str, value: &str) {
         self.driver.set(key, value, MAX_DRIVER_DETAILS);
     }
+}
+
+/// Overwrites a snapshot field. Short values (nearly all: states,
+/// numbers, names, contexts, ids) live inside the `CompactString` itself,
+/// so filling a new channel allocates nothing, and comparing a field with
+/// the next event's value reads no memory but the channel's own.
+fn set_field(field: &mut CompactString, value: &str) {
+    field.clear();
+    field.push_str(value);
 }
 
 /// Overwrites `field` with `value`, reusing its allocation.

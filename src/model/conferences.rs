@@ -268,8 +268,8 @@ impl State {
                 ..ConferenceMember::default()
             });
         member.channel = channel.name;
-        member.caller_id_num = channel.caller_id_num;
-        member.caller_id_name = channel.caller_id_name;
+        member.caller_id_num = channel.caller_id_num.into();
+        member.caller_id_name = channel.caller_id_name.into();
         member.seen = generation;
         if let Some(admin) = fields::flag(msg, "Admin") {
             member.admin = admin;

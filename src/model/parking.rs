@@ -207,9 +207,11 @@ impl State {
             space: space.space.clone(),
             parkee: parkee.clone(),
             parkee_channel: channel.map(|c| c.name.clone()).unwrap_or_default(),
-            caller_id_num: channel.map(|c| c.caller_id_num.clone()).unwrap_or_default(),
+            caller_id_num: channel
+                .map(|c| c.caller_id_num.to_string())
+                .unwrap_or_default(),
             caller_id_name: channel
-                .map(|c| c.caller_id_name.clone())
+                .map(|c| c.caller_id_name.to_string())
                 .unwrap_or_default(),
             parker,
             parked_at: duration.map(|d| now - d).or(Some(now)),

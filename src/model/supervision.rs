@@ -352,8 +352,8 @@ impl State {
             return;
         }
         if let Some(channel) = self.channels.get_mut(&uniqueid) {
-            channel.application = application.into_owned();
-            channel.app_data = msg.get_or_empty("Data").into_owned();
+            channel.application = application.into();
+            channel.app_data = msg.get_or_empty("Data").into();
         }
     }
 

@@ -266,7 +266,7 @@ fn channel(uniqueid: &str, name: &str, num: &str, connected: &str, state: &str) 
         state: state.into(),
         caller_id_num: num.into(),
         caller_id_name: if num.is_empty() {
-            String::new()
+            "".into()
         } else {
             "K. Novak".into()
         },

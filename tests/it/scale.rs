@@ -102,7 +102,7 @@ fn model_calls(state: &State) -> Calls {
         channels: state
             .channels
             .iter()
-            .map(|c| (c.uniqueid.clone(), (c.name.clone(), c.state.clone())))
+            .map(|c| (c.uniqueid.clone(), (c.name.clone(), c.state.to_string())))
             .collect(),
         bridges: occupied_bridges(state),
     }

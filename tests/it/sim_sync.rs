@@ -105,9 +105,9 @@ fn model_picture(state: &State) -> Picture {
             .map(|c| {
                 let facts = (
                     c.name.clone(),
-                    c.state.clone(),
-                    c.caller_id_num.clone(),
-                    c.connected_num.clone(),
+                    c.state.to_string(),
+                    c.caller_id_num.to_string(),
+                    c.connected_num.to_string(),
                 );
                 (c.uniqueid.clone(), facts)
             })
