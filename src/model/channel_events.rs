@@ -29,10 +29,8 @@ impl State {
 
     /// Hangup: the channel leaves its bridge and the model for good.
     pub(super) fn hangup(&mut self, msg: &Message) {
-        let uniqueid = msg.get("Uniqueid");
-        let Some(id) = self
-            .channels
-            .resolve(uniqueid.as_deref(), msg.get("Channel").as_deref())
+        let Some(id) =
+            (self.channels).resolve_cow(msg.get("Uniqueid"), msg.get("Channel").as_deref())
         else {
             return;
         };
@@ -52,11 +50,7 @@ impl State {
             return;
         };
         let old_name = msg.get_any(&["Channel", "Oldname"]);
-        let uniqueid = msg.get("Uniqueid");
-        if let Some(id) = self
-            .channels
-            .resolve(uniqueid.as_deref(), old_name.as_deref())
-        {
+        if let Some(id) = (self.channels).resolve_cow(msg.get("Uniqueid"), old_name.as_deref()) {
             self.channels.rename(&id, &new_name);
         }
     }
