@@ -100,12 +100,7 @@ pub fn replay_from(reader: impl Read + Send, options: ReplayOptions) -> io::Resu
         let decoder = scope.spawn(move || decode_stream(reader, &batches));
         let mut replay = Replay::new(options);
         while let Some(batch) = decoded.recv() {
-            let more = batch.iter().enumerate().all(|(i, frame)| {
-                if let Some(next) = batch.get(i + 1) {
-                    prefetch(next);
-                }
-                replay.apply(frame)
-            });
+            let more = batch.iter().all(|frame| replay.apply(frame));
             // The decoder drops the frames: their memory is freed where it
             // was allocated, and their header lists are reused.
             decoded.give_back(batch);
@@ -121,28 +116,6 @@ pub fn replay_from(reader: impl Read + Send, options: ReplayOptions) -> io::Resu
         }
     })
 }
-
-/// Asks the cache for the bytes of `frame`, which the decoder wrote on the
-/// other core, while the model applies the frame before it: the model's
-/// first reads of a message (its name comparisons) then wait less.
-#[cfg(target_arch = "x86_64")]
-fn prefetch(frame: &Frame) {
-    let Frame::Message(msg) = frame else {
-        return;
-    };
-    for line in msg.raw().chunks(64) {
-        // SAFETY: a prefetch reads nothing the program sees and cannot
-        // fault; the address is that of live bytes anyway.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                line.as_ptr().cast(),
-            );
-        }
-    }
-}
-
-#[cfg(not(target_arch = "x86_64"))]
-fn prefetch(_: &Frame) {}
 
 /// The decoding half of [`replay_from`]: reads `reader` to its end (or until
 /// the model stops listening) and sends its frames in batches. Batches the
