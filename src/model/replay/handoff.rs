@@ -71,6 +71,15 @@ impl<T> Shared<T> {
         // if the other thread panicked elsewhere.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// One end going away: `mark_gone` records it and says whether the
+    /// other end sleeps on `other_side`, which is then woken to see it.
+    fn hang_up(&self, mark_gone: impl FnOnce(&mut State<T>) -> bool, other_side: &Condvar) {
+        let other_waits = mark_gone(&mut self.lock());
+        if other_waits {
+            other_side.notify_one();
+        }
+    }
 }
 
 impl<T> Sender<T> {
@@ -112,13 +121,14 @@ impl<T> Sender<T> {
 
 impl<T> Drop for Sender<T> {
     fn drop(&mut self) {
-        let mut state = self.shared.lock();
-        state.producer_gone = true;
-        let wake_consumer = std::mem::take(&mut state.consumer_waits);
-        drop(state);
-        if wake_consumer {
-            self.shared.ready.notify_one();
-        }
+        let shared = &*self.shared;
+        shared.hang_up(
+            |state| {
+                state.producer_gone = true;
+                std::mem::take(&mut state.consumer_waits)
+            },
+            &shared.ready,
+        );
     }
 }
 
@@ -159,13 +169,14 @@ impl<T> Receiver<T> {
 
 impl<T> Drop for Receiver<T> {
     fn drop(&mut self) {
-        let mut state = self.shared.lock();
-        state.consumer_gone = true;
-        let wake_producer = std::mem::take(&mut state.producer_waits);
-        drop(state);
-        if wake_producer {
-            self.shared.room.notify_one();
-        }
+        let shared = &*self.shared;
+        shared.hang_up(
+            |state| {
+                state.consumer_gone = true;
+                std::mem::take(&mut state.producer_waits)
+            },
+            &shared.room,
+        );
     }
 }
 
