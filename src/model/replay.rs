@@ -67,11 +67,13 @@ const READ_CHUNK: usize = 1 << 20;
 /// (512 measured slower).
 const BATCH: usize = 128;
 /// Batches on their way to the model at once. With the read chunks their
-/// messages point into, this bounds a replay's memory. The decoder, faster
-/// than the model, fills them and then sleeps until half are taken: with 8
-/// it is woken every 4 batches (with 4, every 2; with 16 the memory grows
-/// by a few more MB for little).
-const BATCHES_AHEAD: usize = 8;
+/// messages point into, this bounds a replay's memory (about 30 MB). The
+/// decoder, faster than the model, fills them and then sleeps until a
+/// quarter are taken. With 8, the model still found the queue empty about
+/// a hundred times a replay, waiting some 15 ms in all for a decoder woken
+/// too late; with 64 it rarely does, and the replay is about a tenth
+/// faster (128 gained nothing more for another 10 MB).
+const BATCHES_AHEAD: usize = 64;
 
 /// Replays `bytes` into a fresh [`State`], on the calling thread (the model
 /// bench measures this).
@@ -348,9 +350,14 @@ mod tests {
     fn a_threaded_replay_leaves_the_same_state_as_one_in_memory() {
         // Thousands of frames: many batches, and a stream longer than a
         // read chunk, so messages straddle chunk ends.
-        let stream = many_calls(6_000);
-        assert!(stream.len() > READ_CHUNK && 6_000 * 3 > BATCH * BATCHES_AHEAD * 4);
-        for until in [None, Some(BATCH as u64 * 7 + 5)] {
+        // More than four queues' worth, so the decoder fills the queue and
+        // sleeps, again and again; one `--until` stops the model while the
+        // decoder waits on a full queue.
+        const CALLS: usize = 20_000;
+        let stream = many_calls(CALLS);
+        assert!(stream.len() > READ_CHUNK && CALLS * 2 > BATCH * BATCHES_AHEAD * 4);
+        let past_a_full_queue = (BATCH * BATCHES_AHEAD * 2) as u64 + 5;
+        for until in [None, Some(BATCH as u64 * 7 + 5), Some(past_a_full_queue)] {
             let options = ReplayOptions {
                 until,
                 ..ReplayOptions::default()
@@ -362,8 +369,8 @@ mod tests {
             assert_eq!(channel_ids(&threaded.state), channel_ids(&in_memory.state));
         }
         let whole = replay(&stream, ReplayOptions::default());
-        assert_eq!(whole.messages, 6_000 * 3 - 2_000);
-        assert_eq!(whole.state.channels.len(), 2_000);
+        assert_eq!(whole.messages as usize, CALLS * 3 - CALLS.div_ceil(3));
+        assert_eq!(whole.state.channels.len(), CALLS.div_ceil(3));
     }
 
     /// A reader that panics, as a decoder bug would.
