@@ -95,9 +95,7 @@ async fn serve(
             Input::Event(event) => conn.forward(event).await,
             Input::Flooded(written) => written.map(|n| {
                 conn.flood_at += n;
-                if let Some(flood) = &conn.session.flood {
-                    lock(flood).wrote(std::time::Instant::now());
-                }
+                conn.flood_written();
                 After::Continue
             }),
         };
@@ -235,12 +233,22 @@ impl Connection {
         }
     }
 
+    /// The socket took flood bytes just now: the client is reading. Both
+    /// ways flood bytes go out count, or a stream of actions (the resyncs
+    /// a flood's overflows set off) would look like a socket left unread.
+    fn flood_written(&self) {
+        if let Some(flood) = &self.session.flood {
+            lock(flood).wrote(std::time::Instant::now());
+        }
+    }
+
     /// Writes what is left of the flood chunk, before anything else.
     async fn finish_flood_chunk(&mut self) -> io::Result<()> {
         let rest = &self.flood_chunk[self.flood_at..];
         if !rest.is_empty() {
             self.out.get_mut().write_all(rest).await?;
             self.flood_at = self.flood_chunk.len();
+            self.flood_written();
         }
         Ok(())
     }
